@@ -1,0 +1,153 @@
+package dev.taskqueue.client;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.routing.Route;
+import dev.taskqueue.routing.TaskRouter;
+import org.jspecify.annotations.Nullable;
+import org.springframework.amqp.AmqpException;
+
+/**
+ * The {@link TaskClient} that publishes Celery protocol v2 messages with publisher confirms and
+ * reads results from a {@link ResultBackend}.
+ * <p>
+ * Like a Celery producer it declares the target queue (Celery's way: durable, no arguments) the
+ * first time it sends to it, so tasks sent before any worker started wait in the queue.
+ */
+public class DefaultTaskClient implements TaskClient {
+
+	private static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
+			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
+			"origin", "ignore_result");
+
+	private final TaskMessageCodec codec;
+
+	private final ConfirmedPublisher publisher;
+
+	private final QueueDeclarer declarer;
+
+	private final TaskRouter router;
+
+	private final ResultBackend backend;
+
+	private final Function<String, @Nullable String> taskQueues;
+
+	private final String origin;
+
+	private final String replyTo;
+
+	/**
+	 * Create a client.
+	 * @param codec the message codec
+	 * @param publisher the confirmed publisher
+	 * @param declarer declares target queues
+	 * @param router the router
+	 * @param backend the result backend
+	 * @param taskQueues the queue a locally known task names for itself, by task name (may
+	 * return {@code null})
+	 */
+	public DefaultTaskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
+			TaskRouter router, ResultBackend backend, Function<String, @Nullable String> taskQueues) {
+		this.codec = codec;
+		this.publisher = publisher;
+		this.declarer = declarer;
+		this.router = router;
+		this.backend = backend;
+		this.taskQueues = taskQueues;
+		this.origin = ProcessIdentity.origin();
+		// Celery sends a per-process oid here; a name-based UUID of the origin is stable like it.
+		this.replyTo = UUID.nameUUIDFromBytes((this.origin + ManagementFactory.getRuntimeMXBean().getStartTime())
+			.getBytes(StandardCharsets.UTF_8)).toString();
+	}
+
+	@Override
+	public TaskResult send(String name, @Nullable Object... args) {
+		return send(TaskRequest.builder(name).args(Arrays.asList(args)).build());
+	}
+
+	@Override
+	public TaskResult send(TaskRequest request) {
+		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
+		Route route = route(request);
+		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+		TaskMessage.Builder message = TaskMessage.builder(id, request.getName())
+			.args(request.getArgs())
+			.kwargs(request.getKwargs())
+			.origin(this.origin)
+			.replyTo(this.replyTo)
+			.ignoreResult(Boolean.TRUE.equals(request.getIgnoreResult()));
+		if (request.getCountdown() != null) {
+			message.eta(now.plus(request.getCountdown()));
+		}
+		else if (request.getEta() != null) {
+			message.eta(request.getEta());
+		}
+		if (request.getExpiresIn() != null) {
+			message.expires(now.plus(request.getExpiresIn()));
+		}
+		else if (request.getExpiresAt() != null) {
+			message.expires(request.getExpiresAt());
+		}
+		if (request.getPriority() != null) {
+			message.priority(request.getPriority());
+		}
+		for (Map.Entry<String, @Nullable Object> header : request.getHeaders().entrySet()) {
+			if (CELERY_HEADERS.contains(header.getKey())) {
+				throw new IllegalArgumentException("Header '" + header.getKey()
+						+ "' is one of Celery's own; set it through the request's options instead");
+			}
+			message.extraHeader(header.getKey(), header.getValue());
+		}
+		EncodedMessage encoded = this.codec.encode(message.build());
+		if (route.exchange() == null) {
+			declare(route.queue(), id);
+		}
+		this.publisher.publish(route.effectiveExchange(), route.effectiveRoutingKey(), encoded.properties(),
+				encoded.body());
+		return result(id);
+	}
+
+	@Override
+	public TaskResult result(String taskId) {
+		return new TaskResult(taskId, this.backend, this.codec.mapper());
+	}
+
+	private Route route(TaskRequest request) {
+		if (request.getQueue() != null || request.getExchange() != null || request.getRoutingKey() != null) {
+			Route configured = this.router.route(request.getName(), this.taskQueues.apply(request.getName()));
+			String queue = (request.getQueue() != null) ? request.getQueue() : configured.queue();
+			String routingKey = (request.getRoutingKey() != null) ? request.getRoutingKey()
+					: (request.getExchange() != null || request.getQueue() == null) ? configured.routingKey() : null;
+			String exchange = (request.getExchange() != null) ? request.getExchange()
+					: (request.getQueue() == null) ? configured.exchange() : null;
+			return new Route(queue, exchange, routingKey);
+		}
+		return this.router.route(request.getName(), this.taskQueues.apply(request.getName()));
+	}
+
+	private void declare(String queue, String taskId) {
+		try {
+			this.declarer.declareQueue(queue);
+		}
+		catch (AmqpException ex) {
+			throw new TaskPublishException("Cannot declare queue '" + queue + "' for task " + taskId + ": "
+					+ ex.getMessage(), taskId, ex);
+		}
+	}
+
+}

@@ -1,0 +1,373 @@
+package dev.taskqueue.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a caller may say about one task call: Celery's {@code apply_async} options. Build it
+ * with {@link #builder(String)}.
+ * <pre class="code">
+ * TaskRequest request = TaskRequest.builder("worker.divide")
+ *     .args(16, 2)
+ *     .countdown(Duration.ofSeconds(10))
+ *     .expires(Duration.ofMinutes(5))
+ *     .build();
+ * TaskResult result = client.send(request);
+ * </pre>
+ */
+public final class TaskRequest {
+
+	private final String name;
+
+	private final List<@Nullable Object> args;
+
+	private final Map<String, @Nullable Object> kwargs;
+
+	private final @Nullable String queue;
+
+	private final @Nullable String exchange;
+
+	private final @Nullable String routingKey;
+
+	private final @Nullable Duration countdown;
+
+	private final @Nullable OffsetDateTime eta;
+
+	private final @Nullable Duration expiresIn;
+
+	private final @Nullable OffsetDateTime expiresAt;
+
+	private final @Nullable Integer priority;
+
+	private final @Nullable String taskId;
+
+	private final Map<String, @Nullable Object> headers;
+
+	private final @Nullable Boolean ignoreResult;
+
+	private TaskRequest(Builder builder) {
+		this.name = builder.name;
+		this.args = Collections.unmodifiableList(new ArrayList<>(builder.args));
+		this.kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.kwargs));
+		this.queue = builder.queue;
+		this.exchange = builder.exchange;
+		this.routingKey = builder.routingKey;
+		this.countdown = builder.countdown;
+		this.eta = builder.eta;
+		this.expiresIn = builder.expiresIn;
+		this.expiresAt = builder.expiresAt;
+		this.priority = builder.priority;
+		this.taskId = builder.taskId;
+		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+		this.ignoreResult = builder.ignoreResult;
+	}
+
+	/**
+	 * Start a request for a task.
+	 * @param name the task name, as registered on the workers
+	 * @return a builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/** @return the task name */
+	public String getName() {
+		return this.name;
+	}
+
+	/** @return the positional arguments */
+	public List<@Nullable Object> getArgs() {
+		return this.args;
+	}
+
+	/** @return the keyword arguments */
+	public Map<String, @Nullable Object> getKwargs() {
+		return this.kwargs;
+	}
+
+	/** @return the queue override, or {@code null} to route by configuration */
+	public @Nullable String getQueue() {
+		return this.queue;
+	}
+
+	/** @return the exchange override, or {@code null} */
+	public @Nullable String getExchange() {
+		return this.exchange;
+	}
+
+	/** @return the routing key override, or {@code null} */
+	public @Nullable String getRoutingKey() {
+		return this.routingKey;
+	}
+
+	/** @return the delay before the task may run, or {@code null} */
+	public @Nullable Duration getCountdown() {
+		return this.countdown;
+	}
+
+	/** @return the earliest time the task may run, or {@code null} */
+	public @Nullable OffsetDateTime getEta() {
+		return this.eta;
+	}
+
+	/** @return how long after sending the task expires, or {@code null} */
+	public @Nullable Duration getExpiresIn() {
+		return this.expiresIn;
+	}
+
+	/** @return when the task expires, or {@code null} */
+	public @Nullable OffsetDateTime getExpiresAt() {
+		return this.expiresAt;
+	}
+
+	/** @return the message priority, or {@code null} for the default (0) */
+	public @Nullable Integer getPriority() {
+		return this.priority;
+	}
+
+	/** @return the caller-chosen task id, or {@code null} to generate one */
+	public @Nullable String getTaskId() {
+		return this.taskId;
+	}
+
+	/** @return extra message headers */
+	public Map<String, @Nullable Object> getHeaders() {
+		return this.headers;
+	}
+
+	/** @return whether to store no result, or {@code null} for the task's default */
+	public @Nullable Boolean getIgnoreResult() {
+		return this.ignoreResult;
+	}
+
+	/**
+	 * Builds a {@link TaskRequest}.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private List<@Nullable Object> args = new ArrayList<>();
+
+		private final Map<String, @Nullable Object> kwargs = new LinkedHashMap<>();
+
+		private @Nullable String queue;
+
+		private @Nullable String exchange;
+
+		private @Nullable String routingKey;
+
+		private @Nullable Duration countdown;
+
+		private @Nullable OffsetDateTime eta;
+
+		private @Nullable Duration expiresIn;
+
+		private @Nullable OffsetDateTime expiresAt;
+
+		private @Nullable Integer priority;
+
+		private @Nullable String taskId;
+
+		private final Map<String, @Nullable Object> headers = new LinkedHashMap<>();
+
+		private @Nullable Boolean ignoreResult;
+
+		private Builder(String name) {
+			if (name == null || name.isBlank()) {
+				throw new IllegalArgumentException("Task name must not be empty");
+			}
+			this.name = name;
+		}
+
+		/**
+		 * Set the positional arguments.
+		 * @param args the arguments
+		 * @return this builder
+		 */
+		public Builder args(@Nullable Object... args) {
+			this.args = new ArrayList<>(Arrays.asList(args));
+			return this;
+		}
+
+		/**
+		 * Set the positional arguments.
+		 * @param args the arguments
+		 * @return this builder
+		 */
+		public Builder args(List<?> args) {
+			this.args = new ArrayList<>(args);
+			return this;
+		}
+
+		/**
+		 * Add a keyword argument, bound to the task method's parameter of that name.
+		 * @param name the parameter name
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder kwarg(String name, @Nullable Object value) {
+			this.kwargs.put(Objects.requireNonNull(name, "name"), value);
+			return this;
+		}
+
+		/**
+		 * Add keyword arguments.
+		 * @param kwargs the arguments by parameter name
+		 * @return this builder
+		 */
+		public Builder kwargs(Map<String, ?> kwargs) {
+			this.kwargs.putAll(kwargs);
+			return this;
+		}
+
+		/**
+		 * Send to this queue, whatever the routes say.
+		 * @param queue the queue
+		 * @return this builder
+		 */
+		public Builder queue(String queue) {
+			this.queue = queue;
+			return this;
+		}
+
+		/**
+		 * Publish to this exchange.
+		 * @param exchange the exchange
+		 * @return this builder
+		 */
+		public Builder exchange(String exchange) {
+			this.exchange = exchange;
+			return this;
+		}
+
+		/**
+		 * Publish with this routing key.
+		 * @param routingKey the routing key
+		 * @return this builder
+		 */
+		public Builder routingKey(String routingKey) {
+			this.routingKey = routingKey;
+			return this;
+		}
+
+		/**
+		 * Run no sooner than this long after sending (Celery's {@code countdown}).
+		 * @param countdown the delay
+		 * @return this builder
+		 */
+		public Builder countdown(Duration countdown) {
+			this.countdown = countdown;
+			this.eta = null;
+			return this;
+		}
+
+		/**
+		 * Run no sooner than this time (Celery's {@code eta}).
+		 * @param eta the time
+		 * @return this builder
+		 */
+		public Builder eta(OffsetDateTime eta) {
+			this.eta = eta;
+			this.countdown = null;
+			return this;
+		}
+
+		/**
+		 * Run no sooner than this instant.
+		 * @param eta the instant
+		 * @return this builder
+		 */
+		public Builder eta(Instant eta) {
+			return eta(eta.atOffset(ZoneOffset.UTC));
+		}
+
+		/**
+		 * Expire this long after sending: a worker that receives it later does not run it.
+		 * @param expires the time to live
+		 * @return this builder
+		 */
+		public Builder expires(Duration expires) {
+			this.expiresIn = expires;
+			this.expiresAt = null;
+			return this;
+		}
+
+		/**
+		 * Expire at this time.
+		 * @param expires the time
+		 * @return this builder
+		 */
+		public Builder expires(OffsetDateTime expires) {
+			this.expiresAt = expires;
+			this.expiresIn = null;
+			return this;
+		}
+
+		/**
+		 * Set the message priority (0-255; honoured by queues declared with a maximum priority).
+		 * @param priority the priority
+		 * @return this builder
+		 */
+		public Builder priority(int priority) {
+			if (priority < 0 || priority > 255) {
+				throw new IllegalArgumentException("Priority must be between 0 and 255, got " + priority);
+			}
+			this.priority = priority;
+			return this;
+		}
+
+		/**
+		 * Use this task id instead of a generated one.
+		 * @param taskId the id
+		 * @return this builder
+		 */
+		public Builder taskId(String taskId) {
+			if (taskId == null || taskId.isBlank()) {
+				throw new IllegalArgumentException("Task id must not be empty");
+			}
+			this.taskId = taskId;
+			return this;
+		}
+
+		/**
+		 * Add a message header. Celery's own headers cannot be overridden this way.
+		 * @param name the header name
+		 * @param value the value (a string, number, boolean, list or null)
+		 * @return this builder
+		 */
+		public Builder header(String name, @Nullable Object value) {
+			this.headers.put(Objects.requireNonNull(name, "name"), value);
+			return this;
+		}
+
+		/**
+		 * Store no result for this call.
+		 * @param ignoreResult whether to ignore the result
+		 * @return this builder
+		 */
+		public Builder ignoreResult(boolean ignoreResult) {
+			this.ignoreResult = ignoreResult;
+			return this;
+		}
+
+		/** @return the request */
+		public TaskRequest build() {
+			return new TaskRequest(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,13 @@
+package dev.taskqueue.protocol;
+
+import com.rabbitmq.client.AMQP;
+
+/**
+ * A task message ready to publish: its AMQP properties (with the Celery headers) and body.
+ *
+ * @param properties the AMQP basic properties
+ * @param body the UTF-8 JSON body
+ */
+public record EncodedMessage(AMQP.BasicProperties properties, byte[] body) {
+
+}

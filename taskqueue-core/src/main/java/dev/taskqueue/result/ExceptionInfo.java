@@ -1,0 +1,78 @@
+package dev.taskqueue.result;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An exception as Celery encodes it in a result: {@code exc_type}, {@code exc_message} (the
+ * exception's args) and {@code exc_module}, plus the traceback kept beside it.
+ *
+ * @param type the exception type's simple name (e.g. {@code ZeroDivisionError},
+ * {@code ArithmeticException})
+ * @param module the module or package (e.g. {@code builtins}, {@code java.lang}), or {@code null}
+ * @param messageArgs the exception's args; for Java exceptions the message alone
+ * @param traceback the formatted traceback or stack trace, or {@code null}
+ */
+public record ExceptionInfo(String type, @Nullable String module, List<?> messageArgs, @Nullable String traceback) {
+
+	/**
+	 * Encode a Java exception.
+	 * @param ex the exception
+	 * @param traceback the stack trace text, or {@code null}
+	 * @return the exception info
+	 */
+	public static ExceptionInfo of(Throwable ex, @Nullable String traceback) {
+		Class<?> type = ex.getClass();
+		String module = (type.getPackageName().isEmpty()) ? null : type.getPackageName();
+		String simpleName = type.getName().substring(type.getPackageName().isEmpty() ? 0
+				: type.getPackageName().length() + 1);
+		List<Object> args = new ArrayList<>(1);
+		args.add(ex.getMessage());
+		return new ExceptionInfo(simpleName, module, args, traceback);
+	}
+
+	/**
+	 * Read an encoded exception from a stored result.
+	 * @param result the stored {@code result} field
+	 * @param traceback the stored traceback
+	 * @return the exception info, or {@code null} if the value is not an encoded exception
+	 */
+	static @Nullable ExceptionInfo from(@Nullable Object result, @Nullable String traceback) {
+		if (!(result instanceof Map<?, ?> map) || !(map.get("exc_type") instanceof String type)) {
+			return null;
+		}
+		Object message = map.get("exc_message");
+		List<?> args = (message instanceof List<?> list) ? list
+				: (message != null) ? List.of(message) : List.of();
+		Object module = map.get("exc_module");
+		return new ExceptionInfo(type, (module instanceof String m) ? m : null, args, traceback);
+	}
+
+	/** @return the encoded form stored as a result */
+	public Map<String, Object> toResult() {
+		Map<String, Object> map = new LinkedHashMap<>(4);
+		map.put("exc_type", this.type);
+		map.put("exc_message", this.messageArgs);
+		map.put("exc_module", this.module);
+		return map;
+	}
+
+	/** @return the message, as Python prints {@code str(exc)}: the single arg, or the args joined */
+	public String message() {
+		if (this.messageArgs.size() == 1) {
+			return String.valueOf(this.messageArgs.get(0));
+		}
+		return this.messageArgs.stream().map(String::valueOf).collect(Collectors.joining(", "));
+	}
+
+	/** @return the qualified type name ({@code module.type}), or the type alone without a module */
+	public String qualifiedType() {
+		return (this.module == null || this.module.equals("builtins")) ? this.type : this.module + "." + this.type;
+	}
+
+}

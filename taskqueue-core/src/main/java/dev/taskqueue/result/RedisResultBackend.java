@@ -1,0 +1,201 @@
+package dev.taskqueue.result;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * Celery's Redis result backend: each result is a string under {@code celery-task-meta-<id>}
+ * with a TTL, and the same value is published on a channel of that name so waiting clients wake
+ * at once.
+ * <p>
+ * Writes run as one Lua script ({@code SETEX} + {@code PUBLISH}): as atomic as Celery's
+ * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined connection.
+ */
+public class RedisResultBackend implements ResultBackend, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisResultBackend.class);
+
+	/** The key prefix Celery uses for task results. */
+	public static final String TASK_KEY_PREFIX = "celery-task-meta-";
+
+	private static final RedisScript<Long> STORE = new DefaultRedisScript<>(
+			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
+			Long.class);
+
+	private final StringRedisTemplate redis;
+
+	private final ResultCodec codec;
+
+	private final String keyPrefix;
+
+	private final long ttlSeconds;
+
+	private final RedisMessageListenerContainer listenerContainer;
+
+	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+
+	private final Object startMonitor = new Object();
+
+	private volatile boolean started;
+
+	/**
+	 * Create a backend.
+	 * @param connectionFactory the Redis connection factory
+	 * @param codec the result codec
+	 * @param keyPrefix a prefix for every key, before Celery's own names ({@code ""} for exactly
+	 * Celery's keys)
+	 * @param expires how long results are kept
+	 */
+	public RedisResultBackend(RedisConnectionFactory connectionFactory, ResultCodec codec, String keyPrefix,
+			Duration expires) {
+		this.redis = new StringRedisTemplate(connectionFactory);
+		this.codec = codec;
+		this.keyPrefix = keyPrefix;
+		this.ttlSeconds = Math.max(1, expires.toSeconds());
+		this.listenerContainer = new RedisMessageListenerContainer();
+		this.listenerContainer.setConnectionFactory(connectionFactory);
+		this.listenerContainer.setBeanName("taskqueueResultListener");
+		this.listenerContainer.afterPropertiesSet();
+	}
+
+	/**
+	 * The Redis key of a task's result.
+	 * @param taskId the task id
+	 * @return the key
+	 */
+	public String key(String taskId) {
+		return this.keyPrefix + TASK_KEY_PREFIX + taskId;
+	}
+
+	/** @return the TTL of stored results, in seconds */
+	public long ttlSeconds() {
+		return this.ttlSeconds;
+	}
+
+	@Override
+	public void store(ResultMeta meta) {
+		String json = this.codec.encode(meta);
+		this.redis.execute(STORE, List.of(key(meta.taskId())), Long.toString(this.ttlSeconds), json);
+	}
+
+	@Override
+	public ResultMeta get(String taskId) {
+		String json = this.redis.opsForValue().get(key(taskId));
+		return (json != null) ? this.codec.decode(taskId, json) : ResultMeta.pending(taskId);
+	}
+
+	@Override
+	public CompletableFuture<ResultMeta> whenReady(String taskId) {
+		ResultMeta current = get(taskId);
+		if (current.status().isReady()) {
+			return CompletableFuture.completedFuture(current);
+		}
+		ensureStarted();
+		Waiter waiter = this.waiters.computeIfAbsent(taskId, this::subscribe);
+		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
+		waiter.views.incrementAndGet();
+		view.whenComplete((meta, ex) -> release(taskId, waiter));
+		// A result stored between the first read and the subscription sent no message we saw.
+		waiter.check();
+		return view;
+	}
+
+	private Waiter subscribe(String taskId) {
+		Waiter waiter = new Waiter(taskId);
+		this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+		return waiter;
+	}
+
+	private void release(String taskId, Waiter waiter) {
+		if (waiter.views.decrementAndGet() <= 0 && this.waiters.remove(taskId, waiter)) {
+			this.listenerContainer.removeMessageListener(waiter);
+		}
+	}
+
+	private void ensureStarted() {
+		if (!this.started) {
+			synchronized (this.startMonitor) {
+				if (!this.started) {
+					this.listenerContainer.start();
+					this.started = true;
+				}
+			}
+		}
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		this.waiters.values().forEach((waiter) -> waiter.future.cancel(false));
+		this.listenerContainer.destroy();
+	}
+
+	/**
+	 * Waits for one task's result; shared by every caller waiting on that id.
+	 */
+	private final class Waiter implements MessageListener, SubscriptionListener {
+
+		private final String taskId;
+
+		private final CompletableFuture<ResultMeta> future = new CompletableFuture<>();
+
+		private final java.util.concurrent.atomic.AtomicInteger views = new java.util.concurrent.atomic.AtomicInteger();
+
+		Waiter(String taskId) {
+			this.taskId = taskId;
+		}
+
+		@Override
+		public void onMessage(Message message, byte @Nullable [] pattern) {
+			try {
+				accept(RedisResultBackend.this.codec.decode(this.taskId,
+						new String(message.getBody(), StandardCharsets.UTF_8)));
+			}
+			catch (RuntimeException ex) {
+				this.future.completeExceptionally(ex);
+			}
+		}
+
+		@Override
+		public void onChannelSubscribed(byte[] channel, long count) {
+			check();
+		}
+
+		void check() {
+			if (this.future.isDone()) {
+				return;
+			}
+			try {
+				accept(get(this.taskId));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not read result of task " + this.taskId + "; waiting for its notification", ex);
+			}
+		}
+
+		private void accept(ResultMeta meta) {
+			if (meta.status().isReady()) {
+				this.future.complete(meta);
+			}
+		}
+
+	}
+
+}

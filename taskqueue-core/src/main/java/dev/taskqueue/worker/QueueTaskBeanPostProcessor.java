@@ -1,0 +1,67 @@
+package dev.taskqueue.worker;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+
+import dev.taskqueue.ratelimit.RateLimit;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Finds {@link QueueTask} methods on beans and registers them in a {@link TaskRegistry}.
+ */
+public class QueueTaskBeanPostProcessor implements BeanPostProcessor {
+
+	private final TaskRegistry registry;
+
+	private final JsonMapper mapper;
+
+	/**
+	 * Create a post processor.
+	 * @param registry the registry to fill
+	 * @param mapper the mapper that resolves parameter types
+	 */
+	public QueueTaskBeanPostProcessor(TaskRegistry registry, JsonMapper mapper) {
+		this.registry = registry;
+		this.mapper = mapper;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (!AnnotationUtils.isCandidateClass(targetClass, QueueTask.class)) {
+			return bean;
+		}
+		Map<Method, QueueTask> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<QueueTask>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, QueueTask.class));
+		methods.forEach((method, annotation) -> {
+			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+			String name = annotation.name().isEmpty()
+					? ClassUtils.getUserClass(targetClass).getName() + "." + method.getName() : annotation.name();
+			this.registry.register(new TaskMethod(name, bean, invocable,
+					annotation.queue().isEmpty() ? null : annotation.queue(), annotation.ignoreResult(),
+					rateLimit(name, annotation), this.mapper));
+		});
+		return bean;
+	}
+
+	private static @Nullable RateLimit rateLimit(String name, QueueTask annotation) {
+		if (annotation.rateLimit().isEmpty()) {
+			return null;
+		}
+		try {
+			return RateLimit.parse(annotation.rateLimit());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Task '" + name + "': " + ex.getMessage(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,137 @@
+package dev.taskqueue.worker;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.result.ResultBackend;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Consumes the worker's queues and runs their tasks: one listener container with
+ * {@code concurrency} consumers, manual (late) acknowledgement and {@code prefetch} messages per
+ * consumer. Declares each queue, its exchange and its dead-letter queue the way Celery does before
+ * consuming.
+ */
+public class WorkerContainer implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkerContainer.class);
+
+	/** Long header values (argsrepr of big arguments) stay strings up to this many bytes. */
+	private static final int LONG_STRING_LIMIT = 1024 * 1024;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final QueueDeclarer declarer;
+
+	private final WorkerSettings settings;
+
+	private final TaskRegistry registry;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final ExecutorService etaExecutor;
+
+	private final SimpleMessageListenerContainer container;
+
+	/**
+	 * Create a worker container.
+	 * @param connectionFactory the connection factory to consume with
+	 * @param registry the tasks to run
+	 * @param codec the message codec
+	 * @param backend the result backend
+	 * @param publisher the confirmed publisher (dead letters)
+	 * @param declarer the queue declarer
+	 * @param settings the worker settings
+	 */
+	public WorkerContainer(ConnectionFactory connectionFactory, TaskRegistry registry, TaskMessageCodec codec,
+			ResultBackend backend, ConfirmedPublisher publisher, QueueDeclarer declarer, WorkerSettings settings) {
+		this.connectionFactory = connectionFactory;
+		this.declarer = declarer;
+		this.settings = settings;
+		this.registry = registry;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
+		this.etaExecutor = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()),
+				new CustomizableThreadFactory("taskqueue-eta-worker-"));
+		TaskMessageListener listener = new TaskMessageListener(registry, codec, backend, publisher, declarer, settings,
+				this.scheduler, this.etaExecutor);
+		this.container = new SimpleMessageListenerContainer(connectionFactory);
+		this.container.setQueueNames(settings.queues().toArray(String[]::new));
+		this.container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+		this.container.setConcurrentConsumers(Math.max(1, settings.concurrency()));
+		this.container.setPrefetchCount(Math.max(1, settings.prefetch()));
+		this.container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
+		this.container.setMissingQueuesFatal(false);
+		this.container.setDefaultRequeueRejected(true);
+		this.container.setMessageListener(listener);
+		this.container.setBeanName("taskqueueWorker");
+		this.container.afterPropertiesSet();
+	}
+
+	/** @return the queues this worker consumes */
+	public List<String> getQueues() {
+		return this.settings.queues();
+	}
+
+	/** @return the underlying listener container */
+	public SimpleMessageListenerContainer getListenerContainer() {
+		return this.container;
+	}
+
+	@Override
+	public void start() {
+		for (String queue : this.settings.queues()) {
+			this.declarer.declareQueue(queue);
+			this.declarer.declareDeadLetterQueue(queue);
+		}
+		this.container.start();
+		logger.info("Worker " + this.settings.name() + " consuming " + this.settings.queues() + " with "
+				+ this.settings.concurrency() + " consumers, prefetch " + this.settings.prefetch() + "; tasks: "
+				+ this.registry.getTasks().stream().map(TaskMethod::getName).toList());
+	}
+
+	@Override
+	public void stop() {
+		this.container.stop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.container.isRunning();
+	}
+
+	@Override
+	public int getPhase() {
+		// Stop consuming before the result backend and connection factories go away.
+		return Integer.MAX_VALUE - 1000;
+	}
+
+	/**
+	 * Stop for good, releasing threads. Tasks held for their eta go back to the broker when the
+	 * consumers' channels close.
+	 */
+	public void destroy() {
+		this.container.destroy();
+		this.scheduler.shutdownNow();
+		this.etaExecutor.shutdown();
+		try {
+			this.etaExecutor.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

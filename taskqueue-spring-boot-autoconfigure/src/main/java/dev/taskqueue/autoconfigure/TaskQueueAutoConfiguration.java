@@ -1,0 +1,175 @@
+package dev.taskqueue.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.result.RedisResultBackend;
+import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.result.ResultCodec;
+import dev.taskqueue.routing.Route;
+import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.worker.QueueTaskBeanPostProcessor;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerSettings;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} for taskqueue: the {@link TaskClient}, the result
+ * backend and, unless {@code taskqueue.worker.enabled=false}, the worker that runs
+ * {@link dev.taskqueue.worker.QueueTask @QueueTask} methods.
+ * <p>
+ * Registers no {@code RabbitTemplate}, {@code MessageConverter}, {@code StringRedisTemplate},
+ * {@code redisTemplate}, {@code JsonMapper} or listener container factory, so Spring Boot's own
+ * beans and the application's stay as they are; taskqueue builds private ones from the
+ * application's connection factories.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnClass({ ConnectionFactory.class, RedisConnectionFactory.class, JsonMapper.class })
+@ConditionalOnBean(ConnectionFactory.class)
+@EnableConfigurationProperties(TaskQueueProperties.class)
+public final class TaskQueueAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskMessageCodec taskQueueMessageCodec(TaskQueueProperties properties,
+			ObjectProvider<JsonMapper.Builder> jsonMapperBuilder) {
+		requireJson("taskqueue.serializer", properties.getSerializer());
+		requireJson("taskqueue.result.serializer", properties.getResult().getSerializer());
+		JsonMapper.Builder builder = jsonMapperBuilder.getIfAvailable(JsonMapper::builder);
+		return new TaskMessageCodec(builder.build(), properties.getAcceptContent());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskRouter taskQueueRouter(TaskQueueProperties properties) {
+		Map<String, Route> routes = new LinkedHashMap<>();
+		properties.getRoutes().forEach((name, route) -> {
+			if (route.getQueue() == null || route.getQueue().isBlank()) {
+				throw new IllegalStateException("taskqueue.routes." + name + ".queue must name a queue");
+			}
+			routes.put(name, new Route(route.getQueue(), route.getExchange(), route.getRoutingKey()));
+		});
+		return new TaskRouter(routes, properties.getDefaultQueue());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConfirmedPublisher taskQueuePublisher(ConnectionFactory connectionFactory, TaskQueueProperties properties) {
+		return new ConfirmedPublisher(connectionFactory, properties.getClient().getPublishTimeout(),
+				properties.getClient().getChannelPoolSize());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory) {
+		return new QueueDeclarer(connectionFactory);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResultBackend taskQueueResultBackend(TaskQueueProperties properties,
+			ObjectProvider<RedisConnectionFactory> redisConnectionFactory, TaskMessageCodec codec) {
+		TaskQueueProperties.Result result = properties.getResult();
+		if (result.getBackend() == TaskQueueProperties.Result.Backend.NONE) {
+			return ResultBackend.none();
+		}
+		RedisConnectionFactory factory = redisConnectionFactory.getIfAvailable();
+		if (factory == null) {
+			throw new IllegalStateException("taskqueue.result.backend=redis needs a RedisConnectionFactory "
+					+ "(add spring-boot-starter-data-redis and spring.data.redis.* settings), "
+					+ "or set taskqueue.result.backend=none to store no results");
+		}
+		return new RedisResultBackend(factory, new ResultCodec(codec.mapper()), result.getKeyPrefix(),
+				result.getExpires());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
+			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry) {
+		return new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
+			TaskRegistry tasks = registry.getIfAvailable();
+			return (tasks != null) ? tasks.queueOf(name) : null;
+		});
+	}
+
+	private static void requireJson(String property, String serializer) {
+		if (!"json".equalsIgnoreCase(serializer.trim())) {
+			throw new IllegalStateException(property + "=" + serializer + " is not supported: only 'json' is");
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
+	static class WorkerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		static TaskRegistry taskQueueRegistry() {
+			return new TaskRegistry();
+		}
+
+		@Bean
+		static QueueTaskBeanPostProcessor taskQueueBeanPostProcessor(TaskRegistry registry) {
+			// Parameter types only need Jackson's type factory, so the BPP does not pull the
+			// codec (and the application's JsonMapper.Builder) into early initialisation.
+			return new QueueTaskBeanPostProcessor(registry, JsonMapper.shared());
+		}
+
+		@Bean(destroyMethod = "destroy")
+		@ConditionalOnMissingBean
+		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
+				TaskMessageCodec codec, ResultBackend backend, ConfirmedPublisher publisher, QueueDeclarer declarer,
+				TaskQueueProperties properties) {
+			return new WorkerContainer(connectionFactory, registry, codec, backend, publisher, declarer,
+					settings(properties));
+		}
+
+		private static WorkerSettings settings(TaskQueueProperties properties) {
+			TaskQueueProperties.Worker worker = properties.getWorker();
+			List<String> queues = worker.getQueues().isEmpty() ? List.of(properties.getDefaultQueue())
+					: List.copyOf(worker.getQueues());
+			int concurrency = (worker.getConcurrency() != null) ? worker.getConcurrency()
+					: Runtime.getRuntime().availableProcessors();
+			Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
+			properties.getTasks().forEach((name, task) -> {
+				if (task.getRateLimit() != null && !task.getRateLimit().isBlank()) {
+					try {
+						rateLimits.put(name, RateLimit.parse(task.getRateLimit()));
+					}
+					catch (IllegalArgumentException ex) {
+						throw new IllegalStateException("taskqueue.tasks." + name + ".rate-limit: " + ex.getMessage(),
+								ex);
+					}
+				}
+			});
+			return new WorkerSettings((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(),
+					queues, concurrency, worker.getPrefetch(), properties.getResult().isExtended(),
+					properties.getResult().isStoreErrorsEvenIfIgnored(), worker.getRedeliveryBackoff(), rateLimits);
+		}
+
+	}
+
+}

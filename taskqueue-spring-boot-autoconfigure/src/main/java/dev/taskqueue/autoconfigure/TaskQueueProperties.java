@@ -1,0 +1,398 @@
+package dev.taskqueue.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for taskqueue. Connection settings are Spring Boot's own
+ * ({@code spring.rabbitmq.*}, {@code spring.data.redis.*}).
+ */
+@ConfigurationProperties("taskqueue")
+public class TaskQueueProperties {
+
+	/**
+	 * Queue of tasks that no route and no annotation send elsewhere (Celery's
+	 * task_default_queue).
+	 */
+	private String defaultQueue = "celery";
+
+	/**
+	 * Serializer of task messages (Celery's task_serializer). Only 'json' is supported.
+	 */
+	private String serializer = "json";
+
+	/**
+	 * Serializer names or content types a worker accepts (Celery's accept_content). Messages of
+	 * any other content type are dead-lettered, never deserialized.
+	 */
+	private List<String> acceptContent = new ArrayList<>(List.of("json"));
+
+	/**
+	 * Routes by task name or glob ('worker.*'), in order (Celery's task_routes). Exact names win
+	 * over globs; send-time options win over routes; routes win over @QueueTask(queue).
+	 */
+	private Map<String, Route> routes = new LinkedHashMap<>();
+
+	/**
+	 * Per-task options by task name (Celery's task_annotations); they win over @QueueTask.
+	 */
+	private Map<String, Task> tasks = new LinkedHashMap<>();
+
+	private final Result result = new Result();
+
+	private final Worker worker = new Worker();
+
+	private final Client client = new Client();
+
+	public String getDefaultQueue() {
+		return this.defaultQueue;
+	}
+
+	public void setDefaultQueue(String defaultQueue) {
+		this.defaultQueue = defaultQueue;
+	}
+
+	public String getSerializer() {
+		return this.serializer;
+	}
+
+	public void setSerializer(String serializer) {
+		this.serializer = serializer;
+	}
+
+	public List<String> getAcceptContent() {
+		return this.acceptContent;
+	}
+
+	public void setAcceptContent(List<String> acceptContent) {
+		this.acceptContent = acceptContent;
+	}
+
+	public Map<String, Route> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(Map<String, Route> routes) {
+		this.routes = routes;
+	}
+
+	public Map<String, Task> getTasks() {
+		return this.tasks;
+	}
+
+	public void setTasks(Map<String, Task> tasks) {
+		this.tasks = tasks;
+	}
+
+	public Result getResult() {
+		return this.result;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public Client getClient() {
+		return this.client;
+	}
+
+	/**
+	 * Where the tasks matched by a route go.
+	 */
+	public static class Route {
+
+		/**
+		 * Queue to send the matched tasks to.
+		 */
+		private @Nullable String queue;
+
+		/**
+		 * Exchange to publish to. Default is the default exchange, with the queue name as routing
+		 * key, as Celery publishes.
+		 */
+		private @Nullable String exchange;
+
+		/**
+		 * Routing key to publish with. Defaults to the queue name.
+		 */
+		private @Nullable String routingKey;
+
+		public @Nullable String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(@Nullable String queue) {
+			this.queue = queue;
+		}
+
+		public @Nullable String getExchange() {
+			return this.exchange;
+		}
+
+		public void setExchange(@Nullable String exchange) {
+			this.exchange = exchange;
+		}
+
+		public @Nullable String getRoutingKey() {
+			return this.routingKey;
+		}
+
+		public void setRoutingKey(@Nullable String routingKey) {
+			this.routingKey = routingKey;
+		}
+
+	}
+
+	/**
+	 * Options of one task.
+	 */
+	public static class Task {
+
+		/**
+		 * How often each worker may start the task: '10/s', '100/m', '1000/h', or a plain number
+		 * per second (Celery's rate_limit).
+		 */
+		private @Nullable String rateLimit;
+
+		public @Nullable String getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public void setRateLimit(@Nullable String rateLimit) {
+			this.rateLimit = rateLimit;
+		}
+
+	}
+
+	/**
+	 * Result store settings.
+	 */
+	public static class Result {
+
+		/**
+		 * Where states and results are kept: 'redis' (Celery's Redis format, through
+		 * spring.data.redis.*) or 'none' to store nothing.
+		 */
+		private Backend backend = Backend.REDIS;
+
+		/**
+		 * How long results are kept (Celery's result_expires).
+		 */
+		private Duration expires = Duration.ofDays(1);
+
+		/**
+		 * Whether results also record the task's name, args, kwargs, worker, retries and queue
+		 * (Celery's result_extended).
+		 */
+		private boolean extended = true;
+
+		/**
+		 * Whether failures are stored even for tasks whose result is ignored (Celery's
+		 * task_store_errors_even_if_ignored).
+		 */
+		private boolean storeErrorsEvenIfIgnored = false;
+
+		/**
+		 * Serializer of results (Celery's result_serializer). Only 'json' is supported.
+		 */
+		private String serializer = "json";
+
+		/**
+		 * Prefix before Celery's key names ('celery-task-meta-<id>'), to keep several
+		 * applications apart in one Redis. Python clients reading these results must use the
+		 * same prefix.
+		 */
+		private String keyPrefix = "";
+
+		public Backend getBackend() {
+			return this.backend;
+		}
+
+		public void setBackend(Backend backend) {
+			this.backend = backend;
+		}
+
+		public Duration getExpires() {
+			return this.expires;
+		}
+
+		public void setExpires(Duration expires) {
+			this.expires = expires;
+		}
+
+		public boolean isExtended() {
+			return this.extended;
+		}
+
+		public void setExtended(boolean extended) {
+			this.extended = extended;
+		}
+
+		public boolean isStoreErrorsEvenIfIgnored() {
+			return this.storeErrorsEvenIfIgnored;
+		}
+
+		public void setStoreErrorsEvenIfIgnored(boolean storeErrorsEvenIfIgnored) {
+			this.storeErrorsEvenIfIgnored = storeErrorsEvenIfIgnored;
+		}
+
+		public String getSerializer() {
+			return this.serializer;
+		}
+
+		public void setSerializer(String serializer) {
+			this.serializer = serializer;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		/**
+		 * Result backends.
+		 */
+		public enum Backend {
+
+			/** Celery's Redis result format. */
+			REDIS,
+
+			/** No results are stored. */
+			NONE
+
+		}
+
+	}
+
+	/**
+	 * Worker settings.
+	 */
+	public static class Worker {
+
+		/**
+		 * Whether this application runs tasks. When false it only sends them and consumes
+		 * nothing.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Queues to consume (Celery's -Q). Defaults to the default queue.
+		 */
+		private List<String> queues = new ArrayList<>();
+
+		/**
+		 * How many tasks run at once (Celery's --concurrency). Defaults to the number of
+		 * processors.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * How many unacknowledged messages each consumer may hold (Celery's
+		 * worker_prefetch_multiplier).
+		 */
+		private int prefetch = 4;
+
+		/**
+		 * Name of this worker in results and logs. Defaults to 'taskqueue-<pid>@<host>'.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * How long to wait before returning a message to its queue when its outcome could not be
+		 * stored (result store or broker unreachable).
+		 */
+		private Duration redeliveryBackoff = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public Duration getRedeliveryBackoff() {
+			return this.redeliveryBackoff;
+		}
+
+		public void setRedeliveryBackoff(Duration redeliveryBackoff) {
+			this.redeliveryBackoff = redeliveryBackoff;
+		}
+
+	}
+
+	/**
+	 * Client (sender) settings.
+	 */
+	public static class Client {
+
+		/**
+		 * How long a send waits for the broker: to connect and to confirm the message.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How many confirm channels to keep open between sends.
+		 */
+		private int channelPoolSize = 8;
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
+		}
+
+		public int getChannelPoolSize() {
+			return this.channelPoolSize;
+		}
+
+		public void setChannelPoolSize(int channelPoolSize) {
+			this.channelPoolSize = channelPoolSize;
+		}
+
+	}
+
+}
