@@ -1,0 +1,224 @@
+package dev.taskqueue.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.result.RedisResultBackend;
+import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.result.ResultCodec;
+import dev.taskqueue.routing.Route;
+import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.worker.QueueTaskBeanPostProcessor;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerSettings;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole taskqueue stack wired by hand on the real broker and Redis, without Spring Boot: a
+ * client, a result backend and (optionally) a worker running the {@code @QueueTask} methods of the
+ * given beans. Every queue it touches is deleted on {@link #close()}.
+ */
+public final class Stack implements AutoCloseable {
+
+	public final CachingConnectionFactory rabbit = Infrastructure.rabbit();
+
+	public final LettuceConnectionFactory redis = Infrastructure.redis();
+
+	public final JsonMapper mapper = JsonMapper.builder().build();
+
+	public final TaskMessageCodec codec;
+
+	public final ConfirmedPublisher publisher;
+
+	public final QueueDeclarer declarer;
+
+	public final RedisResultBackend backend;
+
+	public final TaskRegistry registry = new TaskRegistry();
+
+	public final TaskClient client;
+
+	public final String defaultQueue;
+
+	private final List<WorkerContainer> workers = new ArrayList<>();
+
+	private final List<String> queues = new ArrayList<>();
+
+	private Stack(Builder builder) {
+		this.defaultQueue = builder.defaultQueue;
+		this.codec = new TaskMessageCodec(this.mapper, builder.accept);
+		this.publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(5), 4);
+		this.declarer = new QueueDeclarer(this.rabbit);
+		this.backend = new RedisResultBackend(this.redis, new ResultCodec(this.mapper), "", builder.expires);
+		QueueTaskBeanPostProcessor processor = new QueueTaskBeanPostProcessor(this.registry, this.mapper);
+		int i = 0;
+		for (Object bean : builder.beans) {
+			processor.postProcessAfterInitialization(bean, "bean" + i++);
+		}
+		this.client = new DefaultTaskClient(this.codec, this.publisher, this.declarer,
+				new TaskRouter(builder.routes, builder.defaultQueue), builder.resultsEnabled ? this.backend
+						: ResultBackend.none(), this.registry::queueOf);
+		this.queues.add(builder.defaultQueue);
+		builder.routes.values().forEach((route) -> this.queues.add(route.queue()));
+		this.queues.addAll(builder.queues);
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Start a worker consuming the given queues.
+	 * @param queues the queues
+	 * @return the started worker
+	 */
+	public WorkerContainer startWorker(String... queues) {
+		return startWorker(settings(List.of(queues)));
+	}
+
+	/**
+	 * Start a worker with the given settings.
+	 * @param settings the settings
+	 * @return the started worker
+	 */
+	public WorkerContainer startWorker(WorkerSettings settings) {
+		this.queues.addAll(settings.queues());
+		WorkerContainer worker = new WorkerContainer(this.rabbit, this.registry, this.codec, this.backend,
+				this.publisher, this.declarer, settings);
+		this.workers.add(worker);
+		worker.start();
+		return worker;
+	}
+
+	/**
+	 * Default settings for a test worker on some queues.
+	 * @param queues the queues
+	 * @return the settings
+	 */
+	public WorkerSettings settings(List<String> queues) {
+		return new WorkerSettings("test-worker@localhost", queues, 2, 4, true, false, Duration.ofMillis(200),
+				Map.of());
+	}
+
+	/**
+	 * Settings with rate limits.
+	 * @param queues the queues
+	 * @param rateLimits the rate limits by task name
+	 * @return the settings
+	 */
+	public WorkerSettings settings(List<String> queues, Map<String, RateLimit> rateLimits) {
+		return new WorkerSettings("test-worker@localhost", queues, 2, 4, true, false, Duration.ofMillis(200),
+				rateLimits);
+	}
+
+	/** @return an admin on the test broker */
+	public RabbitAdmin admin() {
+		return new RabbitAdmin(this.rabbit);
+	}
+
+	/**
+	 * Remember a queue to delete on close.
+	 * @param queue the queue name
+	 */
+	public void deleteOnClose(String queue) {
+		this.queues.add(queue);
+	}
+
+	@Override
+	public void close() {
+		this.workers.forEach(WorkerContainer::stop);
+		this.workers.forEach(WorkerContainer::destroy);
+		RabbitAdmin admin = admin();
+		for (String queue : this.queues) {
+			admin.deleteQueue(queue);
+			admin.deleteQueue(queue + QueueDeclarer.DLQ_SUFFIX);
+			admin.deleteExchange(queue);
+			admin.deleteExchange(queue + QueueDeclarer.DLQ_SUFFIX);
+		}
+		this.publisher.destroy();
+		try {
+			this.backend.destroy();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.rabbit.destroy();
+		this.redis.destroy();
+	}
+
+	public static final class Builder {
+
+		private final List<Object> beans = new ArrayList<>();
+
+		private final Map<String, Route> routes = new LinkedHashMap<>();
+
+		private final List<String> queues = new ArrayList<>();
+
+		private String defaultQueue = Infrastructure.unique("celery");
+
+		private List<String> accept = List.of("json");
+
+		private Duration expires = Duration.ofDays(1);
+
+		private boolean resultsEnabled = true;
+
+		public Builder tasks(Object... beans) {
+			this.beans.addAll(List.of(beans));
+			return this;
+		}
+
+		public Builder route(String task, Route route) {
+			this.routes.put(task, route);
+			return this;
+		}
+
+		public Builder defaultQueue(String queue) {
+			this.defaultQueue = queue;
+			return this;
+		}
+
+		public Builder deleteOnClose(String queue) {
+			this.queues.add(queue);
+			return this;
+		}
+
+		public Builder accept(String... accept) {
+			this.accept = List.of(accept);
+			return this;
+		}
+
+		public Builder resultExpires(Duration expires) {
+			this.expires = expires;
+			return this;
+		}
+
+		public Builder resultsDisabled() {
+			this.resultsEnabled = false;
+			return this;
+		}
+
+		public String defaultQueue() {
+			return this.defaultQueue;
+		}
+
+		public Stack build() {
+			return new Stack(this);
+		}
+
+	}
+
+}
