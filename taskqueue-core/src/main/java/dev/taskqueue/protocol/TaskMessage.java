@@ -1,6 +1,7 @@
 package dev.taskqueue.protocol;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,17 +82,13 @@ public final class TaskMessage {
 		this.origin = builder.origin;
 		this.ignoreResult = builder.ignoreResult;
 		this.shadow = builder.shadow;
-		this.args = List.copyOf(nullSafe(builder.args));
+		// JSON arguments may be null, which List.copyOf rejects.
+		this.args = Collections.unmodifiableList(new ArrayList<>(builder.args));
 		this.kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.kwargs));
 		this.embed = builder.embed;
 		this.replyTo = builder.replyTo;
 		this.priority = builder.priority;
 		this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
-	}
-
-	// List.copyOf rejects null elements, and JSON arguments may be null.
-	private static List<?> nullSafe(List<?> args) {
-		return args.contains(null) ? Collections.unmodifiableList(new java.util.ArrayList<>(args)) : args;
 	}
 
 	/**

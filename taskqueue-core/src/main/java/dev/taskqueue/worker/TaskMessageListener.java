@@ -233,7 +233,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				logger.error("Task " + task.task() + "[" + task.id() + "] refused its arguments: " + ex.getMessage());
 			}
 			else {
-				logger.info("Task " + task.task() + "[" + task.id() + "] raised " + ex, ex);
+				logger.info("Task " + task.task() + "[" + task.id() + "] raised " + ex);
+				logger.debug("Task " + task.task() + "[" + task.id() + "] stack trace", ex);
 			}
 			if (!ignoreResult || this.settings.storeErrorsEvenIfIgnored()) {
 				this.backend.store(meta(task, TaskState.FAILURE, ExceptionInfo.of(ex, null).toResult(),

@@ -252,7 +252,9 @@ public final class TaskMethod {
 			}
 			String message = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 			int newline = message.indexOf('\n');
-			return (newline > 0) ? message.substring(0, newline) : message;
+			String line = (newline > 0) ? message.substring(0, newline) : message;
+			// A huge value would otherwise be repeated in full in the error.
+			return (line.length() > 300) ? line.substring(0, 297) + "..." : line;
 		}
 
 	}
