@@ -109,9 +109,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			return CompletableFuture.completedFuture(current);
 		}
 		ensureStarted();
-		Waiter waiter = this.waiters.computeIfAbsent(taskId, this::subscribe);
+		// Counted inside compute so a waiter being released cannot be handed to a new caller.
+		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
+			Waiter w = (existing != null) ? existing : subscribe(id);
+			w.views++;
+			return w;
+		});
 		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
-		waiter.views.incrementAndGet();
 		view.whenComplete((meta, ex) -> release(taskId, waiter));
 		// A result stored between the first read and the subscription sent no message we saw.
 		waiter.check();
@@ -125,7 +129,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	private void release(String taskId, Waiter waiter) {
-		if (waiter.views.decrementAndGet() <= 0 && this.waiters.remove(taskId, waiter)) {
+		boolean[] last = new boolean[1];
+		this.waiters.computeIfPresent(taskId, (id, existing) -> {
+			if (existing != waiter || --existing.views > 0) {
+				return existing;
+			}
+			last[0] = true;
+			return null;
+		});
+		if (last[0]) {
 			this.listenerContainer.removeMessageListener(waiter);
 		}
 	}
@@ -156,7 +168,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		private final CompletableFuture<ResultMeta> future = new CompletableFuture<>();
 
-		private final java.util.concurrent.atomic.AtomicInteger views = new java.util.concurrent.atomic.AtomicInteger();
+		/** Callers waiting on this id; guarded by the waiters map's compute. */
+		private int views;
 
 		Waiter(String taskId) {
 			this.taskId = taskId;

@@ -32,8 +32,6 @@ public class WorkerContainer implements SmartLifecycle {
 	/** Long header values (argsrepr of big arguments) stay strings up to this many bytes. */
 	private static final int LONG_STRING_LIMIT = 1024 * 1024;
 
-	private final ConnectionFactory connectionFactory;
-
 	private final QueueDeclarer declarer;
 
 	private final WorkerSettings settings;
@@ -58,7 +56,6 @@ public class WorkerContainer implements SmartLifecycle {
 	 */
 	public WorkerContainer(ConnectionFactory connectionFactory, TaskRegistry registry, TaskMessageCodec codec,
 			ResultBackend backend, ConfirmedPublisher publisher, QueueDeclarer declarer, WorkerSettings settings) {
-		this.connectionFactory = connectionFactory;
 		this.declarer = declarer;
 		this.settings = settings;
 		this.registry = registry;
