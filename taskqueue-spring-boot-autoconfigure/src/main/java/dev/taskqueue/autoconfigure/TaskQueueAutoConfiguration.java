@@ -21,6 +21,7 @@ import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -29,7 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -127,11 +128,13 @@ public final class TaskQueueAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static TaskRegistry taskQueueRegistry() {
 			return new TaskRegistry();
 		}
 
 		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static QueueTaskBeanPostProcessor taskQueueBeanPostProcessor(TaskRegistry registry) {
 			// Parameter types only need Jackson's type factory, so the BPP does not pull the
 			// codec (and the application's JsonMapper.Builder) into early initialisation.

@@ -1,0 +1,95 @@
+package dev.taskqueue.autoconfigure;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.worker.QueueTask;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The auto-configured client and worker on the real broker and Redis.
+ */
+class TaskQueueWorkerIntegrationTests {
+
+	private final String queue = "tq-boot-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
+				JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class))
+		.withUserConfiguration(TaskConfiguration.class)
+		.withPropertyValues("spring.rabbitmq.host=127.0.0.1", "spring.data.redis.host=127.0.0.1",
+				"taskqueue.default-queue=" + this.queue);
+
+	@AfterEach
+	void deleteQueues() {
+		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
+		RabbitAdmin admin = new RabbitAdmin(factory);
+		admin.deleteQueue(this.queue);
+		admin.deleteQueue(this.queue + ".dlq");
+		admin.deleteExchange(this.queue);
+		admin.deleteExchange(this.queue + ".dlq");
+		factory.destroy();
+	}
+
+	@Test
+	void autoConfiguredWorkerRunsTasksSentByTheAutoConfiguredClient() {
+		this.runner.run((context) -> {
+			TaskResult result = context.getBean(TaskClient.class).send("boot.square", 7);
+			assertThat(result.get(Duration.ofSeconds(10))).isEqualTo(49);
+		});
+	}
+
+	@Test
+	void disabledWorkerConsumesNothing() {
+		this.runner.withPropertyValues("taskqueue.worker.enabled=false").run((context) -> {
+			context.getBean(TaskClient.class).send("boot.square", 7);
+			Thread.sleep(1000);
+			CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
+			QueueInformation info = new RabbitAdmin(factory).getQueueInfo(this.queue);
+			factory.destroy();
+			assertThat(info).isNotNull();
+			assertThat(info.getMessageCount()).isEqualTo(1);
+			assertThat(info.getConsumerCount()).isZero();
+			assertThat(context.getBean(Tasks.class).calls).hasValue(0);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TaskConfiguration {
+
+		@Bean
+		Tasks tasks() {
+			return new Tasks();
+		}
+
+	}
+
+	static class Tasks {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@QueueTask("boot.square")
+		int square(int x) {
+			this.calls.incrementAndGet();
+			return x * x;
+		}
+
+	}
+
+}
