@@ -182,6 +182,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private void runDue(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
 			boolean reserved) {
 		long tag = message.getMessageProperties().getDeliveryTag();
+		if (!channel.isOpen()) {
+			// The consumer stopped: the broker has already put the message back for another worker.
+			return;
+		}
 		try {
 			OffsetDateTime expires = task.expires();
 			if (expires != null && expires.isBefore(OffsetDateTime.now())) {

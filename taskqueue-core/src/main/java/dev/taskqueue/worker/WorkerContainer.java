@@ -12,8 +12,10 @@ import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.result.ResultBackend;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import org.springframework.context.SmartLifecycle;
@@ -43,6 +45,10 @@ public class WorkerContainer implements SmartLifecycle {
 	private final ExecutorService etaExecutor;
 
 	private final SimpleMessageListenerContainer container;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final ConnectionListener redeclare;
 
 	/**
 	 * Create a worker container.
@@ -75,6 +81,25 @@ public class WorkerContainer implements SmartLifecycle {
 		this.container.setMessageListener(listener);
 		this.container.setBeanName("taskqueueWorker");
 		this.container.afterPropertiesSet();
+		// Declare again on every new connection: the broker may have restarted without them.
+		this.connectionFactory = connectionFactory;
+		this.redeclare = (connection) -> {
+			this.declarer.reset();
+			try {
+				declareQueues();
+			}
+			catch (AmqpException ex) {
+				logger.warn("Could not declare the worker's queues " + this.settings.queues() + ": " + ex.getMessage());
+			}
+		};
+		connectionFactory.addConnectionListener(this.redeclare);
+	}
+
+	private void declareQueues() {
+		for (String queue : this.settings.queues()) {
+			this.declarer.declareQueue(queue);
+			this.declarer.declareDeadLetterQueue(queue);
+		}
 	}
 
 	/** @return the queues this worker consumes */
@@ -89,9 +114,12 @@ public class WorkerContainer implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		for (String queue : this.settings.queues()) {
-			this.declarer.declareQueue(queue);
-			this.declarer.declareDeadLetterQueue(queue);
+		try {
+			declareQueues();
+		}
+		catch (AmqpException ex) {
+			logger.warn("Could not declare the worker's queues " + this.settings.queues() + " (" + ex.getMessage()
+					+ "); they will be declared when the broker is reachable");
 		}
 		this.container.start();
 		logger.info("Worker " + this.settings.name() + " consuming " + this.settings.queues() + " with "
@@ -120,6 +148,7 @@ public class WorkerContainer implements SmartLifecycle {
 	 * consumers' channels close.
 	 */
 	public void destroy() {
+		this.connectionFactory.removeConnectionListener(this.redeclare);
 		this.container.destroy();
 		this.scheduler.shutdownNow();
 		this.etaExecutor.shutdown();
