@@ -68,7 +68,8 @@ public final class TaskQueueAutoConfiguration {
 		Map<String, Route> routes = new LinkedHashMap<>();
 		properties.getRoutes().forEach((name, route) -> {
 			if (route.getQueue() == null || route.getQueue().isBlank()) {
-				throw new IllegalStateException("taskqueue.routes." + name + ".queue must name a queue");
+				throw new IllegalStateException(
+						entryProperty("taskqueue.routes", name, "queue") + " must name a queue");
 			}
 			routes.put(name, new Route(route.getQueue(), route.getExchange(), route.getRoutingKey()));
 		});
@@ -116,6 +117,16 @@ public final class TaskQueueAutoConfiguration {
 		});
 	}
 
+	/**
+	 * The name of a property of a map entry as users write it: keys that are not a plain
+	 * lowercase name (task names have dots, routes may be globs) go in brackets, or they would not
+	 * bind to that entry.
+	 */
+	private static String entryProperty(String map, String key, String property) {
+		String element = key.matches("[a-z0-9-]+") ? key : "[" + key + "]";
+		return map + "." + element + "." + property;
+	}
+
 	private static void requireJson(String property, String serializer) {
 		if (!"json".equalsIgnoreCase(serializer.trim())) {
 			throw new IllegalStateException(property + "=" + serializer + " is not supported: only 'json' is");
@@ -126,6 +137,7 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
 	static class WorkerConfiguration {
 
+		// Infrastructure: created early for the post processor, which is not worth a warning.
 		@Bean
 		@ConditionalOnMissingBean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -163,8 +175,8 @@ public final class TaskQueueAutoConfiguration {
 						rateLimits.put(name, RateLimit.parse(task.getRateLimit()));
 					}
 					catch (IllegalArgumentException ex) {
-						throw new IllegalStateException("taskqueue.tasks." + name + ".rate-limit: " + ex.getMessage(),
-								ex);
+						throw new IllegalStateException(
+								entryProperty("taskqueue.tasks", name, "rate-limit") + ": " + ex.getMessage(), ex);
 					}
 				}
 			});
