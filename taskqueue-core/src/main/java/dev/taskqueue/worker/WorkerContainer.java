@@ -102,6 +102,11 @@ public class WorkerContainer implements SmartLifecycle {
 		}
 	}
 
+	/** @return the settings this worker runs with */
+	public WorkerSettings getSettings() {
+		return this.settings;
+	}
+
 	/** @return the queues this worker consumes */
 	public List<String> getQueues() {
 		return this.settings.queues();

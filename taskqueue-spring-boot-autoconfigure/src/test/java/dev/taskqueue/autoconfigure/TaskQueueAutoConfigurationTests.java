@@ -42,7 +42,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.test.util.ReflectionTestUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -308,8 +307,7 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void rateLimitOfATaskKeyedInBracketsReachesTheWorker() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[worker.divide].rate-limit=1/s").run((context) -> {
-			WorkerSettings settings = (WorkerSettings) ReflectionTestUtils
-				.getField(context.getBean(WorkerContainer.class), "settings");
+			WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
 			assertThat(settings.rateLimits()).containsExactly(
 					Map.entry("worker.divide", new RateLimit(1, Duration.ofSeconds(1))));
 		});
