@@ -61,8 +61,7 @@ public class ScenarioRunner implements ApplicationRunner, ExitCodeGenerator {
 	 */
 	public static boolean isRequested(String[] args) {
 		return Arrays.stream(args)
-			.anyMatch((arg) -> arg.equals(ARGUMENT) || arg.equals("--" + PROPERTY)
-					|| arg.equals("--" + PROPERTY + "=true"))
+			.anyMatch((arg) -> arg.equals(ARGUMENT) || arg.equalsIgnoreCase("--" + PROPERTY + "=true"))
 				|| Boolean.parseBoolean(System.getProperty(PROPERTY));
 	}
 

@@ -24,6 +24,8 @@ class ScenarioRunnerTests {
 	void otherArgumentsDoNot() {
 		assertThat(ScenarioRunner.isRequested(new String[] { "--server.port=9090", "scenarios" })).isFalse();
 		assertThat(ScenarioRunner.isRequested(new String[] { "--dispatcher.scenarios=false" })).isFalse();
+		// Without a value the property would read as empty, not true: main and the runner must agree.
+		assertThat(ScenarioRunner.isRequested(new String[] { "--dispatcher.scenarios" })).isFalse();
 	}
 
 }
