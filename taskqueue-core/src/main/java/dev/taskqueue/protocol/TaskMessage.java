@@ -81,7 +81,7 @@ public final class TaskMessage {
 		this.origin = builder.origin;
 		this.ignoreResult = builder.ignoreResult;
 		this.shadow = builder.shadow;
-		this.args = List.copyOf(nullSafe(builder.args));
+		this.args = immutableCopy(builder.args);
 		this.kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.kwargs));
 		this.embed = builder.embed;
 		this.replyTo = builder.replyTo;
@@ -89,9 +89,10 @@ public final class TaskMessage {
 		this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
 	}
 
-	// List.copyOf rejects null elements, and JSON arguments may be null.
-	private static List<?> nullSafe(List<?> args) {
-		return args.contains(null) ? Collections.unmodifiableList(new java.util.ArrayList<>(args)) : args;
+	// Not List.copyOf: it rejects null elements, and JSON arguments may be null. (Nor
+	// List.contains(null), which throws on the immutable lists of List.of.)
+	private static List<?> immutableCopy(List<?> args) {
+		return Collections.unmodifiableList(new java.util.ArrayList<>(args));
 	}
 
 	/**
