@@ -19,8 +19,6 @@ import com.rabbitmq.client.LongString;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.util.MinimalPrettyPrinter;
-import tools.jackson.core.util.Separators;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,11 +51,7 @@ public final class TaskMessageCodec {
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent) {
 		this.mapper = mapper;
 		// Python's json.dumps separators, so bodies look like Celery's byte for byte.
-		this.bodyWriter = mapper.writer()
-			.with(new MinimalPrettyPrinter().setSeparators(Separators.createDefaultInstance()
-				.withObjectNameValueSpacing(Separators.Spacing.AFTER)
-				.withObjectEntrySpacing(Separators.Spacing.AFTER)
-				.withArrayElementSpacing(Separators.Spacing.AFTER)));
+		this.bodyWriter = mapper.writer().with(PythonJsonPrettyPrinter.INSTANCE);
 		this.accept = ContentTypes.resolveAll(acceptContent);
 	}
 

@@ -5,10 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.protocol.PythonJsonPrettyPrinter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.util.MinimalPrettyPrinter;
-import tools.jackson.core.util.Separators;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,11 +26,7 @@ public final class ResultCodec {
 	 */
 	public ResultCodec(JsonMapper mapper) {
 		this.mapper = mapper;
-		this.writer = mapper.writer()
-			.with(new MinimalPrettyPrinter().setSeparators(Separators.createDefaultInstance()
-				.withObjectNameValueSpacing(Separators.Spacing.AFTER)
-				.withObjectEntrySpacing(Separators.Spacing.AFTER)
-				.withArrayElementSpacing(Separators.Spacing.AFTER)));
+		this.writer = mapper.writer().with(PythonJsonPrettyPrinter.INSTANCE);
 	}
 
 	/** @return the mapper */
