@@ -50,8 +50,8 @@ public final class TaskMessageCodec {
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent) {
 		this.mapper = mapper;
-		// Python's json.dumps separators, so bodies look like Celery's byte for byte.
-		this.bodyWriter = mapper.writer().with(PythonJsonPrettyPrinter.INSTANCE);
+		// As Python's json.dumps writes them, so bodies look like Celery's byte for byte.
+		this.bodyWriter = PythonJsonPrettyPrinter.writer(mapper);
 		this.accept = ContentTypes.resolveAll(acceptContent);
 	}
 

@@ -26,7 +26,7 @@ public final class ResultCodec {
 	 */
 	public ResultCodec(JsonMapper mapper) {
 		this.mapper = mapper;
-		this.writer = mapper.writer().with(PythonJsonPrettyPrinter.INSTANCE);
+		this.writer = PythonJsonPrettyPrinter.writer(mapper);
 	}
 
 	/** @return the mapper */
