@@ -239,6 +239,33 @@ class CeleryVectorEncodingTests {
 		assertThat(RawContentHeader.writtenBytes(encoded.properties())).isEqualTo(vector.rawContentHeader());
 	}
 
+	/**
+	 * Celery writes bodies with Python's {@code json.dumps} defaults ({@code ensure_ascii=True}):
+	 * non-ASCII text as lower-case unicode escapes, astral characters as surrogate pairs, control
+	 * characters as short or unicode escapes. The expected text is Python 3's
+	 * {@code json.dumps([['中文', 'é', '😀', 'a\x01b', 'tab\t'], {'k': 'ü'}, embed])}.
+	 */
+	@Test
+	void nonAsciiArgumentsAreEscapedAsPythonJsonEscapesThem() {
+		TaskMessage message = TaskMessage.builder(UUID.randomUUID().toString(), "tasks.echo")
+			.args(List.of("中文", "é", "😀", "a\u0001b", "tab\t"))
+			.kwargs(Map.of("k", "ü"))
+			.build();
+		assertThat(new String(this.codec.encode(message).body(), StandardCharsets.US_ASCII))
+			.isEqualTo("[[\"\\u4e2d\\u6587\", \"\\u00e9\", \"\\ud83d\\ude00\", \"a\\u0001b\", \"tab\\t\"], "
+					+ "{\"k\": \"\\u00fc\"}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]");
+	}
+
+	@Test
+	void nonAsciiArgumentsDecodeBackToTheirText() {
+		TaskMessage message = TaskMessage.builder(UUID.randomUUID().toString(), "tasks.echo")
+			.args(List.of("中文 😀"))
+			.build();
+		EncodedMessage encoded = this.codec.encode(message);
+		MessageVector delay = CeleryVectors.first("delay");
+		assertThat(this.codec.decode(delay.messageProperties(), encoded.body()).args()).isEqualTo(List.of("中文 😀"));
+	}
+
 	@Test
 	void expirationIsTheSecondsUntilExpiresInMilliseconds() {
 		RawContentHeader ours = RawContentHeader.written(this.codec.encode(call("expires")).properties());

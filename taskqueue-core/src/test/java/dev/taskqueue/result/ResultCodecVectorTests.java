@@ -177,6 +177,16 @@ class ResultCodecVectorTests {
 		assertThat(this.codec.encode(meta)).isEqualTo(redis.get("value").asString());
 	}
 
+	/** Python's {@code json.dumps} (ensure_ascii) writes {@code "\\u4e2d\\u6587"} for '中文'. */
+	@Test
+	void nonAsciiResultIsEscapedAsPythonJsonEscapesIt() {
+		ResultMeta meta = new ResultMeta("4a5b", TaskState.SUCCESS, "中文", null, List.of(), "2026-11-28T02:18:50", null,
+				null, null, null, null, null, null, null);
+		String json = this.codec.encode(meta);
+		assertThat(json).contains("\"result\": \"\\u4e2d\\u6587\",");
+		assertThat(this.codec.decode("4a5b", json).result()).isEqualTo("中文");
+	}
+
 	/** {@code celery-taskset-meta-<gid>} (GroupResult.save()) is a group record, not a task result. */
 	@Test
 	void groupSaveRecordIsRefusedAsATaskResult() {
