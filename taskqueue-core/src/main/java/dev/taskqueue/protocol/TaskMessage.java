@@ -1,7 +1,6 @@
 package dev.taskqueue.protocol;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,13 +81,18 @@ public final class TaskMessage {
 		this.origin = builder.origin;
 		this.ignoreResult = builder.ignoreResult;
 		this.shadow = builder.shadow;
-		// JSON arguments may be null, which List.copyOf rejects.
-		this.args = Collections.unmodifiableList(new ArrayList<>(builder.args));
+		this.args = immutableCopy(builder.args);
 		this.kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.kwargs));
 		this.embed = builder.embed;
 		this.replyTo = builder.replyTo;
 		this.priority = builder.priority;
 		this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
+	}
+
+	// Not List.copyOf: it rejects null elements, and JSON arguments may be null. (Nor
+	// List.contains(null), which throws on the immutable lists of List.of.)
+	private static List<?> immutableCopy(List<?> args) {
+		return Collections.unmodifiableList(new java.util.ArrayList<>(args));
 	}
 
 	/**

@@ -50,7 +50,8 @@ public final class TaskMessageCodec {
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent) {
 		this.mapper = mapper;
-		this.bodyWriter = PythonJson.writer(mapper);
+		// As Python's json.dumps writes them, so bodies look like Celery's byte for byte.
+		this.bodyWriter = PythonJsonPrettyPrinter.writer(mapper);
 		this.accept = ContentTypes.resolveAll(acceptContent);
 	}
 
@@ -88,18 +89,15 @@ public final class TaskMessageCodec {
 		headers.put("origin", message.origin());
 		headers.put("ignore_result", message.ignoreResult());
 		message.extraHeaders().forEach(headers::putIfAbsent);
-		AMQP.BasicProperties.Builder props = new AMQP.BasicProperties.Builder().contentType(ContentTypes.JSON)
-			.contentEncoding(ENCODING)
-			.deliveryMode(PERSISTENT)
-			.priority(message.priority())
-			.correlationId(message.id())
-			.replyTo(message.replyTo())
-			.headers(headers);
+		String expiration = null;
 		if (message.expires() != null) {
 			long millis = Duration.between(OffsetDateTime.now(), message.expires()).toMillis();
-			props.expiration(Long.toString(Math.max(0, millis)));
+			expiration = Long.toString(Math.max(0, millis));
 		}
-		return new EncodedMessage(props.build(), encodeBody(message));
+		// Not AMQP.BasicProperties.Builder: it keeps headers in a HashMap, losing Celery's order.
+		AMQP.BasicProperties props = new OrderedBasicProperties(ContentTypes.JSON, ENCODING, headers, PERSISTENT,
+				message.priority(), message.id(), message.replyTo(), expiration);
+		return new EncodedMessage(props, encodeBody(message));
 	}
 
 	/**

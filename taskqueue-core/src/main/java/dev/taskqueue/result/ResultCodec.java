@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.PythonJson;
+import dev.taskqueue.protocol.PythonJsonPrettyPrinter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectWriter;
@@ -26,7 +26,7 @@ public final class ResultCodec {
 	 */
 	public ResultCodec(JsonMapper mapper) {
 		this.mapper = mapper;
-		this.writer = PythonJson.writer(mapper);
+		this.writer = PythonJsonPrettyPrinter.writer(mapper);
 	}
 
 	/** @return the mapper */

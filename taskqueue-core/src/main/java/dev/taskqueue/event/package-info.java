@@ -1,0 +1,8 @@
+/**
+ * Spring application events for the life of a task (Celery's signals and events): sent,
+ * received, started, succeeded, failed, retried, revoked and rejected.
+ */
+@NullMarked
+package dev.taskqueue.event;
+
+import org.jspecify.annotations.NullMarked;
