@@ -4,7 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -12,6 +14,7 @@ import java.util.function.Function;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.event.TaskSentEvent;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
@@ -20,7 +23,10 @@ import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
 import org.jspecify.annotations.Nullable;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.AmqpException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
  * The {@link TaskClient} that publishes Celery protocol v2 messages with publisher confirms and
@@ -29,7 +35,7 @@ import org.springframework.amqp.AmqpException;
  * Like a Celery producer it declares the target queue (Celery's way: durable, no arguments) the
  * first time it sends to it, so tasks sent before any worker started wait in the queue.
  */
-public class DefaultTaskClient implements TaskClient {
+public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherAware {
 
 	private static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
 			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
@@ -50,6 +56,8 @@ public class DefaultTaskClient implements TaskClient {
 	private final String origin;
 
 	private final String replyTo;
+
+	private volatile @Nullable ApplicationEventPublisher events;
 
 	/**
 	 * Create a client.
@@ -76,6 +84,11 @@ public class DefaultTaskClient implements TaskClient {
 	}
 
 	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher events) {
+		this.events = events;
+	}
+
+	@Override
 	public TaskResult send(String name, @Nullable Object... args) {
 		return send(TaskRequest.builder(name).args(Arrays.asList(args)).build());
 	}
@@ -90,7 +103,14 @@ public class DefaultTaskClient implements TaskClient {
 			.kwargs(request.getKwargs())
 			.origin(this.origin)
 			.replyTo(this.replyTo)
-			.ignoreResult(Boolean.TRUE.equals(request.getIgnoreResult()));
+			.ignoreResult(Boolean.TRUE.equals(request.getIgnoreResult()))
+			.parentId(request.getParentId())
+			.rootId(request.getRootId())
+			.group(request.getGroup());
+		if (!request.getLinks().isEmpty() || !request.getLinkErrors().isEmpty()) {
+			message.embed(new TaskMessage.Embed(signatures(request.getLinks()), signatures(request.getLinkErrors()),
+					null, null));
+		}
 		if (request.getCountdown() != null) {
 			message.eta(now.plus(request.getCountdown()));
 		}
@@ -119,12 +139,26 @@ public class DefaultTaskClient implements TaskClient {
 		}
 		this.publisher.publish(route.effectiveExchange(), route.effectiveRoutingKey(), encoded.properties(),
 				encoded.body());
+		ApplicationEventPublisher events = this.events;
+		if (events != null) {
+			try {
+				events.publishEvent(new TaskSentEvent(this, id, request.getName(), route.queue()));
+			}
+			catch (RuntimeException ex) {
+				// The task is sent; a failing listener must not make the caller think otherwise.
+				LogFactory.getLog(DefaultTaskClient.class).warn("Listener of TaskSentEvent failed for task " + id, ex);
+			}
+		}
 		return result(id);
 	}
 
 	@Override
 	public TaskResult result(String taskId) {
 		return new TaskResult(taskId, this.backend, this.codec.mapper());
+	}
+
+	private static @Nullable List<Object> signatures(List<Signature> signatures) {
+		return signatures.isEmpty() ? null : new ArrayList<>(signatures.stream().map(Signature::toMap).toList());
 	}
 
 	private Route route(TaskRequest request) {

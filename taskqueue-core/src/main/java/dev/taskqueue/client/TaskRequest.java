@@ -56,6 +56,16 @@ public final class TaskRequest {
 
 	private final @Nullable Boolean ignoreResult;
 
+	private final List<Signature> links;
+
+	private final List<Signature> linkErrors;
+
+	private final @Nullable String parentId;
+
+	private final @Nullable String rootId;
+
+	private final @Nullable String group;
+
 	private TaskRequest(Builder builder) {
 		this.name = builder.name;
 		this.args = Collections.unmodifiableList(new ArrayList<>(builder.args));
@@ -71,6 +81,11 @@ public final class TaskRequest {
 		this.taskId = builder.taskId;
 		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
 		this.ignoreResult = builder.ignoreResult;
+		this.links = List.copyOf(builder.links);
+		this.linkErrors = List.copyOf(builder.linkErrors);
+		this.parentId = builder.parentId;
+		this.rootId = builder.rootId;
+		this.group = builder.group;
 	}
 
 	/**
@@ -152,6 +167,31 @@ public final class TaskRequest {
 		return this.ignoreResult;
 	}
 
+	/** @return the callbacks sent after the task succeeds */
+	public List<Signature> getLinks() {
+		return this.links;
+	}
+
+	/** @return the errbacks sent after the task fails */
+	public List<Signature> getLinkErrors() {
+		return this.linkErrors;
+	}
+
+	/** @return the id of the task that sends this one, or {@code null} */
+	public @Nullable String getParentId() {
+		return this.parentId;
+	}
+
+	/** @return the id of the first task of the workflow, or {@code null} for this task's own id */
+	public @Nullable String getRootId() {
+		return this.rootId;
+	}
+
+	/** @return the group id, or {@code null} */
+	public @Nullable String getGroup() {
+		return this.group;
+	}
+
 	/**
 	 * Builds a {@link TaskRequest}.
 	 */
@@ -184,6 +224,16 @@ public final class TaskRequest {
 		private final Map<String, @Nullable Object> headers = new LinkedHashMap<>();
 
 		private @Nullable Boolean ignoreResult;
+
+		private final List<Signature> links = new ArrayList<>();
+
+		private final List<Signature> linkErrors = new ArrayList<>();
+
+		private @Nullable String parentId;
+
+		private @Nullable String rootId;
+
+		private @Nullable String group;
 
 		private Builder(String name) {
 			if (name == null || name.isBlank()) {
@@ -360,6 +410,59 @@ public final class TaskRequest {
 		 */
 		public Builder ignoreResult(boolean ignoreResult) {
 			this.ignoreResult = ignoreResult;
+			return this;
+		}
+
+		/**
+		 * Send a callback after the task succeeds (Celery's {@code link}): the task's result is put
+		 * in front of the callback's arguments unless the callback is immutable.
+		 * @param callback the callback
+		 * @return this builder
+		 */
+		public Builder link(Signature callback) {
+			this.links.add(Objects.requireNonNull(callback, "callback"));
+			return this;
+		}
+
+		/**
+		 * Send an errback after the task fails (Celery's {@code link_error}): it is called with the
+		 * failed task's id in front of its own arguments. A Java errback may declare a
+		 * {@link dev.taskqueue.worker.TaskFailure} parameter to see the failed call.
+		 * @param errback the errback
+		 * @return this builder
+		 */
+		public Builder linkError(Signature errback) {
+			this.linkErrors.add(Objects.requireNonNull(errback, "errback"));
+			return this;
+		}
+
+		/**
+		 * Record the task that sends this one (set by workers for callbacks and retries).
+		 * @param parentId the parent task id
+		 * @return this builder
+		 */
+		public Builder parentId(@Nullable String parentId) {
+			this.parentId = parentId;
+			return this;
+		}
+
+		/**
+		 * Record the first task of the workflow (set by workers for callbacks and retries).
+		 * @param rootId the root task id
+		 * @return this builder
+		 */
+		public Builder rootId(@Nullable String rootId) {
+			this.rootId = rootId;
+			return this;
+		}
+
+		/**
+		 * Make the task a member of a group.
+		 * @param group the group id
+		 * @return this builder
+		 */
+		public Builder group(@Nullable String group) {
+			this.group = group;
 			return this;
 		}
 

@@ -70,4 +70,58 @@ public @interface QueueTask {
 	 */
 	String rateLimit() default "";
 
+	/**
+	 * How many times the task may be retried (Celery's {@code max_retries}); {@code -1} for no
+	 * limit. Past it the task ends {@code FAILURE} with its last exception.
+	 * @return the maximum number of retries
+	 */
+	int maxRetries() default 3;
+
+	/**
+	 * Exceptions that retry the task automatically (Celery's {@code autoretry_for}).
+	 * @return the exception types
+	 */
+	Class<? extends Throwable>[] autoRetryFor() default {};
+
+	/**
+	 * Exceptions that never retry the task automatically, even when they match
+	 * {@link #autoRetryFor()} (Celery's {@code dont_autoretry_for}).
+	 * @return the exception types
+	 */
+	Class<? extends Throwable>[] dontAutoRetryFor() default {};
+
+	/**
+	 * Whether automatic retries wait exponentially longer: 1 s, 2 s, 4 s, ... (Celery's
+	 * {@code retry_backoff}).
+	 * @return whether to back off
+	 */
+	boolean retryBackoff() default false;
+
+	/**
+	 * The longest exponential retry delay, in seconds (Celery's {@code retry_backoff_max}).
+	 * @return the maximum delay in seconds
+	 */
+	long retryBackoffMax() default 600;
+
+	/**
+	 * Whether exponential retry delays are drawn at random between zero and the delay (Celery's
+	 * {@code retry_jitter}).
+	 * @return whether to add jitter
+	 */
+	boolean retryJitter() default true;
+
+	/**
+	 * The retry delay without back-off, in seconds (Celery's {@code default_retry_delay}).
+	 * @return the delay in seconds
+	 */
+	long defaultRetryDelay() default 180;
+
+	/**
+	 * Listeners for this task only, in addition to the {@link TaskListener} beans. A listener
+	 * class that is a bean is taken from the application context; otherwise it is created with its
+	 * no-argument constructor.
+	 * @return the listener types
+	 */
+	Class<? extends TaskListener>[] listeners() default {};
+
 }

@@ -1,11 +1,18 @@
 package dev.taskqueue.worker;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.taskqueue.ratelimit.RateLimit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -16,11 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Finds {@link QueueTask} methods on beans and registers them in a {@link TaskRegistry}.
  */
-public class QueueTaskBeanPostProcessor implements BeanPostProcessor {
+public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
 	private final TaskRegistry registry;
 
 	private final JsonMapper mapper;
+
+	private @Nullable BeanFactory beanFactory;
 
 	/**
 	 * Create a post processor.
@@ -30,6 +39,11 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor {
 	public QueueTaskBeanPostProcessor(TaskRegistry registry, JsonMapper mapper) {
 		this.registry = registry;
 		this.mapper = mapper;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -47,7 +61,7 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor {
 					? ClassUtils.getUserClass(targetClass).getName() + "." + method.getName() : annotation.name();
 			this.registry.register(new TaskMethod(name, bean, invocable,
 					annotation.queue().isEmpty() ? null : annotation.queue(), annotation.ignoreResult(),
-					rateLimit(name, annotation), this.mapper));
+					rateLimit(name, annotation), retryPolicy(annotation), listeners(annotation), this.mapper));
 		});
 		return bean;
 	}
@@ -62,6 +76,27 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Task '" + name + "': " + ex.getMessage(), ex);
 		}
+	}
+
+	private static RetryPolicy retryPolicy(QueueTask annotation) {
+		return new RetryPolicy(annotation.maxRetries(), List.of(annotation.autoRetryFor()),
+				List.of(annotation.dontAutoRetryFor()), annotation.retryBackoff(),
+				Duration.ofSeconds(annotation.retryBackoffMax()), annotation.retryJitter(),
+				Duration.ofSeconds(annotation.defaultRetryDelay()));
+	}
+
+	// Resolved on first use, so listener beans are not created while post-processors run.
+	private Supplier<List<TaskListener>> listeners(QueueTask annotation) {
+		Class<? extends TaskListener>[] types = annotation.listeners();
+		return () -> {
+			List<TaskListener> listeners = new ArrayList<>(types.length);
+			for (Class<? extends TaskListener> type : types) {
+				TaskListener bean = (this.beanFactory != null) ? this.beanFactory.getBeanProvider(type).getIfUnique()
+						: null;
+				listeners.add((bean != null) ? bean : BeanUtils.instantiateClass(type));
+			}
+			return listeners;
+		};
 	}
 
 }

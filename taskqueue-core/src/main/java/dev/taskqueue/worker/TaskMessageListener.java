@@ -3,22 +3,39 @@ package dev.taskqueue.worker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.Signature;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.event.TaskEvent;
+import dev.taskqueue.event.TaskFailedEvent;
+import dev.taskqueue.event.TaskReceivedEvent;
+import dev.taskqueue.event.TaskRejectedEvent;
+import dev.taskqueue.event.TaskRetriedEvent;
+import dev.taskqueue.event.TaskRevokedEvent;
+import dev.taskqueue.event.TaskStartedEvent;
+import dev.taskqueue.event.TaskSucceededEvent;
 import dev.taskqueue.protocol.CeleryTime;
+import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.InvalidMessageException;
+import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
@@ -35,15 +52,18 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Runs the task a message names and acknowledges the message only once the outcome is stored
- * (late acknowledgement).
+ * Runs the task a message names and acknowledges the message only once the outcome is stored and
+ * the callbacks, errbacks or retry it causes are published (late acknowledgement).
  * <p>
  * A message that cannot be a task here (content type not accepted, not protocol v2, task not
  * registered) is never run and never requeued: it is republished to {@code <queue>.dlq} with the
  * reason in its headers, a {@code FAILURE} result is stored when the id is readable, and then it is
- * acknowledged. When the outcome cannot be stored or dead-lettered (Redis or the broker down), the
+ * acknowledged. A task due a second or more from now is parked in the broker's
+ * {@link DelayQueues delay queues}; one due sooner, or waiting for its rate limit, is held
+ * unacknowledged. When an outcome cannot be stored or published (Redis or the broker down), the
  * message goes back to its queue after a pause, so nothing is lost.
  */
 public class TaskMessageListener implements ChannelAwareMessageListener {
@@ -62,15 +82,22 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	/** Header with the time a message was dead-lettered. */
 	public static final String REJECTED_AT_HEADER = "x-taskqueue-rejected-at";
 
+	/** Tasks due at least this far ahead are parked in the broker rather than held. */
+	private static final long PARK_THRESHOLD_MILLIS = 1000;
+
 	private final TaskRegistry registry;
 
 	private final TaskMessageCodec codec;
 
 	private final ResultBackend backend;
 
+	private final TaskClient client;
+
 	private final ConfirmedPublisher publisher;
 
 	private final QueueDeclarer declarer;
+
+	private final DelayQueues delayQueues;
 
 	private final WorkerSettings settings;
 
@@ -78,7 +105,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final Executor executor;
 
-	private final Map<String, Optional<RateLimiter>> rateLimiters = new ConcurrentHashMap<>();
+	private volatile List<TaskListener> listeners = List.of();
+
+	private volatile @Nullable ApplicationEventPublisher events;
+
+	private final Map<String, TaskRuntime> runtimes = new ConcurrentHashMap<>();
 
 	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
@@ -87,23 +118,44 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 * @param registry the tasks this worker runs
 	 * @param codec the message codec
 	 * @param backend where outcomes are stored
-	 * @param publisher publishes dead letters
+	 * @param client sends callbacks and errbacks
+	 * @param publisher publishes dead letters, retries and parked messages
 	 * @param declarer declares dead-letter queues
+	 * @param delayQueues parks tasks that are not due yet
 	 * @param settings the worker settings
-	 * @param scheduler holds tasks whose eta is in the future until they are due
-	 * @param executor runs tasks that were held until their eta
+	 * @param scheduler holds tasks until they are due
+	 * @param executor runs tasks that were held
 	 */
 	public TaskMessageListener(TaskRegistry registry, TaskMessageCodec codec, ResultBackend backend,
-			ConfirmedPublisher publisher, QueueDeclarer declarer, WorkerSettings settings,
-			ScheduledExecutorService scheduler, Executor executor) {
+			TaskClient client, ConfirmedPublisher publisher, QueueDeclarer declarer, DelayQueues delayQueues,
+			WorkerSettings settings, ScheduledExecutorService scheduler, Executor executor) {
 		this.registry = registry;
 		this.codec = codec;
 		this.backend = backend;
+		this.client = client;
 		this.publisher = publisher;
 		this.declarer = declarer;
+		this.delayQueues = delayQueues;
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.executor = executor;
+	}
+
+	/**
+	 * Set the listeners that apply to every task.
+	 * @param listeners the listeners
+	 */
+	public void setTaskListeners(List<TaskListener> listeners) {
+		this.listeners = List.copyOf(listeners);
+		this.runtimes.clear();
+	}
+
+	/**
+	 * Set where task events are published.
+	 * @param events the event publisher, or {@code null} for none
+	 */
+	public void setEventPublisher(@Nullable ApplicationEventPublisher events) {
+		this.events = events;
 	}
 
 	@Override
@@ -130,11 +182,12 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			task = this.codec.decode(props, message.getBody());
 		}
 		catch (InvalidMessageException ex) {
-			String type = ex.getMessage() != null && ex.getMessage().startsWith("content type")
-					? "ContentDisallowed" : "InvalidTaskError";
-			String module = type.equals("ContentDisallowed") ? "kombu.exceptions" : "celery.exceptions";
-			reject(message, channel, queue, ex.getMessage(), ex.getTaskId(), ex.getTaskName(),
-					new ExceptionInfo(type, module, List.of(String.valueOf(ex.getMessage())), null));
+			boolean contentType = ex.getMessage() != null && ex.getMessage().startsWith("content type");
+			reject(message, channel, queue, String.valueOf(ex.getMessage()), ex.getTaskId(), ex.getTaskName(),
+					contentType ? new ExceptionInfo("ContentDisallowed", "kombu.exceptions",
+							List.of(String.valueOf(ex.getMessage())), null)
+							: new ExceptionInfo("InvalidTaskError", "celery.exceptions",
+									List.of(String.valueOf(ex.getMessage())), null));
 			return;
 		}
 		TaskMethod method = this.registry.get(task.task());
@@ -144,39 +197,52 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 					new ExceptionInfo("NotRegistered", "celery.exceptions", List.of(task.task()), null));
 			return;
 		}
-		OffsetDateTime expires = task.expires();
-		if (expires != null && expires.isBefore(OffsetDateTime.now())) {
+		publishEvent(new TaskReceivedEvent(this, task.id(), task.task()));
+		if (isExpired(task)) {
 			revokeExpired(task, method, queue);
 			channel.basicAck(props.getDeliveryTag(), false);
 			return;
 		}
 		OffsetDateTime eta = task.eta();
 		if (eta != null) {
-			long delay = eta.toInstant().toEpochMilli() - System.currentTimeMillis();
-			if (delay > 0) {
-				hold(message, channel, task, method, queue, delay);
+			long remaining = eta.toInstant().toEpochMilli() - System.currentTimeMillis();
+			if (remaining >= PARK_THRESHOLD_MILLIS) {
+				park(message, queue, remaining / 1000);
+				channel.basicAck(props.getDeliveryTag(), false);
+				return;
+			}
+			if (remaining > 0) {
+				hold(message, channel, task, method, queue, remaining, false);
 				return;
 			}
 		}
 		long wait = rateLimitWait(method);
 		if (wait > 0) {
-			hold(message, channel, task, method, queue, -wait);
+			hold(message, channel, task, method, queue, wait, true);
 			return;
 		}
-		execute(task, method, queue);
+		execute(task, method, queue, Boolean.TRUE.equals(props.getRedelivered()));
 		channel.basicAck(props.getDeliveryTag(), false);
+	}
+
+	private void park(Message message, String queue, long seconds) {
+		MessageProperties props = message.getMessageProperties();
+		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
+		this.delayQueues.park(queue, seconds, out, message.getBody());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Parked message " + describe(message) + " for " + seconds + " s");
+		}
 	}
 
 	/**
 	 * Hold a message unacknowledged until it is due, as Celery holds eta and rate-limited tasks:
-	 * if this worker stops, the broker hands the message on. A positive delay waits for the eta
-	 * (the rate limit is checked then); a negative one waits for an already reserved rate-limit
-	 * slot.
+	 * if this worker stops, the broker hands the message on. Only short waits come here: a task
+	 * due within a second, or waiting for a rate-limit slot already reserved for it.
 	 */
 	private void hold(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
-			long delay) {
+			long delayMillis, boolean reserved) {
 		this.scheduler.schedule(() -> this.executor.execute(() -> runDue(message, channel, task, method, queue,
-				delay < 0)), Math.abs(delay), TimeUnit.MILLISECONDS);
+				reserved)), delayMillis, TimeUnit.MILLISECONDS);
 	}
 
 	private void runDue(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
@@ -187,17 +253,16 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		try {
-			OffsetDateTime expires = task.expires();
-			if (expires != null && expires.isBefore(OffsetDateTime.now())) {
+			if (isExpired(task)) {
 				revokeExpired(task, method, queue);
 			}
 			else {
 				long wait = reserved ? 0 : rateLimitWait(method);
 				if (wait > 0) {
-					hold(message, channel, task, method, queue, -wait);
+					hold(message, channel, task, method, queue, wait, true);
 					return;
 				}
-				execute(task, method, queue);
+				execute(task, method, queue, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()));
 			}
 			channel.basicAck(tag, false);
 		}
@@ -209,58 +274,169 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	private long rateLimitWait(TaskMethod method) {
-		RateLimiter limiter = this.rateLimiters.computeIfAbsent(method.getName(), (name) -> {
-			RateLimit limit = this.settings.rateLimits().getOrDefault(name, method.getRateLimit());
-			return Optional.ofNullable((limit != null) ? new RateLimiter(limit) : null);
-		}).orElse(null);
+		RateLimiter limiter = runtime(method).limiter();
 		return (limiter != null) ? limiter.reserveMillis() : 0;
 	}
 
+	private TaskRuntime runtime(TaskMethod method) {
+		return this.runtimes.computeIfAbsent(method.getName(), (name) -> {
+			TaskOptions options = this.settings.optionsOf(name);
+			RateLimit limit = (options.rateLimit() != null) ? options.rateLimit() : method.getRateLimit();
+			List<TaskListener> all = new ArrayList<>(this.listeners);
+			all.addAll(method.getListeners());
+			return new TaskRuntime((limit != null) ? new RateLimiter(limit) : null,
+					options.applyTo(method.getRetryPolicy()), List.copyOf(all));
+		});
+	}
+
 	/**
-	 * Bind, run and store the outcome of one task.
+	 * Bind, run and store the outcome of one task, then publish what the outcome calls for:
+	 * callbacks after success, errbacks after failure, the next attempt of a retry.
 	 * @param task the message
 	 * @param method the task method
 	 * @param queue the queue it came from
+	 * @param redelivered whether the broker delivered the message before
 	 */
-	void execute(TaskMessage task, TaskMethod method, String queue) {
-		boolean ignoreResult = task.ignoreResult() || method.isIgnoreResult();
+	void execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
+		TaskRuntime runtime = runtime(method);
+		TaskContext context = new TaskContext(task, queue, this.settings.name(), redelivered);
+		notify(runtime, context, (listener) -> listener.beforeStart(context));
+		publishEvent(new TaskStartedEvent(this, task.id(), task.task()));
+		long start = System.nanoTime();
 		Object result;
 		try {
-			@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper());
+			@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper(), context,
+					(failedId) -> TaskFailure.lookup(failedId, this.backend));
 			result = method.invoke(values);
+		}
+		catch (RetryException retry) {
+			retry(runtime, context, method, retry.getCause(), runtime.policy().delay(retry.getCountdown()), start);
+			return;
+		}
+		catch (TaskArgumentException ex) {
+			logger.error("Task " + task.task() + "[" + task.id() + "] refused its arguments: " + ex.getMessage());
+			fail(runtime, context, method, ex, null, start);
+			return;
 		}
 		catch (Throwable ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			if (ex instanceof TaskArgumentException) {
-				logger.error("Task " + task.task() + "[" + task.id() + "] refused its arguments: " + ex.getMessage());
+			if (runtime.policy().isAutoRetried(ex)) {
+				retry(runtime, context, method, ex, runtime.policy().delay(task.retries()), start);
+				return;
 			}
-			else {
-				logger.info("Task " + task.task() + "[" + task.id() + "] raised " + ex);
-				logger.debug("Task " + task.task() + "[" + task.id() + "] stack trace", ex);
-			}
-			if (!ignoreResult || this.settings.storeErrorsEvenIfIgnored()) {
-				this.backend.store(meta(task, TaskState.FAILURE, ExceptionInfo.of(ex, null).toResult(),
-						stackTrace(ex), method.getName(), queue));
-			}
+			logger.info("Task " + task.task() + "[" + task.id() + "] raised " + ex);
+			logger.debug("Task " + task.task() + "[" + task.id() + "] stack trace", ex);
+			fail(runtime, context, method, ex, null, start);
 			return;
+		}
+		succeed(runtime, context, method, result, start);
+	}
+
+	private void succeed(TaskRuntime runtime, TaskContext context, TaskMethod method, @Nullable Object result,
+			long start) {
+		TaskMessage task = context.getMessage();
+		// Callback ids are chosen first so the parent's result can name its children, as Celery's does.
+		List<Signature> callbacks = new ArrayList<>();
+		List<Object> children = new ArrayList<>();
+		for (Signature callback : signatures(task.embed().callbacks())) {
+			Object id = callback.getOptions().get("task_id");
+			String callbackId = (id != null) ? String.valueOf(id) : UUID.randomUUID().toString();
+			callbacks.add(callback.withTaskId(callbackId));
+			children.add(Arrays.asList(Arrays.asList(callbackId, null), null));
+		}
+		if (!isIgnoreResult(task, method)) {
+			this.backend.store(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
+					context.getQueue()));
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Task " + task.task() + "[" + task.id() + "] succeeded");
 		}
-		if (!ignoreResult) {
-			this.backend.store(meta(task, TaskState.SUCCESS, result, null, method.getName(), queue));
+		notify(runtime, context, (listener) -> listener.onSuccess(context, result));
+		publishEvent(new TaskSucceededEvent(this, task.id(), task.task(), result, since(start)));
+		for (Signature callback : callbacks) {
+			this.client.send(callback.toRequest(Arrays.asList(result)).parentId(task.id()).rootId(task.rootId())
+				.build());
 		}
+		notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.SUCCESS, result));
+	}
+
+	private void fail(TaskRuntime runtime, TaskContext context, TaskMethod method, Throwable exception,
+			@Nullable String marker, long start) {
+		TaskMessage task = context.getMessage();
+		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
+			String traceback = (marker != null) ? marker + "\n" + stackTrace(exception) : stackTrace(exception);
+			this.backend.store(meta(task, TaskState.FAILURE, ExceptionInfo.of(exception, null).toResult(), traceback,
+					List.of(), method.getName(), context.getQueue()));
+		}
+		notify(runtime, context, (listener) -> listener.onFailure(context, exception));
+		publishEvent(new TaskFailedEvent(this, task.id(), task.task(), exception, since(start)));
+		List<Signature> errbacks = signatures(task.embed().errbacks());
+		if (!errbacks.isEmpty()) {
+			// Celery sends errbacks as a group, so they share a fresh group id.
+			String group = UUID.randomUUID().toString();
+			for (Signature errback : errbacks) {
+				this.client.send(errback.toRequest(List.of(task.id())).parentId(task.id()).rootId(task.rootId())
+					.group(group)
+					.build());
+			}
+		}
+		notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.FAILURE, exception));
+	}
+
+	private void retry(TaskRuntime runtime, TaskContext context, TaskMethod method, @Nullable Throwable cause,
+			Duration countdown, long start) {
+		TaskMessage task = context.getMessage();
+		RetryPolicy policy = runtime.policy();
+		if (!policy.allowsRetry(task.retries())) {
+			String marker = MaxRetriesExceededException.class.getName() + ": Can't retry " + task.task() + "["
+					+ task.id() + "] args:" + task.args() + " kwargs:" + task.kwargs() + " (max " + policy.maxRetries()
+					+ " retries)";
+			logger.info("Task " + task.task() + "[" + task.id() + "] exceeded its " + policy.maxRetries() + " retries"
+					+ ((cause != null) ? "; last error: " + cause : ""));
+			fail(runtime, context, method, (cause != null) ? cause : new MaxRetriesExceededException(marker),
+					(cause != null) ? marker : null, start);
+			return;
+		}
+		String retryLine = "Retry in " + countdown.toMillis() / 1000.0 + "s" + ((cause != null) ? ": " + cause : "");
+		logger.info("Task " + task.task() + "[" + task.id() + "] retry " + (task.retries() + 1) + ": " + retryLine);
+		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
+			Throwable stored = (cause != null) ? cause : new RetryException(countdown, null);
+			String traceback = stackTrace(stored) + RetryException.class.getName() + ": " + retryLine + "\n";
+			this.backend.store(new ResultMeta(task.id(), TaskState.RETRY, ExceptionInfo.of(stored, null).toResult(),
+					traceback, List.of(Arrays.asList(Arrays.asList(task.id(), null), null)), null, task.group(),
+					task.parentId(), extended() ? method.getName() : null, extended() ? task.args() : null,
+					extended() ? task.kwargs() : null, extended() ? this.settings.name() : null,
+					extended() ? task.retries() : null, extended() ? context.getQueue() : null));
+		}
+		TaskMessage next = task.toBuilder()
+			.retries(task.retries() + 1)
+			.eta(OffsetDateTime.now().plus(countdown))
+			.parentId(task.id())
+			.origin(ProcessIdentity.origin())
+			.build();
+		EncodedMessage encoded = this.codec.encode(next);
+		if (countdown.toMillis() >= PARK_THRESHOLD_MILLIS) {
+			this.delayQueues.park(context.getQueue(), countdown.toSeconds(), encoded.properties(), encoded.body());
+		}
+		else {
+			this.publisher.publish("", context.getQueue(), encoded.properties(), encoded.body());
+		}
+		notify(runtime, context, (listener) -> listener.onRetry(context, cause));
+		publishEvent(new TaskRetriedEvent(this, task.id(), task.task(), cause, countdown));
+		notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.RETRY, cause));
 	}
 
 	private void revokeExpired(TaskMessage task, TaskMethod method, String queue) {
-		logger.info("Task " + task.task() + "[" + task.id() + "] expired at " + task.expires() + "; not run");
-		if (!(task.ignoreResult() || method.isIgnoreResult()) || this.settings.storeErrorsEvenIfIgnored()) {
-			ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions",
-					List.of("expired at " + CeleryTime.formatAware(task.expires())), null);
-			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, method.getName(), queue));
+		String reason = "expired at " + CeleryTime.formatAware(task.expires());
+		logger.info("Task " + task.task() + "[" + task.id() + "] " + reason + "; not run");
+		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
+			ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions", List.of(reason), null);
+			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(),
+					queue));
 		}
+		publishEvent(new TaskRevokedEvent(this, task.id(), task.task(), reason));
 	}
 
 	private void reject(Message message, Channel channel, String queue, String reason, @Nullable String taskId,
@@ -283,16 +459,66 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 					CeleryTime.formatNaiveUtc(Instant.now()), null, null, taskName, null, null, this.settings.name(),
 					null, queue));
 		}
+		publishEvent(new TaskRejectedEvent(this, (taskId != null) ? taskId : "", taskName, reason));
 		channel.basicAck(props.getDeliveryTag(), false);
 	}
 
 	private ResultMeta meta(TaskMessage task, TaskState state, @Nullable Object result, @Nullable String traceback,
-			String name, String queue) {
-		boolean extended = this.settings.extendedResults();
-		return new ResultMeta(task.id(), state, result, traceback, List.of(), CeleryTime.formatNaiveUtc(Instant.now()),
+			List<?> children, String name, String queue) {
+		boolean extended = extended();
+		return new ResultMeta(task.id(), state, result, traceback, children, CeleryTime.formatNaiveUtc(Instant.now()),
 				task.group(), task.parentId(), extended ? name : null, extended ? task.args() : null,
-				extended ? (Map<String, ?>) task.kwargs() : null, extended ? this.settings.name() : null,
+				extended ? task.kwargs() : null, extended ? this.settings.name() : null,
 				extended ? task.retries() : null, extended ? queue : null);
+	}
+
+	private boolean extended() {
+		return this.settings.extendedResults();
+	}
+
+	private static boolean isIgnoreResult(TaskMessage task, TaskMethod method) {
+		return task.ignoreResult() || method.isIgnoreResult();
+	}
+
+	private static boolean isExpired(TaskMessage task) {
+		OffsetDateTime expires = task.expires();
+		return expires != null && expires.isBefore(OffsetDateTime.now());
+	}
+
+	private static List<Signature> signatures(@Nullable List<?> maps) {
+		if (maps == null || maps.isEmpty()) {
+			return List.of();
+		}
+		List<Signature> signatures = new ArrayList<>(maps.size());
+		for (Object map : maps) {
+			signatures.add(Signature.fromMap((Map<?, ?>) map));
+		}
+		return signatures;
+	}
+
+	private void notify(TaskRuntime runtime, TaskContext context, Consumer<TaskListener> call) {
+		for (TaskListener listener : runtime.listeners()) {
+			try {
+				call.accept(listener);
+			}
+			catch (Throwable ex) {
+				logger.warn("Task listener " + listener.getClass().getName() + " failed for task " + context.getName()
+						+ "[" + context.getId() + "]; the task's outcome is unchanged", ex);
+			}
+		}
+	}
+
+	private void publishEvent(TaskEvent event) {
+		ApplicationEventPublisher events = this.events;
+		if (events == null) {
+			return;
+		}
+		try {
+			events.publishEvent(event);
+		}
+		catch (Throwable ex) {
+			logger.warn("Listener of " + event + " failed; the task's outcome is unchanged", ex);
+		}
 	}
 
 	private void requeue(Channel channel, long tag) {
@@ -313,6 +539,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
+	private static Duration since(long startNanos) {
+		return Duration.ofNanos(System.nanoTime() - startNanos);
+	}
+
 	private static String queueOf(MessageProperties props) {
 		String queue = props.getConsumerQueue();
 		return (queue != null) ? queue : String.valueOf(props.getReceivedRoutingKey());
@@ -327,6 +557,13 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		StringWriter writer = new StringWriter();
 		ex.printStackTrace(new PrintWriter(writer));
 		return writer.toString();
+	}
+
+	/**
+	 * What a task needs at run time beyond its method, resolved once.
+	 */
+	private record TaskRuntime(@Nullable RateLimiter limiter, RetryPolicy policy, List<TaskListener> listeners) {
+
 	}
 
 }

@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.taskqueue.ratelimit.RateLimit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +38,13 @@ public final class TaskMethod {
 
 	private final @Nullable RateLimit rateLimit;
 
+	private final RetryPolicy retryPolicy;
+
+	private final Supplier<List<TaskListener>> listeners;
+
 	private final ParameterSlot[] parameters;
+
+	private final boolean takesFailure;
 
 	/**
 	 * Create a task method.
@@ -45,23 +54,40 @@ public final class TaskMethod {
 	 * @param queue the queue the task names for itself, or {@code null}
 	 * @param ignoreResult whether the result is ignored
 	 * @param rateLimit the task's own rate limit per worker, or {@code null}
+	 * @param retryPolicy the task's own retry policy
+	 * @param listeners the task's own listeners, resolved on first use
 	 * @param mapper the mapper that resolves parameter types
 	 */
 	public TaskMethod(String name, Object bean, Method method, @Nullable String queue, boolean ignoreResult,
-			@Nullable RateLimit rateLimit, JsonMapper mapper) {
+			@Nullable RateLimit rateLimit, RetryPolicy retryPolicy, Supplier<List<TaskListener>> listeners,
+			JsonMapper mapper) {
 		this.name = name;
 		this.bean = bean;
 		this.method = method;
 		this.queue = queue;
 		this.ignoreResult = ignoreResult;
 		this.rateLimit = rateLimit;
+		this.retryPolicy = retryPolicy;
+		this.listeners = SingletonSupplier.of(listeners);
 		ReflectionUtils.makeAccessible(method);
 		Parameter[] params = method.getParameters();
 		this.parameters = new ParameterSlot[params.length];
+		boolean failure = false;
 		for (int i = 0; i < params.length; i++) {
-			this.parameters[i] = new ParameterSlot(i, params[i].getName(), params[i].getType(),
-					mapper.constructType(params[i].getParameterizedType()));
+			Class<?> type = params[i].getType();
+			Kind kind = (type == TaskContext.class) ? Kind.CONTEXT : (type == TaskFailure.class) ? Kind.FAILURE
+					: Kind.ARGUMENT;
+			if (kind == Kind.FAILURE) {
+				if (failure) {
+					throw new IllegalStateException("Task '" + name + "' declares more than one TaskFailure parameter: "
+							+ describe(method));
+				}
+				failure = true;
+			}
+			this.parameters[i] = new ParameterSlot(i, params[i].getName(), type,
+					mapper.constructType(params[i].getParameterizedType()), kind);
 		}
+		this.takesFailure = failure;
 	}
 
 	/** @return the task name */
@@ -94,6 +120,21 @@ public final class TaskMethod {
 		return this.rateLimit;
 	}
 
+	/** @return the task's own retry policy */
+	public RetryPolicy getRetryPolicy() {
+		return this.retryPolicy;
+	}
+
+	/** @return the task's own listeners */
+	public List<TaskListener> getListeners() {
+		return this.listeners.get();
+	}
+
+	/** @return whether the task is an errback that takes a {@link TaskFailure} */
+	public boolean takesFailure() {
+		return this.takesFailure;
+	}
+
 	/**
 	 * A readable name of the method, for messages: {@code Class.method(Type, Type)}.
 	 * @return the description
@@ -112,24 +153,57 @@ public final class TaskMethod {
 
 	/**
 	 * Bind positional and keyword arguments to the parameters, converting each value to the
-	 * parameter's type.
+	 * parameter's type. {@link TaskContext} and {@link TaskFailure} parameters take no argument of
+	 * their own, except that a {@code TaskFailure} consumes the first positional argument: the
+	 * failed task's id, as Celery calls errbacks.
 	 * @param args the positional arguments
 	 * @param kwargs the keyword arguments
 	 * @param mapper the mapper that converts values
+	 * @param context the running task's context
+	 * @param failures looks a failed task up by id
 	 * @return the values to invoke the method with
 	 * @throws TaskArgumentException if the arguments do not fit
 	 */
-	public @Nullable Object[] bind(List<?> args, Map<String, ?> kwargs, JsonMapper mapper) {
+	public @Nullable Object[] bind(List<?> args, Map<String, ?> kwargs, JsonMapper mapper,
+			@Nullable TaskContext context, Function<String, TaskFailure> failures) {
 		int count = this.parameters.length;
-		if (args.size() > count) {
-			throw new TaskArgumentException("Task '" + this.name + "' takes " + count + " positional argument"
-					+ ((count == 1) ? "" : "s") + " but " + args.size() + " were given");
-		}
 		@Nullable Object[] values = new Object[count];
 		boolean[] bound = new boolean[count];
-		for (int i = 0; i < args.size(); i++) {
-			values[i] = this.parameters[i].convert(args.get(i), this.name, mapper);
-			bound[i] = true;
+		int next = 0;
+		if (this.takesFailure) {
+			if (args.isEmpty() || !(args.get(0) instanceof String failedId)) {
+				throw new TaskArgumentException("Task '" + this.name + "' takes a TaskFailure, so its first positional "
+						+ "argument must be the failed task's id, got " + (args.isEmpty() ? "no arguments" : args.get(0)));
+			}
+			for (ParameterSlot slot : this.parameters) {
+				if (slot.kind == Kind.FAILURE) {
+					values[slot.index] = failures.apply(failedId);
+					bound[slot.index] = true;
+				}
+			}
+			next = 1;
+		}
+		for (ParameterSlot slot : this.parameters) {
+			if (slot.kind == Kind.CONTEXT) {
+				values[slot.index] = context;
+				bound[slot.index] = true;
+			}
+		}
+		int argumentCount = 0;
+		for (ParameterSlot slot : this.parameters) {
+			if (slot.kind == Kind.ARGUMENT) {
+				argumentCount++;
+			}
+		}
+		if (args.size() - next > argumentCount) {
+			throw new TaskArgumentException("Task '" + this.name + "' takes " + argumentCount + " positional argument"
+					+ ((argumentCount == 1) ? "" : "s") + " but " + (args.size() - next) + " were given");
+		}
+		for (ParameterSlot slot : this.parameters) {
+			if (slot.kind == Kind.ARGUMENT && next < args.size()) {
+				values[slot.index] = slot.convert(args.get(next++), this.name, mapper);
+				bound[slot.index] = true;
+			}
 		}
 		for (Map.Entry<String, ?> kwarg : kwargs.entrySet()) {
 			ParameterSlot slot = find(kwarg.getKey());
@@ -174,7 +248,7 @@ public final class TaskMethod {
 
 	private @Nullable ParameterSlot find(String name) {
 		for (ParameterSlot slot : this.parameters) {
-			if (slot.name.equals(name)) {
+			if (slot.kind == Kind.ARGUMENT && slot.name.equals(name)) {
 				return slot;
 			}
 		}
@@ -184,7 +258,9 @@ public final class TaskMethod {
 	private String parameterNames() {
 		StringJoiner names = new StringJoiner(", ");
 		for (ParameterSlot slot : this.parameters) {
-			names.add(slot.name);
+			if (slot.kind == Kind.ARGUMENT) {
+				names.add(slot.name);
+			}
 		}
 		return names.toString();
 	}
@@ -194,7 +270,13 @@ public final class TaskMethod {
 		return this.name + " -> " + describe();
 	}
 
-	private record ParameterSlot(int index, String name, Class<?> rawType, JavaType type) {
+	private enum Kind {
+
+		ARGUMENT, CONTEXT, FAILURE
+
+	}
+
+	private record ParameterSlot(int index, String name, Class<?> rawType, JavaType type, Kind kind) {
 
 		@Nullable Object convert(@Nullable Object value, String task, JsonMapper mapper) {
 			if (value == null) {

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.result.ResultBackend;
@@ -18,6 +20,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
@@ -27,7 +31,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * consumer. Declares each queue, its exchange and its dead-letter queue the way Celery does before
  * consuming.
  */
-public class WorkerContainer implements SmartLifecycle {
+public class WorkerContainer implements SmartLifecycle, ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(WorkerContainer.class);
 
@@ -50,26 +54,34 @@ public class WorkerContainer implements SmartLifecycle {
 
 	private final ConnectionListener redeclare;
 
+	private final TaskMessageListener listener;
+
+	private final DelayQueues delayQueues;
+
 	/**
 	 * Create a worker container.
 	 * @param connectionFactory the connection factory to consume with
 	 * @param registry the tasks to run
 	 * @param codec the message codec
 	 * @param backend the result backend
-	 * @param publisher the confirmed publisher (dead letters)
+	 * @param client sends callbacks and errbacks
+	 * @param publisher the confirmed publisher (dead letters, retries, parked tasks)
 	 * @param declarer the queue declarer
+	 * @param delayQueues parks tasks that are not due yet
 	 * @param settings the worker settings
 	 */
 	public WorkerContainer(ConnectionFactory connectionFactory, TaskRegistry registry, TaskMessageCodec codec,
-			ResultBackend backend, ConfirmedPublisher publisher, QueueDeclarer declarer, WorkerSettings settings) {
+			ResultBackend backend, TaskClient client, ConfirmedPublisher publisher, QueueDeclarer declarer,
+			DelayQueues delayQueues, WorkerSettings settings) {
 		this.declarer = declarer;
 		this.settings = settings;
 		this.registry = registry;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
 		this.etaExecutor = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()),
 				new CustomizableThreadFactory("taskqueue-eta-worker-"));
-		TaskMessageListener listener = new TaskMessageListener(registry, codec, backend, publisher, declarer, settings,
-				this.scheduler, this.etaExecutor);
+		this.delayQueues = delayQueues;
+		this.listener = new TaskMessageListener(registry, codec, backend, client, publisher, declarer, delayQueues,
+				settings, this.scheduler, this.etaExecutor);
 		this.container = new SimpleMessageListenerContainer(connectionFactory);
 		this.container.setQueueNames(settings.queues().toArray(String[]::new));
 		this.container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -78,13 +90,14 @@ public class WorkerContainer implements SmartLifecycle {
 		this.container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
 		this.container.setMissingQueuesFatal(false);
 		this.container.setDefaultRequeueRejected(true);
-		this.container.setMessageListener(listener);
+		this.container.setMessageListener(this.listener);
 		this.container.setBeanName("taskqueueWorker");
 		this.container.afterPropertiesSet();
 		// Declare again on every new connection: the broker may have restarted without them.
 		this.connectionFactory = connectionFactory;
 		this.redeclare = (connection) -> {
 			this.declarer.reset();
+			this.delayQueues.reset();
 			try {
 				declareQueues();
 			}
@@ -99,7 +112,21 @@ public class WorkerContainer implements SmartLifecycle {
 		for (String queue : this.settings.queues()) {
 			this.declarer.declareQueue(queue);
 			this.declarer.declareDeadLetterQueue(queue);
+			this.delayQueues.bindTarget(queue);
 		}
+	}
+
+	/**
+	 * Set the listeners that apply to every task.
+	 * @param listeners the listeners
+	 */
+	public void setTaskListeners(List<TaskListener> listeners) {
+		this.listener.setTaskListeners(listeners);
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
+		this.listener.setEventPublisher(applicationEventPublisher);
 	}
 
 	/** @return the settings this worker runs with */

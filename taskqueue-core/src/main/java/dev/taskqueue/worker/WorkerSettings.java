@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.ratelimit.RateLimit;
 
 /**
  * How a worker runs tasks.
@@ -17,11 +16,20 @@ import dev.taskqueue.ratelimit.RateLimit;
  * @param storeErrorsEvenIfIgnored whether failures are stored for tasks whose result is ignored
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
- * @param rateLimits rate limits by task name, overriding those of the annotations
+ * @param tasks options by task name, overriding those of the annotations
  */
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, RateLimit> rateLimits) {
+		Map<String, TaskOptions> tasks) {
+
+	/**
+	 * The options configured for a task.
+	 * @param taskName the task name
+	 * @return the options, {@link TaskOptions#NONE} if none are configured
+	 */
+	public TaskOptions optionsOf(String taskName) {
+		return this.tasks.getOrDefault(taskName, TaskOptions.NONE);
+	}
 
 	/**
 	 * The default worker name: {@code taskqueue-<pid>@<host>}, unique per JVM.

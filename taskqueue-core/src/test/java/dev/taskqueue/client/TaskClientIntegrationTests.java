@@ -170,7 +170,7 @@ class TaskClientIntegrationTests {
 		this.stack.client.send(TaskRequest.builder("t").args(1, "\u9664\u6cd5", null, true, 2.5).kwarg("k", List.of(1)).build());
 		Message message = new RabbitTemplate(this.stack.rabbit).receive(this.stack.defaultQueue, RECEIVE_MILLIS);
 		assertThat(new String(message.getBody(), StandardCharsets.UTF_8)).isEqualTo(
-				"[[1, \"\u9664\u6cd5\", null, true, 2.5], {\"k\": [1]}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]");
+				"[[1, \"\\u9664\\u6cd5\", null, true, 2.5], {\"k\": [1]}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]");
 		assertThat(message.getMessageProperties().getHeaders()).containsEntry("argsrepr", "(1, '\u9664\u6cd5', None, True, 2.5)")
 			.containsEntry("kwargsrepr", "{'k': [1]}");
 	}

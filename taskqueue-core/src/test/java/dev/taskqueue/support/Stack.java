@@ -9,19 +9,20 @@ import java.util.Map;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
-import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.protocol.TaskMessageCodec;
-import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultCodec;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.QueueTaskBeanPostProcessor;
+import dev.taskqueue.worker.TaskListener;
+import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
-import org.springframework.amqp.core.Queue;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -50,7 +51,9 @@ public final class Stack implements AutoCloseable {
 
 	public final TaskRegistry registry = new TaskRegistry();
 
-	public final TaskClient client;
+	public final DefaultTaskClient client;
+
+	public final DelayQueues delayQueues;
 
 	public final String defaultQueue;
 
@@ -69,6 +72,7 @@ public final class Stack implements AutoCloseable {
 		for (Object bean : builder.beans) {
 			processor.postProcessAfterInitialization(bean, "bean" + i++);
 		}
+		this.delayQueues = new DelayQueues(this.rabbit, this.publisher);
 		this.client = new DefaultTaskClient(this.codec, this.publisher, this.declarer,
 				new TaskRouter(builder.routes, builder.defaultQueue), builder.resultsEnabled ? this.backend
 						: ResultBackend.none(), this.registry::queueOf);
@@ -96,9 +100,25 @@ public final class Stack implements AutoCloseable {
 	 * @return the started worker
 	 */
 	public WorkerContainer startWorker(WorkerSettings settings) {
+		return startWorker(settings, List.of(), null);
+	}
+
+	/**
+	 * Start a worker with listeners and an event publisher.
+	 * @param settings the settings
+	 * @param listeners global task listeners
+	 * @param events the event publisher, or {@code null}
+	 * @return the started worker
+	 */
+	public WorkerContainer startWorker(WorkerSettings settings, List<TaskListener> listeners,
+			org.springframework.context.@Nullable ApplicationEventPublisher events) {
 		this.queues.addAll(settings.queues());
 		WorkerContainer worker = new WorkerContainer(this.rabbit, this.registry, this.codec, this.backend,
-				this.publisher, this.declarer, settings);
+				this.client, this.publisher, this.declarer, this.delayQueues, settings);
+		worker.setTaskListeners(listeners);
+		if (events != null) {
+			worker.setApplicationEventPublisher(events);
+		}
 		this.workers.add(worker);
 		worker.start();
 		return worker;
@@ -115,14 +135,13 @@ public final class Stack implements AutoCloseable {
 	}
 
 	/**
-	 * Settings with rate limits.
+	 * Settings with per-task options.
 	 * @param queues the queues
-	 * @param rateLimits the rate limits by task name
+	 * @param tasks the options by task name
 	 * @return the settings
 	 */
-	public WorkerSettings settings(List<String> queues, Map<String, RateLimit> rateLimits) {
-		return new WorkerSettings("test-worker@localhost", queues, 2, 4, true, false, Duration.ofMillis(200),
-				rateLimits);
+	public WorkerSettings settings(List<String> queues, Map<String, TaskOptions> tasks) {
+		return new WorkerSettings("test-worker@localhost", queues, 2, 4, true, false, Duration.ofMillis(200), tasks);
 	}
 
 	/** @return an admin on the test broker */

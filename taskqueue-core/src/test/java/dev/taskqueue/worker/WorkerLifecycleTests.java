@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.result.ResultBackend;
 import org.junit.jupiter.api.Test;
@@ -23,9 +26,13 @@ class WorkerLifecycleTests {
 		nowhere.setConnectionTimeout(500);
 		WorkerSettings settings = new WorkerSettings("w", List.of("q"), 1, 1, true, false, Duration.ofMillis(100),
 				Map.of());
-		WorkerContainer worker = new WorkerContainer(nowhere, new TaskRegistry(),
-				new TaskMessageCodec(JsonMapper.builder().build(), List.of("json")), ResultBackend.none(),
-				new ConfirmedPublisher(nowhere, Duration.ofSeconds(1), 1), new QueueDeclarer(nowhere), settings);
+		ConfirmedPublisher publisher = new ConfirmedPublisher(nowhere, Duration.ofSeconds(1), 1);
+		TaskMessageCodec codec = new TaskMessageCodec(JsonMapper.builder().build(), List.of("json"));
+		QueueDeclarer declarer = new QueueDeclarer(nowhere);
+		DefaultTaskClient client = new DefaultTaskClient(codec, publisher, declarer, new TaskRouter(Map.of(), "q"),
+				ResultBackend.none(), (name) -> null);
+		WorkerContainer worker = new WorkerContainer(nowhere, new TaskRegistry(), codec, ResultBackend.none(), client,
+				publisher, declarer, new DelayQueues(nowhere, publisher), settings);
 		try {
 			assertThatNoException().isThrownBy(worker::start);
 			assertThat(worker.isRunning()).isTrue();

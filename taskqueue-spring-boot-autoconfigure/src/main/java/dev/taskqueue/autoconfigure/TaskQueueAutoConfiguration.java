@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
@@ -16,6 +17,8 @@ import dev.taskqueue.result.ResultCodec;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.QueueTaskBeanPostProcessor;
+import dev.taskqueue.worker.TaskListener;
+import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
@@ -153,13 +156,22 @@ public final class TaskQueueAutoConfiguration {
 			return new QueueTaskBeanPostProcessor(registry, JsonMapper.shared());
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		DelayQueues taskQueueDelayQueues(ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
+			return new DelayQueues(connectionFactory, publisher);
+		}
+
 		@Bean(destroyMethod = "destroy")
 		@ConditionalOnMissingBean
 		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
-				TaskMessageCodec codec, ResultBackend backend, ConfirmedPublisher publisher, QueueDeclarer declarer,
-				TaskQueueProperties properties) {
-			return new WorkerContainer(connectionFactory, registry, codec, backend, publisher, declarer,
-					settings(properties));
+				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
+				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
+				ObjectProvider<TaskListener> listeners) {
+			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
+					declarer, delayQueues, settings(properties));
+			worker.setTaskListeners(listeners.orderedStream().toList());
+			return worker;
 		}
 
 		private static WorkerSettings settings(TaskQueueProperties properties) {
@@ -168,21 +180,26 @@ public final class TaskQueueAutoConfiguration {
 					: List.copyOf(worker.getQueues());
 			int concurrency = (worker.getConcurrency() != null) ? worker.getConcurrency()
 					: Runtime.getRuntime().availableProcessors();
-			Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
-			properties.getTasks().forEach((name, task) -> {
-				if (task.getRateLimit() != null && !task.getRateLimit().isBlank()) {
-					try {
-						rateLimits.put(name, RateLimit.parse(task.getRateLimit()));
-					}
-					catch (IllegalArgumentException ex) {
-						throw new IllegalStateException(
-								entryProperty("taskqueue.tasks", name, "rate-limit") + ": " + ex.getMessage(), ex);
-					}
-				}
-			});
+			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
+			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
 			return new WorkerSettings((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(),
 					queues, concurrency, worker.getPrefetch(), properties.getResult().isExtended(),
-					properties.getResult().isStoreErrorsEvenIfIgnored(), worker.getRedeliveryBackoff(), rateLimits);
+					properties.getResult().isStoreErrorsEvenIfIgnored(), worker.getRedeliveryBackoff(), tasks);
+		}
+
+		private static TaskOptions options(String name, TaskQueueProperties.Task task) {
+			RateLimit rateLimit = null;
+			if (task.getRateLimit() != null && !task.getRateLimit().isBlank()) {
+				try {
+					rateLimit = RateLimit.parse(task.getRateLimit());
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalStateException(
+							entryProperty("taskqueue.tasks", name, "rate-limit") + ": " + ex.getMessage(), ex);
+				}
+			}
+			return new TaskOptions(rateLimit, task.getMaxRetries(), task.getAutoRetryFor(), task.getDontAutoRetryFor(),
+					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay());
 		}
 
 	}

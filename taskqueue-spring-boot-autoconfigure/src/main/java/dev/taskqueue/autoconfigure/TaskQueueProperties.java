@@ -160,12 +160,103 @@ public class TaskQueueProperties {
 		 */
 		private @Nullable String rateLimit;
 
+		/**
+		 * How many times the task may be retried (Celery's max_retries); -1 for no limit.
+		 */
+		private @Nullable Integer maxRetries;
+
+		/**
+		 * Exception types that retry the task automatically (Celery's autoretry_for).
+		 */
+		private @Nullable List<Class<? extends Throwable>> autoRetryFor;
+
+		/**
+		 * Exception types that never retry the task automatically (Celery's dont_autoretry_for).
+		 */
+		private @Nullable List<Class<? extends Throwable>> dontAutoRetryFor;
+
+		/**
+		 * Whether automatic retries wait exponentially longer (Celery's retry_backoff).
+		 */
+		private @Nullable Boolean retryBackoff;
+
+		/**
+		 * Longest exponential retry delay (Celery's retry_backoff_max).
+		 */
+		private @Nullable Duration retryBackoffMax;
+
+		/**
+		 * Whether exponential retry delays get full jitter (Celery's retry_jitter).
+		 */
+		private @Nullable Boolean retryJitter;
+
+		/**
+		 * Retry delay without back-off (Celery's default_retry_delay).
+		 */
+		private @Nullable Duration defaultRetryDelay;
+
 		public @Nullable String getRateLimit() {
 			return this.rateLimit;
 		}
 
 		public void setRateLimit(@Nullable String rateLimit) {
 			this.rateLimit = rateLimit;
+		}
+
+		public @Nullable Integer getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(@Nullable Integer maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public @Nullable List<Class<? extends Throwable>> getAutoRetryFor() {
+			return this.autoRetryFor;
+		}
+
+		public void setAutoRetryFor(@Nullable List<Class<? extends Throwable>> autoRetryFor) {
+			this.autoRetryFor = autoRetryFor;
+		}
+
+		public @Nullable List<Class<? extends Throwable>> getDontAutoRetryFor() {
+			return this.dontAutoRetryFor;
+		}
+
+		public void setDontAutoRetryFor(@Nullable List<Class<? extends Throwable>> dontAutoRetryFor) {
+			this.dontAutoRetryFor = dontAutoRetryFor;
+		}
+
+		public @Nullable Boolean getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(@Nullable Boolean retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public @Nullable Duration getRetryBackoffMax() {
+			return this.retryBackoffMax;
+		}
+
+		public void setRetryBackoffMax(@Nullable Duration retryBackoffMax) {
+			this.retryBackoffMax = retryBackoffMax;
+		}
+
+		public @Nullable Boolean getRetryJitter() {
+			return this.retryJitter;
+		}
+
+		public void setRetryJitter(@Nullable Boolean retryJitter) {
+			this.retryJitter = retryJitter;
+		}
+
+		public @Nullable Duration getDefaultRetryDelay() {
+			return this.defaultRetryDelay;
+		}
+
+		public void setDefaultRetryDelay(@Nullable Duration defaultRetryDelay) {
+			this.defaultRetryDelay = defaultRetryDelay;
 		}
 
 	}

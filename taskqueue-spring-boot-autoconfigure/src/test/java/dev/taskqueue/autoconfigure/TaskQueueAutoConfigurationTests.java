@@ -18,6 +18,7 @@ import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.QueueTaskBeanPostProcessor;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.WorkerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -308,9 +309,28 @@ class TaskQueueAutoConfigurationTests {
 	void rateLimitOfATaskKeyedInBracketsReachesTheWorker() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[worker.divide].rate-limit=1/s").run((context) -> {
 			WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
-			assertThat(settings.rateLimits()).containsExactly(
-					Map.entry("worker.divide", new RateLimit(1, Duration.ofSeconds(1))));
+			assertThat(settings.optionsOf("worker.divide").rateLimit()).isEqualTo(new RateLimit(1, Duration.ofSeconds(1)));
+			assertThat(settings.tasks()).containsOnlyKeys("worker.divide");
 		});
+	}
+
+	@Test
+	void retryOptionsOfATaskReachTheWorker() {
+		this.contextRunner.withPropertyValues("taskqueue.tasks.[worker.divide].max-retries=5",
+				"taskqueue.tasks.[worker.divide].auto-retry-for=java.io.IOException,java.lang.IllegalStateException",
+				"taskqueue.tasks.[worker.divide].retry-backoff=true",
+				"taskqueue.tasks.[worker.divide].retry-backoff-max=30s",
+				"taskqueue.tasks.[worker.divide].default-retry-delay=2s")
+			.run((context) -> {
+				TaskOptions options = context.getBean(WorkerContainer.class).getSettings().optionsOf("worker.divide");
+				assertThat(options.maxRetries()).isEqualTo(5);
+				assertThat(options.autoRetryFor()).containsExactly(java.io.IOException.class,
+						IllegalStateException.class);
+				assertThat(options.retryBackoff()).isTrue();
+				assertThat(options.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(options.defaultRetryDelay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(options.retryJitter()).isNull();
+			});
 	}
 
 	@Test
