@@ -1,0 +1,83 @@
+package dev.taskqueue.client;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.support.CeleryVectors;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class SignatureTests {
+
+	@Test
+	void writesCeleryDictInCeleryKeyOrder() {
+		Map<String, Object> map = Signature.of("tasks.add", 10).toMap();
+		assertThat(map).containsExactly(Map.entry("task", "tasks.add"), Map.entry("args", List.of(10)),
+				Map.entry("kwargs", Map.of()), Map.entry("options", Map.of()),
+				new java.util.AbstractMap.SimpleEntry<>("subtask_type", null), Map.entry("immutable", false));
+	}
+
+	@Test
+	void readsTheLinkSignatureCelerySends() {
+		Map<?, ?> callback = CeleryVectors.mapper()
+			.convertValue(CeleryVectors.first("link").bodyJson().get(2).get("callbacks").get(0), Map.class);
+		Signature signature = Signature.fromMap(callback);
+		assertThat(signature.getTask()).isEqualTo("tasks.add");
+		assertThat(signature.getArgs()).isEqualTo(List.of(10));
+		assertThat(signature.isImmutable()).isFalse();
+		assertThat(signature.toMap()).isEqualTo(callback);
+	}
+
+	@Test
+	void callbackArgumentsArePrependedUnlessImmutable() {
+		assertThat(Signature.of("t", 8).toRequest(List.of(16.0)).build().getArgs()).isEqualTo(List.of(16.0, 8));
+		assertThat(Signature.immutable("t", 8).toRequest(List.of(16.0)).build().getArgs()).isEqualTo(List.of(8));
+	}
+
+	@Test
+	void optionsApplyWhenSent() {
+		Map<String, Object> options = new LinkedHashMap<>();
+		options.put("task_id", "cb-1");
+		options.put("queue", "divide");
+		options.put("routing_key", "rk");
+		options.put("priority", 5);
+		options.put("countdown", 2.5);
+		options.put("expires", 60);
+		options.put("reply_to", "ignored");
+		Map<String, Object> map = new LinkedHashMap<>(Signature.of("t").toMap());
+		map.put("options", options);
+		TaskRequest request = Signature.fromMap(map).toRequest(List.of()).build();
+		assertThat(request.getTaskId()).isEqualTo("cb-1");
+		assertThat(request.getQueue()).isEqualTo("divide");
+		assertThat(request.getRoutingKey()).isEqualTo("rk");
+		assertThat(request.getPriority()).isEqualTo(5);
+		assertThat(request.getCountdown()).isEqualTo(Duration.ofMillis(2500));
+		assertThat(request.getExpiresIn()).isEqualTo(Duration.ofSeconds(60));
+	}
+
+	@Test
+	void nestedLinksBecomeTheCallbacksOfTheRequest() {
+		Signature inner = Signature.of("c");
+		Signature outer = Signature.of("b").withLink(inner).withLinkError(Signature.of("e"));
+		TaskRequest request = Signature.fromMap(outer.toMap()).toRequest(List.of(1)).build();
+		assertThat(request.getLinks()).containsExactly(inner);
+		assertThat(request.getLinkErrors()).containsExactly(Signature.of("e"));
+	}
+
+	@Test
+	void kwargsMergeWithNewValuesWinning() {
+		Signature signature = Signature.of("t").withKwargs(Map.of("a", 1, "b", 2)).withKwargs(Map.of("b", 3));
+		assertThat(signature.getKwargs()).isEqualTo(Map.of("a", 1, "b", 3));
+	}
+
+	@Test
+	void aSignatureNeedsATaskName() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Signature.fromMap(Map.of("args", List.of())));
+		assertThatIllegalArgumentException().isThrownBy(() -> Signature.of(" "));
+	}
+
+}

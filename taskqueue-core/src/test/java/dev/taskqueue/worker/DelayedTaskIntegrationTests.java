@@ -1,0 +1,128 @@
+package dev.taskqueue.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.client.TaskRequest;
+import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.protocol.CeleryTime;
+import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Stack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tasks that are not due yet wait in the broker's delay queues, not in a worker's memory, so they
+ * survive every worker stopping.
+ */
+class DelayedTaskIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private final WorkflowTasks tasks = new WorkflowTasks();
+
+	private Stack stack;
+
+	@BeforeEach
+	void start() {
+		this.stack = Stack.builder().tasks(this.tasks).build();
+	}
+
+	@AfterEach
+	void stop() {
+		this.stack.close();
+	}
+
+	private long messagesIn(String queue) {
+		var info = this.stack.admin().getQueueInfo(queue);
+		return (info != null) ? info.getMessageCount() : 0;
+	}
+
+	@Test
+	void countdownSurvivesStoppingEveryWorker() {
+		WorkerContainer worker = this.stack.startWorker(this.stack.defaultQueue);
+		OffsetDateTime eta = OffsetDateTime.now().plusSeconds(4);
+		TaskResult result = this.stack.client.send(TaskRequest.builder("wf.stamp").eta(eta).build());
+		// The worker takes it from its queue and parks it in the broker.
+		await().atMost(TIMEOUT).until(() -> messagesIn(this.stack.defaultQueue) == 0);
+		worker.stop();
+		worker.destroy();
+		await().atMost(TIMEOUT).until(() -> messagesIn(this.stack.defaultQueue) == 1);
+		assertThat(this.tasks.starts).isEmpty();
+		assertThat(OffsetDateTime.now()).isAfterOrEqualTo(eta.minusSeconds(1));
+		this.stack.startWorker(this.stack.defaultQueue);
+		long started = result.get(TIMEOUT, Long.class);
+		assertThat(started).isGreaterThanOrEqualTo(eta.toInstant().toEpochMilli());
+		assertThat(this.tasks.starts).hasSize(1);
+	}
+
+	@Test
+	void etaFromAPythonSenderIsParkedAndRunsWhenDue() {
+		this.stack.startWorker(this.stack.defaultQueue);
+		String id = UUID.randomUUID().toString();
+		OffsetDateTime eta = OffsetDateTime.now().plusSeconds(2);
+		MessageProperties props = new MessageProperties();
+		props.setContentType("application/json");
+		props.setContentEncoding("utf-8");
+		props.setCorrelationId(id);
+		props.setHeader("lang", "py");
+		props.setHeader("task", "wf.stamp");
+		props.setHeader("id", id);
+		props.setHeader("root_id", id);
+		props.setHeader("retries", 0);
+		props.setHeader("eta", CeleryTime.formatAware(eta));
+		byte[] body = "[[], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]"
+			.getBytes(StandardCharsets.UTF_8);
+		new RabbitTemplate(this.stack.rabbit).send("", this.stack.defaultQueue, new Message(body, props));
+		long started = this.stack.client.result(id).get(TIMEOUT, Long.class);
+		assertThat(started).isGreaterThanOrEqualTo(eta.toInstant().toEpochMilli());
+	}
+
+	@Test
+	void expiryIsCheckedWhenAParkedTaskComesBack() {
+		this.stack.startWorker(this.stack.defaultQueue);
+		TaskResult result = this.stack.client.send(TaskRequest.builder("wf.stamp")
+			.countdown(Duration.ofSeconds(3))
+			.expires(Duration.ofSeconds(1))
+			.build());
+		await().atMost(TIMEOUT).until(() -> result.getState() == TaskState.REVOKED);
+		assertThat(result.meta().exception().message()).startsWith("expired at ");
+		assertThat(this.tasks.starts).isEmpty();
+	}
+
+	@Test
+	void parkedTasksWaitInTheDelayQueuesNotInTheWorker() {
+		this.stack.startWorker(this.stack.defaultQueue);
+		this.stack.client.send(TaskRequest.builder("wf.stamp").countdown(Duration.ofSeconds(6)).build());
+		// 6 s = 4 s + 2 s: the message waits in level 2, then level 1.
+		await().atMost(TIMEOUT).until(() -> messagesIn(DelayQueues.levelName(2)) >= 1);
+		assertThat(messagesIn(this.stack.defaultQueue)).isZero();
+		await().atMost(TIMEOUT).until(() -> this.tasks.starts.size() == 1);
+	}
+
+	@Test
+	void manyDelaysArriveInEtaOrder() {
+		this.stack.startWorker(this.stack.settings(List.of(this.stack.defaultQueue)));
+		List<TaskResult> results = new java.util.ArrayList<>();
+		for (int seconds : new int[] { 3, 1, 2 }) {
+			results.add(this.stack.client.send(TaskRequest.builder("wf.stamp").countdown(Duration.ofSeconds(seconds)).build()));
+		}
+		long three = results.get(0).get(TIMEOUT, Long.class);
+		long one = results.get(1).get(TIMEOUT, Long.class);
+		long two = results.get(2).get(TIMEOUT, Long.class);
+		assertThat(one).isLessThan(two);
+		assertThat(two).isLessThan(three);
+	}
+
+}
