@@ -3,7 +3,9 @@ package dev.taskqueue.sample.dispatcher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskRequest;
 
 /**
@@ -32,13 +34,20 @@ public final class SeedScenarios {
 						(context) -> context.client()
 							.send(TaskRequest.builder("worker.divide").args(List.of(1, 0)).build()),
 						Expectation.failure("ArithmeticException", "division by zero")),
-				// The seed's link_error=error_handler.s(): until links arrive, the dispatcher
-				// calls the errback itself with the failed task's id, as Celery would.
-				new Scenario("d", "error_handler.delay(<id of c>)  # the seed's link_error=error_handler.s()",
-						"client.send(\"worker.error_handler\", <id of c>)",
-						(context) -> context.client().send("worker.error_handler", context.taskIdOf("c")),
-						Expectation.successWithEntries("{failed_task_id=<id of c>, state=FAILURE}",
-								(context) -> Map.of("failed_task_id", context.taskIdOf("c"), "state", "FAILURE"))),
+				new Scenario("d",
+						"app.send_task('worker.divide', args=[1, 0], link_error=app.signature('worker.error_handler'))",
+						"client.send(TaskRequest.builder(\"worker.divide\").args(List.of(1, 0))"
+								+ ".linkError(Signature.of(\"worker.error_handler\")).build())  # shows the errback",
+						(context) -> {
+							String errbackId = UUID.randomUUID().toString();
+							context.client()
+								.send(TaskRequest.builder("worker.divide")
+									.args(List.of(1, 0))
+									.linkError(Signature.of("worker.error_handler").withTaskId(errbackId))
+									.build());
+							return context.client().result(errbackId);
+						}, Expectation.successWithEntries("{state=FAILURE, name=worker.divide, args=[1, 0]}",
+								(context) -> Map.of("state", "FAILURE", "name", "worker.divide", "args", List.of(1, 0)))),
 				new Scenario("e", "divide.apply_async((1, 2), countdown=2)",
 						"client.send(TaskRequest.builder(\"worker.divide\").args(1, 2).countdown(2 s).build())",
 						(context) -> context.client()
@@ -48,7 +57,19 @@ public final class SeedScenarios {
 						"client.send(TaskRequest.builder(\"worker.divide\").kwarg(\"x\", 16).kwarg(\"y\", 2).build())",
 						(context) -> context.client()
 							.send(TaskRequest.builder("worker.divide").kwarg("x", 16).kwarg("y", 2).build()),
-						Expectation.success(8.0)));
+						Expectation.success(8.0)),
+				new Scenario("g", "divide.apply_async((16, 2), link=divide.s(8))",
+						"client.send(TaskRequest.builder(\"worker.divide\").args(16, 2)"
+								+ ".link(Signature.of(\"worker.divide\", 8)).build())  # shows the callback",
+						(context) -> {
+							String callbackId = UUID.randomUUID().toString();
+							context.client()
+								.send(TaskRequest.builder("worker.divide")
+									.args(16, 2)
+									.link(Signature.of("worker.divide", 8).withTaskId(callbackId))
+									.build());
+							return context.client().result(callbackId);
+						}, Expectation.success(1.0)));
 	}
 
 }

@@ -8,7 +8,9 @@ import java.util.UUID;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.worker.QueueTask;
+import dev.taskqueue.worker.TaskFailure;
 import dev.taskqueue.worker.WorkerContainer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,7 +150,7 @@ class SampleDispatcherApplicationTests {
 	void everySeedScenarioGivesItsExpectedOutcome() {
 		List<ScenarioVerdict> verdicts = this.scenarios.runAll(SeedScenarios.all());
 		assertThat(verdicts).extracting((verdict) -> verdict.outcome().scenario().key())
-			.containsExactly("a", "b", "c", "d", "e", "f");
+			.containsExactly("a", "b", "c", "d", "e", "f", "g");
 		assertThat(verdicts).allSatisfy((verdict) -> assertThat(verdict.mismatch())
 			.as("scenario %s", verdict.outcome().scenario().key())
 			.isNull());
@@ -217,8 +219,13 @@ class SampleDispatcherApplicationTests {
 		}
 
 		@QueueTask("worker.error_handler")
-		Map<String, Object> errorHandler(String taskId) {
-			return Map.of("failed_task_id", taskId, "state", this.client.result(taskId).getState().name());
+		Map<String, @Nullable Object> errorHandler(TaskFailure failure) {
+			Map<String, @Nullable Object> report = new java.util.LinkedHashMap<>();
+			report.put("failed_task_id", failure.getTaskId());
+			report.put("state", failure.getState().name());
+			report.put("name", failure.getTaskName());
+			report.put("args", failure.getArgs());
+			return report;
 		}
 
 	}

@@ -3,10 +3,8 @@ package dev.taskqueue.sample.worker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.taskqueue.client.TaskClient;
-import dev.taskqueue.result.ExceptionInfo;
-import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.worker.QueueTask;
+import dev.taskqueue.worker.TaskFailure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,12 +20,6 @@ public class WorkerTasks {
 
 	private static final Log logger = LogFactory.getLog(WorkerTasks.class);
 
-	private final TaskClient client;
-
-	public WorkerTasks(TaskClient client) {
-		this.client = client;
-	}
-
 	/**
 	 * {@code divide(x, y)} with Python 3's true division: {@code 1 / 2 == 0.5}, and dividing by
 	 * zero fails (Python's {@code ZeroDivisionError}) instead of giving infinity.
@@ -36,7 +28,7 @@ public class WorkerTasks {
 	 * @return {@code x / y}
 	 * @throws ArithmeticException if {@code y} is zero
 	 */
-	@QueueTask(name = "worker.divide")
+	@QueueTask(name = "worker.divide", listeners = DebugTask.class)
 	public double divide(double x, double y) {
 		if (y == 0) {
 			throw new ArithmeticException("division by zero");
@@ -47,40 +39,34 @@ public class WorkerTasks {
 	}
 
 	/**
-	 * The seed's {@code error_handler(uuid)}: looks the failed task up by id
-	 * ({@code AsyncResult(uuid)}) and reports its state and exception. The stored record is
-	 * extended, so, unlike in the seed, the failed call's arguments are known too.
-	 * @param taskId the id of the task that failed
+	 * The seed's {@code error_handler(uuid)}, sent by a worker as the errback
+	 * ({@code link_error}) of a failed task with the failed task's id as its argument, exactly
+	 * as Celery sends it. The {@link TaskFailure} parameter takes that id and reads the failed
+	 * call from the result store, so, unlike in the seed, the handler sees its arguments too (the
+	 * 1 and the 0 of {@code divide(1, 0)}).
+	 * @param failure the failed call
 	 * @return what was found: {@code failed_task_id}, {@code state}, {@code info}, and the task's
-	 * {@code name}, {@code args} and {@code kwargs} when the record holds them
+	 * {@code name}, {@code args} and {@code kwargs}
 	 */
 	@QueueTask(name = "worker.error_handler")
-	public Map<String, @Nullable Object> errorHandler(String taskId) {
-		ResultMeta meta = this.client.result(taskId).meta();
-		ExceptionInfo exception = meta.exception();
-		Object info = (exception != null && meta.status().isException()) ? describe(exception) : meta.result();
-		logger.warn("task error " + taskId);
-		logger.warn(meta.status());
-		logger.warn((exception != null) ? exception.qualifiedType() + ": " + exception.message() : info);
-		if (meta.args() != null || meta.kwargs() != null) {
-			logger.warn("called as " + meta.name() + " args=" + meta.args() + " kwargs=" + meta.kwargs());
-		}
-		Map<String, @Nullable Object> report = new LinkedHashMap<>();
-		report.put("failed_task_id", taskId);
-		report.put("state", meta.status().name());
-		report.put("info", info);
-		report.put("name", meta.name());
-		report.put("args", meta.args());
-		report.put("kwargs", meta.kwargs());
-		return report;
-	}
-
-	private static Map<String, @Nullable Object> describe(ExceptionInfo exception) {
+	public Map<String, @Nullable Object> errorHandler(TaskFailure failure) {
+		logger.warn("task error " + failure.getTaskId());
+		logger.warn(failure.getState());
+		logger.warn(failure.getExceptionType() + ": " + failure.getExceptionMessage());
+		logger.warn("called as " + failure.getTaskName() + " args=" + failure.getArgs() + " kwargs="
+				+ failure.getKwargs());
 		Map<String, @Nullable Object> info = new LinkedHashMap<>();
-		info.put("type", exception.type());
-		info.put("module", exception.module());
-		info.put("message", exception.message());
-		return info;
+		info.put("type", failure.getExceptionType());
+		info.put("module", failure.getExceptionModule());
+		info.put("message", failure.getExceptionMessage());
+		Map<String, @Nullable Object> report = new LinkedHashMap<>();
+		report.put("failed_task_id", failure.getTaskId());
+		report.put("state", failure.getState().name());
+		report.put("info", info);
+		report.put("name", failure.getTaskName());
+		report.put("args", failure.getArgs());
+		report.put("kwargs", failure.getKwargs());
+		return report;
 	}
 
 }

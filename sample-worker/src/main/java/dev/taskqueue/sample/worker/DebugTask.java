@@ -1,0 +1,16 @@
+package dev.taskqueue.sample.worker;
+
+import dev.taskqueue.worker.TaskContext;
+import dev.taskqueue.worker.TaskListener;
+
+/**
+ * The seed's {@code DebugTask}: print the arguments of a failed call ({@code on_failure}).
+ */
+public class DebugTask implements TaskListener {
+
+	@Override
+	public void onFailure(TaskContext task, Throwable exception) {
+		System.out.println(task.getName() + " failed with args " + task.getArgs() + ": " + exception);
+	}
+
+}
