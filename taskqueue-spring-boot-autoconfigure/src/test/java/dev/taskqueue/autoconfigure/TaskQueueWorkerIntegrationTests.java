@@ -6,7 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.event.TaskSentEvent;
+import dev.taskqueue.event.TaskSucceededEvent;
 import dev.taskqueue.worker.QueueTask;
+import dev.taskqueue.worker.TaskContext;
+import dev.taskqueue.worker.TaskListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.QueueInformation;
@@ -19,6 +23,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +73,50 @@ class TaskQueueWorkerIntegrationTests {
 			assertThat(info.getConsumerCount()).isZero();
 			assertThat(context.getBean(Tasks.class).calls).hasValue(0);
 		});
+	}
+
+	@Test
+	void listenerBeansAndEventListenersSeeTheTask() {
+		this.runner.withUserConfiguration(ObserverConfiguration.class).run((context) -> {
+			TaskResult result = context.getBean(TaskClient.class).send("boot.square", 3);
+			assertThat(result.get(Duration.ofSeconds(10))).isEqualTo(9);
+			Observer observer = context.getBean(Observer.class);
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(observer.seen).contains("listener " + result.getId(),
+						"sent " + result.getId(), "succeeded " + result.getId() + " 9"));
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ObserverConfiguration {
+
+		@Bean
+		Observer observer() {
+			return new Observer();
+		}
+
+	}
+
+	static class Observer implements TaskListener {
+
+		final java.util.Queue<String> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+		@Override
+		public void onSuccess(TaskContext task, @org.jspecify.annotations.Nullable Object result) {
+			this.seen.add("listener " + task.getId());
+		}
+
+		@EventListener
+		void sent(TaskSentEvent event) {
+			this.seen.add("sent " + event.getTaskId());
+		}
+
+		@EventListener
+		void succeeded(TaskSucceededEvent event) {
+			this.seen.add("succeeded " + event.getTaskId() + " " + event.getResult());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
