@@ -138,8 +138,11 @@ class ListenerIntegrationTests {
 		TaskResult result = this.stack.client.send("wf.add", 1, 1);
 		result.get(TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> eventsOf(result.getId()).contains(TaskSucceededEvent.class));
-		assertThat(eventsOf(result.getId())).containsExactly(TaskSentEvent.class, TaskReceivedEvent.class,
-				TaskStartedEvent.class, TaskSucceededEvent.class);
+		// The sender's event is published once the broker confirms, which may be after the worker
+		// has already started: only the worker's own events have an order.
+		assertThat(eventsOf(result.getId())).containsOnlyOnce(TaskSentEvent.class)
+			.filteredOn((type) -> type != TaskSentEvent.class)
+			.containsExactly(TaskReceivedEvent.class, TaskStartedEvent.class, TaskSucceededEvent.class);
 		TaskSucceededEvent succeeded = (TaskSucceededEvent) this.events.stream()
 			.filter((e) -> e instanceof TaskSucceededEvent && e.getTaskId().equals(result.getId()))
 			.findFirst()
