@@ -79,6 +79,12 @@ def values():
     }
 
 
+@app.task(name="interop.py.specials")
+def specials():
+    """The floats JSON has no literal for; Python's json writes them as NaN, Infinity, -Infinity."""
+    return [float("nan"), float("inf"), float("-inf")]
+
+
 @app.task(name="interop.py.point")
 def point(x, y):
     return {"x": x, "y": y}

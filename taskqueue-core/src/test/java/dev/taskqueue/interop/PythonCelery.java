@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import dev.taskqueue.support.Infrastructure;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,8 +44,14 @@ final class PythonCelery {
 
 	private static final Pattern READY = Pattern.compile("\\] (\\S+@\\S+) ready\\.");
 
-	/** Script arguments are JSON with non-ASCII characters escaped, so no locale can garble them. */
-	private static final JsonMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+	/**
+	 * Script arguments are JSON with non-ASCII characters escaped, so no locale can garble them;
+	 * script output is Python's JSON, NaN and infinities included.
+	 */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.build();
 
 	private static final Path LOGS = Path.of("target", "interop");
 
@@ -348,6 +355,11 @@ final class PythonCelery {
 
 		Call args(@Nullable Object... args) {
 			return option("--args", json(Arrays.asList(args)));
+		}
+
+		/** Positional args as JSON text, for what Java's JSON cannot write (Python's NaN). */
+		Call argsJson(String json) {
+			return option("--args", json);
 		}
 
 		Call kwargs(Map<String, ?> kwargs) {

@@ -106,6 +106,15 @@ class ValuesInteropTests {
 	}
 
 	@Test
+	void pythonNanAndInfinitiesArriveAsDoublesAndReturnAsFloats() {
+		Map<String, Object> call = PythonCelery.call("interop.java.describe")
+			.queue(javaQueue)
+			.argsJson("[[NaN, Infinity, -Infinity]]")
+			.run();
+		assertThat(call).containsEntry("result_repr", "{'type': 'ArrayList', 'value': [nan, inf, -inf]}");
+	}
+
+	@Test
 	void pythonBooleanArrivesAsABoolean() {
 		Map<String, Object> call = callJava("interop.java.negate", true);
 		assertThat(call).containsEntry("result", false).containsEntry("result_type", "bool");
@@ -136,6 +145,8 @@ class ValuesInteropTests {
 
 	static Stream<Arguments> javaValues() {
 		return Stream.of(Arguments.of("int", 7, "int", "7"), Arguments.of("double 9.0", 9.0, "float", "9.0"),
+				Arguments.of("double NaN", Double.NaN, "float", "nan"),
+				Arguments.of("double -infinity", Double.NEGATIVE_INFINITY, "float", "-inf"),
 				Arguments.of("BigInteger 2^100", TWO_POW_100, "int", "1267650600228229401496703205376"),
 				Arguments.of("long", Long.MAX_VALUE, "int", "9223372036854775807"),
 				Arguments.of("non-ASCII text", NON_ASCII, "str", "'" + NON_ASCII + "'"),
@@ -171,6 +182,12 @@ class ValuesInteropTests {
 		assertThat(values.get("empty_list")).isEqualTo(List.of());
 		assertThat(values.get("empty_dict")).isEqualTo(Map.of());
 		assertThat(values.get("tuple")).isEqualTo(List.of(1, 2));
+	}
+
+	@Test
+	void pythonNanAndInfinityResultsReadAsDoubles() {
+		List<Object> specials = stack.client.send("interop.py.specials").get(TIMEOUT, List.class);
+		assertThat(specials).containsExactly(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
 	}
 
 	@Test
