@@ -57,11 +57,6 @@ def describe(value):
     return {"type": type(value).__name__, "repr": repr(value), "value": value}
 
 
-@app.task(name="interop.py.echo")
-def echo(value):
-    return value
-
-
 @app.task(name="interop.py.values")
 def values():
     """Python values of every JSON type, for Java to read."""
