@@ -2,9 +2,6 @@ package dev.taskqueue.protocol;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.PrettyPrinter;
-import tools.jackson.core.json.JsonWriteFeature;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.ObjectWriter;
 
 /**
  * Writes JSON on one line with the separators of Python's {@code json.dumps} (and so of Celery's
@@ -21,20 +18,6 @@ public final class PythonJsonPrettyPrinter implements PrettyPrinter {
 	public static final PythonJsonPrettyPrinter INSTANCE = new PythonJsonPrettyPrinter();
 
 	private PythonJsonPrettyPrinter() {
-	}
-
-	/**
-	 * A writer that writes JSON as Python's {@code json.dumps} does with its defaults (which
-	 * Celery and kombu use): this printer's separators, and every non-ASCII character written as a
-	 * JSON unicode escape with lower-case hex digits ({@code ensure_ascii=True}), as Python does.
-	 * @param mapper the mapper to write with
-	 * @return the writer
-	 */
-	public static ObjectWriter writer(ObjectMapper mapper) {
-		return mapper.writer()
-			.with(INSTANCE)
-			.with(JsonWriteFeature.ESCAPE_NON_ASCII)
-			.without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
 	}
 
 	@Override

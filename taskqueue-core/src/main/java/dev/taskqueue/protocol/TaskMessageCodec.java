@@ -19,6 +19,7 @@ import com.rabbitmq.client.LongString;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +41,8 @@ public final class TaskMessageCodec {
 
 	private final ObjectWriter bodyWriter;
 
+	private final ObjectReader bodyReader;
+
 	private final Set<String> accept;
 
 	/**
@@ -50,8 +53,8 @@ public final class TaskMessageCodec {
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent) {
 		this.mapper = mapper;
-		// As Python's json.dumps writes them, so bodies look like Celery's byte for byte.
-		this.bodyWriter = PythonJsonPrettyPrinter.writer(mapper);
+		this.bodyWriter = PythonJson.writer(mapper);
+		this.bodyReader = PythonJson.reader(mapper);
 		this.accept = ContentTypes.resolveAll(acceptContent);
 	}
 
@@ -179,7 +182,7 @@ public final class TaskMessageCodec {
 	private void decodeBody(byte[] body, Fields fields, TaskMessage.Builder builder) {
 		Object parsed;
 		try {
-			parsed = this.mapper.readValue(body, Object.class);
+			parsed = this.bodyReader.readValue(body);
 		}
 		catch (JacksonException ex) {
 			throw new InvalidMessageException("body is not valid JSON: " + ex.getOriginalMessage(), fields.id,

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.PythonJsonPrettyPrinter;
+import dev.taskqueue.protocol.PythonJson;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,13 +21,16 @@ public final class ResultCodec {
 
 	private final ObjectWriter writer;
 
+	private final ObjectReader reader;
+
 	/**
 	 * Create a codec.
 	 * @param mapper the JSON mapper
 	 */
 	public ResultCodec(JsonMapper mapper) {
 		this.mapper = mapper;
-		this.writer = PythonJsonPrettyPrinter.writer(mapper);
+		this.writer = PythonJson.writer(mapper);
+		this.reader = PythonJson.reader(mapper);
 	}
 
 	/** @return the mapper */
@@ -76,7 +80,7 @@ public final class ResultCodec {
 	public ResultMeta decode(String taskId, String json) {
 		Object parsed;
 		try {
-			parsed = this.mapper.readValue(json.getBytes(StandardCharsets.UTF_8), Object.class);
+			parsed = this.reader.readValue(json.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (JacksonException ex) {
 			throw new IllegalStateException("Stored result of task " + taskId + " is not JSON: "

@@ -1,0 +1,105 @@
+package dev.taskqueue.interop;
+
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import dev.taskqueue.worker.QueueTask;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Java tasks the interoperability tests call from Python. Their names are explicit and
+ * Celery-style; {@code interop_app.py} declares stubs with some of these names so that Python's
+ * {@code delay} and {@code apply_async} can send them.
+ */
+class InteropTasks {
+
+	/** Names of the tasks this bean ran, in the order they ran. */
+	final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
+
+	/** The {@code i} of every {@code interop.whoami} call this bean ran. */
+	final ConcurrentLinkedQueue<Integer> whoamiRuns = new ConcurrentLinkedQueue<>();
+
+	record Point(int x, int y) {
+
+	}
+
+	record Polygon(String name, List<Point> points, int vertices) {
+
+	}
+
+	@QueueTask("interop.java.add")
+	int add(int x, int y) {
+		this.calls.add("add");
+		return x + y;
+	}
+
+	@QueueTask("interop.java.divide")
+	double divide(double x, double y) {
+		if (y == 0) {
+			throw new ArithmeticException("division by zero");
+		}
+		return x / y;
+	}
+
+	@QueueTask("interop.java.greet")
+	String greet(String name, String greeting, String punctuation) {
+		return greeting + ", " + name + punctuation;
+	}
+
+	@QueueTask("interop.java.now")
+	long now() {
+		this.calls.add("now");
+		return System.currentTimeMillis();
+	}
+
+	/** What Java received: the value's class and the value itself. */
+	@QueueTask("interop.java.describe")
+	Map<String, @Nullable Object> describe(@Nullable Object value) {
+		Map<String, @Nullable Object> description = new LinkedHashMap<>();
+		description.put("type", (value != null) ? value.getClass().getSimpleName() : "null");
+		description.put("value", value);
+		return description;
+	}
+
+	@QueueTask("interop.java.twice")
+	BigInteger twice(BigInteger n) {
+		return n.shiftLeft(1);
+	}
+
+	@QueueTask("interop.java.increment")
+	long increment(long n) {
+		return n + 1;
+	}
+
+	@QueueTask("interop.java.text")
+	Map<String, Object> text(String text) {
+		return Map.of("value", text, "codePoints", text.codePointCount(0, text.length()), "chars", text.length());
+	}
+
+	@QueueTask("interop.java.negate")
+	boolean negate(boolean flag) {
+		return !flag;
+	}
+
+	@QueueTask("interop.java.sizes")
+	Map<String, Object> sizes(List<Object> list, Map<String, Object> map) {
+		return Map.of("list", list, "map", map, "sizes", List.of(list.size(), map.size()));
+	}
+
+	@QueueTask("interop.java.polygon")
+	Polygon polygon(String name, List<Point> points) {
+		return new Polygon(name, points, points.size());
+	}
+
+	/** Records that Java ran call {@code i} and says so; Python's task of this name does the same. */
+	@QueueTask("interop.whoami")
+	Map<String, Object> whoami(int i, String runsKey) throws InterruptedException {
+		this.whoamiRuns.add(i);
+		Thread.sleep(20);
+		return Map.of("lang", "java", "i", i);
+	}
+
+}

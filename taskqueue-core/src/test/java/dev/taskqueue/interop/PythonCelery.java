@@ -1,0 +1,417 @@
+package dev.taskqueue.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.taskqueue.support.Infrastructure;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Python side of the interoperability tests, run with Debian's Celery
+ * ({@code /usr/bin/python3}, or {@code -Dtaskqueue.test.python=...}): Celery worker processes that
+ * are started, awaited until ready and stopped with their whole process tree, and the client
+ * scripts of {@code src/test/resources/interop}, run with a timeout, whose JSON output line is
+ * returned. {@code scripts/services} installs Celery when it is missing.
+ */
+final class PythonCelery {
+
+	static final String PYTHON = System.getProperty("taskqueue.test.python", "/usr/bin/python3");
+
+	private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Pattern READY = Pattern.compile("\\] (\\S+@\\S+) ready\\.");
+
+	/**
+	 * Script arguments are JSON with non-ASCII characters escaped, so no locale can garble them;
+	 * script output is Python's JSON, NaN and infinities included.
+	 */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.build();
+
+	private static final Path LOGS = Path.of("target", "interop");
+
+	/** Every process still running, killed when the JVM exits in case a test did not stop it. */
+	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> RUNNING.forEach(PythonCelery::destroyTree), "python-celery-reaper"));
+	}
+
+	private PythonCelery() {
+	}
+
+	/**
+	 * Start a Celery worker consuming one queue, and wait until it is ready.
+	 * @param queue the queue (Celery's {@code -Q})
+	 * @return the running worker; close it to stop it
+	 */
+	static Worker startWorker(String queue) {
+		String name = Infrastructure.unique("celery");
+		Path log = LOGS.resolve(name + ".log");
+		List<String> command = List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-c",
+				"2", "-P", "prefork", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n",
+				name + "@%h", "-l", "info");
+		Process process;
+		try {
+			Files.createDirectories(LOGS);
+			ProcessBuilder builder = processBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile());
+			process = start(builder);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Worker worker = new Worker(name, queue, process, log);
+		try {
+			worker.awaitReady();
+		}
+		catch (RuntimeException | Error ex) {
+			worker.close();
+			throw ex;
+		}
+		return worker;
+	}
+
+	/**
+	 * Start sending a task with {@code call.py}, as a Python client does.
+	 * @param task the task name
+	 * @return the call to configure and run
+	 */
+	static Call call(String task) {
+		return new Call(task);
+	}
+
+	/**
+	 * Read a task's state and extended meta with {@code AsyncResult(id)} in a new Python process.
+	 * @param taskId the task id
+	 * @param wait whether to wait for the result ({@code AsyncResult.get})
+	 * @return the JSON line {@code result.py} printed
+	 */
+	static Map<String, Object> result(String taskId, boolean wait) {
+		List<String> args = new ArrayList<>(List.of(taskId));
+		if (wait) {
+			args.add("--wait");
+		}
+		return run("result.py", args).json();
+	}
+
+	/**
+	 * Run a client script and wait for it to end.
+	 * @param script the script's file name in the interop resources
+	 * @param args its arguments
+	 * @return what it printed
+	 * @throws AssertionError if it fails or does not end in time
+	 */
+	static ScriptResult run(String script, List<String> args) {
+		List<String> command = new ArrayList<>(List.of(PYTHON, script));
+		command.addAll(args);
+		try {
+			Files.createDirectories(LOGS);
+			Path out = Files.createTempFile(LOGS, "script-", ".out");
+			Path err = Files.createTempFile(LOGS, "script-", ".err");
+			try {
+				Process process = start(processBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()));
+				boolean ended;
+				try {
+					ended = process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				finally {
+					destroyTree(process);
+					RUNNING.remove(process);
+				}
+				String stdout = Files.readString(out, StandardCharsets.UTF_8);
+				String stderr = Files.readString(err, StandardCharsets.UTF_8);
+				if (!ended) {
+					throw new AssertionError(String.join(" ", command) + " did not end within " + SCRIPT_TIMEOUT
+							+ "; stderr:\n" + stderr);
+				}
+				if (process.exitValue() != 0) {
+					throw new AssertionError(String.join(" ", command) + " exited with " + process.exitValue()
+							+ "; stderr:\n" + stderr);
+				}
+				return new ScriptResult(String.join(" ", command), stdout, stderr);
+			}
+			finally {
+				Files.deleteIfExists(out);
+				Files.deleteIfExists(err);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while running " + command, ex);
+		}
+	}
+
+	/**
+	 * JSON text for a script argument.
+	 * @param value the value
+	 * @return the JSON, ASCII only
+	 */
+	static String json(@Nullable Object value) {
+		return JSON.writeValueAsString(value);
+	}
+
+	private static ProcessBuilder processBuilder(List<String> command) {
+		ProcessBuilder builder = new ProcessBuilder(command).directory(home().toFile());
+		Map<String, String> env = builder.environment();
+		env.keySet().removeIf((key) -> key.startsWith("PYTHON") || key.startsWith("PYENV"));
+		env.put("PYTHONPATH", home().toString());
+		env.put("PYTHONDONTWRITEBYTECODE", "1");
+		env.put("PYTHONUNBUFFERED", "1");
+		env.put("PYTHONIOENCODING", "utf-8");
+		env.put("INTEROP_BROKER_URL",
+				"amqp://guest:guest@" + Infrastructure.RABBIT_HOST + ":" + Infrastructure.RABBIT_PORT + "//");
+		env.put("INTEROP_RESULT_BACKEND",
+				"redis://" + Infrastructure.REDIS_HOST + ":" + Infrastructure.REDIS_PORT + "/0");
+		return builder;
+	}
+
+	private static Process start(ProcessBuilder builder) throws IOException {
+		try {
+			Process process = builder.start();
+			RUNNING.add(process);
+			return process;
+		}
+		catch (IOException ex) {
+			throw new IOException("Cannot run " + builder.command().get(0) + " (the interoperability tests need "
+					+ "Debian's python3-celery, celery and python3-redis: run scripts/services as root, or "
+					+ "apt-get install them): " + ex.getMessage(), ex);
+		}
+	}
+
+	/** @return the directory of {@code interop_app.py} and the client scripts */
+	private static Path home() {
+		URL app = PythonCelery.class.getResource("/interop/interop_app.py");
+		if (app == null) {
+			throw new IllegalStateException("interop/interop_app.py is not on the test class path");
+		}
+		try {
+			return Path.of(app.toURI()).getParent();
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Stop a process and everything it started: SIGTERM first (Celery's warm shutdown), SIGKILL
+	 * for whatever is still alive after {@link #STOP_TIMEOUT}.
+	 */
+	private static void destroyTree(Process process) {
+		List<ProcessHandle> descendants = process.descendants().toList();
+		process.destroy();
+		try {
+			if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			for (ProcessHandle descendant : descendants) {
+				if (descendant.isAlive()) {
+					descendant.destroyForcibly();
+					descendant.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// Nothing more can be done than SIGKILL; the test reports its own failure.
+		}
+	}
+
+	/**
+	 * A Celery worker process ({@code celery -A interop_app worker -Q <queue> -c 2 -P prefork}).
+	 */
+	static final class Worker implements AutoCloseable {
+
+		private final String name;
+
+		private final String queue;
+
+		private final Process process;
+
+		private final Path log;
+
+		private @Nullable String nodeName;
+
+		private Worker(String name, String queue, Process process, Path log) {
+			this.name = name;
+			this.queue = queue;
+			this.process = process;
+			this.log = log;
+		}
+
+		private void awaitReady() {
+			long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+			while (System.nanoTime() < deadline) {
+				Matcher ready = READY.matcher(log());
+				while (ready.find()) {
+					if (ready.group(1).startsWith(this.name + "@")) {
+						this.nodeName = ready.group(1);
+						return;
+					}
+				}
+				if (!this.process.isAlive()) {
+					throw new AssertionError("Celery worker " + this.name + " exited with " + this.process.exitValue()
+							+ " before it was ready; its log:\n" + log());
+				}
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted while waiting for Celery worker " + this.name, ex);
+				}
+			}
+			throw new AssertionError("Celery worker " + this.name + " was not ready within " + READY_TIMEOUT
+					+ "; its log:\n" + log());
+		}
+
+		/** @return the worker's node name, as Celery stores it in results ({@code name@host}) */
+		String nodeName() {
+			if (this.nodeName == null) {
+				throw new IllegalStateException("Celery worker " + this.name + " is not ready");
+			}
+			return this.nodeName;
+		}
+
+		/** @return the queue it consumes */
+		String queue() {
+			return this.queue;
+		}
+
+		/** @return the pid of the worker's main process */
+		long pid() {
+			return this.process.pid();
+		}
+
+		/** @return everything the worker logged so far */
+		String log() {
+			try {
+				return Files.exists(this.log) ? Files.readString(this.log, StandardCharsets.UTF_8) : "";
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		/** Stop the worker and its pool processes. */
+		@Override
+		public void close() {
+			destroyTree(this.process);
+			RUNNING.remove(this.process);
+		}
+
+	}
+
+	/**
+	 * One {@code call.py} run: a task sent by a Python client with {@code send_task} (default),
+	 * {@code delay} or {@code apply_async}, and (unless {@link #noWait()}) its outcome.
+	 */
+	static final class Call {
+
+		private final List<String> args = new ArrayList<>();
+
+		private Call(String task) {
+			this.args.add(task);
+		}
+
+		Call queue(String queue) {
+			return option("--queue", queue);
+		}
+
+		Call via(String way) {
+			return option("--via", way);
+		}
+
+		Call args(@Nullable Object... args) {
+			return option("--args", json(Arrays.asList(args)));
+		}
+
+		/** Positional args as JSON text, for what Java's JSON cannot write (Python's NaN). */
+		Call argsJson(String json) {
+			return option("--args", json);
+		}
+
+		Call kwargs(Map<String, ?> kwargs) {
+			return option("--kwargs", json(kwargs));
+		}
+
+		Call countdown(double seconds) {
+			return option("--countdown", Double.toString(seconds));
+		}
+
+		Call expires(double seconds) {
+			return option("--expires", Double.toString(seconds));
+		}
+
+		Call noWait() {
+			this.args.add("--no-wait");
+			return this;
+		}
+
+		private Call option(String name, String value) {
+			this.args.add(name);
+			this.args.add(value);
+			return this;
+		}
+
+		/** @return the JSON line {@code call.py} printed */
+		Map<String, Object> run() {
+			return PythonCelery.run("call.py", this.args).json();
+		}
+
+	}
+
+	/**
+	 * What a script printed.
+	 *
+	 * @param command the command line
+	 * @param stdout its standard output
+	 * @param stderr its standard error
+	 */
+	record ScriptResult(String command, String stdout, String stderr) {
+
+		/** @return the last line of standard output, parsed as a JSON object */
+		Map<String, Object> json() {
+			String[] lines = this.stdout.strip().split("\n");
+			String last = lines[lines.length - 1];
+			if (last.isBlank()) {
+				throw new AssertionError(this.command + " printed nothing; stderr:\n" + this.stderr);
+			}
+			return JSON.readValue(last, new TypeReference<Map<String, Object>>() {
+			});
+		}
+
+	}
+
+}
