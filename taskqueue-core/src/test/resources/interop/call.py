@@ -1,7 +1,10 @@
 """Sends one task the way a Python Celery client does and prints one JSON line about it.
 
     call.py TASK --queue Q [--via send_task|delay|apply_async] [--args JSON] [--kwargs JSON]
-            [--countdown SECONDS] [--expires SECONDS] [--no-wait] [--timeout SECONDS]
+            [--countdown SECONDS] [--expires SECONDS] [--link JSON] [--link-error JSON]
+            [--no-wait] [--timeout SECONDS]
+
+--link and --link-error take a signature as JSON: {"task": ..., "args": [...], "options": {...}}.
 
 --via send_task (the default) needs no task definition; delay and apply_async use the task
 registered in interop_app (a stub for Java tasks), routed to the queue through task_routes.
@@ -16,6 +19,11 @@ from interop_app import app
 from interop_report import report
 
 
+def signature(spec):
+    return app.signature(spec["task"], args=spec.get("args", []), kwargs=spec.get("kwargs", {}),
+                         options=spec.get("options", {}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("task")
@@ -25,6 +33,8 @@ def main():
     parser.add_argument("--kwargs", default="{}")
     parser.add_argument("--countdown", type=float)
     parser.add_argument("--expires", type=float)
+    parser.add_argument("--link")
+    parser.add_argument("--link-error")
     parser.add_argument("--no-wait", action="store_true")
     parser.add_argument("--timeout", type=float, default=20)
     opts = parser.parse_args()
@@ -37,6 +47,10 @@ def main():
         options["countdown"] = opts.countdown
     if opts.expires is not None:
         options["expires"] = opts.expires
+    if opts.link:
+        options["link"] = signature(json.loads(opts.link))
+    if opts.link_error:
+        options["link_error"] = signature(json.loads(opts.link_error))
 
     sent_at = time.time()
     if opts.via == "send_task":

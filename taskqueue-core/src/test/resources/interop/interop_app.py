@@ -40,6 +40,12 @@ def divide(x, y):
     return x / y
 
 
+@app.task(name="interop.py.error_handler")
+def error_handler(task_id):
+    """An old-style errback, as the seed's: Celery calls it with the failed task's id."""
+    return {"failed_task_id": task_id}
+
+
 @app.task(name="interop.py.greet")
 def greet(name, greeting="Hello", punctuation="!"):
     return f"{greeting}, {name}{punctuation}"

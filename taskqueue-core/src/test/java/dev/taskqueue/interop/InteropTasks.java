@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.taskqueue.worker.QueueTask;
+import dev.taskqueue.worker.TaskFailure;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,19 @@ class InteropTasks {
 
 	record Polygon(String name, List<Point> points, int vertices) {
 
+	}
+
+	@QueueTask("interop.java.failure")
+	Map<String, @Nullable Object> failure(TaskFailure failure) {
+		Map<String, @Nullable Object> seen = new LinkedHashMap<>();
+		seen.put("id", failure.getTaskId());
+		seen.put("name", failure.getTaskName());
+		seen.put("args", failure.getArgs());
+		seen.put("type", failure.getExceptionType());
+		seen.put("module", failure.getExceptionModule());
+		seen.put("message", failure.getExceptionMessage());
+		seen.put("traceback", failure.getTraceback());
+		return seen;
 	}
 
 	@QueueTask("interop.java.add")

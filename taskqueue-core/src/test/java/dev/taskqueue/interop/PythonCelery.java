@@ -374,6 +374,14 @@ final class PythonCelery {
 			return option("--expires", Double.toString(seconds));
 		}
 
+		Call link(String task, List<?> args, Map<String, ?> options) {
+			return option("--link", json(Map.of("task", task, "args", args, "options", options)));
+		}
+
+		Call linkError(String task, List<?> args, Map<String, ?> options) {
+			return option("--link-error", json(Map.of("task", task, "args", args, "options", options)));
+		}
+
 		Call noWait() {
 			this.args.add("--no-wait");
 			return this;
