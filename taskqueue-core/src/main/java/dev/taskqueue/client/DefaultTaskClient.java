@@ -2,6 +2,7 @@ package dev.taskqueue.client;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,6 +37,13 @@ import org.springframework.context.ApplicationEventPublisherAware;
  * first time it sends to it, so tasks sent before any worker started wait in the queue.
  */
 public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherAware {
+
+	/**
+	 * Header with the time the client sent a task, in milliseconds since the epoch; workers
+	 * measure how long tasks wait in the broker with it. Celery keeps headers it does not know
+	 * in the request and otherwise ignores them.
+	 */
+	public static final String SENT_AT_HEADER = "x-taskqueue-sent-at";
 
 	private static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
 			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
@@ -133,16 +141,19 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			}
 			message.extraHeader(header.getKey(), header.getValue());
 		}
+		message.extraHeader(SENT_AT_HEADER, System.currentTimeMillis());
 		EncodedMessage encoded = this.codec.encode(message.build());
 		if (route.exchange() == null) {
 			declare(route.queue(), id);
 		}
+		long publishStart = System.nanoTime();
 		this.publisher.publish(route.effectiveExchange(), route.effectiveRoutingKey(), encoded.properties(),
 				encoded.body());
+		Duration publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			try {
-				events.publishEvent(new TaskSentEvent(this, id, request.getName(), route.queue()));
+				events.publishEvent(new TaskSentEvent(this, id, request.getName(), route.queue(), publishTime));
 			}
 			catch (RuntimeException ex) {
 				// The task is sent; a failing listener must not make the caller think otherwise.

@@ -113,6 +113,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
+	private final ActiveTasks activeTasks = new ActiveTasks();
+
 	/**
 	 * Create a listener.
 	 * @param registry the tasks this worker runs
@@ -156,6 +158,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 */
 	public void setEventPublisher(@Nullable ApplicationEventPublisher events) {
 		this.events = events;
+	}
+
+	/** @return the tasks this listener is running right now */
+	public ActiveTasks getActiveTasks() {
+		return this.activeTasks;
 	}
 
 	@Override
@@ -298,6 +305,16 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 * @param redelivered whether the broker delivered the message before
 	 */
 	void execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
+		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
+		try {
+			run(task, method, queue, redelivered);
+		}
+		finally {
+			this.activeTasks.end(active);
+		}
+	}
+
+	private void run(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
 		TaskRuntime runtime = runtime(method);
 		TaskContext context = new TaskContext(task, queue, this.settings.name(), redelivered);
 		notify(runtime, context, (listener) -> listener.beforeStart(context));

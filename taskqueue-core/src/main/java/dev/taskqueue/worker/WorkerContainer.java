@@ -139,6 +139,11 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		return this.settings.queues();
 	}
 
+	/** @return the tasks this worker is running right now */
+	public ActiveTasks getActiveTasks() {
+		return this.listener.getActiveTasks();
+	}
+
 	/** @return the underlying listener container */
 	public SimpleMessageListenerContainer getListenerContainer() {
 		return this.container;
