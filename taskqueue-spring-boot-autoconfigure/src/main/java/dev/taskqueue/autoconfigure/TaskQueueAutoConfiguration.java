@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -90,6 +91,12 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory) {
 		return new QueueDeclarer(connectionFactory);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueInspector taskQueueInspector(ConnectionFactory connectionFactory, TaskQueueProperties properties) {
+		return new QueueInspector(connectionFactory, properties.getWorker().getQueueStatsMaxAge());
 	}
 
 	@Bean

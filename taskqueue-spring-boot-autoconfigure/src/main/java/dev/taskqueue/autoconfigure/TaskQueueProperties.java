@@ -403,6 +403,13 @@ public class TaskQueueProperties {
 		 */
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
+		/**
+		 * How long the broker's answer about a queue's depth and consumers is reused by metrics
+		 * and the actuator endpoint, so scrapes cost at most one broker round trip per queue and
+		 * period.
+		 */
+		private Duration queueStatsMaxAge = Duration.ofSeconds(5);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -449,6 +456,14 @@ public class TaskQueueProperties {
 
 		public void setRedeliveryBackoff(Duration redeliveryBackoff) {
 			this.redeliveryBackoff = redeliveryBackoff;
+		}
+
+		public Duration getQueueStatsMaxAge() {
+			return this.queueStatsMaxAge;
+		}
+
+		public void setQueueStatsMaxAge(Duration queueStatsMaxAge) {
+			this.queueStatsMaxAge = queueStatsMaxAge;
 		}
 
 	}
