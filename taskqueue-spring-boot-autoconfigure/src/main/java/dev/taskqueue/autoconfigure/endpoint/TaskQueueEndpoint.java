@@ -1,0 +1,296 @@
+package dev.taskqueue.autoconfigure.endpoint;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.routing.Route;
+import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.worker.TaskMethod;
+import dev.taskqueue.worker.TaskOptions;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.support.RabbitExceptionTranslator;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code taskqueue} actuator endpoint of a worker.
+ * <ul>
+ * <li>read ({@code GET /actuator/taskqueue}): the worker, its registered tasks with their
+ * effective options and where each came from ({@code annotation}, {@code yml} or
+ * {@code default}), the queues it consumes with their depth, consumers and dead letters, and the
+ * tasks running now;</li>
+ * <li>write ({@code POST /actuator/taskqueue/{queue}}): re-drive the queue's dead letters, moving
+ * the messages of {@code <queue>.dlq} back to {@code <queue>} without the
+ * {@code x-taskqueue-*} headers the worker added when it dead-lettered them;</li>
+ * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge {@code <queue>.dlq}.</li>
+ * </ul>
+ * Only the queues this worker consumes can be re-driven or purged. Write and delete operations
+ * change the broker: expose them only behind the application's actuator security.
+ */
+@Endpoint(id = "taskqueue")
+public class TaskQueueEndpoint {
+
+	private static final String TASKQUEUE_HEADER_PREFIX = "x-taskqueue-";
+
+	private final WorkerContainer worker;
+
+	private final TaskRegistry registry;
+
+	private final TaskRouter router;
+
+	private final QueueInspector queues;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final ConfirmedPublisher publisher;
+
+	/**
+	 * Create the endpoint.
+	 * @param worker the worker
+	 * @param registry the worker's tasks
+	 * @param router the router (for each task's effective queue)
+	 * @param queues reads queue depths and consumers
+	 * @param connectionFactory the broker's connection factory (to re-drive and purge)
+	 * @param publisher publishes re-driven messages with confirms
+	 */
+	public TaskQueueEndpoint(WorkerContainer worker, TaskRegistry registry, TaskRouter router, QueueInspector queues,
+			ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
+		this.worker = worker;
+		this.registry = registry;
+		this.router = router;
+		this.queues = queues;
+		this.connectionFactory = connectionFactory;
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Describe the worker.
+	 * @return the worker, its tasks, queues and running tasks
+	 */
+	@ReadOperation
+	public WorkerDescriptor describe() {
+		List<TaskDescriptor> tasks = new ArrayList<>();
+		for (TaskMethod method : this.registry.getTasks()) {
+			tasks.add(task(method));
+		}
+		Map<String, QueueDescriptor> queues = new LinkedHashMap<>();
+		for (String queue : this.worker.getQueues()) {
+			queues.put(queue, queue(queue));
+		}
+		List<ActiveTaskDescriptor> active = this.worker.getActiveTasks()
+			.list()
+			.stream()
+			.map((task) -> new ActiveTaskDescriptor(task.id(), task.name(), task.queue(),
+					String.valueOf(task.message().args()), String.valueOf(task.message().kwargs()), task.startedAt(),
+					task.runtime().toMillis()))
+			.toList();
+		return new WorkerDescriptor(this.worker.getSettings().name(), this.worker.isRunning(),
+				this.worker.getSettings().concurrency(), tasks, queues, active);
+	}
+
+	private TaskDescriptor task(TaskMethod method) {
+		String name = method.getName();
+		TaskOptions options = this.worker.getSettings().optionsOf(name);
+		Route configured = this.router.configuredRoute(name);
+		Option queue = (configured != null) ? new Option(configured.queue(), "yml")
+				: (method.getQueue() != null) ? new Option(method.getQueue(), "annotation")
+						: new Option(this.router.getDefaultQueue(), "default");
+		RateLimit limit = (options.rateLimit() != null) ? options.rateLimit() : method.getRateLimit();
+		Option rateLimit = new Option((limit != null) ? describe(limit) : null,
+				(options.rateLimit() != null) ? "yml" : (method.getRateLimit() != null) ? "annotation" : "default");
+		Option maxRetries = new Option(options.applyTo(method.getRetryPolicy()).maxRetries(),
+				(options.maxRetries() != null) ? "yml" : "annotation");
+		return new TaskDescriptor(name, method.describe(), queue, rateLimit, maxRetries, method.isIgnoreResult());
+	}
+
+	private static String describe(RateLimit limit) {
+		double permits = limit.permits();
+		String count = (permits == Math.rint(permits)) ? String.valueOf((long) permits) : String.valueOf(permits);
+		return count + "/" + limit.per();
+	}
+
+	private QueueDescriptor queue(String queue) {
+		try {
+			QueueInspector.QueueState state = this.queues.cached(queue);
+			QueueInspector.QueueState dlq = this.queues.cached(queue + QueueDeclarer.DLQ_SUFFIX);
+			return new QueueDescriptor((state != null) ? state.messages() : null,
+					(state != null) ? state.consumers() : null, (dlq != null) ? dlq.messages() : null, null);
+		}
+		catch (AmqpException ex) {
+			return new QueueDescriptor(null, null, null, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Move the dead letters of a queue back to it.
+	 * @param queue a queue this worker consumes
+	 * @return how many messages moved
+	 */
+	@WriteOperation
+	public RedriveResult redrive(@Selector String queue) {
+		String dlq = checkConsumed(queue) + QueueDeclarer.DLQ_SUFFIX;
+		try (Connection connection = this.connectionFactory.createConnection();
+				Channel channel = connection.createChannel(false)) {
+			long available = channel.messageCount(dlq);
+			long moved = 0;
+			while (moved < available) {
+				GetResponse response = channel.basicGet(dlq, false);
+				if (response == null) {
+					break;
+				}
+				this.publisher.publish("", queue, withoutTaskQueueHeaders(response.getProps()), response.getBody());
+				channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
+				moved++;
+			}
+			this.queues.fetch(queue);
+			this.queues.fetch(dlq);
+			return new RedriveResult(queue, dlq, moved);
+		}
+		catch (IOException | TimeoutException ex) {
+			throw RabbitExceptionTranslator.convertRabbitAccessException(ex);
+		}
+	}
+
+	/**
+	 * Drop the dead letters of a queue.
+	 * @param queue a queue this worker consumes
+	 * @return how many messages were dropped
+	 */
+	@DeleteOperation
+	public RedriveResult purge(@Selector String queue) {
+		String dlq = checkConsumed(queue) + QueueDeclarer.DLQ_SUFFIX;
+		try (Connection connection = this.connectionFactory.createConnection();
+				Channel channel = connection.createChannel(false)) {
+			long purged = channel.queuePurge(dlq).getMessageCount();
+			this.queues.fetch(dlq);
+			return new RedriveResult(queue, dlq, purged);
+		}
+		catch (IOException | TimeoutException ex) {
+			throw RabbitExceptionTranslator.convertRabbitAccessException(ex);
+		}
+	}
+
+	private String checkConsumed(String queue) {
+		if (!this.worker.getQueues().contains(queue)) {
+			throw new InvalidEndpointRequestException("Queue '" + queue + "' is not consumed by this worker",
+					"Queue is not consumed by this worker");
+		}
+		return queue;
+	}
+
+	private static AMQP.BasicProperties withoutTaskQueueHeaders(AMQP.BasicProperties properties) {
+		Map<String, Object> headers = new HashMap<>();
+		if (properties.getHeaders() != null) {
+			properties.getHeaders().forEach((name, value) -> {
+				if (!name.startsWith(TASKQUEUE_HEADER_PREFIX)) {
+					headers.put(name, value);
+				}
+			});
+		}
+		return properties.builder().headers(headers).build();
+	}
+
+	/**
+	 * The worker as the endpoint describes it.
+	 *
+	 * @param name the worker name
+	 * @param running whether it consumes
+	 * @param concurrency how many tasks it runs at once
+	 * @param tasks its registered tasks
+	 * @param queues the queues it consumes
+	 * @param activeTasks the tasks running now
+	 */
+	public record WorkerDescriptor(String name, boolean running, int concurrency, List<TaskDescriptor> tasks,
+			Map<String, QueueDescriptor> queues, List<ActiveTaskDescriptor> activeTasks) {
+
+	}
+
+	/**
+	 * A registered task and its effective options.
+	 *
+	 * @param name the task name
+	 * @param method the method that runs it
+	 * @param queue the queue it is sent to
+	 * @param rateLimit its rate limit per worker ({@code null} value: none)
+	 * @param maxRetries how many retries it is allowed
+	 * @param ignoreResult whether its result is not stored
+	 */
+	public record TaskDescriptor(String name, String method, Option queue, Option rateLimit, Option maxRetries,
+			boolean ignoreResult) {
+
+	}
+
+	/**
+	 * An effective option and where it came from.
+	 *
+	 * @param value the value
+	 * @param source {@code yml} ({@code taskqueue.*} properties), {@code annotation}
+	 * ({@code @QueueTask}) or {@code default}
+	 */
+	public record Option(@Nullable Object value, String source) {
+
+	}
+
+	/**
+	 * A consumed queue as the broker describes it.
+	 *
+	 * @param messages messages ready ({@code null} if the queue does not exist)
+	 * @param consumers consumers attached from every worker
+	 * @param deadLetters messages in its dead-letter queue
+	 * @param error why the broker could not be asked, if it could not
+	 */
+	public record QueueDescriptor(@Nullable Long messages, @Nullable Integer consumers, @Nullable Long deadLetters,
+			@Nullable String error) {
+
+	}
+
+	/**
+	 * A task running now.
+	 *
+	 * @param id the task id
+	 * @param name the task name
+	 * @param queue the queue it came from
+	 * @param args its positional arguments
+	 * @param kwargs its keyword arguments
+	 * @param startedAt when it started
+	 * @param runtimeMillis how long it has run
+	 */
+	public record ActiveTaskDescriptor(String id, String name, String queue, String args, String kwargs,
+			Instant startedAt, long runtimeMillis) {
+
+	}
+
+	/**
+	 * What a re-drive or purge did.
+	 *
+	 * @param queue the task queue
+	 * @param deadLetterQueue its dead-letter queue
+	 * @param messages how many messages were moved or dropped
+	 */
+	public record RedriveResult(String queue, String deadLetterQueue, long messages) {
+
+	}
+
+}

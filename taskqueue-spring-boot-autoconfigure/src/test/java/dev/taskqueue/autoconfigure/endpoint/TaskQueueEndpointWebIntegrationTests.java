@@ -1,0 +1,233 @@
+package dev.taskqueue.autoconfigure.endpoint;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.worker.QueueTask;
+import dev.taskqueue.worker.TaskContext;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /actuator/taskqueue} over HTTP, with the web server started on a random port.
+ */
+class TaskQueueEndpointWebIntegrationTests {
+
+	private final String queue = "tq-endpoint-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.shared();
+
+	private ConfigurableApplicationContext context;
+
+	private String base;
+
+	@BeforeEach
+	void start() {
+		this.context = new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
+			.properties("server.port=0", "spring.rabbitmq.host=127.0.0.1", "spring.data.redis.host=127.0.0.1",
+					"taskqueue.default-queue=" + this.queue, "taskqueue.worker.concurrency=2",
+					"taskqueue.worker.name=endpoint-worker", "taskqueue.routes.[endpoint.routed].queue=elsewhere",
+					"taskqueue.tasks.[endpoint.square].rate-limit=10/s",
+					"management.endpoints.web.exposure.include=taskqueue,health",
+					"management.endpoint.health.show-details=always")
+			.run();
+		this.base = "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port")
+				+ "/actuator/taskqueue";
+	}
+
+	@AfterEach
+	void stop() {
+		this.context.close();
+		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
+		RabbitAdmin admin = new RabbitAdmin(factory);
+		for (String name : List.of(this.queue, this.queue + ".dlq", "elsewhere")) {
+			admin.deleteQueue(name);
+			admin.deleteExchange(name);
+		}
+		factory.destroy();
+	}
+
+	@Test
+	void readDescribesTasksWithTheirOptionsAndWhereTheyCameFrom() throws Exception {
+		JsonNode body = get();
+		assertThat(body.get("name").asString()).isEqualTo("endpoint-worker");
+		assertThat(body.get("running").asBoolean()).isTrue();
+		JsonNode square = task(body, "endpoint.square");
+		assertThat(square.at("/queue/value").asString()).isEqualTo(this.queue);
+		assertThat(square.at("/queue/source").asString()).isEqualTo("default");
+		assertThat(square.at("/rateLimit/value").asString()).isEqualTo("10/PT1S");
+		assertThat(square.at("/rateLimit/source").asString()).isEqualTo("yml");
+		assertThat(square.at("/maxRetries/value").asInt()).isEqualTo(5);
+		assertThat(square.at("/maxRetries/source").asString()).isEqualTo("annotation");
+		JsonNode routed = task(body, "endpoint.routed");
+		assertThat(routed.at("/queue/value").asString()).isEqualTo("elsewhere");
+		assertThat(routed.at("/queue/source").asString()).isEqualTo("yml");
+		JsonNode queue = body.at("/queues/" + this.queue);
+		assertThat(queue.get("consumers").asInt()).isEqualTo(2);
+		assertThat(queue.get("messages").asLong()).isZero();
+		assertThat(queue.get("deadLetters").asLong()).isZero();
+	}
+
+	@Test
+	void readListsTheTasksRunningNow() throws Exception {
+		Tasks tasks = this.context.getBean(Tasks.class);
+		TaskResult result = this.context.getBean(TaskClient.class).send("endpoint.block", "hello");
+		assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
+		JsonNode active = get().get("activeTasks");
+		tasks.release.countDown();
+		assertThat(active).hasSize(1);
+		assertThat(active.get(0).get("id").asString()).isEqualTo(result.getId());
+		assertThat(active.get(0).get("name").asString()).isEqualTo("endpoint.block");
+		assertThat(active.get(0).get("args").asString()).isEqualTo("[hello]");
+		assertThat(active.get(0).get("startedAt").asString()).isNotEmpty();
+		assertThat(active.get(0).has("runtimeMillis")).isTrue();
+		assertThat(result.get(Duration.ofSeconds(10))).isEqualTo("hello");
+	}
+
+	@Test
+	void postRedrivesDeadLettersWithoutTheRejectionHeaders() throws Exception {
+		String id = UUID.randomUUID().toString();
+		deadLetter(TaskMessage.builder(id, "endpoint.headers").build());
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(get().at("/queues/" + this.queue + "/deadLetters").asLong()).isEqualTo(1));
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue))
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body()).get("messages").asLong()).isEqualTo(1);
+		Object headers = this.context.getBean(TaskClient.class).result(id).get(Duration.ofSeconds(10));
+		assertThat(headers.toString()).doesNotContain("x-taskqueue-reason", "x-taskqueue-original-queue");
+		assertThat(get().at("/queues/" + this.queue + "/deadLetters").asLong()).isZero();
+	}
+
+	@Test
+	void deletePurgesDeadLetters() throws Exception {
+		deadLetter(TaskMessage.builder(UUID.randomUUID().toString(), "endpoint.square").args(List.of(2)).build());
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue)).DELETE());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body()).get("messages").asLong()).isEqualTo(1);
+		assertThat(get().at("/queues/" + this.queue + "/deadLetters").asLong()).isZero();
+	}
+
+	@Test
+	void writesRefuseQueuesTheWorkerDoesNotConsume() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/elsewhere"))
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void healthShowsTheTaskqueueContributor() throws Exception {
+		String health = send(HttpRequest.newBuilder(URI.create(this.base.replace("/taskqueue", "/health")))).body();
+		JsonNode taskqueue = this.json.readTree(health).at("/components/taskqueue");
+		assertThat(taskqueue.get("status").asString()).isEqualTo("UP");
+		assertThat(taskqueue.at("/details/worker/queues/" + this.queue + "/consumers").asInt()).isEqualTo(2);
+	}
+
+	private void deadLetter(TaskMessage message) throws Exception {
+		EncodedMessage encoded = this.context.getBean(TaskMessageCodec.class).encode(message);
+		Map<String, Object> headers = new HashMap<>(encoded.properties().getHeaders());
+		headers.put("x-taskqueue-reason", "a reason");
+		headers.put("x-taskqueue-original-queue", this.queue);
+		AMQP.BasicProperties props = encoded.properties().builder().headers(headers).build();
+		try (Connection connection = this.context.getBean(ConnectionFactory.class).createConnection();
+				Channel channel = connection.createChannel(false)) {
+			channel.basicPublish("", this.queue + ".dlq", props, encoded.body());
+		}
+	}
+
+	private JsonNode task(JsonNode body, String name) {
+		for (JsonNode task : body.get("tasks")) {
+			if (task.get("name").asString().equals(name)) {
+				return task;
+			}
+		}
+		throw new AssertionError("No task " + name + " in " + body);
+	}
+
+	private JsonNode get() throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base)));
+		assertThat(response.statusCode()).isEqualTo(200);
+		return this.json.readTree(response.body());
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return this.http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		Tasks tasks() {
+			return new Tasks();
+		}
+
+	}
+
+	static class Tasks {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@QueueTask(name = "endpoint.square", maxRetries = 5)
+		int square(int x) {
+			return x * x;
+		}
+
+		@QueueTask("endpoint.routed")
+		void routed() {
+		}
+
+		@QueueTask("endpoint.headers")
+		String headers(TaskContext task) {
+			return task.getHeaders().keySet().toString();
+		}
+
+		@QueueTask("endpoint.block")
+		String block(String text) throws InterruptedException {
+			this.started.countDown();
+			this.release.await(10, TimeUnit.SECONDS);
+			return text;
+		}
+
+	}
+
+}
