@@ -256,7 +256,8 @@ public final class CanvasPublisher {
 			@Nullable String rootId, @Nullable String parentId, @Nullable Integer groupIndex) {
 		String type = signature.getSubtaskType();
 		if (CHAIN.equals(type)) {
-			Steps steps = prepareSteps(signature.getArgs(), signature.getKwargs(), signature.getTasks(), rootId,
+			// A chain's own kwargs hold its steps; like Celery's freeze, only its args go to the first step.
+			Steps steps = prepareSteps(signature.getArgs(), Map.of(), signature.getTasks(), rootId,
 					List.of(), id, groupId, chord, groupIndex);
 			List<Signature> forward = new ArrayList<>(steps.tasks);
 			Collections.reverse(forward);
@@ -360,8 +361,8 @@ public final class CanvasPublisher {
 			if (CHAIN.equals(task.getSubtaskType())) {
 				// Splice a nested chain in; its own arguments go to its first step.
 				List<Signature> inner = new ArrayList<>(task.getTasks());
-				if (!inner.isEmpty() && (!task.getArgs().isEmpty() || !task.getKwargs().isEmpty())) {
-					inner.set(0, inner.get(0).clone(task.getArgs(), task.getKwargs(), Map.of()));
+				if (!inner.isEmpty() && !task.getArgs().isEmpty()) {
+					inner.set(0, inner.get(0).clone(task.getArgs(), Map.of(), Map.of()));
 				}
 				steps.addAll(inner);
 				continue;
