@@ -111,10 +111,14 @@ public final class Signature {
 	}
 
 	/**
-	 * A chain (Celery's {@code chain(a, b, c)} or {@code a | b | c}): each task is called with the
-	 * result of the one before it put in front of its arguments (unless it is immutable).
-	 * @param tasks the steps, in order; nested chains are spliced in
-	 * @return the chain signature ({@code subtask_type} {@code chain})
+	 * A chain (Celery's {@code chain(a, b, c)}, that is {@code a | b | c}): each task is called
+	 * with the result of the one before it put in front of its arguments (unless it is
+	 * immutable). Built as Celery's {@code |} builds it: nested chains are spliced in, a group
+	 * followed by a step becomes a chord with that step as its body, and a step after a chord
+	 * joins the chord's body.
+	 * @param tasks the steps, in order
+	 * @return the chain signature ({@code subtask_type} {@code chain}), or the chord it reduces to
+	 * when it starts with a group followed by a step
 	 */
 	public static Signature chain(Signature... tasks) {
 		return chain(Arrays.asList(tasks));
@@ -127,7 +131,69 @@ public final class Signature {
 	 * @see #chain(Signature...)
 	 */
 	public static Signature chain(List<Signature> tasks) {
+		if (tasks.size() == 1) {
+			return rawChain(tasks);
+		}
+		Signature chain = rawChain(List.of());
+		for (Signature task : tasks) {
+			chain = or(chain, Objects.requireNonNull(task, "task"));
+		}
+		return chain;
+	}
+
+	private static Signature rawChain(List<Signature> tasks) {
 		return canvas(CHAIN, "celery.chain", Map.of("tasks", maps(tasks)));
+	}
+
+	// Celery's __or__ of signatures, chains, groups and chords (celery/canvas.py, 5.2).
+	private static Signature or(Signature left, Signature right) {
+		String type = left.subtaskType;
+		if (CHAIN.equals(type)) {
+			List<Signature> tasks = new ArrayList<>(left.getTasks());
+			if (GROUP.equals(right.subtaskType)) {
+				Signature group = unrollGroup(right);
+				if (tasks.isEmpty()) {
+					return group;
+				}
+				tasks.add(group);
+				return rawChain(tasks);
+			}
+			if (CHAIN.equals(right.subtaskType)) {
+				tasks.addAll(right.getTasks());
+				return rawChain(tasks);
+			}
+			Signature last = tasks.isEmpty() ? null : tasks.get(tasks.size() - 1);
+			if (last != null && GROUP.equals(last.subtaskType)) {
+				tasks.set(tasks.size() - 1, chord(List.of(), right).withHeader(last));
+			}
+			else if (last != null && CHORD.equals(last.subtaskType)) {
+				tasks.set(tasks.size() - 1, last.withBody(or(Objects.requireNonNull(last.getBody()), right)));
+			}
+			else {
+				tasks.add(right);
+			}
+			return rawChain(tasks);
+		}
+		if (GROUP.equals(type)) {
+			return chord(List.of(), right).withHeader(left);
+		}
+		if (CHORD.equals(type) && !GROUP.equals(right.subtaskType) && !CHAIN.equals(right.subtaskType)) {
+			return left.withBody(or(Objects.requireNonNull(left.getBody()), right));
+		}
+		List<Signature> tasks = new ArrayList<>();
+		tasks.add(left);
+		if (CHAIN.equals(right.subtaskType)) {
+			tasks.addAll(right.getTasks());
+		}
+		else {
+			tasks.add(GROUP.equals(right.subtaskType) ? unrollGroup(right) : right);
+		}
+		return rawChain(tasks);
+	}
+
+	private static Signature unrollGroup(Signature group) {
+		List<Signature> members = group.getTasks();
+		return (members.size() == 1) ? members.get(0) : group;
 	}
 
 	/**

@@ -256,13 +256,12 @@ public final class CanvasPublisher {
 			@Nullable String rootId, @Nullable String parentId, @Nullable Integer groupIndex) {
 		String type = signature.getSubtaskType();
 		if (CHAIN.equals(type)) {
-			// A chain's own kwargs hold its steps; like Celery's freeze, only its args go to the first step.
-			Steps steps = prepareSteps(signature.getArgs(), Map.of(), signature.getTasks(), rootId,
-					List.of(), id, groupId, chord, groupIndex);
+			// The chain keeps its own arguments for when it is applied; its kwargs hold its steps.
+			Steps steps = prepareSteps(List.of(), Map.of(), signature.getTasks(), rootId, List.of(), id, groupId, chord,
+					groupIndex);
 			List<Signature> forward = new ArrayList<>(steps.tasks);
 			Collections.reverse(forward);
-			Signature frozen = Signature.chain(forward).withOptions(signature.getOptions());
-			frozen = signature.isImmutable() ? frozen.asImmutable() : frozen;
+			Signature frozen = signature.withTasks(forward);
 			return new Frozen(frozen, steps.results.isEmpty() ? ResultNode.task(UUID.randomUUID().toString())
 					: steps.results.get(0));
 		}
