@@ -29,6 +29,15 @@ class CanvasTasks {
 		return x + y;
 	}
 
+	/** Header parts run, by worker name. */
+	final Map<String, AtomicInteger> partsByWorker = new ConcurrentHashMap<>();
+
+	@QueueTask("tasks.add_on")
+	long addOn(long x, long y, TaskContext task) {
+		this.partsByWorker.computeIfAbsent(task.getWorker(), (name) -> new AtomicInteger()).incrementAndGet();
+		return x + y;
+	}
+
 	@QueueTask("tasks.mul")
 	long mul(long x, long y) {
 		return x * y;
