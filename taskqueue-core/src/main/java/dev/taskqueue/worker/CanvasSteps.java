@@ -114,9 +114,12 @@ final class CanvasSteps {
 	 */
 	void chainFailed(TaskMessage task, Object exception, @Nullable String traceback) {
 		List<?> chain = task.embed().chain();
-		if (chain == null) {
-			return;
+		if (chain != null) {
+			failSteps(chain, exception, traceback, parent(task));
 		}
+	}
+
+	private void failSteps(List<?> chain, Object exception, @Nullable String traceback, @Nullable Parent parent) {
 		String now = CeleryTime.formatNaiveUtc(Instant.now());
 		for (Object element : chain) {
 			Signature step = Signature.fromMap((Map<?, ?>) element);
@@ -132,10 +135,10 @@ final class CanvasSteps {
 				this.backend.store(new ResultMeta(id, TaskState.FAILURE, exception, traceback, List.of(), now, groupId,
 						text(options.get("parent_id")), null, null, null, null, null, null));
 			}
-			if (options.get("chord") instanceof Map<?, ?> body && groupId != null && ownId != null) {
+			if (options.get("chord") instanceof Map<?, ?> body && groupId != null && ownId != null && parent != null) {
 				Object index = options.get("group_index");
 				partReturned(groupId, (index instanceof Number n) ? n.intValue() : null, ownId, TaskState.FAILURE,
-						exception, body, parent(task));
+						exception, body, parent);
 			}
 		}
 	}
@@ -181,6 +184,10 @@ final class CanvasSteps {
 		for (String id : ids) {
 			this.backend.store(new ResultMeta(id, TaskState.FAILURE, error.toResult(), traceback, List.of(), now, null,
 					null, null, null, null, null, null, null));
+		}
+		// A chord inside a chain: the steps after it will never run either.
+		if (body.getOptions().get("chain") instanceof List<?> rest && !rest.isEmpty()) {
+			failSteps(rest, error.toResult(), traceback, null);
 		}
 		List<?> errbacks = (body.getOptions().get("link_error") instanceof List<?> list) ? list : List.of();
 		if (errbacks.isEmpty() || ids.isEmpty()) {

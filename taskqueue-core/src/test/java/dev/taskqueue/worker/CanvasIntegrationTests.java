@@ -118,6 +118,25 @@ class CanvasIntegrationTests {
 	}
 
 	@Test
+	void failureBeforeAGroupStepFailsTheChainsResult() {
+		TaskResult last = this.stack.client
+			.chain(Signature.of("tasks.divide", 1, 0), Signature.group(add(1), add(2)), Signature.of("tasks.tsum"))
+			.send();
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT));
+		assertThat(this.tasks.sums).isEmpty();
+	}
+
+	@Test
+	void failingHeaderOfAChordInsideAChainFailsTheChainsResult() {
+		TaskResult last = this.stack.client
+			.chain(add(1, 1), Signature.chord(List.of(Signature.of("tasks.divide", 0), add(1)),
+					Signature.of("tasks.tsum")), add(100))
+			.send();
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT));
+		assertThat(last.meta().exception().type()).isEqualTo("ChordError");
+	}
+
+	@Test
 	void groupReturnsResultsInMemberOrder() {
 		GroupResult group = this.stack.client.group(add(5, 5), add(1, 1), add(3, 3), add(0, 0)).send();
 		assertThat(group.get(TIMEOUT)).containsExactly(10, 2, 6, 0);
