@@ -465,9 +465,7 @@ public final class Signature {
 	public Signature withTasks(List<Signature> tasks) {
 		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(this.kwargs);
 		if (CHORD.equals(this.subtaskType)) {
-			Object header = this.kwargs.get("header");
-			Signature group = (header instanceof Map<?, ?> map) ? fromMap(map) : group(List.of());
-			kwargs.put("header", group.withTasks(tasks).toMap());
+			kwargs.put("header", Objects.requireNonNull(getHeader()).withTasks(tasks).toMap());
 		}
 		else if (CHAIN.equals(this.subtaskType) || GROUP.equals(this.subtaskType)) {
 			kwargs.put("tasks", maps(tasks));
