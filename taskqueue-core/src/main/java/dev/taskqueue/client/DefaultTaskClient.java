@@ -15,6 +15,8 @@ import java.util.function.Function;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.internal.CanvasPublisher;
+import dev.taskqueue.client.internal.ResultNode;
 import dev.taskqueue.event.TaskSentEvent;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
@@ -65,6 +67,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private final String replyTo;
 
+	private final CanvasPublisher canvas;
+
 	private volatile @Nullable ApplicationEventPublisher events;
 
 	/**
@@ -89,6 +93,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		// Celery sends a per-process oid here; a name-based UUID of the origin is stable like it.
 		this.replyTo = UUID.nameUUIDFromBytes((this.origin + ManagementFactory.getRuntimeMXBean().getStartTime())
 			.getBytes(StandardCharsets.UTF_8)).toString();
+		this.canvas = new CanvasPublisher(this, backend, this.replyTo);
 	}
 
 	@Override
@@ -110,14 +115,19 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			.args(request.getArgs())
 			.kwargs(request.getKwargs())
 			.origin(this.origin)
-			.replyTo(this.replyTo)
+			.replyTo((request.getReplyTo() != null) ? request.getReplyTo() : this.replyTo)
 			.ignoreResult(Boolean.TRUE.equals(request.getIgnoreResult()))
 			.parentId(request.getParentId())
 			.rootId(request.getRootId())
-			.group(request.getGroup());
-		if (!request.getLinks().isEmpty() || !request.getLinkErrors().isEmpty()) {
+			.group(request.getGroup())
+			.groupIndex(request.getGroupIndex());
+		if (!request.getLinks().isEmpty() || !request.getLinkErrors().isEmpty() || request.getChain() != null
+				|| request.getChord() != null) {
+			List<Signature> chain = request.getChain();
+			Signature chord = request.getChord();
 			message.embed(new TaskMessage.Embed(signatures(request.getLinks()), signatures(request.getLinkErrors()),
-					null, null));
+					(chain != null) ? new ArrayList<>(chain.stream().map(Signature::toMap).toList()) : null,
+					(chord != null) ? chord.toMap() : null));
 		}
 		if (request.getCountdown() != null) {
 			message.eta(now.plus(request.getCountdown()));
@@ -166,6 +176,51 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	@Override
 	public TaskResult result(String taskId) {
 		return new TaskResult(taskId, this.backend, this.codec.mapper());
+	}
+
+	@Override
+	public CanvasCall<TaskResult> chain(Signature... steps) {
+		return chain(Arrays.asList(steps));
+	}
+
+	@Override
+	public CanvasCall<TaskResult> chain(List<Signature> steps) {
+		if (steps.isEmpty()) {
+			throw new IllegalArgumentException("A chain needs at least one step");
+		}
+		if (Signature.GROUP.equals(steps.get(steps.size() - 1).getSubtaskType())) {
+			throw new IllegalArgumentException("A chain that ends in a group has no single result: end it with a task "
+					+ "(the group then becomes a chord), or send the group on its own");
+		}
+		return new CanvasCall<>(Signature.chain(steps), (chain, options) -> result(apply(chain, options).id()));
+	}
+
+	@Override
+	public CanvasCall<GroupResult> group(Signature... members) {
+		return group(Arrays.asList(members));
+	}
+
+	@Override
+	public CanvasCall<GroupResult> group(List<Signature> members) {
+		return new CanvasCall<>(Signature.group(members), (group, options) -> {
+			ResultNode node = apply(group, options);
+			return new GroupResult(node.id(), node.memberIds(), this.backend, this.codec.mapper());
+		});
+	}
+
+	@Override
+	public CanvasCall<TaskResult> chord(List<Signature> header, Signature body) {
+		return new CanvasCall<>(Signature.chord(header, body), (chord, options) -> result(apply(chord, options).id()));
+	}
+
+	@Override
+	public @Nullable GroupResult restoreGroup(String groupId) {
+		List<String> members = this.backend.restoreGroup(groupId);
+		return (members != null) ? new GroupResult(groupId, members, this.backend, this.codec.mapper()) : null;
+	}
+
+	private ResultNode apply(Signature signature, Map<String, @Nullable Object> options) {
+		return this.canvas.apply(signature, List.of(), Map.of(), options, null);
 	}
 
 	private static @Nullable List<Object> signatures(List<Signature> signatures) {

@@ -27,8 +27,20 @@ import org.jspecify.annotations.Nullable;
  * ({@code task_id}, {@code queue}, {@code routing_key}, {@code exchange}, {@code countdown},
  * {@code eta}, {@code expires}, {@code priority}, {@code link}, {@code link_error}) and apply
  * when the signature is sent. Instances are immutable.
+ * <p>
+ * Canvases are signatures too, in Celery's form: {@link #chain(Signature...)},
+ * {@link #group(Signature...)} and {@link #chord(List, Signature)} nest freely, e.g. a group of
+ * chains, or a chain with a group in it (which Celery upgrades to a chord with the next step as
+ * its body). Send them with {@link TaskClient#chain}, {@link TaskClient#group} and
+ * {@link TaskClient#chord}.
  */
 public final class Signature {
+
+	static final String CHAIN = "chain";
+
+	static final String GROUP = "group";
+
+	static final String CHORD = "chord";
 
 	private final String task;
 
@@ -98,6 +110,138 @@ public final class Signature {
 				(subtaskType instanceof String type) ? type : null);
 	}
 
+	/**
+	 * A chain (Celery's {@code chain(a, b, c)}, that is {@code a | b | c}): each task is called
+	 * with the result of the one before it put in front of its arguments (unless it is
+	 * immutable). Built as Celery's {@code |} builds it: nested chains are spliced in, a group
+	 * followed by a step becomes a chord with that step as its body, and a step after a chord
+	 * joins the chord's body.
+	 * @param tasks the steps, in order
+	 * @return the chain signature ({@code subtask_type} {@code chain}), or the chord it reduces to
+	 * when it starts with a group followed by a step
+	 */
+	public static Signature chain(Signature... tasks) {
+		return chain(Arrays.asList(tasks));
+	}
+
+	/**
+	 * A chain of the given steps.
+	 * @param tasks the steps, in order
+	 * @return the chain signature
+	 * @see #chain(Signature...)
+	 */
+	public static Signature chain(List<Signature> tasks) {
+		if (tasks.size() == 1) {
+			return rawChain(tasks);
+		}
+		Signature chain = rawChain(List.of());
+		for (Signature task : tasks) {
+			chain = or(chain, Objects.requireNonNull(task, "task"));
+		}
+		return chain;
+	}
+
+	private static Signature rawChain(List<Signature> tasks) {
+		return canvas(CHAIN, "celery.chain", Map.of("tasks", maps(tasks)));
+	}
+
+	// Celery's __or__ of signatures, chains, groups and chords (celery/canvas.py, 5.2).
+	private static Signature or(Signature left, Signature right) {
+		String type = left.subtaskType;
+		if (CHAIN.equals(type)) {
+			List<Signature> tasks = new ArrayList<>(left.getTasks());
+			if (GROUP.equals(right.subtaskType)) {
+				Signature group = unrollGroup(right);
+				if (tasks.isEmpty()) {
+					return group;
+				}
+				tasks.add(group);
+				return rawChain(tasks);
+			}
+			if (CHAIN.equals(right.subtaskType)) {
+				tasks.addAll(right.getTasks());
+				return rawChain(tasks);
+			}
+			Signature last = tasks.isEmpty() ? null : tasks.get(tasks.size() - 1);
+			if (last != null && GROUP.equals(last.subtaskType)) {
+				tasks.set(tasks.size() - 1, chord(List.of(), right).withHeader(last));
+			}
+			else if (last != null && CHORD.equals(last.subtaskType)) {
+				tasks.set(tasks.size() - 1, last.withBody(or(Objects.requireNonNull(last.getBody()), right)));
+			}
+			else {
+				tasks.add(right);
+			}
+			return rawChain(tasks);
+		}
+		if (GROUP.equals(type)) {
+			return chord(List.of(), right).withHeader(left);
+		}
+		if (CHORD.equals(type) && !GROUP.equals(right.subtaskType) && !CHAIN.equals(right.subtaskType)) {
+			return left.withBody(or(Objects.requireNonNull(left.getBody()), right));
+		}
+		List<Signature> tasks = new ArrayList<>();
+		tasks.add(left);
+		if (CHAIN.equals(right.subtaskType)) {
+			tasks.addAll(right.getTasks());
+		}
+		else {
+			tasks.add(GROUP.equals(right.subtaskType) ? unrollGroup(right) : right);
+		}
+		return rawChain(tasks);
+	}
+
+	private static Signature unrollGroup(Signature group) {
+		List<Signature> members = group.getTasks();
+		return (members.size() == 1) ? members.get(0) : group;
+	}
+
+	/**
+	 * A group (Celery's {@code group(...)}): tasks run in parallel under one group id.
+	 * @param tasks the members; nested groups are flattened
+	 * @return the group signature ({@code subtask_type} {@code group})
+	 */
+	public static Signature group(Signature... tasks) {
+		return group(Arrays.asList(tasks));
+	}
+
+	/**
+	 * A group of the given members.
+	 * @param tasks the members
+	 * @return the group signature
+	 * @see #group(Signature...)
+	 */
+	public static Signature group(List<Signature> tasks) {
+		return canvas(GROUP, "celery.group", Map.of("tasks", maps(tasks)));
+	}
+
+	/**
+	 * A chord (Celery's {@code chord(header, body)}): the header tasks run in parallel, then the
+	 * body is called once with the list of their results, in header order.
+	 * @param header the header tasks
+	 * @param body the body, called with the list of results
+	 * @return the chord signature ({@code subtask_type} {@code chord})
+	 */
+	public static Signature chord(List<Signature> header, Signature body) {
+		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>();
+		kwargs.put("kwargs", new LinkedHashMap<>());
+		kwargs.put("header", group(header).toMap());
+		kwargs.put("body", Objects.requireNonNull(body, "body").toMap());
+		return canvas(CHORD, "celery.chord", kwargs);
+	}
+
+	private static Signature canvas(String type, String task, Map<String, ?> kwargs) {
+		return new Signature(task, List.of(), kwargs, Map.of(), false, type);
+	}
+
+	private static List<Map<String, @Nullable Object>> maps(List<Signature> signatures) {
+		List<Map<String, @Nullable Object>> maps = new ArrayList<>(signatures.size());
+		for (Signature signature : signatures) {
+			maps.add(Objects.requireNonNull(signature, "signature").toMap());
+		}
+		return maps;
+	}
+
 	private static Map<String, @Nullable Object> stringKeys(@Nullable Object value) {
 		Map<String, @Nullable Object> result = new LinkedHashMap<>();
 		if (value instanceof Map<?, ?> map) {
@@ -129,6 +273,41 @@ public final class Signature {
 	/** @return whether a parent's result is left out of the arguments */
 	public boolean isImmutable() {
 		return this.immutable;
+	}
+
+	/**
+	 * The steps of a chain, the members of a group or the header tasks of a chord.
+	 * @return the signatures, empty for a plain task
+	 */
+	public List<Signature> getTasks() {
+		if (CHORD.equals(this.subtaskType)) {
+			return Objects.requireNonNull(getHeader()).getTasks();
+		}
+		if (!CHAIN.equals(this.subtaskType) && !GROUP.equals(this.subtaskType)) {
+			return List.of();
+		}
+		return signatureList(this.kwargs.get("tasks"));
+	}
+
+	private static List<Signature> signatureList(@Nullable Object value) {
+		List<Signature> signatures = new ArrayList<>();
+		if (value instanceof List<?> list) {
+			for (Object element : list) {
+				if (element instanceof Map<?, ?> map) {
+					signatures.add(fromMap(map));
+				}
+			}
+		}
+		return Collections.unmodifiableList(signatures);
+	}
+
+	/**
+	 * The body of a chord.
+	 * @return the body, or {@code null} when this is not a chord
+	 */
+	public @Nullable Signature getBody() {
+		return (CHORD.equals(this.subtaskType) && this.kwargs.get("body") instanceof Map<?, ?> map) ? fromMap(map)
+				: null;
 	}
 
 	/** @return Celery's {@code subtask_type} ({@code null} for a plain task; {@code chain}, {@code group}, {@code chord} for canvases) */
@@ -200,6 +379,18 @@ public final class Signature {
 	 * @return the new signature
 	 */
 	public Signature withLink(Signature callback) {
+		if (GROUP.equals(this.subtaskType)) {
+			// As Celery: the first member calls it, made immutable (it cannot see the siblings' results).
+			List<Signature> members = new ArrayList<>(getTasks());
+			if (members.isEmpty()) {
+				throw new IllegalStateException("An empty group cannot call a callback");
+			}
+			members.set(0, members.get(0).withLink(callback.asImmutable()));
+			return withTasks(members);
+		}
+		if (CHORD.equals(this.subtaskType)) {
+			return withBody(Objects.requireNonNull(getBody()).withLink(callback));
+		}
 		return withOption("link", appended(this.options.get("link"), callback));
 	}
 
@@ -209,7 +400,121 @@ public final class Signature {
 	 * @return the new signature
 	 */
 	public Signature withLinkError(Signature errback) {
+		if (GROUP.equals(this.subtaskType)) {
+			// As Celery: any member may fail, so every member calls it.
+			return withTasks(getTasks().stream().map((member) -> member.withLinkError(errback)).toList());
+		}
+		if (CHORD.equals(this.subtaskType)) {
+			return withBody(Objects.requireNonNull(getBody()).withLinkError(errback));
+		}
 		return withOption("link_error", appended(this.options.get("link_error"), errback));
+	}
+
+	/**
+	 * A copy with send options added (new values win), as Celery's {@code sig.set(**options)}.
+	 * @param options the options, with Celery's names
+	 * @return the new signature
+	 */
+	public Signature withOptions(Map<String, ?> options) {
+		Map<String, @Nullable Object> merged = new LinkedHashMap<>(this.options);
+		merged.putAll(options);
+		return new Signature(this.task, this.args, this.kwargs, merged, this.immutable, this.subtaskType);
+	}
+
+	/**
+	 * A copy called with more arguments, as Celery's {@code sig.clone(args, kwargs, **options)}:
+	 * the arguments go in front of its own and the keyword arguments are merged (new values win),
+	 * both unless the signature is immutable; the options are merged (new values win, except a
+	 * {@code group_id} already set).
+	 * @param args arguments to put in front
+	 * @param kwargs keyword arguments to merge
+	 * @param options options to merge
+	 * @return the new signature
+	 */
+	public Signature clone(List<?> args, Map<String, ?> kwargs, Map<String, ?> options) {
+		List<@Nullable Object> newArgs = this.args;
+		Map<String, @Nullable Object> newKwargs = this.kwargs;
+		if (!this.immutable) {
+			if (!args.isEmpty()) {
+				newArgs = new ArrayList<>(args);
+				newArgs.addAll(this.args);
+			}
+			if (!kwargs.isEmpty()) {
+				newKwargs = new LinkedHashMap<>(this.kwargs);
+				newKwargs.putAll(kwargs);
+			}
+		}
+		Map<String, @Nullable Object> newOptions = this.options;
+		if (!options.isEmpty()) {
+			newOptions = new LinkedHashMap<>(this.options);
+			for (Map.Entry<String, ?> option : options.entrySet()) {
+				if (!"group_id".equals(option.getKey()) || !this.options.containsKey("group_id")) {
+					newOptions.put(option.getKey(), option.getValue());
+				}
+			}
+		}
+		return new Signature(this.task, newArgs, newKwargs, newOptions, this.immutable, this.subtaskType);
+	}
+
+	/**
+	 * A copy of a chain or group with other steps or members, or of a chord with other header
+	 * tasks.
+	 * @param tasks the new steps, members or header tasks
+	 * @return the new signature
+	 */
+	public Signature withTasks(List<Signature> tasks) {
+		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(this.kwargs);
+		if (CHORD.equals(this.subtaskType)) {
+			kwargs.put("header", Objects.requireNonNull(getHeader()).withTasks(tasks).toMap());
+		}
+		else if (CHAIN.equals(this.subtaskType) || GROUP.equals(this.subtaskType)) {
+			kwargs.put("tasks", maps(tasks));
+		}
+		else {
+			throw new IllegalStateException(this.task + " is a task, not a canvas: it has no tasks");
+		}
+		return new Signature(this.task, this.args, kwargs, this.options, this.immutable, this.subtaskType);
+	}
+
+	/**
+	 * A copy of a chord with another header group (its options kept, e.g. a frozen group id).
+	 * @param header the header group
+	 * @return the new signature
+	 */
+	public Signature withHeader(Signature header) {
+		if (!CHORD.equals(this.subtaskType) || !GROUP.equals(header.subtaskType)) {
+			throw new IllegalStateException("Only a chord has a header, and it is a group");
+		}
+		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(this.kwargs);
+		kwargs.put("header", header.toMap());
+		return new Signature(this.task, this.args, kwargs, this.options, this.immutable, this.subtaskType);
+	}
+
+	/**
+	 * A copy of a chord with another body.
+	 * @param body the body
+	 * @return the new signature
+	 */
+	public Signature withBody(Signature body) {
+		if (!CHORD.equals(this.subtaskType)) {
+			throw new IllegalStateException(this.task + " is not a chord: it has no body");
+		}
+		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>(this.kwargs);
+		kwargs.put("body", body.toMap());
+		return new Signature(this.task, this.args, kwargs, this.options, this.immutable, this.subtaskType);
+	}
+
+	/**
+	 * The header group of a chord, with its own options.
+	 * @return the header group, or {@code null} when this is not a chord
+	 */
+	public @Nullable Signature getHeader() {
+		if (!CHORD.equals(this.subtaskType)) {
+			return null;
+		}
+		Object header = this.kwargs.get("header");
+		// Celery writes the header as a group; a plain list of signatures is read as one too.
+		return (header instanceof Map<?, ?> map) ? fromMap(map) : group(signatureList(header));
 	}
 
 	private static List<Object> appended(@Nullable Object existing, Signature signature) {
@@ -246,6 +551,10 @@ public final class Signature {
 	 * @return a request builder with the signature's arguments and options
 	 */
 	public TaskRequest.Builder toRequest(List<?> leadingArgs) {
+		if (this.subtaskType != null) {
+			throw new IllegalStateException("A " + this.subtaskType + " is not one task: send it with TaskClient."
+					+ this.subtaskType + "(...)");
+		}
 		List<@Nullable Object> args = new ArrayList<>();
 		if (!this.immutable) {
 			args.addAll(leadingArgs);
@@ -303,8 +612,15 @@ public final class Signature {
 					case "ignore_result" -> builder.ignoreResult(Boolean.TRUE.equals(value));
 					case "link" -> signatures(value).forEach(builder::link);
 					case "link_error" -> signatures(value).forEach(builder::linkError);
+					case "chain" -> builder.chain(signatures(value));
+					case "chord" -> signatures(value).forEach(builder::chord);
+					case "group_id" -> builder.group(String.valueOf(value));
+					case "group_index" -> builder.groupIndex(((Number) value).intValue());
+					case "root_id" -> builder.rootId(String.valueOf(value));
+					case "parent_id" -> builder.parentId(String.valueOf(value));
+					case "reply_to" -> builder.replyTo(String.valueOf(value));
 					default -> {
-						// Celery options with no meaning here (reply_to, serializer, ...) are ignored.
+						// Celery options with no meaning here (serializer, ...) are ignored.
 					}
 				}
 			});

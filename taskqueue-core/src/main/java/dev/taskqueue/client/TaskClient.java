@@ -1,5 +1,7 @@
 package dev.taskqueue.client;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,6 +10,13 @@ import org.jspecify.annotations.Nullable;
  * <pre class="code">
  * TaskResult result = client.send("worker.divide", 1, 2);
  * double quotient = result.get(Duration.ofSeconds(10), Double.class);
+ * </pre>
+ * Workflows are sent the same way, as Celery's canvas:
+ * <pre class="code">
+ * TaskResult last = client.chain(Signature.of("tasks.add", 1, 2), Signature.of("tasks.add", 3)).send();
+ * GroupResult all = client.group(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2)).send();
+ * TaskResult sum = client.chord(List.of(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2)),
+ *         Signature.of("tasks.tsum")).send();
  * </pre>
  */
 public interface TaskClient {
@@ -37,5 +46,61 @@ public interface TaskClient {
 	 * @return a handle on the task
 	 */
 	TaskResult result(String taskId);
+
+	/**
+	 * A chain: each step is called with the result of the one before it put in front of its
+	 * arguments (unless it is immutable); only the first task is sent now, the rest travels with
+	 * it. A step may be a group, which becomes a chord with the next step as its body, or a chord.
+	 * A failing step stops the chain, marks the steps after it failed and calls its errbacks.
+	 * @param steps the steps, in order
+	 * @return the chain, to set options on and {@link CanvasCall#send() send}; its handle is the
+	 * last task's
+	 * @throws IllegalArgumentException if there is no step, or the last step is a group
+	 */
+	CanvasCall<TaskResult> chain(Signature... steps);
+
+	/**
+	 * A chain of the given steps.
+	 * @param steps the steps, in order
+	 * @return the chain
+	 * @see #chain(Signature...)
+	 */
+	CanvasCall<TaskResult> chain(List<Signature> steps);
+
+	/**
+	 * A group: the members run in parallel under one group id.
+	 * @param members the members (tasks, or chains: then the chain's last task is the member's
+	 * result)
+	 * @return the group, to set options on and {@link CanvasCall#send() send}
+	 */
+	CanvasCall<GroupResult> group(Signature... members);
+
+	/**
+	 * A group of the given members.
+	 * @param members the members
+	 * @return the group
+	 * @see #group(Signature...)
+	 */
+	CanvasCall<GroupResult> group(List<Signature> members);
+
+	/**
+	 * A chord: the header tasks run in parallel, then the body is called exactly once with the
+	 * list of their results in header order. When a header task fails, the body is not called: it
+	 * fails with Celery's {@code ChordError} naming that task, and its errbacks are called.
+	 * Workers in Java and Python can share one chord's header tasks.
+	 * @param header the header tasks
+	 * @param body the body
+	 * @return the chord, to set options on and {@link CanvasCall#send() send}; its handle is the
+	 * body's
+	 */
+	CanvasCall<TaskResult> chord(List<Signature> header, Signature body);
+
+	/**
+	 * A handle on a group saved with {@link GroupResult#save()} (or by Celery's
+	 * {@code GroupResult.save()}).
+	 * @param groupId the group id
+	 * @return the group, or {@code null} if no group was saved under that id
+	 */
+	@Nullable GroupResult restoreGroup(String groupId);
 
 }

@@ -66,6 +66,14 @@ public final class TaskRequest {
 
 	private final @Nullable String group;
 
+	private final @Nullable Integer groupIndex;
+
+	private final @Nullable List<Signature> chain;
+
+	private final @Nullable Signature chord;
+
+	private final @Nullable String replyTo;
+
 	private TaskRequest(Builder builder) {
 		this.name = builder.name;
 		this.args = Collections.unmodifiableList(new ArrayList<>(builder.args));
@@ -86,6 +94,10 @@ public final class TaskRequest {
 		this.parentId = builder.parentId;
 		this.rootId = builder.rootId;
 		this.group = builder.group;
+		this.groupIndex = builder.groupIndex;
+		this.chain = (builder.chain != null) ? List.copyOf(builder.chain) : null;
+		this.chord = builder.chord;
+		this.replyTo = builder.replyTo;
 	}
 
 	/**
@@ -192,6 +204,29 @@ public final class TaskRequest {
 		return this.group;
 	}
 
+	/** @return the position in a chord header, or {@code null} */
+	public @Nullable Integer getGroupIndex() {
+		return this.groupIndex;
+	}
+
+	/**
+	 * @return the rest of a chain, last step first, as it travels in the message's
+	 * {@code embed.chain}; {@code null} when the task is not a chain step
+	 */
+	public @Nullable List<Signature> getChain() {
+		return this.chain;
+	}
+
+	/** @return the chord body this task is a header part of, or {@code null} */
+	public @Nullable Signature getChord() {
+		return this.chord;
+	}
+
+	/** @return the {@code reply_to} to send, or {@code null} for the client's own */
+	public @Nullable String getReplyTo() {
+		return this.replyTo;
+	}
+
 	/**
 	 * Builds a {@link TaskRequest}.
 	 */
@@ -234,6 +269,14 @@ public final class TaskRequest {
 		private @Nullable String rootId;
 
 		private @Nullable String group;
+
+		private @Nullable Integer groupIndex;
+
+		private @Nullable List<Signature> chain;
+
+		private @Nullable Signature chord;
+
+		private @Nullable String replyTo;
 
 		private Builder(String name) {
 			if (name == null || name.isBlank()) {
@@ -463,6 +506,49 @@ public final class TaskRequest {
 		 */
 		public Builder group(@Nullable String group) {
 			this.group = group;
+			return this;
+		}
+
+		/**
+		 * Set the position in a chord header (set by canvases).
+		 * @param groupIndex the position, or {@code null}
+		 * @return this builder
+		 */
+		public Builder groupIndex(@Nullable Integer groupIndex) {
+			this.groupIndex = groupIndex;
+			return this;
+		}
+
+		/**
+		 * Make the task a chain step: after it succeeds, the last of these is called with its
+		 * result and the rest (set by canvases; Celery's {@code embed.chain}).
+		 * @param chain the remaining steps, last step first (an empty list is sent as {@code []})
+		 * @return this builder
+		 */
+		public Builder chain(@Nullable List<Signature> chain) {
+			this.chain = (chain != null) ? new ArrayList<>(chain) : null;
+			return this;
+		}
+
+		/**
+		 * Make the task a chord header part whose body is this signature (set by canvases;
+		 * Celery's {@code embed.chord}).
+		 * @param body the chord body
+		 * @return this builder
+		 */
+		public Builder chord(@Nullable Signature body) {
+			this.chord = body;
+			return this;
+		}
+
+		/**
+		 * Send with this {@code reply_to} property instead of the client's own (canvases keep
+		 * the one of the client that made them, as Celery does).
+		 * @param replyTo the value
+		 * @return this builder
+		 */
+		public Builder replyTo(@Nullable String replyTo) {
+			this.replyTo = replyTo;
 			return this;
 		}
 

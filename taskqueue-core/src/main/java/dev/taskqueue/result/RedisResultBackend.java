@@ -50,6 +50,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final RedisMessageListenerContainer listenerContainer;
 
+	private final RedisGroupStore groups;
+
 	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
 
 	private final Object startMonitor = new Object();
@@ -74,6 +76,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.listenerContainer.setConnectionFactory(connectionFactory);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
 		this.listenerContainer.afterPropertiesSet();
+		this.groups = new RedisGroupStore(this.redis, codec.mapper(), keyPrefix, this.ttlSeconds);
 	}
 
 	/**
@@ -100,6 +103,37 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	public ResultMeta get(String taskId) {
 		String json = this.redis.opsForValue().get(key(taskId));
 		return (json != null) ? this.codec.decode(taskId, json) : ResultMeta.pending(taskId);
+	}
+
+	@Override
+	public void setChordSize(String groupId, int size) {
+		this.groups.setChordSize(groupId, size);
+	}
+
+	@Override
+	public @Nullable List<ChordPart> chordPartReturned(String groupId, @Nullable Integer groupIndex, String taskId,
+			TaskState state, @Nullable Object result) {
+		return this.groups.partReturned(groupId, groupIndex, taskId, state, result);
+	}
+
+	@Override
+	public void deleteChord(String groupId) {
+		this.groups.deleteChord(groupId);
+	}
+
+	@Override
+	public void saveGroup(String groupId, List<String> memberIds) {
+		this.groups.save(groupId, memberIds);
+	}
+
+	@Override
+	public @Nullable List<String> restoreGroup(String groupId) {
+		return this.groups.restore(groupId);
+	}
+
+	@Override
+	public void deleteGroup(String groupId) {
+		this.groups.delete(groupId);
 	}
 
 	@Override

@@ -1,6 +1,9 @@
 package dev.taskqueue.result;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where task states and results are kept (Celery's result backend).
@@ -35,6 +38,78 @@ public interface ResultBackend {
 	 */
 	default boolean isEnabled() {
 		return true;
+	}
+
+	/**
+	 * Write a chord's size when it is sent, as Celery's client does ({@code SETEX} and
+	 * {@code PUBLISH} of {@code celery-taskset-meta-<gid>.s}).
+	 * @param groupId the chord's group id
+	 * @param size how many header parts complete it
+	 * @throws UnsupportedOperationException if this backend keeps no chord state
+	 */
+	default void setChordSize(String groupId, int size) {
+		throw noChords();
+	}
+
+	/**
+	 * Record the outcome of a chord header part, as Celery's {@code on_chord_part_return}:
+	 * atomically, so of parts finishing at the same time on different workers exactly one sees
+	 * the chord complete.
+	 * @param groupId the chord's group id
+	 * @param groupIndex the part's position in the header, or {@code null} (then it sorts last)
+	 * @param taskId the part's task id
+	 * @param state its final state
+	 * @param result its result, or its encoded exception
+	 * @return every part's outcome in header order when this part completed the chord;
+	 * {@code null} otherwise (also when the chord's size is unknown)
+	 * @throws UnsupportedOperationException if this backend keeps no chord state
+	 */
+	default @Nullable List<ChordPart> chordPartReturned(String groupId, @Nullable Integer groupIndex, String taskId,
+			TaskState state, @Nullable Object result) {
+		throw noChords();
+	}
+
+	/**
+	 * Remove a completed chord's bookkeeping (its {@code .j}, {@code .t} and {@code .s} keys).
+	 * @param groupId the chord's group id
+	 */
+	default void deleteChord(String groupId) {
+		throw noChords();
+	}
+
+	/**
+	 * Save a group's member ids (Celery's {@code GroupResult.save()}), so the group can be looked
+	 * up by its id later.
+	 * @param groupId the group id
+	 * @param memberIds the members' task ids, in order
+	 * @throws UnsupportedOperationException if this backend keeps no groups
+	 */
+	default void saveGroup(String groupId, List<String> memberIds) {
+		throw noChords();
+	}
+
+	/**
+	 * Read a saved group's member ids (Celery's {@code GroupResult.restore()}).
+	 * @param groupId the group id
+	 * @return the members' task ids in order, or {@code null} if the group was not saved
+	 * @throws UnsupportedOperationException if this backend keeps no groups
+	 */
+	default @Nullable List<String> restoreGroup(String groupId) {
+		throw noChords();
+	}
+
+	/**
+	 * Forget a saved group (Celery's {@code GroupResult.delete()}).
+	 * @param groupId the group id
+	 * @throws UnsupportedOperationException if this backend keeps no groups
+	 */
+	default void deleteGroup(String groupId) {
+		throw noChords();
+	}
+
+	private UnsupportedOperationException noChords() {
+		return new UnsupportedOperationException(getClass().getSimpleName()
+				+ " keeps no groups or chords: they need a result backend such as Redis");
 	}
 
 	/**

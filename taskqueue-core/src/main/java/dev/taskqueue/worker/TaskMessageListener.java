@@ -115,6 +115,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final ActiveTasks activeTasks = new ActiveTasks();
 
+	private final CanvasSteps canvas;
+
 	/**
 	 * Create a listener.
 	 * @param registry the tasks this worker runs
@@ -141,6 +143,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.executor = executor;
+		this.canvas = new CanvasSteps(client, backend);
 	}
 
 	/**
@@ -354,14 +357,22 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private void succeed(TaskRuntime runtime, TaskContext context, TaskMethod method, @Nullable Object result,
 			long start) {
 		TaskMessage task = context.getMessage();
-		// Callback ids are chosen first so the parent's result can name its children, as Celery's does.
+		// Callback ids and the next chain step's ids are chosen first so the result can name its
+		// children, as Celery's does.
 		List<Signature> callbacks = new ArrayList<>();
 		List<Object> children = new ArrayList<>();
 		for (Signature callback : signatures(task.embed().callbacks())) {
-			Object id = callback.getOptions().get("task_id");
-			String callbackId = (id != null) ? String.valueOf(id) : UUID.randomUUID().toString();
-			callbacks.add(callback.withTaskId(callbackId));
-			children.add(Arrays.asList(Arrays.asList(callbackId, null), null));
+			if (callback.getSubtaskType() == null) {
+				Object id = callback.getOptions().get("task_id");
+				String callbackId = (id != null) ? String.valueOf(id) : UUID.randomUUID().toString();
+				callback = callback.withTaskId(callbackId);
+				children.add(Arrays.asList(Arrays.asList(callbackId, null), null));
+			}
+			callbacks.add(callback);
+		}
+		CanvasSteps.NextStep next = this.canvas.nextStep(task);
+		if (next != null) {
+			children.add(next.child());
 		}
 		if (!isIgnoreResult(task, method)) {
 			this.backend.store(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
@@ -373,22 +384,29 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		notify(runtime, context, (listener) -> listener.onSuccess(context, result));
 		publishEvent(new TaskSucceededEvent(this, task.id(), task.task(), result, since(start)));
 		for (Signature callback : callbacks) {
-			this.client.send(callback.toRequest(Arrays.asList(result)).parentId(task.id()).rootId(task.rootId())
-				.build());
+			this.canvas.sendCallback(callback, task, result);
 		}
+		if (next != null) {
+			this.canvas.sendNext(next, task, result);
+		}
+		this.canvas.partReturned(task, TaskState.SUCCESS, result);
 		notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.SUCCESS, result));
 	}
 
 	private void fail(TaskRuntime runtime, TaskContext context, TaskMethod method, Throwable exception,
 			@Nullable String marker, long start) {
 		TaskMessage task = context.getMessage();
+		String traceback = (marker != null) ? marker + "\n" + stackTrace(exception) : stackTrace(exception);
+		Map<String, Object> encoded = ExceptionInfo.of(exception, null).toResult();
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
-			String traceback = (marker != null) ? marker + "\n" + stackTrace(exception) : stackTrace(exception);
-			this.backend.store(meta(task, TaskState.FAILURE, ExceptionInfo.of(exception, null).toResult(), traceback,
-					List.of(), method.getName(), context.getQueue()));
+			this.backend.store(meta(task, TaskState.FAILURE, encoded, traceback, List.of(), method.getName(),
+					context.getQueue()));
 		}
 		notify(runtime, context, (listener) -> listener.onFailure(context, exception));
 		publishEvent(new TaskFailedEvent(this, task.id(), task.task(), exception, since(start)));
+		// As Celery's mark_as_failure: the chord part, then the chain steps that will never run.
+		this.canvas.partReturned(task, TaskState.FAILURE, encoded);
+		this.canvas.chainFailed(task, encoded, traceback);
 		List<Signature> errbacks = signatures(task.embed().errbacks());
 		if (!errbacks.isEmpty()) {
 			// Celery sends errbacks as a group, so they share a fresh group id.
@@ -448,11 +466,12 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private void revokeExpired(TaskMessage task, TaskMethod method, String queue) {
 		String reason = "expired at " + CeleryTime.formatAware(task.expires());
 		logger.info("Task " + task.task() + "[" + task.id() + "] " + reason + "; not run");
+		ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions", List.of(reason), null);
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
-			ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions", List.of(reason), null);
 			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(),
 					queue));
 		}
+		this.canvas.partReturned(task, TaskState.REVOKED, revoked.toResult());
 		publishEvent(new TaskRevokedEvent(this, task.id(), task.task(), reason));
 	}
 

@@ -1,0 +1,166 @@
+package dev.taskqueue.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.result.TaskState;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A handle on a sent group (Celery's {@code GroupResult}): its id and one {@link TaskResult} per
+ * member, in the order the members were given (for a member that is a chain, its last task).
+ * Every read goes to the result store.
+ * <pre class="code">
+ * GroupResult group = client.group(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2)).send();
+ * List&lt;Integer&gt; sums = group.get(Duration.ofSeconds(10), Integer.class);   // [2, 4]
+ * group.save();                                    // later: client.restoreGroup(group.getId())
+ * </pre>
+ */
+public final class GroupResult {
+
+	private final String id;
+
+	private final List<TaskResult> results;
+
+	private final ResultBackend backend;
+
+	GroupResult(String id, List<String> memberIds, ResultBackend backend, JsonMapper mapper) {
+		this.id = id;
+		List<TaskResult> results = new ArrayList<>(memberIds.size());
+		for (String memberId : memberIds) {
+			results.add(new TaskResult(memberId, backend, mapper));
+		}
+		this.results = Collections.unmodifiableList(results);
+		this.backend = backend;
+	}
+
+	/** @return the group id (the {@code group} header of every member) */
+	public String getId() {
+		return this.id;
+	}
+
+	/** @return a handle on each member, in order */
+	public List<TaskResult> getResults() {
+		return this.results;
+	}
+
+	/** @return how many members there are */
+	public int size() {
+		return this.results.size();
+	}
+
+	/** @return whether every member has finished (succeeded, failed or was revoked) */
+	public boolean isReady() {
+		return this.results.stream().allMatch(TaskResult::isReady);
+	}
+
+	/** @return whether some member has not finished yet */
+	public boolean isWaiting() {
+		return !isReady();
+	}
+
+	/** @return whether every member succeeded */
+	public boolean isSuccessful() {
+		return this.results.stream().allMatch(TaskResult::isSuccessful);
+	}
+
+	/** @return whether some member failed */
+	public boolean isFailed() {
+		return this.results.stream().anyMatch(TaskResult::isFailed);
+	}
+
+	/** @return how many members succeeded (Celery's {@code completed_count()}) */
+	public int completedCount() {
+		return (int) this.results.stream().filter(TaskResult::isSuccessful).count();
+	}
+
+	/**
+	 * Wait for every member and return their results in member order (Celery's {@code join()}).
+	 * @param timeout how long to wait in all
+	 * @return the results
+	 * @throws TaskFailedException for the first member, in order, that failed or was revoked
+	 * @throws TaskTimeoutException if a member was not ready in time
+	 */
+	public List<@Nullable Object> get(Duration timeout) {
+		return get(timeout, Object.class);
+	}
+
+	/**
+	 * The same as {@link #get(Duration)}, by Celery's name.
+	 * @param timeout how long to wait in all
+	 * @return the results, in member order
+	 */
+	public List<@Nullable Object> join(Duration timeout) {
+		return get(timeout);
+	}
+
+	/**
+	 * Wait for every member and return their results converted to a type, in member order.
+	 * @param <T> the result type
+	 * @param timeout how long to wait in all
+	 * @param type the type to convert each result to (with Jackson)
+	 * @return the results
+	 * @throws TaskFailedException for the first member, in order, that failed or was revoked
+	 * @throws TaskTimeoutException if a member was not ready in time
+	 */
+	public <T> List<@Nullable T> get(Duration timeout, Class<T> type) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<@Nullable T> values = new ArrayList<>(this.results.size());
+		for (TaskResult result : this.results) {
+			Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+			values.add(result.get(left, type));
+		}
+		return values;
+	}
+
+	/**
+	 * The results as a future, completed with them in member order once every member is ready,
+	 * or exceptionally with {@link TaskFailedException} for the first failed member.
+	 * @return the future
+	 */
+	public CompletableFuture<List<@Nullable Object>> toFuture() {
+		List<CompletableFuture<@Nullable Object>> futures = this.results.stream().map(TaskResult::toFuture).toList();
+		return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((ignored, ex) -> {
+			List<@Nullable Object> values = new ArrayList<>(futures.size());
+			for (CompletableFuture<@Nullable Object> future : futures) {
+				values.add(future.join());
+			}
+			return values;
+		});
+	}
+
+	/**
+	 * Store the group under {@code celery-taskset-meta-<id>} in Celery's format, so it can be
+	 * found by id later, from Java ({@link TaskClient#restoreGroup(String)}) or Python
+	 * ({@code GroupResult.restore(id)}).
+	 * @return this group
+	 */
+	public GroupResult save() {
+		this.backend.saveGroup(this.id, this.results.stream().map(TaskResult::getId).toList());
+		return this;
+	}
+
+	/** Remove the saved group (not its members' results). */
+	public void delete() {
+		this.backend.deleteGroup(this.id);
+	}
+
+	/**
+	 * The members' states, in order.
+	 * @return the states
+	 */
+	public List<TaskState> getStates() {
+		return this.results.stream().map(TaskResult::getState).toList();
+	}
+
+	@Override
+	public String toString() {
+		return "GroupResult[" + this.id + " " + this.results.stream().map(TaskResult::getId).toList() + "]";
+	}
+
+}
