@@ -17,6 +17,7 @@ import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.internal.CanvasPublisher;
 import dev.taskqueue.client.internal.ResultNode;
+import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskSentEvent;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
@@ -71,6 +72,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile @Nullable ApplicationEventPublisher events;
 
+	private volatile @Nullable ControlBus control;
+
 	/**
 	 * Create a client.
 	 * @param codec the message codec
@@ -99,6 +102,25 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	@Override
 	public void setApplicationEventPublisher(ApplicationEventPublisher events) {
 		this.events = events;
+	}
+
+	/**
+	 * Set where revocations are kept.
+	 * @param control the control bus, or {@code null}: then {@link #revoke(String, boolean)}
+	 * refuses
+	 */
+	public void setControlBus(@Nullable ControlBus control) {
+		this.control = control;
+	}
+
+	@Override
+	public void revoke(String taskId, boolean terminate) {
+		ControlBus control = this.control;
+		if (control == null) {
+			throw new IllegalStateException("Revoking task " + taskId + " needs Redis to keep revocations in "
+					+ "(a RedisConnectionFactory); this client has none");
+		}
+		control.revoke(taskId, terminate);
 	}
 
 	@Override
@@ -175,7 +197,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	@Override
 	public TaskResult result(String taskId) {
-		return new TaskResult(taskId, this.backend, this.codec.mapper());
+		return new TaskResult(taskId, this.backend, this.codec.mapper(), this);
 	}
 
 	@Override
@@ -204,7 +226,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	public CanvasCall<GroupResult> group(List<Signature> members) {
 		return new CanvasCall<>(Signature.group(members), (group, options) -> {
 			ResultNode node = apply(group, options);
-			return new GroupResult(node.id(), node.memberIds(), this.backend, this.codec.mapper());
+			return new GroupResult(node.id(), node.memberIds(), this.backend, this.codec.mapper(), this);
 		});
 	}
 
@@ -216,7 +238,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	@Override
 	public @Nullable GroupResult restoreGroup(String groupId) {
 		List<String> members = this.backend.restoreGroup(groupId);
-		return (members != null) ? new GroupResult(groupId, members, this.backend, this.codec.mapper()) : null;
+		return (members != null) ? new GroupResult(groupId, members, this.backend, this.codec.mapper(), this) : null;
 	}
 
 	private ResultNode apply(Signature signature, Map<String, @Nullable Object> options) {

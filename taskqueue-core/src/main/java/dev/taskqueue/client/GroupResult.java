@@ -29,11 +29,11 @@ public final class GroupResult {
 
 	private final ResultBackend backend;
 
-	GroupResult(String id, List<String> memberIds, ResultBackend backend, JsonMapper mapper) {
+	GroupResult(String id, List<String> memberIds, ResultBackend backend, JsonMapper mapper, TaskClient client) {
 		this.id = id;
 		List<TaskResult> results = new ArrayList<>(memberIds.size());
 		for (String memberId : memberIds) {
-			results.add(new TaskResult(memberId, backend, mapper));
+			results.add(new TaskResult(memberId, backend, mapper, client));
 		}
 		this.results = Collections.unmodifiableList(results);
 		this.backend = backend;

@@ -48,6 +48,28 @@ public interface TaskClient {
 	TaskResult result(String taskId);
 
 	/**
+	 * Revoke a task on every worker (Celery's {@code revoke}): a worker that receives it later
+	 * does not run it, and its result reads {@link dev.taskqueue.result.TaskState#REVOKED}. A
+	 * running task goes on. An unknown id is harmless. The revocation is kept in Redis for
+	 * {@code taskqueue.result.expires}.
+	 * @param taskId the task id
+	 */
+	default void revoke(String taskId) {
+		revoke(taskId, false);
+	}
+
+	/**
+	 * Revoke a task on every worker and, with {@code terminate}, interrupt it where it runs: it
+	 * then ends {@link dev.taskqueue.result.TaskState#REVOKED}. Interruption is cooperative
+	 * ({@link Thread#interrupt()}): a task that never waits or checks its interrupt flag runs on,
+	 * and still ends {@code REVOKED}.
+	 * @param taskId the task id
+	 * @param terminate whether to interrupt the task if it runs now
+	 * @throws IllegalStateException if there is no Redis to keep revocations in
+	 */
+	void revoke(String taskId, boolean terminate);
+
+	/**
 	 * A chain: each step is called with the result of the one before it put in front of its
 	 * arguments (unless it is immutable); only the first task is sent now, the rest travels with
 	 * it. A step may be a group, which becomes a chord with the next step as its body, or a chord.

@@ -29,10 +29,13 @@ public final class TaskResult {
 
 	private final JsonMapper mapper;
 
-	TaskResult(String id, ResultBackend backend, JsonMapper mapper) {
+	private final TaskClient client;
+
+	TaskResult(String id, ResultBackend backend, JsonMapper mapper, TaskClient client) {
 		this.id = id;
 		this.backend = backend;
 		this.mapper = mapper;
+		this.client = client;
 	}
 
 	/** @return the task id */
@@ -71,6 +74,23 @@ public final class TaskResult {
 	/** @return the remote traceback of a failed task, or {@code null} */
 	public @Nullable String getTraceback() {
 		return meta().traceback();
+	}
+
+	/**
+	 * Revoke the task on every worker (Celery's {@code AsyncResult.revoke()}).
+	 * @see TaskClient#revoke(String)
+	 */
+	public void revoke() {
+		this.client.revoke(this.id, false);
+	}
+
+	/**
+	 * Revoke the task and, with {@code terminate}, interrupt it where it runs.
+	 * @param terminate whether to interrupt the task if it runs now
+	 * @see TaskClient#revoke(String, boolean)
+	 */
+	public void revoke(boolean terminate) {
+		this.client.revoke(this.id, terminate);
 	}
 
 	/** @return whether the task has finished (succeeded, failed or was revoked) */

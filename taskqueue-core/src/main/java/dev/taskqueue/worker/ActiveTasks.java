@@ -19,12 +19,42 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ActiveTasks {
 
-	private final Map<ActiveTask, Boolean> tasks = new ConcurrentHashMap<>();
+	private final Map<ActiveTask, Call> tasks = new ConcurrentHashMap<>();
 
 	ActiveTask begin(TaskMessage message, String queue) {
 		ActiveTask task = new ActiveTask(message, queue, Instant.now(), System.nanoTime());
-		this.tasks.put(task, Boolean.TRUE);
+		this.tasks.put(task, new Call(Thread.currentThread()));
 		return task;
+	}
+
+	/**
+	 * Interrupt the threads running a task's method, if they are in it.
+	 * @param taskId the task id
+	 * @return whether a running method was interrupted
+	 */
+	boolean terminate(String taskId) {
+		boolean interrupted = false;
+		for (Map.Entry<ActiveTask, Call> entry : this.tasks.entrySet()) {
+			if (entry.getKey().id().equals(taskId)) {
+				interrupted |= entry.getValue().terminate();
+			}
+		}
+		return interrupted;
+	}
+
+	/**
+	 * Record that a task's method returned or threw; from now on it is not interrupted. Clears
+	 * the calling thread's interrupt flag when the call was terminated.
+	 * @param task the task
+	 * @return whether the call was terminated
+	 */
+	boolean callEnded(ActiveTask task) {
+		Call call = this.tasks.get(task);
+		if (call == null || !call.end()) {
+			return false;
+		}
+		Thread.interrupted();
+		return true;
 	}
 
 	void end(ActiveTask task) {
@@ -57,6 +87,37 @@ public final class ActiveTasks {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * The thread in a task's method; interrupted only while the method runs.
+	 */
+	private static final class Call {
+
+		private final Thread thread;
+
+		private boolean running = true;
+
+		private boolean terminated;
+
+		Call(Thread thread) {
+			this.thread = thread;
+		}
+
+		synchronized boolean terminate() {
+			if (!this.running) {
+				return false;
+			}
+			this.terminated = true;
+			this.thread.interrupt();
+			return true;
+		}
+
+		synchronized boolean end() {
+			this.running = false;
+			return this.terminated;
+		}
+
 	}
 
 	/**

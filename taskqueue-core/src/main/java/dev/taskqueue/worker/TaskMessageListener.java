@@ -24,6 +24,7 @@ import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
 import dev.taskqueue.event.TaskReceivedEvent;
@@ -109,6 +110,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private volatile @Nullable ApplicationEventPublisher events;
 
+	private volatile @Nullable ControlBus control;
+
 	private final Map<String, TaskRuntime> runtimes = new ConcurrentHashMap<>();
 
 	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
@@ -163,6 +166,28 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.events = events;
 	}
 
+	/**
+	 * Set where revocations are looked up.
+	 * @param control the control bus, or {@code null} for none (nothing is revoked)
+	 */
+	public void setControlBus(@Nullable ControlBus control) {
+		this.control = control;
+	}
+
+	/**
+	 * Interrupt a task this worker is running, if its method runs now; it then ends
+	 * {@code REVOKED}.
+	 * @param taskId the task id
+	 * @return whether it was running
+	 */
+	public boolean terminate(String taskId) {
+		boolean interrupted = this.activeTasks.terminate(taskId);
+		if (interrupted) {
+			logger.info("Task " + taskId + " revoked with terminate: interrupting it");
+		}
+		return interrupted;
+	}
+
 	/** @return the tasks this listener is running right now */
 	public ActiveTasks getActiveTasks() {
 		return this.activeTasks;
@@ -208,6 +233,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		publishEvent(new TaskReceivedEvent(this, task.id(), task.task()));
+		if (isRevoked(task)) {
+			revoke(task, method, queue, "revoked");
+			channel.basicAck(props.getDeliveryTag(), false);
+			return;
+		}
 		if (isExpired(task)) {
 			revokeExpired(task, method, queue);
 			channel.basicAck(props.getDeliveryTag(), false);
@@ -310,14 +340,21 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	void execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
 		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
 		try {
-			run(task, method, queue, redelivered);
+			// Checked again once the task is active, so a terminate announced since receipt (or
+			// while the task was held) is not missed.
+			if (isRevoked(task)) {
+				revoke(task, method, queue, "revoked");
+				return;
+			}
+			run(task, method, queue, redelivered, active);
 		}
 		finally {
 			this.activeTasks.end(active);
 		}
 	}
 
-	private void run(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
+	private void run(TaskMessage task, TaskMethod method, String queue, boolean redelivered,
+			ActiveTasks.ActiveTask active) {
 		TaskRuntime runtime = runtime(method);
 		TaskContext context = new TaskContext(task, queue, this.settings.name(), redelivered);
 		notify(runtime, context, (listener) -> listener.beforeStart(context));
@@ -325,9 +362,22 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		long start = System.nanoTime();
 		Object result;
 		try {
-			@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper(), context,
-					(failedId) -> TaskFailure.lookup(failedId, this.backend));
-			result = method.invoke(values);
+			try {
+				@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper(), context,
+						(failedId) -> TaskFailure.lookup(failedId, this.backend));
+				result = method.invoke(values);
+			}
+			finally {
+				if (this.activeTasks.callEnded(active)) {
+					throw new Terminated();
+				}
+			}
+		}
+		catch (Terminated terminated) {
+			logger.info("Task " + task.task() + "[" + task.id() + "] terminated: revoked while it ran");
+			revoke(task, method, queue, "revoked");
+			notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.REVOKED, null));
+			return;
 		}
 		catch (RetryException retry) {
 			retry(runtime, context, method, retry.getCause(), runtime.policy().delay(retry.getCountdown()), start);
@@ -466,6 +516,21 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private void revokeExpired(TaskMessage task, TaskMethod method, String queue) {
 		String reason = "expired at " + CeleryTime.formatAware(task.expires());
 		logger.info("Task " + task.task() + "[" + task.id() + "] " + reason + "; not run");
+		revoke(task, method, queue, reason);
+	}
+
+	private boolean isRevoked(TaskMessage task) {
+		ControlBus control = this.control;
+		return control != null && control.isRevoked(task.id());
+	}
+
+	/**
+	 * Store a task's {@code REVOKED} outcome (Celery's {@code TaskRevokedError}) and announce it.
+	 */
+	private void revoke(TaskMessage task, TaskMethod method, String queue, String reason) {
+		if ("revoked".equals(reason)) {
+			logger.info("Task " + task.task() + "[" + task.id() + "] revoked");
+		}
 		ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions", List.of(reason), null);
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
 			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(),
@@ -593,6 +658,17 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		StringWriter writer = new StringWriter();
 		ex.printStackTrace(new PrintWriter(writer));
 		return writer.toString();
+	}
+
+	/**
+	 * Thrown inside {@link #run} when the task's method was interrupted by a terminate.
+	 */
+	private static final class Terminated extends RuntimeException {
+
+		Terminated() {
+			super("terminated", null, false, false);
+		}
+
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.taskqueue.worker;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,11 +10,14 @@ import java.util.concurrent.TimeUnit;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.control.ControlListener;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.result.ResultBackend;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -57,6 +61,19 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	private final TaskMessageListener listener;
 
 	private final DelayQueues delayQueues;
+
+	private @Nullable ControlBus control;
+
+	private final ControlListener controlListener = new ControlListener() {
+
+		@Override
+		public void onRevoke(String taskId, boolean terminate) {
+			if (terminate) {
+				WorkerContainer.this.listener.terminate(taskId);
+			}
+		}
+
+	};
 
 	/**
 	 * Create a worker container.
@@ -124,6 +141,16 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.listener.setTaskListeners(listeners);
 	}
 
+	/**
+	 * Take part in the cluster's control plane: refuse revoked tasks and interrupt running ones
+	 * revoked with {@code terminate}. Set before {@link #start()}.
+	 * @param control the control bus, or {@code null} for none
+	 */
+	public void setControlBus(@Nullable ControlBus control) {
+		this.control = control;
+		this.listener.setControlBus(control);
+	}
+
 	@Override
 	public void setApplicationEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
 		this.listener.setEventPublisher(applicationEventPublisher);
@@ -158,6 +185,14 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			logger.warn("Could not declare the worker's queues " + this.settings.queues() + " (" + ex.getMessage()
 					+ "); they will be declared when the broker is reachable");
 		}
+		ControlBus control = this.control;
+		if (control != null) {
+			control.addListener(this.controlListener);
+			if (!control.awaitLoaded(Duration.ofSeconds(10))) {
+				logger.warn("Worker " + this.settings.name() + " starts before the stored revocations could be "
+						+ "loaded from Redis; they apply once its control subscription is established");
+			}
+		}
 		this.container.start();
 		logger.info("Worker " + this.settings.name() + " consuming " + this.settings.queues() + " with "
 				+ this.settings.concurrency() + " consumers, prefetch " + this.settings.prefetch() + "; tasks: "
@@ -186,6 +221,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 */
 	public void destroy() {
 		this.connectionFactory.removeConnectionListener(this.redeclare);
+		ControlBus control = this.control;
+		if (control != null) {
+			control.removeListener(this.controlListener);
+		}
 		this.container.destroy();
 		this.scheduler.shutdownNow();
 		this.etaExecutor.shutdown();

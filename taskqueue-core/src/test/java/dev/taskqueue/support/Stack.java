@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.result.RedisResultBackend;
@@ -55,6 +56,8 @@ public final class Stack implements AutoCloseable {
 
 	public final DelayQueues delayQueues;
 
+	public final ControlBus control;
+
 	public final String defaultQueue;
 
 	private final List<WorkerContainer> workers = new ArrayList<>();
@@ -76,6 +79,8 @@ public final class Stack implements AutoCloseable {
 		this.client = new DefaultTaskClient(this.codec, this.publisher, this.declarer,
 				new TaskRouter(builder.routes, builder.defaultQueue), builder.resultsEnabled ? this.backend
 						: ResultBackend.none(), this.registry::queueOf);
+		this.control = new ControlBus(this.redis, "", builder.expires);
+		this.client.setControlBus(this.control);
 		this.queues.add(builder.defaultQueue);
 		builder.routes.values().forEach((route) -> this.queues.add(route.queue()));
 		this.queues.addAll(builder.queues);
@@ -116,6 +121,7 @@ public final class Stack implements AutoCloseable {
 		WorkerContainer worker = new WorkerContainer(this.rabbit, this.registry, this.codec, this.backend,
 				this.client, this.publisher, this.declarer, this.delayQueues, settings);
 		worker.setTaskListeners(listeners);
+		worker.setControlBus(this.control);
 		if (events != null) {
 			worker.setApplicationEventPublisher(events);
 		}
@@ -170,6 +176,7 @@ public final class Stack implements AutoCloseable {
 		}
 		this.publisher.destroy();
 		try {
+			this.control.destroy();
 			this.backend.destroy();
 		}
 		catch (Exception ex) {
