@@ -10,6 +10,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.result.RedisResultBackend;
@@ -120,11 +121,27 @@ public final class TaskQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
-			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry) {
-		return new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
+			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
+			ObjectProvider<ControlBus> control) {
+		DefaultTaskClient client = new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
 			TaskRegistry tasks = registry.getIfAvailable();
 			return (tasks != null) ? tasks.queueOf(name) : null;
 		});
+		client.setControlBus(control.getIfAvailable());
+		return client;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(RedisConnectionFactory.class)
+	static class ControlConfiguration {
+
+		@Bean(destroyMethod = "destroy")
+		@ConditionalOnMissingBean
+		ControlBus taskQueueControlBus(RedisConnectionFactory redisConnectionFactory, TaskQueueProperties properties) {
+			return new ControlBus(redisConnectionFactory, properties.getResult().getKeyPrefix(),
+					properties.getResult().getExpires());
+		}
+
 	}
 
 	/**
@@ -174,10 +191,11 @@ public final class TaskQueueAutoConfiguration {
 		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
-				ObjectProvider<TaskListener> listeners) {
+				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
 					declarer, delayQueues, settings(properties));
 			worker.setTaskListeners(listeners.orderedStream().toList());
+			worker.setControlBus(control.getIfAvailable());
 			return worker;
 		}
 

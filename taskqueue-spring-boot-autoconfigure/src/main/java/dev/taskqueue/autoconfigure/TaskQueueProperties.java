@@ -273,7 +273,7 @@ public class TaskQueueProperties {
 		private Backend backend = Backend.REDIS;
 
 		/**
-		 * How long results are kept (Celery's result_expires).
+		 * How long results are kept (Celery's result_expires), and revocations.
 		 */
 		private Duration expires = Duration.ofDays(1);
 

@@ -15,6 +15,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
@@ -44,7 +45,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>write ({@code POST /actuator/taskqueue/{queue}}): re-drive the queue's dead letters, moving
  * the messages of {@code <queue>.dlq} back to {@code <queue>} without the
  * {@code x-taskqueue-*} headers the worker added when it dead-lettered them;</li>
- * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge {@code <queue>.dlq}.</li>
+ * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge {@code <queue>.dlq};</li>
+ * <li>delete ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=}): revoke a task on every
+ * worker, interrupting it where it runs with {@code terminate=true}.</li>
  * </ul>
  * Only the queues this worker consumes can be re-driven or purged. Write and delete operations
  * change the broker: expose them only behind the application's actuator security.
@@ -66,6 +69,8 @@ public class TaskQueueEndpoint {
 
 	private final ConfirmedPublisher publisher;
 
+	private final TaskClient client;
+
 	/**
 	 * Create the endpoint.
 	 * @param worker the worker
@@ -74,9 +79,11 @@ public class TaskQueueEndpoint {
 	 * @param queues reads queue depths and consumers
 	 * @param connectionFactory the broker's connection factory (to re-drive and purge)
 	 * @param publisher publishes re-driven messages with confirms
+	 * @param client revokes tasks
 	 */
 	public TaskQueueEndpoint(WorkerContainer worker, TaskRegistry registry, TaskRouter router, QueueInspector queues,
-			ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
+			ConnectionFactory connectionFactory, ConfirmedPublisher publisher, TaskClient client) {
+		this.client = client;
 		this.worker = worker;
 		this.registry = registry;
 		this.router = router;
@@ -192,6 +199,33 @@ public class TaskQueueEndpoint {
 		}
 	}
 
+	/**
+	 * Revoke a task on every worker ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=true}).
+	 * @param tasks the literal {@code tasks}
+	 * @param id the task id
+	 * @param terminate whether to interrupt the task where it runs ({@code false} when absent)
+	 * @return what was revoked
+	 */
+	@DeleteOperation
+	public RevokeResult revoke(@Selector String tasks, @Selector String id, @Nullable Boolean terminate) {
+		checkTasksPath(tasks);
+		boolean interrupt = Boolean.TRUE.equals(terminate);
+		try {
+			this.client.revoke(id, interrupt);
+		}
+		catch (IllegalStateException ex) {
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Revocation is not available");
+		}
+		return new RevokeResult(id, interrupt);
+	}
+
+	private static void checkTasksPath(String segment) {
+		if (!"tasks".equals(segment)) {
+			throw new InvalidEndpointRequestException("Unknown path '" + segment + "': use /tasks/{id}",
+					"Unknown path");
+		}
+	}
+
 	private String checkConsumed(String queue) {
 		if (!this.worker.getQueues().contains(queue)) {
 			throw new InvalidEndpointRequestException("Queue '" + queue + "' is not consumed by this worker",
@@ -279,6 +313,16 @@ public class TaskQueueEndpoint {
 	 */
 	public record ActiveTaskDescriptor(String id, String name, String queue, String args, String kwargs,
 			Instant startedAt, long runtimeMillis) {
+
+	}
+
+	/**
+	 * A revocation.
+	 *
+	 * @param id the task id
+	 * @param terminate whether a running task is interrupted
+	 */
+	public record RevokeResult(String id, boolean terminate) {
 
 	}
 

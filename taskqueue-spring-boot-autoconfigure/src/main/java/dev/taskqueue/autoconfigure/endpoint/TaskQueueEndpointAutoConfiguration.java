@@ -3,6 +3,7 @@ package dev.taskqueue.autoconfigure.endpoint;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
@@ -28,8 +29,9 @@ public final class TaskQueueEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskQueueEndpoint taskQueueEndpoint(WorkerContainer worker, TaskRegistry registry, TaskRouter router,
-			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
-		return new TaskQueueEndpoint(worker, registry, router, queues, connectionFactory, publisher);
+			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
+			TaskClient client) {
+		return new TaskQueueEndpoint(worker, registry, router, queues, connectionFactory, publisher, client);
 	}
 
 }

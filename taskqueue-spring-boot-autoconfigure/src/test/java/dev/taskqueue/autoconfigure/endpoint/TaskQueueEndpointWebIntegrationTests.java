@@ -145,6 +145,23 @@ class TaskQueueEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void deleteTaskRevokesAndTerminatesIt() throws Exception {
+		Tasks tasks = this.context.getBean(Tasks.class);
+		TaskResult result = this.context.getBean(TaskClient.class).send("endpoint.block", "stop me");
+		assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/tasks/" + result.getId() + "?terminate=true")).DELETE());
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode body = this.json.readTree(response.body());
+		assertThat(body.get("id").asString()).isEqualTo(result.getId());
+		assertThat(body.get("terminate").asBoolean()).isTrue();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> result.getState() == dev.taskqueue.result.TaskState.REVOKED);
+		assertThat(get().get("activeTasks")).isEmpty();
+	}
+
+	@Test
 	void writesRefuseQueuesTheWorkerDoesNotConsume() throws Exception {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/elsewhere"))
 			.POST(HttpRequest.BodyPublishers.noBody()));
