@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.taskqueue.ratelimit.RateLimit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -129,6 +130,22 @@ public class ControlBus implements DisposableBean {
 	}
 
 	/**
+	 * Announce a new per-worker rate limit of a task to every worker listening now.
+	 * @param taskName the task name
+	 * @param limit the limit
+	 * @return how many processes listen on the control channel
+	 */
+	public long broadcastRateLimit(String taskName, RateLimit limit) {
+		Map<String, Object> message = new LinkedHashMap<>();
+		message.put("type", "rate-limit");
+		message.put("task", taskName);
+		message.put("permits", limit.permits());
+		message.put("perMillis", limit.per().toMillis());
+		Long receivers = this.redis.convertAndSend(channel(), this.mapper.writeValueAsString(message));
+		return (receivers != null) ? receivers : 0;
+	}
+
+	/**
 	 * Whether a task was revoked, from this process's copy of the revocations (no round trip).
 	 * Only answers for revocations made while, or before, this bus {@link #start() listened}.
 	 * @param taskId the task id
@@ -222,6 +239,20 @@ public class ControlBus implements DisposableBean {
 
 	private void dispatch(Map<?, ?> message) {
 		Object type = message.get("type");
+		if ("rate-limit".equals(type) && message.get("task") instanceof String task
+				&& message.get("permits") instanceof Number permits
+				&& message.get("perMillis") instanceof Number perMillis) {
+			RateLimit limit = new RateLimit(permits.doubleValue(), Duration.ofMillis(perMillis.longValue()));
+			for (ControlListener listener : this.listeners) {
+				try {
+					listener.onRateLimit(task, limit);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Control listener failed on the rate limit of task " + task, ex);
+				}
+			}
+			return;
+		}
 		if ("revoke".equals(type) && message.get("id") instanceof String id) {
 			remember(id);
 			boolean terminate = Boolean.TRUE.equals(message.get("terminate"));

@@ -114,6 +114,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final Map<String, TaskRuntime> runtimes = new ConcurrentHashMap<>();
 
+	/** Rate limits changed at run time, by task name; they win over settings and annotations. */
+	private final Map<String, RateLimit> changedRateLimits = new ConcurrentHashMap<>();
+
 	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
 	private final ActiveTasks activeTasks = new ActiveTasks();
@@ -186,6 +189,40 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			logger.info("Task " + taskId + " revoked with terminate: interrupting it");
 		}
 		return interrupted;
+	}
+
+	/**
+	 * Replace a task's rate limit on this worker.
+	 * @param taskName the task name
+	 * @param limit the new limit
+	 */
+	public void setRateLimit(String taskName, RateLimit limit) {
+		this.changedRateLimits.put(taskName, limit);
+		this.runtimes.remove(taskName);
+		logger.info("Rate limit of task " + taskName + " changed to " + limit.permits() + " per " + limit.per());
+	}
+
+	/**
+	 * A task's effective rate limit on this worker.
+	 * @param method the task
+	 * @return the limit, or {@code null} for none
+	 */
+	public @Nullable RateLimit rateLimitOf(TaskMethod method) {
+		RateLimit changed = this.changedRateLimits.get(method.getName());
+		if (changed != null) {
+			return changed;
+		}
+		TaskOptions options = this.settings.optionsOf(method.getName());
+		return (options.rateLimit() != null) ? options.rateLimit() : method.getRateLimit();
+	}
+
+	/**
+	 * Whether a task's rate limit was changed at run time.
+	 * @param taskName the task name
+	 * @return whether it was changed
+	 */
+	public boolean isRateLimitChanged(String taskName) {
+		return this.changedRateLimits.containsKey(taskName);
 	}
 
 	/** @return the tasks this listener is running right now */
@@ -321,7 +358,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private TaskRuntime runtime(TaskMethod method) {
 		return this.runtimes.computeIfAbsent(method.getName(), (name) -> {
 			TaskOptions options = this.settings.optionsOf(name);
-			RateLimit limit = (options.rateLimit() != null) ? options.rateLimit() : method.getRateLimit();
+			RateLimit limit = rateLimitOf(method);
 			List<TaskListener> all = new ArrayList<>(this.listeners);
 			all.addAll(method.getListeners());
 			return new TaskRuntime((limit != null) ? new RateLimiter(limit) : null,

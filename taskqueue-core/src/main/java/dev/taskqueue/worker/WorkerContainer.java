@@ -14,6 +14,7 @@ import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.ControlListener;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.result.ResultBackend;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -70,6 +71,13 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		public void onRevoke(String taskId, boolean terminate) {
 			if (terminate) {
 				WorkerContainer.this.listener.terminate(taskId);
+			}
+		}
+
+		@Override
+		public void onRateLimit(String taskName, RateLimit limit) {
+			if (WorkerContainer.this.registry.get(taskName) != null) {
+				WorkerContainer.this.listener.setRateLimit(taskName, limit);
 			}
 		}
 
@@ -169,6 +177,27 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	/** @return the tasks this worker is running right now */
 	public ActiveTasks getActiveTasks() {
 		return this.listener.getActiveTasks();
+	}
+
+	/**
+	 * A task's effective rate limit on this worker: changed at run time, else configured, else
+	 * annotated.
+	 * @param taskName the task name
+	 * @return the limit, or {@code null} for none (or an unknown task)
+	 */
+	public @Nullable RateLimit getRateLimit(String taskName) {
+		TaskMethod method = this.registry.get(taskName);
+		return (method != null) ? this.listener.rateLimitOf(method) : null;
+	}
+
+	/**
+	 * Whether a task's rate limit was changed at run time (with
+	 * {@link dev.taskqueue.ratelimit.RateLimits}).
+	 * @param taskName the task name
+	 * @return whether it was changed
+	 */
+	public boolean isRateLimitChanged(String taskName) {
+		return this.listener.isRateLimitChanged(taskName);
 	}
 
 	/** @return the underlying listener container */

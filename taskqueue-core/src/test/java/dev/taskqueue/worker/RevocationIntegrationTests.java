@@ -144,7 +144,7 @@ class RevocationIntegrationTests {
 		assertThat(info.message()).isEqualTo("revoked");
 	}
 
-	static class RevocableTasks {
+	public static class RevocableTasks {
 
 		final List<String> runs = new CopyOnWriteArrayList<>();
 

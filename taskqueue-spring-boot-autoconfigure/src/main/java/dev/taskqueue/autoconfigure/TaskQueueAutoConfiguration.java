@@ -13,6 +13,7 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultCodec;
@@ -140,6 +141,12 @@ public final class TaskQueueAutoConfiguration {
 		ControlBus taskQueueControlBus(RedisConnectionFactory redisConnectionFactory, TaskQueueProperties properties) {
 			return new ControlBus(redisConnectionFactory, properties.getResult().getKeyPrefix(),
 					properties.getResult().getExpires());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimits taskQueueRateLimits(ControlBus control) {
+			return new RateLimits(control);
 		}
 
 	}

@@ -17,6 +17,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.TaskMethod;
@@ -71,6 +72,8 @@ public class TaskQueueEndpoint {
 
 	private final TaskClient client;
 
+	private @Nullable RateLimits rateLimits;
+
 	/**
 	 * Create the endpoint.
 	 * @param worker the worker
@@ -90,6 +93,14 @@ public class TaskQueueEndpoint {
 		this.queues = queues;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
+	}
+
+	/**
+	 * Set what changes rate limits on every worker.
+	 * @param rateLimits the rate limits API, or {@code null} (then changes are refused)
+	 */
+	public void setRateLimits(@Nullable RateLimits rateLimits) {
+		this.rateLimits = rateLimits;
 	}
 
 	/**
@@ -124,9 +135,10 @@ public class TaskQueueEndpoint {
 		Option queue = (configured != null) ? new Option(configured.queue(), "yml")
 				: (method.getQueue() != null) ? new Option(method.getQueue(), "annotation")
 						: new Option(this.router.getDefaultQueue(), "default");
-		RateLimit limit = (options.rateLimit() != null) ? options.rateLimit() : method.getRateLimit();
+		RateLimit limit = this.worker.getRateLimit(name);
 		Option rateLimit = new Option((limit != null) ? describe(limit) : null,
-				(options.rateLimit() != null) ? "yml" : (method.getRateLimit() != null) ? "annotation" : "default");
+				this.worker.isRateLimitChanged(name) ? "runtime" : (options.rateLimit() != null) ? "yml"
+						: (method.getRateLimit() != null) ? "annotation" : "default");
 		Option maxRetries = new Option(options.applyTo(method.getRetryPolicy()).maxRetries(),
 				(options.maxRetries() != null) ? "yml" : "annotation");
 		return new TaskDescriptor(name, method.describe(), queue, rateLimit, maxRetries, method.isIgnoreResult());
@@ -217,6 +229,38 @@ public class TaskQueueEndpoint {
 			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Revocation is not available");
 		}
 		return new RevokeResult(id, interrupt);
+	}
+
+	/**
+	 * Change a task's rate limit on every worker
+	 * ({@code POST /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}}).
+	 * @param tasks the literal {@code tasks}
+	 * @param name the task name
+	 * @param operation the literal {@code rate-limit}
+	 * @param limit the new per-worker limit, e.g. {@code 10/s}
+	 * @return the change
+	 */
+	@WriteOperation
+	public RateLimitChange changeRateLimit(@Selector String tasks, @Selector String name, @Selector String operation,
+			String limit) {
+		checkTasksPath(tasks);
+		if (!"rate-limit".equals(operation)) {
+			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "': use rate-limit",
+					"Unknown operation");
+		}
+		RateLimits rateLimits = this.rateLimits;
+		if (rateLimits == null) {
+			throw new InvalidEndpointRequestException("Changing rate limits needs Redis", "Not available");
+		}
+		RateLimit parsed;
+		try {
+			parsed = RateLimit.parse(limit);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid rate limit");
+		}
+		long receivers = rateLimits.change(name, parsed);
+		return new RateLimitChange(name, describe(parsed), receivers);
 	}
 
 	private static void checkTasksPath(String segment) {
@@ -313,6 +357,17 @@ public class TaskQueueEndpoint {
 	 */
 	public record ActiveTaskDescriptor(String id, String name, String queue, String args, String kwargs,
 			Instant startedAt, long runtimeMillis) {
+
+	}
+
+	/**
+	 * A rate-limit change.
+	 *
+	 * @param task the task name
+	 * @param rateLimit the new limit
+	 * @param receivers how many processes listened on the control channel
+	 */
+	public record RateLimitChange(String task, String rateLimit, long receivers) {
 
 	}
 

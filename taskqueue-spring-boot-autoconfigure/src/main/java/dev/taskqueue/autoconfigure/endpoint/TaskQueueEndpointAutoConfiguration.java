@@ -4,10 +4,12 @@ import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,8 +32,11 @@ public final class TaskQueueEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskQueueEndpoint taskQueueEndpoint(WorkerContainer worker, TaskRegistry registry, TaskRouter router,
 			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
-			TaskClient client) {
-		return new TaskQueueEndpoint(worker, registry, router, queues, connectionFactory, publisher, client);
+			TaskClient client, ObjectProvider<RateLimits> rateLimits) {
+		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(worker, registry, router, queues, connectionFactory,
+				publisher, client);
+		endpoint.setRateLimits(rateLimits.getIfAvailable());
+		return endpoint;
 	}
 
 }

@@ -162,6 +162,26 @@ class TaskQueueEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void postChangesATasksRateLimitOnTheWorkers() throws Exception {
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"limit\":\"20/s\"}")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body()).get("receivers").asLong()).isPositive();
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode square = task(get(), "endpoint.square");
+			assertThat(square.at("/rateLimit/value").asString()).isEqualTo("20/PT1S");
+			assertThat(square.at("/rateLimit/source").asString()).isEqualTo("runtime");
+		});
+		HttpResponse<String> invalid = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"limit\":\"fast\"}")));
+		assertThat(invalid.statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void writesRefuseQueuesTheWorkerDoesNotConsume() throws Exception {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/elsewhere"))
 			.POST(HttpRequest.BodyPublishers.noBody()));
