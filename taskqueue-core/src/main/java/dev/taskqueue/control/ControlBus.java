@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +82,16 @@ public class ControlBus implements DisposableBean {
 
 	private volatile boolean started;
 
+	private boolean retrying;
+
+	private static final long RETRY_SECONDS = 5;
+
+	private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "taskqueue-control-retry");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	/**
 	 * Create a control bus.
 	 * @param connectionFactory the Redis connection factory
@@ -94,6 +106,7 @@ public class ControlBus implements DisposableBean {
 		this.listenerContainer.setConnectionFactory(connectionFactory);
 		this.listenerContainer.setBeanName("taskqueueControlListener");
 		this.listenerContainer.afterPropertiesSet();
+		this.listenerContainer.addMessageListener(new Subscriber(), new ChannelTopic(keyPrefix + CHANNEL));
 	}
 
 	/**
@@ -181,17 +194,43 @@ public class ControlBus implements DisposableBean {
 	}
 
 	/**
-	 * Subscribe to the control channel and load the revocations stored so far.
+	 * Subscribe to the control channel and load the revocations stored so far. When Redis cannot
+	 * be reached, tries again every {@value #RETRY_SECONDS} seconds in the background.
 	 */
 	public void start() {
 		if (this.started) {
 			return;
 		}
 		synchronized (this.startMonitor) {
-			if (!this.started) {
-				this.listenerContainer.addMessageListener(new Subscriber(), new ChannelTopic(channel()));
+			if (this.started || this.retrying) {
+				return;
+			}
+			try {
 				this.listenerContainer.start();
 				this.started = true;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not subscribe to " + channel() + " (" + ex.getMessage() + "); retrying every "
+						+ RETRY_SECONDS + " s");
+				this.retrying = true;
+				this.retry.scheduleWithFixedDelay(this::retryStart, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	private void retryStart() {
+		synchronized (this.startMonitor) {
+			if (this.started) {
+				return;
+			}
+			try {
+				this.listenerContainer.start();
+				this.started = true;
+				logger.info("Subscribed to " + channel());
+				this.retry.shutdown();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Still cannot subscribe to " + channel() + ": " + ex.getMessage());
 			}
 		}
 	}
@@ -269,6 +308,7 @@ public class ControlBus implements DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
+		this.retry.shutdownNow();
 		this.listenerContainer.destroy();
 	}
 
