@@ -4,10 +4,11 @@ Run with the Python that has Celery (Debian's /usr/bin/python3), from this file'
 Each command prints one JSON object on standard output:
 
   ping    --worker NAME [--timeout S]          wait until the worker answers
-  publish --queue Q --n N                       N noop.apply_async(queue=Q), nobody consuming
   drain   --queue Q --n N --worker NAME          N tasks, from the first publish to the last result
-                                                stored (or, with BENCH_IGNORE_RESULT=1, to the
-                                                last task accepted by the worker)
+          [--paused]                            stored (or, with BENCH_IGNORE_RESULT=1, to the
+                                                last task accepted by the worker); --paused
+                                                cancels the worker's consumer while publishing
+                                                and times the worker alone after add_consumer
   latency --queue Q --n N [--warmup W]          sequential noop.apply_async(queue=Q).get()
 
 BENCH_IGNORE_RESULT=1 in the environment turns results off in tasks.py (producer and worker).
@@ -77,17 +78,6 @@ def cmd_ping(app, args):
     raise SystemExit('worker %s did not answer within %s s' % (args.worker, args.timeout))
 
 
-def cmd_publish(app, args):
-    from tasks import noop
-    start = time.time()
-    for _ in range(args.n):
-        noop.apply_async(queue=args.queue)
-    seconds = time.time() - start
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(args.queue)
-    return {'seconds': seconds}
-
-
 def cmd_drain(app, args):
     from tasks import noop
     ignore = os.environ.get('BENCH_IGNORE_RESULT') == '1'
@@ -102,10 +92,14 @@ def cmd_drain(app, args):
             raise SystemExit('result watcher did not subscribe')
     else:
         before = accepted(app, args.worker)
+    if args.paused:
+        app.control.cancel_consumer(args.queue, destination=[args.worker], reply=True, timeout=10)
     start = time.time()
     for task_id in ids:
         noop.apply_async(queue=args.queue, task_id=task_id)
     published = time.time()
+    if args.paused:
+        app.control.add_consumer(args.queue, destination=[args.worker], reply=True, timeout=10)
     if not ignore:
         result = out.get(timeout=args.timeout + 10)
         watcher.join()
@@ -126,8 +120,8 @@ def cmd_drain(app, args):
             time.sleep(0.01)
         end = time.time()
         failures = 0
-    return {'seconds': end - start, 'publishSeconds': published - start, 'failures': failures,
-            'queueDepthAfter': queue_depth(app, args.queue)}
+    return {'seconds': end - start, 'publishSeconds': published - start, 'consumeSeconds': end - published,
+            'failures': failures, 'queueDepthAfter': queue_depth(app, args.queue)}
 
 
 def cmd_latency(app, args):
@@ -150,12 +144,13 @@ def cmd_latency(app, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('command', choices=['ping', 'publish', 'drain', 'latency'])
+    parser.add_argument('command', choices=['ping', 'drain', 'latency'])
     parser.add_argument('--queue')
     parser.add_argument('--worker')
     parser.add_argument('--n', type=int, default=0)
     parser.add_argument('--warmup', type=int, default=0)
     parser.add_argument('--timeout', type=float, default=300)
+    parser.add_argument('--paused', action='store_true')
     args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from tasks import app

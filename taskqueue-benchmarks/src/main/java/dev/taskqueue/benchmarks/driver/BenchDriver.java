@@ -143,7 +143,8 @@ public final class BenchDriver {
 				for (int rep = 1; rep <= this.options.reps; rep++) {
 					Report.line("taskqueue repetition %d of %d", rep, this.options.reps);
 					if (this.options.runs("publish")) {
-						bench.publishAlone();
+						bench.measurePhases(false);
+						bench.measurePhases(true);
 					}
 					if (this.options.runs("drain")) {
 						bench.measureDrainStored();
@@ -164,7 +165,7 @@ public final class BenchDriver {
 				bench.warmUp();
 				for (int rep = 1; rep <= this.options.reps; rep++) {
 					Report.line("raw repetition %d of %d", rep, this.options.reps);
-					bench.publishAlone();
+					bench.measurePhases();
 					bench.measureDrain();
 				}
 			}

@@ -101,16 +101,16 @@ final class CeleryBench implements AutoCloseable {
 				this.queue, "-n", this.worker);
 	}
 
-	void run(boolean publish, boolean drain, boolean latency) throws Exception {
-		if (publish || drain || latency) {
-			runWorker(false, publish, drain, latency);
+	void run(boolean phases, boolean drain, boolean latency) throws Exception {
+		if (phases || drain || latency) {
+			runWorker(false, phases, drain, latency);
 		}
-		if (drain) {
-			runWorker(true, false, true, false);
+		if (phases || drain) {
+			runWorker(true, phases, drain, false);
 		}
 	}
 
-	private void runWorker(boolean ignoreResult, boolean publish, boolean drain, boolean latency) throws Exception {
+	private void runWorker(boolean ignoreResult, boolean phases, boolean drain, boolean latency) throws Exception {
 		Map<String, String> env = Map.of("BENCH_IGNORE_RESULT", ignoreResult ? "1" : "0");
 		String suffix = ignoreResult ? "ignored" : "results";
 		try (ChildProcess process = ChildProcess.start("celery worker (" + suffix + ")", workerCommand(), env,
@@ -123,16 +123,25 @@ final class CeleryBench implements AutoCloseable {
 						Long.toString(this.options.timeoutSeconds));
 			}
 			for (int rep = 0; rep < this.options.reps; rep++) {
-				if (publish) {
+				if (phases) {
 					String load = Machine.loadavg();
-					JsonNode out = helper(env, "publish", "--queue", this.queue + "-publish", "--n",
-							Integer.toString(this.options.n));
-					double seconds = out.get("seconds").asDouble();
-					double rate = this.options.n / seconds;
-					this.results.figure(Results.CELERY, "publish", "tasks/s")
-						.add(rate, load, Map.of("seconds", seconds, "n", this.options.n));
-					Report.line("celery publish alone: %,.0f tasks/s (%,d in %.2f s, unconfirmed) load %s", rate,
-							this.options.n, seconds, Machine.loadavg());
+					JsonNode out = helper(env, "drain", "--paused", "--queue", this.queue, "--worker", this.worker,
+							"--n", Integer.toString(this.options.n), "--timeout",
+							Long.toString(this.options.timeoutSeconds));
+					double publishSeconds = out.get("publishSeconds").asDouble();
+					double consumeSeconds = out.get("consumeSeconds").asDouble();
+					if (!ignoreResult) {
+						this.results.figure(Results.CELERY, "publish", "tasks/s")
+							.add(this.options.n / publishSeconds, load,
+									Map.of("seconds", publishSeconds, "n", this.options.n));
+					}
+					this.results.figure(Results.CELERY, "consume." + suffix, "tasks/s")
+						.add(this.options.n / consumeSeconds, load, Map.of("seconds", consumeSeconds, "n",
+								this.options.n, "publishSeconds", publishSeconds));
+					Report.line("celery publish alone: %,.0f tasks/s (%,d in %.2f s, unconfirmed); worker alone, "
+							+ "%s: %,.0f tasks/s (%.2f s); load %s -> %s", this.options.n / publishSeconds,
+							this.options.n, publishSeconds, suffix, this.options.n / consumeSeconds, consumeSeconds,
+							load, Machine.loadavg());
 				}
 				if (drain) {
 					String load = Machine.loadavg();
@@ -207,7 +216,7 @@ final class CeleryBench implements AutoCloseable {
 
 	/** @return the queues this benchmark declared (through Celery), to delete at the end */
 	List<String> queues() {
-		return List.of(this.queue, this.queue + "-publish");
+		return List.of(this.queue);
 	}
 
 }

@@ -127,13 +127,37 @@ final class ChildProcess implements AutoCloseable {
 	 * @throws InterruptedException if interrupted
 	 */
 	Map<String, Long> stats(boolean gc) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.statsPort + "/stats" + (gc ? "?gc=1" : "")))
-			.timeout(Duration.ofSeconds(30))
+		return call(gc ? "/stats?gc=1" : "/stats");
+	}
+
+	/**
+	 * Stop consuming (the queue fills while paused).
+	 * @throws IOException if it does not answer
+	 * @throws InterruptedException if interrupted
+	 */
+	void pause() throws IOException, InterruptedException {
+		call("/pause");
+	}
+
+	/**
+	 * Start consuming again.
+	 * @throws IOException if it does not answer
+	 * @throws InterruptedException if interrupted
+	 */
+	void resume() throws IOException, InterruptedException {
+		call("/resume");
+	}
+
+	private Map<String, Long> call(String path) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.statsPort + path))
+			.timeout(Duration.ofSeconds(60))
 			.build();
-		String body = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+		HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IOException(this.name + " answered " + response.statusCode() + " to " + path);
+		}
 		Map<String, Long> values = new java.util.LinkedHashMap<>();
-		Matcher matcher = FIELD.matcher(body);
+		Matcher matcher = FIELD.matcher(response.body());
 		while (matcher.find()) {
 			values.put(matcher.group(1), Long.parseLong(matcher.group(2)));
 		}

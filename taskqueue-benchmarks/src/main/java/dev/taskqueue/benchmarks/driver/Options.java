@@ -21,7 +21,13 @@ final class Options {
 			  --warmup W               tasks sent before the first measured drain (default min(N, 20000))
 			  --latency-samples L      sequential send().get() samples per repetition (default 2000)
 			  --latency-warmup L       round trips before those (default 500)
-			  --only LIST              comma list of publish,drain,latency,raw,celery (default: all)
+			  --only LIST              comma list of parts (default: all of them):
+			                             publish  publish alone into the paused worker's queue,
+			                                      then the worker alone on the full queue
+			                             drain    publishing and consuming at once
+			                             latency  sequential round trips
+			                             raw      the raw Spring AMQP baseline
+			                             celery   Celery's figures for the parts above
 			  --no-celery              skip Celery even if /usr/bin/python3 can import it
 			  --python PATH            the Python with Celery (default /usr/bin/python3)
 			  --celery-app FILE        the reference Celery app (default: the copy bundled in the jar)
@@ -33,7 +39,7 @@ final class Options {
 			  --redis HOST:PORT        Redis (default 127.0.0.1:6379)
 			  --out FILE               JSON results (default bench-results/<timestamp>.json)
 			  --logs DIR               logs of the processes under test (default: beside the JSON)
-			  --timeout SECONDS        longest wait for one drain (default 60 + N/500)
+			  --timeout SECONDS        longest wait for one drain (default 120 + N/100)
 			""";
 
 	int n = 100_000;
@@ -126,7 +132,7 @@ final class Options {
 			options.warmup = Math.min(options.n, 20_000);
 		}
 		if (options.timeoutSeconds < 0) {
-			options.timeoutSeconds = 60 + options.n / 500;
+			options.timeoutSeconds = 120 + options.n / 100;
 		}
 		return options;
 	}

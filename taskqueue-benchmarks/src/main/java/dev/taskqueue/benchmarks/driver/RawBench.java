@@ -36,8 +36,6 @@ final class RawBench implements AutoCloseable {
 
 	private final String queue;
 
-	private final String publishQueue;
-
 	private final CachingConnectionFactory connectionFactory;
 
 	private final RabbitTemplate template;
@@ -54,7 +52,6 @@ final class RawBench implements AutoCloseable {
 		this.options = options;
 		this.results = results;
 		this.queue = "tq-bench-" + runId + "-raw";
-		this.publishQueue = this.queue + "-publish";
 		this.connectionFactory = new CachingConnectionFactory(options.rabbitHost, options.rabbitPort);
 		this.connectionFactory.setUsername("guest");
 		this.connectionFactory.setPassword("guest");
@@ -62,7 +59,6 @@ final class RawBench implements AutoCloseable {
 		this.template = new RabbitTemplate(this.connectionFactory);
 		this.admin = new RabbitAdmin(this.connectionFactory);
 		this.admin.declareQueue(new Queue(this.queue, true, false, false));
-		this.admin.declareQueue(new Queue(this.publishQueue, true, false, false));
 		this.message = taskSizedMessage();
 		this.senders = new Senders(options.senders);
 		List<String> args = List.of(logs.resolve("raw.port").toString(), options.rabbitHost,
@@ -107,24 +103,28 @@ final class RawBench implements AutoCloseable {
 
 	void warmUp() throws Exception {
 		if (this.options.warmup > 0) {
-			drain(this.options.warmup);
+			drain(this.options.warmup, false);
 		}
 	}
 
-	void publishAlone() throws Exception {
+	/** With the consumer paused, publish N; then resume it and time it alone on the full queue. */
+	void measurePhases() throws Exception {
 		String load = Machine.loadavg();
-		Senders.Timing timing = this.senders.send(this.options.n, (i) -> send(this.publishQueue));
-		double rate = this.options.n / timing.seconds();
-		this.admin.purgeQueue(this.publishQueue, false);
+		double[] seconds = drain(this.options.n, true);
+		double publishRate = this.options.n / seconds[1];
+		double consumeRate = this.options.n / seconds[2];
 		this.results.figure(Results.RAW, "publish", "messages/s")
-			.add(rate, load, Map.of("seconds", timing.seconds(), "n", this.options.n));
-		Report.line("raw publish alone: %,.0f messages/s (%,d in %.2f s) load %s", rate, this.options.n,
-				timing.seconds(), Machine.loadavg());
+			.add(publishRate, load, Map.of("seconds", seconds[1], "n", this.options.n));
+		this.results.figure(Results.RAW, "consume", "messages/s")
+			.add(consumeRate, load, Map.of("seconds", seconds[2], "n", this.options.n));
+		Report.line("raw publish alone: %,.0f messages/s (%,d in %.2f s); consumer alone: %,.0f messages/s "
+				+ "(%.2f s); load %s -> %s", publishRate, this.options.n, seconds[1], consumeRate, seconds[2], load,
+				Machine.loadavg());
 	}
 
 	void measureDrain() throws Exception {
 		String load = Machine.loadavg();
-		double[] seconds = drain(this.options.n);
+		double[] seconds = drain(this.options.n, false);
 		double rate = this.options.n / seconds[0];
 		long rss = this.consumer.rss();
 		this.results.figure(Results.RAW, "drain", "messages/s")
@@ -134,9 +134,17 @@ final class RawBench implements AutoCloseable {
 				+ "load %s -> %s", rate, this.options.n, seconds[0], seconds[1], rss / 1e6, load, Machine.loadavg());
 	}
 
-	private double[] drain(int count) throws Exception {
+	/** @return seconds from the first send to the last ack, of the sends, and from resuming to the last ack */
+	private double[] drain(int count, boolean paused) throws Exception {
 		long before = this.consumer.stats(false).get("count");
+		if (paused) {
+			this.consumer.pause();
+		}
 		Senders.Timing timing = this.senders.send(count, (i) -> send(this.queue));
+		long resumeMillis = System.currentTimeMillis();
+		if (paused) {
+			this.consumer.resume();
+		}
 		long deadline = System.nanoTime() + Duration.ofSeconds(this.options.timeoutSeconds).toNanos();
 		Map<String, Long> stats;
 		while ((stats = this.consumer.stats(false)).get("count") < before + count) {
@@ -146,7 +154,9 @@ final class RawBench implements AutoCloseable {
 			}
 			Thread.sleep(10);
 		}
-		return new double[] { (stats.get("lastMillis") - timing.startMillis()) / 1e3, timing.seconds() };
+		long last = stats.get("lastMillis");
+		return new double[] { (last - timing.startMillis()) / 1e3, timing.seconds(),
+				paused ? (last - resumeMillis) / 1e3 : Double.NaN };
 	}
 
 	@Override
@@ -155,7 +165,7 @@ final class RawBench implements AutoCloseable {
 			this.consumer.stop();
 		}
 		finally {
-			for (String name : List.of(this.queue, this.publishQueue)) {
+			for (String name : List.of(this.queue)) {
 				try {
 					this.admin.deleteQueue(name);
 				}

@@ -42,13 +42,16 @@ final class Results {
 	}
 
 	void print(PrintStream out) {
-		String celery = String.valueOf(this.info.getOrDefault("celeryVersion", "Celery"));
-		String[] header = { "", "taskqueue", "raw Spring AMQP", "Celery " + celery, "target" };
+		Object celery = this.info.get("celeryVersion");
+		String[] header = { "", "taskqueue", "raw Spring AMQP", (celery != null) ? "Celery " + celery : "Celery",
+				"target" };
 		List<String[]> rows = new ArrayList<>();
 		rows.add(row("drain, results stored (tasks/s)", "drain.results", "drain", Results::rate, ">= 10,000"));
 		rows.add(row("drain, results ignored (tasks/s)", "drain.ignored", "drain", Results::rate, ">= 15,000"));
 		rows.add(fraction("  % of raw drain (stored / ignored)"));
-		rows.add(row("publish alone, confirmed (tasks/s)", "publish", "publish", Results::rate, ""));
+		rows.add(row("publish alone (tasks/s)", "publish", "publish", Results::rate, ""));
+		rows.add(row("worker alone, results stored (tasks/s)", "consume.results", "consume", Results::rate, ""));
+		rows.add(row("worker alone, results ignored (tasks/s)", "consume.ignored", "consume", Results::rate, ""));
 		rows.add(row("round trip p50 (ms)", "latency.p50", null, Results::millis, "<= 0.5"));
 		rows.add(row("round trip p90 (ms)", "latency.p90", null, Results::millis, ""));
 		rows.add(row("round trip p99 (ms)", "latency.p99", null, Results::millis, "<= 2"));

@@ -35,8 +35,6 @@ final class TaskqueueBench implements AutoCloseable {
 
 	private final String queue;
 
-	private final String publishQueue;
-
 	private final ConfigurableApplicationContext context;
 
 	private final TaskClient client;
@@ -58,7 +56,6 @@ final class TaskqueueBench implements AutoCloseable {
 		this.results = results;
 		this.logs = logs;
 		this.queue = "tq-bench-" + runId;
-		this.publishQueue = this.queue + "-publish";
 		Properties props = new Properties();
 		props.put("spring.rabbitmq.host", options.rabbitHost);
 		props.put("spring.rabbitmq.port", Integer.toString(options.rabbitPort));
@@ -118,36 +115,46 @@ final class TaskqueueBench implements AutoCloseable {
 	void warmUp() throws Exception {
 		int count = this.options.warmup;
 		if (count > 0) {
-			drainStored(count);
-			drainIgnored(Math.max(1, count / 4));
+			drain(count, false, false);
+			drain(Math.max(1, count / 4), true, false);
 		}
 		roundTrips(Math.max(this.options.latencyWarmup, 1), null);
 	}
 
-	/** Publish N tasks to a queue no one consumes: the publish rate on its own. */
-	void publishAlone() throws Exception {
+	/**
+	 * The two halves of a drain apart: with the worker paused, publish N tasks (the publish rate
+	 * on its own), then resume it and time it alone on the full queue.
+	 * @param ignoreResult whether the tasks ignore their results
+	 */
+	void measurePhases(boolean ignoreResult) throws Exception {
 		String load = Machine.loadavg();
-		Senders.Timing timing = this.senders.send(this.options.n, (i) -> this.client
-			.send(TaskRequest.builder(NOOP).queue(this.publishQueue).build()));
-		double rate = this.options.n / timing.seconds();
-		this.admin.purgeQueue(this.publishQueue, false);
-		this.results.figure(Results.TASKQUEUE, "publish", "tasks/s")
-			.add(rate, load, Map.of("seconds", timing.seconds(), "n", this.options.n));
-		Report.line("taskqueue publish alone: %,.0f tasks/s (%,d in %.2f s, %d threads) load %s", rate,
-				this.options.n, timing.seconds(), this.senders.threads(), Machine.loadavg());
+		Drain drain = drain(this.options.n, ignoreResult, true);
+		double publishRate = this.options.n / drain.publishSeconds;
+		double consumeRate = this.options.n / drain.consumeSeconds;
+		String suffix = ignoreResult ? "ignored" : "results";
+		if (!ignoreResult) {
+			this.results.figure(Results.TASKQUEUE, "publish", "tasks/s")
+				.add(publishRate, load, Map.of("seconds", drain.publishSeconds, "n", this.options.n));
+		}
+		this.results.figure(Results.TASKQUEUE, "consume." + suffix, "tasks/s")
+			.add(consumeRate, load, Map.of("seconds", drain.consumeSeconds, "n", this.options.n,
+					"publishSeconds", drain.publishSeconds));
+		Report.line("taskqueue publish alone: %,.0f tasks/s (%,d in %.2f s, %d threads); worker alone, %s: "
+				+ "%,.0f tasks/s (%.2f s); load %s -> %s", publishRate, this.options.n, drain.publishSeconds,
+				this.senders.threads(), suffix, consumeRate, drain.consumeSeconds, load, Machine.loadavg());
 	}
 
 	/** N tasks, results stored: from the first send to the last result stored. */
 	void measureDrainStored() throws Exception {
 		String load = Machine.loadavg();
-		Drain drain = drainStored(this.options.n);
+		Drain drain = drain(this.options.n, false, false);
 		recordDrain("drain.results", "rss.results", "heap.results", drain, load);
 	}
 
 	/** N tasks with ignore_result: from the first send to the last task run. */
 	void measureDrainIgnored() throws Exception {
 		String load = Machine.loadavg();
-		Drain drain = drainIgnored(this.options.n);
+		Drain drain = drain(this.options.n, true, false);
 		recordDrain("drain.ignored", "rss.ignored", "heap.ignored", drain, load);
 	}
 
@@ -155,7 +162,6 @@ final class TaskqueueBench implements AutoCloseable {
 			throws Exception {
 		long rss = this.worker.rss();
 		Map<String, Long> afterGc = this.worker.stats(true);
-		long queued = queueDepth(this.queue);
 		double rate = this.options.n / drain.seconds;
 		Map<String, Object> detail = new LinkedHashMap<>();
 		detail.put("n", this.options.n);
@@ -165,56 +171,68 @@ final class TaskqueueBench implements AutoCloseable {
 		detail.put("rssBytes", rss);
 		detail.put("heapUsedAfterGc", afterGc.get("heapUsed"));
 		detail.put("heapCommittedAfterGc", afterGc.get("heapCommitted"));
-		detail.put("queueDepthAfter", queued);
-		detail.put("failures", drain.failures);
 		this.results.figure(Results.TASKQUEUE, metric, "tasks/s").add(rate, load, detail);
 		this.results.figure(Results.TASKQUEUE, rssMetric, "bytes").add(rss, load, Map.of());
 		this.results.figure(Results.TASKQUEUE, heapMetric, "bytes")
 			.add(afterGc.getOrDefault("heapUsed", -1L), load, Map.of());
 		Report.line("taskqueue %s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), worker RSS %.0f MB, "
-				+ "heap after GC %.0f MB, queue depth after %d, failures %d; load %s -> %s", metric, rate,
-				this.options.n, drain.seconds, drain.publishSeconds, rss / 1e6,
-				afterGc.getOrDefault("heapUsed", -1L) / 1e6, queued, drain.failures, load, Machine.loadavg());
-		if (queued != 0 || drain.failures != 0) {
-			throw new IllegalStateException("Drain was not clean: " + queued + " messages left, " + drain.failures
-					+ " results not SUCCESS");
-		}
+				+ "heap after GC %.0f MB; load %s -> %s", metric, rate, this.options.n, drain.seconds,
+				drain.publishSeconds, rss / 1e6, afterGc.getOrDefault("heapUsed", -1L) / 1e6, load,
+				Machine.loadavg());
 	}
 
-	private Drain drainStored(int count) throws Exception {
+	/**
+	 * Send {@code count} tasks and wait until the worker is done with them: the last result
+	 * stored, or (results ignored) the last task run. Checks that the queue is empty after, and
+	 * (results stored) that every result is a stored SUCCESS.
+	 */
+	private Drain drain(int count, boolean ignoreResult, boolean paused) throws Exception {
 		List<String> ids = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			ids.add(UUID.randomUUID().toString());
 		}
-		ResultWatcher.Expectation expectation = this.watcher.expect(ids);
-		Senders.Timing timing = this.senders.send(count,
-				(i) -> this.client.send(TaskRequest.builder(NOOP).queue(this.queue).taskId(ids.get(i)).build()));
-		long end = expectation.await(Duration.ofSeconds(this.options.timeoutSeconds));
-		// "Stored" must be real: every key is there.
-		long stored = countKeys(ids);
-		if (stored != count) {
-			throw new IllegalStateException("Only " + stored + " of " + count + " result keys exist");
-		}
-		deleteKeys(ids);
-		return new Drain((end - timing.startNanos()) / 1e9, timing.seconds(), expectation.failures());
-	}
-
-	private Drain drainIgnored(int count) throws Exception {
+		ResultWatcher.Expectation expectation = this.watcher.expect(ignoreResult ? List.of() : ids);
 		long before = this.worker.stats(false).get("count");
-		Senders.Timing timing = this.senders.send(count, (i) -> this.client
-			.send(TaskRequest.builder(NOOP).queue(this.queue).ignoreResult(true).build()));
-		long deadline = System.nanoTime() + Duration.ofSeconds(this.options.timeoutSeconds).toNanos();
-		Map<String, Long> stats;
-		while ((stats = this.worker.stats(false)).get("count") < before + count) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Worker ran only " + (stats.get("count") - before) + " of " + count
-						+ " tasks in " + this.options.timeoutSeconds + " s");
-			}
-			Thread.sleep(10);
+		if (paused) {
+			this.worker.pause();
 		}
-		// The worker's clock of its last task: the same wall clock as the driver's, to the millisecond.
-		double seconds = (stats.get("lastMillis") - timing.startMillis()) / 1e3;
-		return new Drain(seconds, timing.seconds(), 0);
+		Senders.Timing timing = this.senders.send(count, (i) -> this.client.send(
+				TaskRequest.builder(NOOP).queue(this.queue).taskId(ids.get(i)).ignoreResult(ignoreResult).build()));
+		long resumeNanos = System.nanoTime();
+		long resumeMillis = System.currentTimeMillis();
+		if (paused) {
+			this.worker.resume();
+		}
+		long endNanos;
+		if (ignoreResult) {
+			long deadline = System.nanoTime() + Duration.ofSeconds(this.options.timeoutSeconds).toNanos();
+			Map<String, Long> stats;
+			while ((stats = this.worker.stats(false)).get("count") < before + count) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Worker ran only " + (stats.get("count") - before) + " of "
+							+ count + " tasks in " + this.options.timeoutSeconds + " s");
+				}
+				Thread.sleep(10);
+			}
+			// The worker's clock of its last task: the wall clock the driver shares, to the millisecond.
+			endNanos = resumeNanos + (stats.get("lastMillis") - resumeMillis) * 1_000_000;
+		}
+		else {
+			endNanos = expectation.await(Duration.ofSeconds(this.options.timeoutSeconds));
+			// "Stored" must be real: every key is there.
+			long stored = countKeys(ids);
+			if (stored != count || expectation.failures() != 0) {
+				throw new IllegalStateException(stored + " of " + count + " result keys exist, "
+						+ expectation.failures() + " results are not SUCCESS");
+			}
+			deleteKeys(ids);
+		}
+		long queued = queueDepth(this.queue);
+		if (queued != 0) {
+			throw new IllegalStateException(queued + " messages left in " + this.queue + " after the drain");
+		}
+		return new Drain((endNanos - timing.startNanos()) / 1e9, timing.seconds(),
+				paused ? (endNanos - resumeNanos) / 1e9 : Double.NaN);
 	}
 
 	/** Sequential send().get() round trips. */
@@ -282,7 +300,7 @@ final class TaskqueueBench implements AutoCloseable {
 			}
 		}
 		finally {
-			for (String name : List.of(this.queue, this.queue + ".dlq", this.publishQueue)) {
+			for (String name : List.of(this.queue, this.queue + ".dlq")) {
 				try {
 					this.admin.deleteQueue(name);
 					this.admin.deleteExchange(name);
@@ -297,7 +315,13 @@ final class TaskqueueBench implements AutoCloseable {
 		}
 	}
 
-	private record Drain(double seconds, double publishSeconds, int failures) {
+	/**
+	 * How long a drain took.
+	 * @param seconds from the first send to the last result stored (or task run)
+	 * @param publishSeconds from the first send until the last send returned
+	 * @param consumeSeconds from resuming the paused worker to the end, or NaN
+	 */
+	private record Drain(double seconds, double publishSeconds, double consumeSeconds) {
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.taskqueue.benchmarks.worker;
 
 import java.nio.file.Path;
 
+import dev.taskqueue.worker.WorkerContainer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -32,7 +33,8 @@ public class BenchWorkerApplication {
 		SpringApplication application = new SpringApplication(BenchWorkerApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		ConfigurableApplicationContext context = application.run(args);
-		StatsServer stats = StatsServer.start(context.getBean(Counter.class), portFile);
+		WorkerContainer worker = context.getBean(WorkerContainer.class);
+		StatsServer stats = StatsServer.start(context.getBean(Counter.class), portFile, worker::stop, worker::start);
 		Runtime.getRuntime().addShutdownHook(new Thread(stats::stop, "stats-stop"));
 	}
 

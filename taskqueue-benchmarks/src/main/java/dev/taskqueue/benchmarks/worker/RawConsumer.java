@@ -51,7 +51,7 @@ public final class RawConsumer {
 		});
 		container.afterPropertiesSet();
 		container.start();
-		StatsServer stats = StatsServer.start(counter, portFile);
+		StatsServer stats = StatsServer.start(counter, portFile, container::stop, container::start);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			stats.stop();
 			container.stop();

@@ -18,7 +18,9 @@ import com.sun.net.httpserver.HttpServer;
  * The measuring hook of a process under test, instead of an actuator: {@code GET /stats} on
  * 127.0.0.1 answers {@code {"count":..,"lastMillis":..,"heapUsed":..,"heapCommitted":..}};
  * {@code GET /stats?gc=1} runs {@link System#gc()} first, so {@code heapUsed} is the heap after a
- * full collection. It runs on a thread of its own, never on the consumers' threads.
+ * full collection. {@code GET /pause} and {@code GET /resume} stop and start consuming, so the
+ * driver can fill the queue first and time the consumer alone. It runs on a thread of its own,
+ * never on the consumers' threads.
  */
 public final class StatsServer {
 
@@ -33,12 +35,23 @@ public final class StatsServer {
 	 * that sees the file knows the process is ready).
 	 * @param counter what the process counts
 	 * @param portFile where to write the port
+	 * @param pause stops consuming
+	 * @param resume starts consuming again
 	 * @return the running server
 	 * @throws IOException if the server cannot start or the file cannot be written
 	 */
-	public static StatsServer start(Counter counter, Path portFile) throws IOException {
+	public static StatsServer start(Counter counter, Path portFile, Runnable pause, Runnable resume)
+			throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		server.createContext("/stats", (exchange) -> answer(exchange, counter));
+		server.createContext("/pause", (exchange) -> {
+			pause.run();
+			answer(exchange, counter);
+		});
+		server.createContext("/resume", (exchange) -> {
+			resume.run();
+			answer(exchange, counter);
+		});
 		server.start();
 		Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
 		Files.writeString(tmp, Integer.toString(server.getAddress().getPort()));
