@@ -116,6 +116,7 @@ final class CeleryBench implements AutoCloseable {
 		try (ChildProcess process = ChildProcess.start("celery worker (" + suffix + ")", workerCommand(), env,
 				this.dir, this.logs.resolve("celery-worker-" + suffix + ".log"), null)) {
 			helper(env, "ping", "--worker", this.worker, "--timeout", "90");
+			this.meter = CpuMeter.of("worker", process.handle());
 			Report.line("celery worker %s up (results %s)", process, ignoreResult ? "ignored" : "stored");
 			if (drain && this.options.warmup > 0) {
 				helper(env, "drain", "--queue", this.queue, "--worker", this.worker, "--n",
@@ -137,11 +138,11 @@ final class CeleryBench implements AutoCloseable {
 					}
 					this.results.figure(Results.CELERY, "consume." + suffix, "tasks/s")
 						.add(this.options.n / consumeSeconds, load, Map.of("seconds", consumeSeconds, "n",
-								this.options.n, "publishSeconds", publishSeconds));
+								this.options.n, "publishSeconds", publishSeconds, "cpuMicrosPerTask", this.lastCpu));
 					Report.line("celery publish alone: %,.0f tasks/s (%,d in %.2f s, unconfirmed); worker alone, "
-							+ "%s: %,.0f tasks/s (%.2f s); load %s -> %s", this.options.n / publishSeconds,
-							this.options.n, publishSeconds, suffix, this.options.n / consumeSeconds, consumeSeconds,
-							load, Machine.loadavg());
+							+ "%s: %,.0f tasks/s (%.2f s); CPU us/task %s; load %s -> %s",
+							this.options.n / publishSeconds, this.options.n, publishSeconds, suffix,
+							this.options.n / consumeSeconds, consumeSeconds, this.lastCpu, load, Machine.loadavg());
 				}
 				if (drain) {
 					String load = Machine.loadavg();
@@ -157,11 +158,13 @@ final class CeleryBench implements AutoCloseable {
 					detail.put("rssBytesMainPlusPool", rss);
 					detail.put("queueDepthAfter", out.get("queueDepthAfter").asLong());
 					detail.put("failures", out.get("failures").asLong());
+					detail.put("cpuMicrosPerTask", this.lastCpu);
 					this.results.figure(Results.CELERY, "drain." + suffix, "tasks/s").add(rate, load, detail);
 					this.results.figure(Results.CELERY, "rss." + suffix, "bytes").add(rss, load, Map.of());
 					Report.line("celery drain.%s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), "
-							+ "worker RSS (main + pool) %.0f MB; load %s -> %s", suffix, rate, this.options.n, seconds,
-							out.get("publishSeconds").asDouble(), rss / 1e6, load, Machine.loadavg());
+							+ "worker RSS (main + pool) %.0f MB, CPU us/task %s; load %s -> %s", suffix, rate,
+							this.options.n, seconds, out.get("publishSeconds").asDouble(), rss / 1e6, this.lastCpu, load,
+							Machine.loadavg());
 				}
 				if (latency) {
 					String load = Machine.loadavg();
@@ -176,7 +179,23 @@ final class CeleryBench implements AutoCloseable {
 		}
 	}
 
+	private @Nullable CpuMeter meter;
+
+	private Map<String, Double> lastCpu = Map.of();
+
 	private JsonNode helper(Map<String, String> env, String... args) throws Exception {
+		Map<String, Double> before = (this.meter != null) ? this.meter.snapshot() : Map.of();
+		try {
+			return runHelper(env, args);
+		}
+		finally {
+			if (this.meter != null && args[0].equals("drain")) {
+				this.lastCpu = CpuMeter.perTask(before, this.meter.snapshot(), this.options.n);
+			}
+		}
+	}
+
+	private JsonNode runHelper(Map<String, String> env, String... args) throws Exception {
 		List<String> command = new ArrayList<>();
 		command.add(this.options.python);
 		command.add("celery_bench.py");

@@ -48,6 +48,8 @@ final class RawBench implements AutoCloseable {
 
 	private final ChildProcess consumer;
 
+	private Map<String, Double> lastCpu = Map.of();
+
 	RawBench(Options options, Results results, String runId, Path logs) throws Exception {
 		this.options = options;
 		this.results = results;
@@ -116,10 +118,10 @@ final class RawBench implements AutoCloseable {
 		this.results.figure(Results.RAW, "publish", "messages/s")
 			.add(publishRate, load, Map.of("seconds", seconds[1], "n", this.options.n));
 		this.results.figure(Results.RAW, "consume", "messages/s")
-			.add(consumeRate, load, Map.of("seconds", seconds[2], "n", this.options.n));
+			.add(consumeRate, load, Map.of("seconds", seconds[2], "n", this.options.n, "cpuMicrosPerTask", this.lastCpu));
 		Report.line("raw publish alone: %,.0f messages/s (%,d in %.2f s); consumer alone: %,.0f messages/s "
-				+ "(%.2f s); load %s -> %s", publishRate, this.options.n, seconds[1], consumeRate, seconds[2], load,
-				Machine.loadavg());
+				+ "(%.2f s); CPU us/message %s; load %s -> %s", publishRate, this.options.n, seconds[1], consumeRate,
+				seconds[2], this.lastCpu, load, Machine.loadavg());
 	}
 
 	void measureDrain() throws Exception {
@@ -129,9 +131,10 @@ final class RawBench implements AutoCloseable {
 		long rss = this.consumer.rss();
 		this.results.figure(Results.RAW, "drain", "messages/s")
 			.add(rate, load, Map.of("seconds", seconds[0], "publishSeconds", seconds[1], "n", this.options.n,
-					"consumerRssBytes", rss));
-		Report.line("raw drain: %,.0f messages/s (%,d in %.2f s; publishing took %.2f s), consumer RSS %.0f MB; "
-				+ "load %s -> %s", rate, this.options.n, seconds[0], seconds[1], rss / 1e6, load, Machine.loadavg());
+					"consumerRssBytes", rss, "cpuMicrosPerTask", this.lastCpu));
+		Report.line("raw drain: %,.0f messages/s (%,d in %.2f s; publishing took %.2f s), consumer RSS %.0f MB, "
+				+ "CPU us/message %s; load %s -> %s", rate, this.options.n, seconds[0], seconds[1], rss / 1e6,
+				this.lastCpu, load, Machine.loadavg());
 	}
 
 	/** @return seconds from the first send to the last ack, of the sends, and from resuming to the last ack */
@@ -140,6 +143,8 @@ final class RawBench implements AutoCloseable {
 		if (paused) {
 			this.consumer.pause();
 		}
+		CpuMeter meter = CpuMeter.of("consumer", this.consumer.handle());
+		Map<String, Double> cpuBefore = meter.snapshot();
 		Senders.Timing timing = this.senders.send(count, (i) -> send(this.queue));
 		long resumeMillis = System.currentTimeMillis();
 		if (paused) {
@@ -155,6 +160,7 @@ final class RawBench implements AutoCloseable {
 			Thread.sleep(10);
 		}
 		long last = stats.get("lastMillis");
+		this.lastCpu = CpuMeter.perTask(cpuBefore, meter.snapshot(), count);
 		return new double[] { (last - timing.startMillis()) / 1e3, timing.seconds(),
 				paused ? (last - resumeMillis) / 1e3 : Double.NaN };
 	}

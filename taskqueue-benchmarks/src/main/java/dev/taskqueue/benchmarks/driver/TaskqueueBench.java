@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import dev.taskqueue.benchmarks.stats.Samples;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import org.jspecify.annotations.Nullable;
@@ -118,7 +119,7 @@ final class TaskqueueBench implements AutoCloseable {
 			drain(count, false, false);
 			drain(Math.max(1, count / 4), true, false);
 		}
-		roundTrips(Math.max(this.options.latencyWarmup, 1), null);
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
 	}
 
 	/**
@@ -138,10 +139,11 @@ final class TaskqueueBench implements AutoCloseable {
 		}
 		this.results.figure(Results.TASKQUEUE, "consume." + suffix, "tasks/s")
 			.add(consumeRate, load, Map.of("seconds", drain.consumeSeconds, "n", this.options.n,
-					"publishSeconds", drain.publishSeconds));
+					"publishSeconds", drain.publishSeconds, "cpuMicrosPerTask", drain.cpuMicrosPerTask));
 		Report.line("taskqueue publish alone: %,.0f tasks/s (%,d in %.2f s, %d threads); worker alone, %s: "
-				+ "%,.0f tasks/s (%.2f s); load %s -> %s", publishRate, this.options.n, drain.publishSeconds,
-				this.senders.threads(), suffix, consumeRate, drain.consumeSeconds, load, Machine.loadavg());
+				+ "%,.0f tasks/s (%.2f s); CPU us/task (publish + consume) %s; load %s -> %s", publishRate,
+				this.options.n, drain.publishSeconds, this.senders.threads(), suffix, consumeRate,
+				drain.consumeSeconds, drain.cpuMicrosPerTask, load, Machine.loadavg());
 	}
 
 	/** N tasks, results stored: from the first send to the last result stored. */
@@ -171,14 +173,15 @@ final class TaskqueueBench implements AutoCloseable {
 		detail.put("rssBytes", rss);
 		detail.put("heapUsedAfterGc", afterGc.get("heapUsed"));
 		detail.put("heapCommittedAfterGc", afterGc.get("heapCommitted"));
+		detail.put("cpuMicrosPerTask", drain.cpuMicrosPerTask);
 		this.results.figure(Results.TASKQUEUE, metric, "tasks/s").add(rate, load, detail);
 		this.results.figure(Results.TASKQUEUE, rssMetric, "bytes").add(rss, load, Map.of());
 		this.results.figure(Results.TASKQUEUE, heapMetric, "bytes")
 			.add(afterGc.getOrDefault("heapUsed", -1L), load, Map.of());
 		Report.line("taskqueue %s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), worker RSS %.0f MB, "
-				+ "heap after GC %.0f MB; load %s -> %s", metric, rate, this.options.n, drain.seconds,
-				drain.publishSeconds, rss / 1e6, afterGc.getOrDefault("heapUsed", -1L) / 1e6, load,
-				Machine.loadavg());
+				+ "heap after GC %.0f MB, CPU us/task %s; load %s -> %s", metric, rate, this.options.n,
+				drain.seconds, drain.publishSeconds, rss / 1e6, afterGc.getOrDefault("heapUsed", -1L) / 1e6,
+				drain.cpuMicrosPerTask, load, Machine.loadavg());
 	}
 
 	/**
@@ -196,6 +199,8 @@ final class TaskqueueBench implements AutoCloseable {
 		if (paused) {
 			this.worker.pause();
 		}
+		CpuMeter meter = CpuMeter.of("worker", this.worker.handle());
+		Map<String, Double> cpuBefore = meter.snapshot();
 		Senders.Timing timing = this.senders.send(count, (i) -> this.client.send(
 				TaskRequest.builder(NOOP).queue(this.queue).taskId(ids.get(i)).ignoreResult(ignoreResult).build()));
 		long resumeNanos = System.nanoTime();
@@ -227,32 +232,42 @@ final class TaskqueueBench implements AutoCloseable {
 			}
 			deleteKeys(ids);
 		}
+		Map<String, Double> cpu = CpuMeter.perTask(cpuBefore, meter.snapshot(), count);
 		long queued = queueDepth(this.queue);
 		if (queued != 0) {
 			throw new IllegalStateException(queued + " messages left in " + this.queue + " after the drain");
 		}
 		return new Drain((endNanos - timing.startNanos()) / 1e9, timing.seconds(),
-				paused ? (endNanos - resumeNanos) / 1e9 : Double.NaN);
+				paused ? (endNanos - resumeNanos) / 1e9 : Double.NaN, cpu);
 	}
 
 	/** Sequential send().get() round trips. */
 	void measureLatency() throws Exception {
 		String load = Machine.loadavg();
 		List<Double> samples = new ArrayList<>(this.options.latencySamples);
-		roundTrips(this.options.latencySamples, samples);
+		List<Double> sends = new ArrayList<>(this.options.latencySamples);
+		roundTrips(this.options.latencySamples, samples, sends);
 		LatencyFigures.record(this.results, Results.TASKQUEUE, samples, load);
+		Samples send = Samples.of(sends);
+		Report.line("  of which send() (publish until confirmed): p50 %.3f ms, p99 %.3f ms", send.percentile(50),
+				send.percentile(99));
+		this.results.figure(Results.TASKQUEUE, "latency.send.p50", "ms").add(send.percentile(50), load, Map.of());
+		this.results.figure(Results.TASKQUEUE, "latency.send.p99", "ms").add(send.percentile(99), load, Map.of());
 	}
 
-	private void roundTrips(int count, @Nullable List<Double> samples) throws Exception {
+	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends)
+			throws Exception {
 		List<String> ids = new ArrayList<>(count);
 		Duration timeout = Duration.ofSeconds(10);
 		for (int i = 0; i < count; i++) {
 			long start = System.nanoTime();
 			var result = this.client.send(TaskRequest.builder(NOOP).queue(this.queue).build());
+			long sent = System.nanoTime();
 			result.get(timeout);
 			long elapsed = System.nanoTime() - start;
-			if (samples != null) {
+			if (samples != null && sends != null) {
 				samples.add(elapsed / 1e6);
+				sends.add((sent - start) / 1e6);
 			}
 			ids.add(result.getId());
 		}
@@ -320,8 +335,10 @@ final class TaskqueueBench implements AutoCloseable {
 	 * @param seconds from the first send to the last result stored (or task run)
 	 * @param publishSeconds from the first send until the last send returned
 	 * @param consumeSeconds from resuming the paused worker to the end, or NaN
+	 * @param cpuMicrosPerTask CPU microseconds per task of the worker, the driver, RabbitMQ and Redis
 	 */
-	private record Drain(double seconds, double publishSeconds, double consumeSeconds) {
+	private record Drain(double seconds, double publishSeconds, double consumeSeconds,
+			Map<String, Double> cpuMicrosPerTask) {
 	}
 
 }
