@@ -13,6 +13,7 @@ import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -81,6 +82,9 @@ final class RawBench implements AutoCloseable {
 			.build());
 		MessageProperties properties = new DefaultMessagePropertiesConverter()
 			.toMessageProperties(encoded.properties(), null, StandardCharsets.UTF_8.name());
+		// The converter keeps the delivery mode as the received one: persistent must be said again,
+		// or the broker confirms a transient message without writing it.
+		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
 		return new Message(encoded.body(), properties);
 	}
 
