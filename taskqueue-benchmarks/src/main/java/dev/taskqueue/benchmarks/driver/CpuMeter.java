@@ -46,10 +46,18 @@ final class CpuMeter {
 		this.withDescendants.put(name, descendants);
 	}
 
-	private static Optional<ProcessHandle> find(String command) {
-		return ProcessHandle.allProcesses()
-			.filter((p) -> p.info().command().map((c) -> c.endsWith("/" + command) || c.equals(command)).orElse(false))
-			.findFirst();
+	/** The first process of that name (/proc/<pid>/comm: redis-server's executable may be another name). */
+	private static Optional<ProcessHandle> find(String name) {
+		return ProcessHandle.allProcesses().filter((p) -> name.equals(comm(p.pid()))).findFirst();
+	}
+
+	private static String comm(long pid) {
+		try {
+			return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+		}
+		catch (IOException | RuntimeException ex) {
+			return "";
+		}
 	}
 
 	/** @return the CPU seconds of every process now */
