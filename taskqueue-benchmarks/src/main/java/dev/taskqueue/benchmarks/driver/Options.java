@@ -17,7 +17,7 @@ final class Options {
 			usage: scripts/bench [options]
 			  --n N                    tasks per drain and publish run (default 100000)
 			  --reps R                 repetitions of every figure; medians are reported (default 3)
-			  --senders S              threads calling TaskClient.send during a drain (default 8)
+			  --senders S              threads calling TaskClient.send at once (default 64)
 			  --warmup W               tasks sent before the first measured drain (default min(N, 20000))
 			  --latency-samples L      sequential send().get() samples per repetition (default 2000)
 			  --latency-warmup L       round trips before those (default 500)
@@ -46,7 +46,7 @@ final class Options {
 
 	int reps = 3;
 
-	int senders = 8;
+	int senders = 64;
 
 	int warmup = -1;
 

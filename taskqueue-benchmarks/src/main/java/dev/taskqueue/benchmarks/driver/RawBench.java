@@ -59,6 +59,8 @@ final class RawBench implements AutoCloseable {
 		this.connectionFactory.setUsername("guest");
 		this.connectionFactory.setPassword("guest");
 		this.connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+		// A cached channel per sender thread, so no send opens and closes one.
+		this.connectionFactory.setChannelCacheSize(Math.max(25, options.senders));
 		this.template = new RabbitTemplate(this.connectionFactory);
 		this.admin = new RabbitAdmin(this.connectionFactory);
 		this.admin.declareQueue(new Queue(this.queue, true, false, false));
