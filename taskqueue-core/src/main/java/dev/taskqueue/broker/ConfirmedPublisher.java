@@ -2,13 +2,24 @@ package dev.taskqueue.broker;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.AMQP;
 import dev.taskqueue.client.TaskPublishException;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ReturnListener;
+import com.rabbitmq.client.ShutdownListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +35,12 @@ import org.springframework.beans.factory.DisposableBean;
  * AMQP's separate publisher connection when the factory has one), so it neither needs nor changes
  * the confirm settings of the application's {@code ConnectionFactory} and adds no headers of its
  * own to the messages: Celery sees exactly the headers the codec wrote.
+ * <p>
+ * Messages for the default exchange (every task routed to a queue) share a few channels: any
+ * number of threads publish on them at once and each waits for its own confirm, so the broker
+ * confirms many messages per frame instead of one at a time on a channel per thread. A message
+ * for a named exchange, which closes its channel when the exchange does not exist, gets a
+ * channel to itself, so that failure stays its own.
  */
 public class ConfirmedPublisher implements DisposableBean {
 
@@ -33,7 +50,14 @@ public class ConfirmedPublisher implements DisposableBean {
 
 	private final long timeoutMillis;
 
+	/** Channels shared by default-exchange publishes; more than one spreads the broker's work. */
+	static final int SHARED_CHANNELS = 2;
+
 	private final BlockingQueue<PublisherChannel> idle;
+
+	private final @Nullable SharedChannel[] shared = new SharedChannel[SHARED_CHANNELS];
+
+	private final AtomicInteger nextShared = new AtomicInteger();
 
 	private volatile boolean closed;
 
@@ -62,6 +86,10 @@ public class ConfirmedPublisher implements DisposableBean {
 		if (this.closed) {
 			throw new TaskPublishException("Publisher is closed", properties.getCorrelationId(), null);
 		}
+		if (exchange.isEmpty()) {
+			sharedChannel(properties.getCorrelationId()).publish(routingKey, properties, body, this.timeoutMillis);
+			return;
+		}
 		PublisherChannel channel = borrow(properties.getCorrelationId());
 		boolean reusable = false;
 		try {
@@ -78,6 +106,50 @@ public class ConfirmedPublisher implements DisposableBean {
 		}
 	}
 
+	private SharedChannel sharedChannel(@Nullable String taskId) {
+		int slot = Math.floorMod(this.nextShared.getAndIncrement(), SHARED_CHANNELS);
+		SharedChannel channel = this.shared[slot];
+		if (channel != null && channel.isOpen()) {
+			return channel;
+		}
+		synchronized (this.shared) {
+			channel = this.shared[slot];
+			if (channel == null || !channel.isOpen()) {
+				try {
+					channel = new SharedChannel(openChannel(taskId));
+				}
+				catch (IOException ex) {
+					throw unreachable(taskId, ex);
+				}
+				this.shared[slot] = channel;
+			}
+			return channel;
+		}
+	}
+
+	private Channel openChannel(@Nullable String taskId) {
+		try {
+			Connection connection = this.connectionFactory.createConnection();
+			Channel raw = connection.getDelegate().createChannel();
+			if (raw == null) {
+				throw new TaskPublishException("Broker refused to open a channel (channel limit reached)", taskId,
+						null);
+			}
+			return raw;
+		}
+		catch (TaskPublishException ex) {
+			throw ex;
+		}
+		catch (RuntimeException | IOException ex) {
+			throw unreachable(taskId, ex);
+		}
+	}
+
+	private TaskPublishException unreachable(@Nullable String taskId, Exception ex) {
+		return new TaskPublishException("Cannot reach the broker at " + this.connectionFactory.getHost() + ":"
+				+ this.connectionFactory.getPort() + ": " + ex.getMessage(), taskId, ex);
+	}
+
 	private PublisherChannel borrow(@Nullable String taskId) {
 		PublisherChannel channel;
 		while ((channel = this.idle.poll()) != null) {
@@ -86,26 +158,25 @@ public class ConfirmedPublisher implements DisposableBean {
 			}
 		}
 		try {
-			Connection connection = this.connectionFactory.createConnection();
-			Channel raw = connection.getDelegate().createChannel();
-			if (raw == null) {
-				throw new TaskPublishException("Broker refused to open a channel (channel limit reached)", taskId,
-						null);
-			}
-			return new PublisherChannel(raw);
+			return new PublisherChannel(openChannel(taskId));
 		}
-		catch (TaskPublishException ex) {
-			throw ex;
-		}
-		catch (RuntimeException | IOException ex) {
-			throw new TaskPublishException("Cannot reach the broker at " + this.connectionFactory.getHost() + ":"
-					+ this.connectionFactory.getPort() + ": " + ex.getMessage(), taskId, ex);
+		catch (IOException ex) {
+			throw unreachable(taskId, ex);
 		}
 	}
 
 	@Override
 	public void destroy() {
 		this.closed = true;
+		synchronized (this.shared) {
+			for (int i = 0; i < this.shared.length; i++) {
+				SharedChannel channel = this.shared[i];
+				if (channel != null) {
+					channel.close();
+					this.shared[i] = null;
+				}
+			}
+		}
 		PublisherChannel channel;
 		while ((channel = this.idle.poll()) != null) {
 			channel.close();
@@ -185,6 +256,175 @@ public class ConfirmedPublisher implements DisposableBean {
 				cause = cause.getCause();
 			}
 			return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		}
+
+	}
+
+	/**
+	 * A channel in confirm mode on which any number of threads publish at once, each waiting for
+	 * the confirm of its own message (tracked by publish sequence number; one {@code basic.ack}
+	 * with {@code multiple} confirms many). A returned (unroutable) message is matched to the
+	 * oldest unconfirmed one with its routing key and correlation id: the broker returns messages
+	 * in the order it received them, before it confirms them.
+	 */
+	private static final class SharedChannel implements ConfirmListener, ReturnListener, ShutdownListener {
+
+		private final Channel channel;
+
+		private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+
+		private final Object publishMonitor = new Object();
+
+		SharedChannel(Channel channel) throws IOException {
+			this.channel = channel;
+			channel.confirmSelect();
+			channel.addConfirmListener(this);
+			channel.addReturnListener(this);
+			channel.addShutdownListener(this);
+		}
+
+		void publish(String routingKey, AMQP.BasicProperties properties, byte[] body, long timeoutMillis) {
+			String id = properties.getCorrelationId();
+			Pending mine = new Pending(routingKey, id);
+			long sequence;
+			try {
+				synchronized (this.publishMonitor) {
+					sequence = this.channel.getNextPublishSeqNo();
+					this.pending.put(sequence, mine);
+					try {
+						this.channel.basicPublish("", routingKey, true, properties, body);
+					}
+					catch (IOException | RuntimeException ex) {
+						this.pending.remove(sequence);
+						throw ex;
+					}
+				}
+			}
+			catch (IOException | ShutdownSignalException ex) {
+				throw new TaskPublishException("Broker did not accept task " + id + ": "
+						+ PublisherChannel.describe(ex), id, ex);
+			}
+			catch (RuntimeException ex) {
+				throw new TaskPublishException("Could not publish task " + id + ": " + PublisherChannel.describe(ex),
+						id, ex);
+			}
+			String returned;
+			try {
+				returned = mine.outcome.get(timeoutMillis, TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				this.pending.remove(sequence);
+				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis
+						+ " ms", id, ex);
+			}
+			catch (InterruptedException ex) {
+				this.pending.remove(sequence);
+				Thread.currentThread().interrupt();
+				throw new TaskPublishException("Broker did not accept task " + id + ": "
+						+ PublisherChannel.describe(ex), id, ex);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				throw new TaskPublishException("Broker did not accept task " + id + ": "
+						+ PublisherChannel.describe(cause), id, cause);
+			}
+			if (returned != null) {
+				throw new TaskPublishException("Task " + id + " could not be routed to any queue: " + returned, id,
+						null);
+			}
+		}
+
+		@Override
+		public void handleAck(long deliveryTag, boolean multiple) {
+			confirm(deliveryTag, multiple, null);
+		}
+
+		@Override
+		public void handleNack(long deliveryTag, boolean multiple) {
+			confirm(deliveryTag, multiple, new IOException("nacks received"));
+		}
+
+		private void confirm(long deliveryTag, boolean multiple, @Nullable IOException nack) {
+			if (multiple) {
+				Map<Long, Pending> confirmed = this.pending.headMap(deliveryTag, true);
+				for (Pending each : confirmed.values()) {
+					each.settle(nack);
+				}
+				confirmed.clear();
+			}
+			else {
+				Pending one = this.pending.remove(deliveryTag);
+				if (one != null) {
+					one.settle(nack);
+				}
+			}
+		}
+
+		@Override
+		public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
+				AMQP.BasicProperties properties, byte[] body) {
+			String id = properties.getCorrelationId();
+			for (Pending each : this.pending.values()) {
+				if (each.returned == null && each.routingKey.equals(routingKey) && Objects.equals(each.id, id)) {
+					each.returned = replyCode + " " + replyText + " (exchange '" + exchange + "', routing key '"
+							+ routingKey + "')";
+					return;
+				}
+			}
+		}
+
+		@Override
+		public void shutdownCompleted(ShutdownSignalException cause) {
+			for (Pending each : this.pending.values()) {
+				each.outcome.completeExceptionally(cause);
+			}
+			this.pending.clear();
+		}
+
+		boolean isOpen() {
+			return this.channel.isOpen();
+		}
+
+		void close() {
+			try {
+				if (this.channel.isOpen()) {
+					this.channel.close();
+				}
+			}
+			catch (IOException | TimeoutException | RuntimeException ex) {
+				logger.debug("Error closing publisher channel", ex);
+			}
+		}
+
+	}
+
+	/**
+	 * A message waiting for its confirm on a shared channel.
+	 */
+	private static final class Pending {
+
+		final String routingKey;
+
+		final @Nullable String id;
+
+		/** Completed with the return reason ({@code null} when routed) once confirmed. */
+		final CompletableFuture<@Nullable String> outcome = new CompletableFuture<>();
+
+		/** Set on the connection's thread before the confirm, read after it. */
+		volatile @Nullable String returned;
+
+		Pending(String routingKey, @Nullable String id) {
+			this.routingKey = routingKey;
+			this.id = id;
+		}
+
+		void settle(@Nullable IOException nack) {
+			if (nack != null) {
+				this.outcome.completeExceptionally(nack);
+			}
+			else {
+				this.outcome.complete(this.returned);
+			}
 		}
 
 	}

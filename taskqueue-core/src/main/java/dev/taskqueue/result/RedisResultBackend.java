@@ -15,11 +15,13 @@ import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 
 /**
  * Celery's Redis result backend: each result is a string under {@code celery-task-meta-<id>}
@@ -28,6 +30,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * <p>
  * Writes run as one Lua script ({@code SETEX} + {@code PUBLISH}): as atomic as Celery's
  * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined connection.
+ * {@link #storeAsync(ResultMeta)} pipelines the writes of any number of threads on Lettuce's
+ * shared connection, so its throughput is not bound by one round trip per record.
  */
 public class RedisResultBackend implements ResultBackend, DisposableBean {
 
@@ -40,6 +44,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
 			Long.class);
 
+	private static final String STORE_SHA = STORE.getSha1();
+
+	private static final boolean LETTUCE = ClassUtils.isPresent(
+			"io.lettuce.core.api.async.RedisScriptingAsyncCommands", RedisResultBackend.class.getClassLoader());
+
+	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+
 	private final StringRedisTemplate redis;
 
 	private final ResultCodec codec;
@@ -47,6 +58,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private final String keyPrefix;
 
 	private final long ttlSeconds;
+
+	private final byte[] ttlBytes;
+
+	/** Whether {@link #storeAsync} can leave replies in flight on a shared Lettuce connection. */
+	private final boolean asyncStores;
 
 	private final RedisMessageListenerContainer listenerContainer;
 
@@ -72,6 +88,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
 		this.ttlSeconds = Math.max(1, expires.toSeconds());
+		this.ttlBytes = Long.toString(this.ttlSeconds).getBytes(StandardCharsets.UTF_8);
+		this.asyncStores = LETTUCE && LettuceScripts.sharesNativeConnection(connectionFactory);
 		this.listenerContainer = new RedisMessageListenerContainer();
 		this.listenerContainer.setConnectionFactory(connectionFactory);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
@@ -97,6 +115,43 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	public void store(ResultMeta meta) {
 		String json = this.codec.encode(meta);
 		this.redis.execute(STORE, List.of(key(meta.taskId())), Long.toString(this.ttlSeconds), json);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The record is encoded at once, on the caller's thread. With Lettuce's shared connection (its
+	 * default) the script is sent without waiting for its reply, so records from any number of
+	 * threads are pipelined rather than bound by one round trip each; the future then completes on
+	 * Lettuce's I/O thread, so what depends on it must be short (an acknowledgement, not a task).
+	 * Otherwise the record is stored before this returns.
+	 */
+	@Override
+	public CompletableFuture<Void> storeAsync(ResultMeta meta) {
+		if (!this.asyncStores) {
+			return ResultBackend.super.storeAsync(meta);
+		}
+		try {
+			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
+			byte[] json = this.codec.encode(meta).getBytes(StandardCharsets.UTF_8);
+			CompletableFuture<Void> sent = this.redis.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (
+					connection) -> LettuceScripts.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT,
+							key, this.ttlBytes, json), true);
+			return (sent != null) ? sent : ResultBackend.super.storeAsync(meta);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** Whether a failure is Redis's NOSCRIPT (the script is not in its cache). */
+	static boolean isNoScript(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -17,6 +17,24 @@ public interface ResultBackend {
 	void store(ResultMeta meta);
 
 	/**
+	 * Store a task's state and result without waiting for it: the future completes once the record
+	 * is stored and published (exceptionally if it could not be), so a caller that must act only
+	 * after the result is stored — a worker acknowledging its message — can go on to the next task
+	 * meanwhile. The default stores synchronously.
+	 * @param meta the record to store
+	 * @return a future completed when the record is stored
+	 */
+	default CompletableFuture<Void> storeAsync(ResultMeta meta) {
+		try {
+			store(meta);
+			return CompletableFuture.completedFuture(null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
 	 * Read a task's record.
 	 * @param taskId the task id
 	 * @return the record, or a {@link TaskState#PENDING} record if nothing is stored

@@ -1,0 +1,28 @@
+package dev.taskqueue.benchmarks.driver;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.benchmarks.stats.Samples;
+
+/**
+ * Percentiles of one repetition of round trips, recorded as figures.
+ */
+final class LatencyFigures {
+
+	private LatencyFigures() {
+	}
+
+	static void record(Results results, String system, List<Double> millis, String load) {
+		Samples samples = Samples.of(millis);
+		Map<String, Object> detail = Map.of("samples", samples.count(), "mean", samples.mean(), "min", samples.min());
+		results.figure(system, "latency.p50", "ms").add(samples.percentile(50), load, detail);
+		results.figure(system, "latency.p90", "ms").add(samples.percentile(90), load, Map.of());
+		results.figure(system, "latency.p99", "ms").add(samples.percentile(99), load, Map.of());
+		results.figure(system, "latency.max", "ms").add(samples.max(), load, Map.of());
+		Report.line("%s round trip (%d samples): p50 %.3f ms, p90 %.3f, p99 %.3f, max %.3f, mean %.3f; load %s -> %s",
+				system, samples.count(), samples.percentile(50), samples.percentile(90), samples.percentile(99),
+				samples.max(), samples.mean(), load, Machine.loadavg());
+	}
+
+}

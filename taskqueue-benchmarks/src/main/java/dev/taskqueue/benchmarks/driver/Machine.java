@@ -1,0 +1,121 @@
+package dev.taskqueue.benchmarks.driver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the machine is and how busy it is: load averages and resident memory from {@code /proc}.
+ */
+final class Machine {
+
+	private Machine() {
+	}
+
+	/** @return the first three fields of /proc/loadavg (1, 5 and 15 minutes), or "?" off Linux */
+	static String loadavg() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+			return fields[0] + " " + fields[1] + " " + fields[2];
+		}
+		catch (IOException | RuntimeException ex) {
+			return "?";
+		}
+	}
+
+	/** @return the 1-minute load average, or NaN */
+	static double load1() {
+		try {
+			return Double.parseDouble(loadavg().split(" ")[0]);
+		}
+		catch (NumberFormatException ex) {
+			return Double.NaN;
+		}
+	}
+
+	/**
+	 * The resident set size of a process (VmRSS).
+	 * @param pid the process id
+	 * @return the RSS in bytes, or -1 if unknown
+	 */
+	static long rss(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// gone or not Linux
+		}
+		return -1;
+	}
+
+	/**
+	 * The summed RSS of a process and all its descendants (a prefork Celery worker and its pool).
+	 * Pages shared between them are counted once per process, so this overstates what they use.
+	 * @param process the process
+	 * @return bytes, or -1 if unknown
+	 */
+	static long rssTree(ProcessHandle process) {
+		long total = rss(process.pid());
+		if (total < 0) {
+			return -1;
+		}
+		for (ProcessHandle child : process.descendants().toList()) {
+			long rss = rss(child.pid());
+			if (rss > 0) {
+				total += rss;
+			}
+		}
+		return total;
+	}
+
+	/** @return what the machine is, for the report */
+	static Map<String, Object> describe() {
+		Map<String, Object> info = new LinkedHashMap<>();
+		info.put("cpus", Runtime.getRuntime().availableProcessors());
+		info.put("cpuModel", firstValue("/proc/cpuinfo", "model name"));
+		info.put("memTotal", firstValue("/proc/meminfo", "MemTotal"));
+		info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+				+ System.getProperty("os.arch"));
+		info.put("prettyName", osRelease());
+		info.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+		info.put("loadavgAtStart", loadavg());
+		return info;
+	}
+
+	private static String firstValue(String file, String key) {
+		try {
+			List<String> lines = Files.readAllLines(Path.of(file));
+			for (String line : lines) {
+				if (line.startsWith(key)) {
+					return line.substring(line.indexOf(':') + 1).trim();
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not Linux
+		}
+		return "?";
+	}
+
+	private static String osRelease() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+				if (line.startsWith("PRETTY_NAME=")) {
+					return line.substring("PRETTY_NAME=".length()).replace("\"", "");
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// no os-release
+		}
+		return "?";
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.taskqueue.benchmarks.worker;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts what a process under test has finished, and remembers when it finished the last one
+ * (epoch milliseconds, the clock every process on the machine shares).
+ */
+public final class Counter {
+
+	private final AtomicLong count = new AtomicLong();
+
+	private volatile long lastMillis;
+
+	/** Count one more. */
+	public void increment() {
+		this.count.incrementAndGet();
+		this.lastMillis = System.currentTimeMillis();
+	}
+
+	/** @return how many were counted */
+	public long count() {
+		return this.count.get();
+	}
+
+	/** @return when the last one was counted (epoch milliseconds), or 0 */
+	public long lastMillis() {
+		return this.lastMillis;
+	}
+
+}
