@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -47,10 +46,6 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 * in the request and otherwise ignores them.
 	 */
 	public static final String SENT_AT_HEADER = "x-taskqueue-sent-at";
-
-	private static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
-			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
-			"origin", "ignore_result");
 
 	private final TaskMessageCodec codec;
 
@@ -167,7 +162,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			message.priority(request.getPriority());
 		}
 		for (Map.Entry<String, @Nullable Object> header : request.getHeaders().entrySet()) {
-			if (CELERY_HEADERS.contains(header.getKey())) {
+			if (TaskMessageCodec.CELERY_HEADERS.contains(header.getKey())) {
 				throw new IllegalArgumentException("Header '" + header.getKey()
 						+ "' is one of Celery's own; set it through the request's options instead");
 			}

@@ -210,7 +210,8 @@ public final class TaskMessageCodec {
 		}
 	}
 
-	private static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
+	/** The sixteen headers Celery's protocol v2 defines; anything else is an extra header. */
+	public static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
 			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
 			"origin", "ignore_result");
 
