@@ -43,13 +43,7 @@ class TaskQueueWorkerIntegrationTests {
 
 	@AfterEach
 	void deleteQueues() {
-		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
-		RabbitAdmin admin = new RabbitAdmin(factory);
-		admin.deleteQueue(this.queue);
-		admin.deleteQueue(this.queue + ".dlq");
-		admin.deleteExchange(this.queue);
-		admin.deleteExchange(this.queue + ".dlq");
-		factory.destroy();
+		TestQueues.delete(this.queue);
 	}
 
 	@Test

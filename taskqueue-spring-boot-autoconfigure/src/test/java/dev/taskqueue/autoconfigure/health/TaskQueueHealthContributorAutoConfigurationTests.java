@@ -5,12 +5,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.TestQueues;
 import dev.taskqueue.worker.WorkerContainer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -37,13 +36,7 @@ class TaskQueueHealthContributorAutoConfigurationTests {
 
 	@AfterEach
 	void deleteQueues() {
-		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
-		RabbitAdmin admin = new RabbitAdmin(factory);
-		admin.deleteQueue(this.queue);
-		admin.deleteQueue(this.queue + ".dlq");
-		admin.deleteExchange(this.queue);
-		admin.deleteExchange(this.queue + ".dlq");
-		factory.destroy();
+		TestQueues.delete(this.queue);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.TestQueues;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.worker.QueueTask;
@@ -15,8 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -49,13 +48,7 @@ class TaskQueueMetricsAutoConfigurationTests {
 
 	@AfterEach
 	void deleteQueues() {
-		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
-		RabbitAdmin admin = new RabbitAdmin(factory);
-		admin.deleteQueue(this.queue);
-		admin.deleteQueue(this.queue + ".dlq");
-		admin.deleteExchange(this.queue);
-		admin.deleteExchange(this.queue + ".dlq");
-		factory.destroy();
+		TestQueues.delete(this.queue);
 	}
 
 	@Test
