@@ -40,4 +40,105 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 				+ dev.taskqueue.protocol.ProcessIdentity.hostname();
 	}
 
+
+	/**
+	 * A builder with the defaults of a worker started without configuration: concurrency 1,
+	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff.
+	 * @param name the worker's name
+	 * @param queues the queues to consume
+	 * @return the builder
+	 */
+	public static Builder builder(String name, List<String> queues) {
+		return new Builder(name, queues);
+	}
+
+	/**
+	 * Builds {@link WorkerSettings}; new settings get a default here, so callers only name what
+	 * they change.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private final List<String> queues;
+
+		private int concurrency = 1;
+
+		private int prefetch = 1;
+
+		private boolean extendedResults = true;
+
+		private boolean storeErrorsEvenIfIgnored;
+
+		private Duration redeliveryBackoff = Duration.ofSeconds(1);
+
+		private Map<String, TaskOptions> tasks = Map.of();
+
+		private Builder(String name, List<String> queues) {
+			this.name = name;
+			this.queues = List.copyOf(queues);
+		}
+
+		/**
+		 * @param concurrency how many tasks run at once
+		 * @return this builder
+		 */
+		public Builder concurrency(int concurrency) {
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/**
+		 * @param prefetch how many unacknowledged messages each consumer may hold
+		 * @return this builder
+		 */
+		public Builder prefetch(int prefetch) {
+			this.prefetch = prefetch;
+			return this;
+		}
+
+		/**
+		 * @param extendedResults whether results carry name, args, kwargs, worker, retries and queue
+		 * @return this builder
+		 */
+		public Builder extendedResults(boolean extendedResults) {
+			this.extendedResults = extendedResults;
+			return this;
+		}
+
+		/**
+		 * @param storeErrorsEvenIfIgnored whether failures are stored for tasks whose result is ignored
+		 * @return this builder
+		 */
+		public Builder storeErrorsEvenIfIgnored(boolean storeErrorsEvenIfIgnored) {
+			this.storeErrorsEvenIfIgnored = storeErrorsEvenIfIgnored;
+			return this;
+		}
+
+		/**
+		 * @param redeliveryBackoff the pause before a message that could not be finished goes back
+		 * @return this builder
+		 */
+		public Builder redeliveryBackoff(Duration redeliveryBackoff) {
+			this.redeliveryBackoff = redeliveryBackoff;
+			return this;
+		}
+
+		/**
+		 * @param tasks options by task name
+		 * @return this builder
+		 */
+		public Builder tasks(Map<String, TaskOptions> tasks) {
+			this.tasks = Map.copyOf(tasks);
+			return this;
+		}
+
+		/** @return the settings */
+		public WorkerSettings build() {
+			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks);
+		}
+
+	}
+
 }

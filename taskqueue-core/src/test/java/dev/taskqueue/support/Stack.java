@@ -136,8 +136,7 @@ public final class Stack implements AutoCloseable {
 	 * @return the settings
 	 */
 	public WorkerSettings settings(List<String> queues) {
-		return new WorkerSettings("test-worker@localhost", queues, 2, 4, true, false, Duration.ofMillis(200),
-				Map.of());
+		return settings(queues, Map.of());
 	}
 
 	/**
@@ -147,7 +146,19 @@ public final class Stack implements AutoCloseable {
 	 * @return the settings
 	 */
 	public WorkerSettings settings(List<String> queues, Map<String, TaskOptions> tasks) {
-		return new WorkerSettings("test-worker@localhost", queues, 2, 4, true, false, Duration.ofMillis(200), tasks);
+		return settingsBuilder(queues).tasks(tasks).build();
+	}
+
+	/**
+	 * A builder with the test worker's defaults, for tests that change a setting.
+	 * @param queues the queues
+	 * @return the builder
+	 */
+	public WorkerSettings.Builder settingsBuilder(List<String> queues) {
+		return WorkerSettings.builder("test-worker@localhost", queues)
+			.concurrency(2)
+			.prefetch(4)
+			.redeliveryBackoff(Duration.ofMillis(200));
 	}
 
 	/** @return an admin on the test broker */

@@ -55,8 +55,12 @@ class CeleryCanvasVectorIntegrationTests {
 	private void start(Stack.Builder builder) {
 		this.stack = builder.tasks(this.tasks).build();
 		// Celery's own result records (result_extended off), to compare them byte for byte.
-		WorkerSettings settings = new WorkerSettings("celery-like@localhost", List.of(this.stack.defaultQueue), 2, 4,
-				false, false, Duration.ofMillis(200), Map.of());
+		WorkerSettings settings = WorkerSettings.builder("celery-like@localhost", List.of(this.stack.defaultQueue))
+			.concurrency(2)
+			.prefetch(4)
+			.extendedResults(false)
+			.redeliveryBackoff(Duration.ofMillis(200))
+			.build();
 		this.stack.startWorker(settings);
 		this.redis = new StringRedisTemplate(this.stack.redis);
 	}

@@ -32,8 +32,11 @@ class ChordConcurrencyIntegrationTests {
 	void start() {
 		this.stack = Stack.builder().tasks(this.tasks).build();
 		for (String name : List.of("worker-1@localhost", "worker-2@localhost")) {
-			this.stack.startWorker(new WorkerSettings(name, List.of(this.stack.defaultQueue), 2, 8, true, false,
-					Duration.ofMillis(200), Map.of()));
+			this.stack.startWorker(WorkerSettings.builder(name, List.of(this.stack.defaultQueue))
+				.concurrency(2)
+				.prefetch(8)
+				.redeliveryBackoff(Duration.ofMillis(200))
+				.build());
 		}
 	}
 

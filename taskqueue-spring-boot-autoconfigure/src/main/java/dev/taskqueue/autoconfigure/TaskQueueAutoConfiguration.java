@@ -214,9 +214,15 @@ public final class TaskQueueAutoConfiguration {
 					: Runtime.getRuntime().availableProcessors();
 			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
 			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
-			return new WorkerSettings((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(),
-					queues, concurrency, worker.getPrefetch(), properties.getResult().isExtended(),
-					properties.getResult().isStoreErrorsEvenIfIgnored(), worker.getRedeliveryBackoff(), tasks);
+			return WorkerSettings
+				.builder((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(), queues)
+				.concurrency(concurrency)
+				.prefetch(worker.getPrefetch())
+				.extendedResults(properties.getResult().isExtended())
+				.storeErrorsEvenIfIgnored(properties.getResult().isStoreErrorsEvenIfIgnored())
+				.redeliveryBackoff(worker.getRedeliveryBackoff())
+				.tasks(tasks)
+				.build();
 		}
 
 		private static TaskOptions options(String name, TaskQueueProperties.Task task) {
