@@ -18,6 +18,8 @@ import dev.taskqueue.client.internal.CanvasPublisher;
 import dev.taskqueue.client.internal.ResultNode;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskSentEvent;
+import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
+import dev.taskqueue.observation.TaskPublishContext;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
@@ -25,6 +27,8 @@ import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.amqp.AmqpException;
@@ -69,6 +73,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 	/**
 	 * Create a client.
 	 * @param codec the message codec
@@ -106,6 +112,15 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 */
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
+	}
+
+	/**
+	 * Observe each send ({@code taskqueue.publish}); a tracing handler adds the trace context to
+	 * the message's headers, after Celery's own.
+	 * @param observationRegistry the observation registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
 	}
 
 	@Override
@@ -169,14 +184,32 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			message.extraHeader(header.getKey(), header.getValue());
 		}
 		message.extraHeader(SENT_AT_HEADER, System.currentTimeMillis());
-		EncodedMessage encoded = this.codec.encode(message.build());
-		if (route.exchange() == null) {
-			declare(route.queue(), id);
+		TaskPublishContext observed = new TaskPublishContext(id, request.getName(), route.queue());
+		Observation observation = Observation
+			.createNotStarted(null, DefaultTaskPublishObservationConvention.INSTANCE, () -> observed,
+					this.observationRegistry)
+			.start();
+		Duration publishTime;
+		try (Observation.Scope scope = observation.openScope()) {
+			// Started first: a tracing handler has written the trace context into the carrier.
+			message.extraHeaders(observed.getHeaders());
+			EncodedMessage encoded = this.codec.encode(message.build());
+			if (route.exchange() == null) {
+				declare(route.queue(), id);
+			}
+			long publishStart = System.nanoTime();
+			this.publisher.publish(route.effectiveExchange(), route.effectiveRoutingKey(), encoded.properties(),
+					encoded.body());
+			publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
 		}
-		long publishStart = System.nanoTime();
-		this.publisher.publish(route.effectiveExchange(), route.effectiveRoutingKey(), encoded.properties(),
-				encoded.body());
-		Duration publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
+		catch (RuntimeException ex) {
+			observed.setOutcome("failure");
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			try {

@@ -45,6 +45,7 @@ import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.result.TaskState;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -123,6 +124,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final CanvasSteps canvas;
 
+	private volatile TaskExecutionObserver observer = new TaskExecutionObserver(ObservationRegistry.NOOP);
+
 	/**
 	 * Create a listener.
 	 * @param registry the tasks this worker runs
@@ -158,6 +161,15 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 */
 	public void setTaskListeners(List<TaskListener> listeners) {
 		this.listeners = List.copyOf(listeners);
+		this.runtimes.clear();
+	}
+
+	/**
+	 * Observe each execution ({@code taskqueue.execute}), in the trace of its sender.
+	 * @param registry the observation registry
+	 */
+	public void setObservationRegistry(ObservationRegistry registry) {
+		this.observer = new TaskExecutionObserver(registry);
 		this.runtimes.clear();
 	}
 
@@ -361,6 +373,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			RateLimit limit = rateLimitOf(method);
 			List<TaskListener> all = new ArrayList<>(this.listeners);
 			all.addAll(method.getListeners());
+			all.add(this.observer);
 			return new TaskRuntime((limit != null) ? new RateLimiter(limit) : null,
 					options.applyTo(method.getRetryPolicy()), List.copyOf(all));
 		});
@@ -375,6 +388,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 * @param redelivered whether the broker delivered the message before
 	 */
 	void execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
+		this.observer.observe(task, queue, () -> executeObserved(task, method, queue, redelivered));
+	}
+
+	private void executeObserved(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
 		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
 		try {
 			// Checked again once the task is active, so a terminate announced since receipt (or

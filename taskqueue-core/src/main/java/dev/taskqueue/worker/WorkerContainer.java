@@ -16,6 +16,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.result.ResultBackend;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -157,6 +158,15 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
 		this.listener.setControlBus(control);
+	}
+
+	/**
+	 * Observe each task's execution ({@code taskqueue.execute}) as part of the trace of whoever
+	 * sent it. Set before {@link #start()}.
+	 * @param registry the observation registry
+	 */
+	public void setObservationRegistry(ObservationRegistry registry) {
+		this.listener.setObservationRegistry(registry);
 	}
 
 	@Override

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
+ * @param heartbeatInterval how often the worker writes its heartbeat record to Redis
+ * ({@link Duration#ZERO}: never)
  */
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, TaskOptions> tasks) {
+		Map<String, TaskOptions> tasks, Duration heartbeatInterval) {
 
 	/**
 	 * The options configured for a task.
@@ -43,7 +45,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 
 	/**
 	 * A builder with the defaults of a worker started without configuration: concurrency 1,
-	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff.
+	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
+	 * a heartbeat every 2 s.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -73,6 +76,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		private Map<String, TaskOptions> tasks = Map.of();
+
+		private Duration heartbeatInterval = Duration.ofSeconds(2);
 
 		private Builder(String name, List<String> queues) {
 			this.name = name;
@@ -133,10 +138,23 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 			return this;
 		}
 
+		/**
+		 * @param heartbeatInterval how often the worker writes its heartbeat record
+		 * ({@link Duration#ZERO}: never)
+		 * @return this builder
+		 */
+		public Builder heartbeatInterval(Duration heartbeatInterval) {
+			if (heartbeatInterval.isNegative()) {
+				throw new IllegalArgumentException("The heartbeat interval must not be negative: " + heartbeatInterval);
+			}
+			this.heartbeatInterval = heartbeatInterval;
+			return this;
+		}
+
 		/** @return the settings */
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
-					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks);
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.heartbeatInterval);
 		}
 
 	}

@@ -11,6 +11,7 @@ import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimits;
@@ -24,7 +25,9 @@ import dev.taskqueue.worker.TaskListener;
 import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerHeartbeat;
 import dev.taskqueue.worker.WorkerSettings;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -52,7 +55,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ ConnectionFactory.class, RedisConnectionFactory.class, JsonMapper.class })
 @ConditionalOnBean(ConnectionFactory.class)
 @EnableConfigurationProperties(TaskQueueProperties.class)
@@ -123,12 +127,13 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
-			ObjectProvider<ControlBus> control) {
+			ObjectProvider<ControlBus> control, ObjectProvider<ObservationRegistry> observationRegistry) {
 		DefaultTaskClient client = new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
 			TaskRegistry tasks = registry.getIfAvailable();
 			return (tasks != null) ? tasks.queueOf(name) : null;
 		});
 		client.setControlBus(control.getIfAvailable());
+		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		return client;
 	}
 
@@ -147,6 +152,13 @@ public final class TaskQueueAutoConfiguration {
 		@ConditionalOnMissingBean
 		RateLimits taskQueueRateLimits(ControlBus control) {
 			return new RateLimits(control);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerDirectory taskQueueWorkerDirectory(RedisConnectionFactory redisConnectionFactory,
+				TaskQueueProperties properties) {
+			return new WorkerDirectory(redisConnectionFactory, properties.getResult().getKeyPrefix());
 		}
 
 	}
@@ -198,12 +210,26 @@ public final class TaskQueueAutoConfiguration {
 		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
-				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control) {
+				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
 					declarer, delayQueues, settings(properties));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
+			worker.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 			return worker;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnBean(RedisConnectionFactory.class)
+		static class HeartbeatConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			WorkerHeartbeat taskQueueWorkerHeartbeat(WorkerContainer worker, WorkerDirectory directory) {
+				return new WorkerHeartbeat(worker, directory);
+			}
+
 		}
 
 		private static WorkerSettings settings(TaskQueueProperties properties) {
@@ -222,6 +248,7 @@ public final class TaskQueueAutoConfiguration {
 				.storeErrorsEvenIfIgnored(properties.getResult().isStoreErrorsEvenIfIgnored())
 				.redeliveryBackoff(worker.getRedeliveryBackoff())
 				.tasks(tasks)
+				.heartbeatInterval(worker.getHeartbeatInterval())
 				.build();
 		}
 

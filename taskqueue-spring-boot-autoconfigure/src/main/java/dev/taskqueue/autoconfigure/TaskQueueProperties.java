@@ -410,6 +410,13 @@ public class TaskQueueProperties {
 		 */
 		private Duration queueStatsMaxAge = Duration.ofSeconds(5);
 
+		/**
+		 * How often the worker writes its heartbeat record ('<key-prefix>taskqueue-worker-<name>')
+		 * to Redis; the record expires after three intervals without one, so a dead worker
+		 * disappears from the workers view. 0 turns heartbeats off.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(2);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -464,6 +471,14 @@ public class TaskQueueProperties {
 
 		public void setQueueStatsMaxAge(Duration queueStatsMaxAge) {
 			this.queueStatsMaxAge = queueStatsMaxAge;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
 		}
 
 	}

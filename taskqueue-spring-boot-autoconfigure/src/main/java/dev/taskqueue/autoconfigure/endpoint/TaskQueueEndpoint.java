@@ -15,7 +15,10 @@ import com.rabbitmq.client.GetResponse;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.Route;
@@ -37,12 +40,14 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code taskqueue} actuator endpoint of a worker.
+ * The {@code taskqueue} actuator endpoint of a worker or a dispatcher.
  * <ul>
- * <li>read ({@code GET /actuator/taskqueue}): the worker, its registered tasks with their
- * effective options and where each came from ({@code annotation}, {@code yml} or
+ * <li>read ({@code GET /actuator/taskqueue}): on a worker, the worker, its registered tasks with
+ * their effective options and where each came from ({@code annotation}, {@code yml} or
  * {@code default}), the queues it consumes with their depth, consumers and dead letters, and the
- * tasks running now;</li>
+ * tasks running now; on every application, the live workers of the cluster from their
+ * heartbeats;</li>
+ * <li>read ({@code GET /actuator/taskqueue/workers}): the live workers of the cluster;</li>
  * <li>write ({@code POST /actuator/taskqueue/{queue}}): re-drive the queue's dead letters, moving
  * the messages of {@code <queue>.dlq} back to {@code <queue>} without the
  * {@code x-taskqueue-*} headers the worker added when it dead-lettered them;</li>
@@ -56,11 +61,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "taskqueue")
 public class TaskQueueEndpoint {
 
+	private static final String WORKERS = "workers";
+
 	private static final String TASKQUEUE_HEADER_PREFIX = "x-taskqueue-";
 
-	private final WorkerContainer worker;
+	private final @Nullable WorkerContainer worker;
 
-	private final TaskRegistry registry;
+	private final @Nullable TaskRegistry registry;
 
 	private final TaskRouter router;
 
@@ -74,17 +81,20 @@ public class TaskQueueEndpoint {
 
 	private @Nullable RateLimits rateLimits;
 
+	private @Nullable WorkerDirectory workers;
+
 	/**
 	 * Create the endpoint.
-	 * @param worker the worker
-	 * @param registry the worker's tasks
+	 * @param worker the worker, or {@code null} in a dispatcher-only application
+	 * @param registry the worker's tasks, or {@code null} in a dispatcher-only application
 	 * @param router the router (for each task's effective queue)
 	 * @param queues reads queue depths and consumers
 	 * @param connectionFactory the broker's connection factory (to re-drive and purge)
 	 * @param publisher publishes re-driven messages with confirms
 	 * @param client revokes tasks
 	 */
-	public TaskQueueEndpoint(WorkerContainer worker, TaskRegistry registry, TaskRouter router, QueueInspector queues,
+	public TaskQueueEndpoint(@Nullable WorkerContainer worker, @Nullable TaskRegistry registry, TaskRouter router,
+			QueueInspector queues,
 			ConnectionFactory connectionFactory, ConfirmedPublisher publisher, TaskClient client) {
 		this.client = client;
 		this.worker = worker;
@@ -104,40 +114,83 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * Describe the worker.
-	 * @return the worker, its tasks, queues and running tasks
+	 * Set where the cluster's workers are listed from.
+	 * @param workers the worker directory, or {@code null} (then no workers are listed)
+	 */
+	public void setWorkerDirectory(@Nullable WorkerDirectory workers) {
+		this.workers = workers;
+	}
+
+	/**
+	 * Describe the worker and the cluster's workers.
+	 * @return the worker, its tasks, queues and running tasks (none of them in a dispatcher-only
+	 * application), and the live workers
 	 */
 	@ReadOperation
 	public WorkerDescriptor describe() {
+		WorkersDescriptor cluster = workers();
+		WorkerContainer worker = this.worker;
+		TaskRegistry registry = this.registry;
+		if (worker == null || registry == null) {
+			return new WorkerDescriptor(null, null, null, null, null, null, cluster.workers(), cluster.error());
+		}
 		List<TaskDescriptor> tasks = new ArrayList<>();
-		for (TaskMethod method : this.registry.getTasks()) {
-			tasks.add(task(method));
+		for (TaskMethod method : registry.getTasks()) {
+			tasks.add(task(worker, method));
 		}
 		Map<String, QueueDescriptor> queues = new LinkedHashMap<>();
-		for (String queue : this.worker.getQueues()) {
+		for (String queue : worker.getQueues()) {
 			queues.put(queue, queue(queue));
 		}
-		List<ActiveTaskDescriptor> active = this.worker.getActiveTasks()
+		List<ActiveTaskDescriptor> active = worker.getActiveTasks()
 			.list()
 			.stream()
 			.map((task) -> new ActiveTaskDescriptor(task.id(), task.name(), task.queue(),
 					String.valueOf(task.message().args()), String.valueOf(task.message().kwargs()), task.startedAt(),
 					task.runtime().toMillis()))
 			.toList();
-		return new WorkerDescriptor(this.worker.getSettings().name(), this.worker.isRunning(),
-				this.worker.getSettings().concurrency(), tasks, queues, active);
+		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(),
+				worker.getSettings().concurrency(), tasks, queues, active, cluster.workers(), cluster.error());
 	}
 
-	private TaskDescriptor task(TaskMethod method) {
+	/**
+	 * The live workers of the cluster ({@code GET /actuator/taskqueue/workers}), from their
+	 * heartbeats in Redis.
+	 * @param workers the literal {@code workers}
+	 * @return the workers
+	 */
+	@ReadOperation
+	public WorkersDescriptor workers(@Selector String workers) {
+		if (!WORKERS.equals(workers)) {
+			throw new InvalidEndpointRequestException("Unknown path '" + workers + "': use /workers", "Unknown path");
+		}
+		return workers();
+	}
+
+	private WorkersDescriptor workers() {
+		WorkerDirectory directory = this.workers;
+		if (directory == null) {
+			return new WorkersDescriptor(null, "Workers are listed from their heartbeats in Redis; "
+					+ "this application has no RedisConnectionFactory");
+		}
+		try {
+			return new WorkersDescriptor(directory.list(), null);
+		}
+		catch (RuntimeException ex) {
+			return new WorkersDescriptor(null, "Could not list the workers from Redis: " + ex.getMessage());
+		}
+	}
+
+	private TaskDescriptor task(WorkerContainer worker, TaskMethod method) {
 		String name = method.getName();
-		TaskOptions options = this.worker.getSettings().optionsOf(name);
+		TaskOptions options = worker.getSettings().optionsOf(name);
 		Route configured = this.router.configuredRoute(name);
 		Option queue = (configured != null) ? new Option(configured.queue(), "yml")
 				: (method.getQueue() != null) ? new Option(method.getQueue(), "annotation")
 						: new Option(this.router.getDefaultQueue(), "default");
-		RateLimit limit = this.worker.getRateLimit(name);
+		RateLimit limit = worker.getRateLimit(name);
 		Option rateLimit = new Option((limit != null) ? describe(limit) : null,
-				this.worker.isRateLimitChanged(name) ? "runtime" : (options.rateLimit() != null) ? "yml"
+				worker.isRateLimitChanged(name) ? "runtime" : (options.rateLimit() != null) ? "yml"
 						: (method.getRateLimit() != null) ? "annotation" : "default");
 		Option maxRetries = new Option(options.applyTo(method.getRetryPolicy()).maxRetries(),
 				(options.maxRetries() != null) ? "yml" : "annotation");
@@ -271,7 +324,12 @@ public class TaskQueueEndpoint {
 	}
 
 	private String checkConsumed(String queue) {
-		if (!this.worker.getQueues().contains(queue)) {
+		WorkerContainer worker = this.worker;
+		if (worker == null) {
+			throw new InvalidEndpointRequestException("This application runs no worker: re-drive or purge '" + queue
+					+ "' on a worker that consumes it", "No worker in this application");
+		}
+		if (!worker.getQueues().contains(queue)) {
 			throw new InvalidEndpointRequestException("Queue '" + queue + "' is not consumed by this worker",
 					"Queue is not consumed by this worker");
 		}
@@ -291,7 +349,8 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * The worker as the endpoint describes it.
+	 * The worker as the endpoint describes it, and the cluster's workers. The worker's own fields
+	 * are absent in a dispatcher-only application.
 	 *
 	 * @param name the worker name
 	 * @param running whether it consumes
@@ -299,9 +358,26 @@ public class TaskQueueEndpoint {
 	 * @param tasks its registered tasks
 	 * @param queues the queues it consumes
 	 * @param activeTasks the tasks running now
+	 * @param workers the live workers of the cluster, from their heartbeats ({@code null} when
+	 * they could not be listed)
+	 * @param workersError why the workers could not be listed, if they could not
 	 */
-	public record WorkerDescriptor(String name, boolean running, int concurrency, List<TaskDescriptor> tasks,
-			Map<String, QueueDescriptor> queues, List<ActiveTaskDescriptor> activeTasks) {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record WorkerDescriptor(@Nullable String name, @Nullable Boolean running, @Nullable Integer concurrency,
+			@Nullable List<TaskDescriptor> tasks, @Nullable Map<String, QueueDescriptor> queues,
+			@Nullable List<ActiveTaskDescriptor> activeTasks, @Nullable List<WorkerInfo> workers,
+			@Nullable String workersError) {
+
+	}
+
+	/**
+	 * The live workers of the cluster.
+	 *
+	 * @param workers the workers by name ({@code null} when they could not be listed)
+	 * @param error why they could not be listed, if they could not
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record WorkersDescriptor(@Nullable List<WorkerInfo> workers, @Nullable String error) {
 
 	}
 

@@ -4,6 +4,7 @@ import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.TaskRegistry;
@@ -20,22 +21,25 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link TaskQueueEndpoint taskqueue
- * endpoint} on applications that run a worker.
+ * endpoint}: the whole endpoint on applications that run a worker, the cluster's workers and the
+ * cluster-wide operations (revoke, rate limits) on dispatcher-only ones.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnBean(WorkerContainer.class)
+@ConditionalOnBean(TaskClient.class)
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
 public final class TaskQueueEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskQueueEndpoint taskQueueEndpoint(WorkerContainer worker, TaskRegistry registry, TaskRouter router,
-			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
-			TaskClient client, ObjectProvider<RateLimits> rateLimits) {
-		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(worker, registry, router, queues, connectionFactory,
-				publisher, client);
+	TaskQueueEndpoint taskQueueEndpoint(ObjectProvider<WorkerContainer> worker, ObjectProvider<TaskRegistry> registry,
+			TaskRouter router, QueueInspector queues, ConnectionFactory connectionFactory,
+			ConfirmedPublisher publisher, TaskClient client, ObjectProvider<RateLimits> rateLimits,
+			ObjectProvider<WorkerDirectory> workers) {
+		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(worker.getIfAvailable(), registry.getIfAvailable(), router,
+				queues, connectionFactory, publisher, client);
 		endpoint.setRateLimits(rateLimits.getIfAvailable());
+		endpoint.setWorkerDirectory(workers.getIfAvailable());
 		return endpoint;
 	}
 

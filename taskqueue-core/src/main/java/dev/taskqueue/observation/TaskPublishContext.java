@@ -1,0 +1,74 @@
+package dev.taskqueue.observation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
+
+/**
+ * The context of a task being sent ({@code taskqueue.publish}). Its carrier is the map of headers
+ * added to the task message, so a propagating tracing handler writes the trace context
+ * ({@code traceparent}, {@code b3}, ...) there, after Celery's own headers.
+ */
+public class TaskPublishContext extends SenderContext<Map<String, Object>> {
+
+	private final String taskId;
+
+	private final String taskName;
+
+	private final String queue;
+
+	private String outcome = "success";
+
+	/**
+	 * Create a context.
+	 * @param taskId the task id
+	 * @param taskName the task name
+	 * @param queue the queue it is routed to
+	 */
+	public TaskPublishContext(String taskId, String taskName, String queue) {
+		super((carrier, key, value) -> {
+			if (carrier != null) {
+				carrier.put(key, value);
+			}
+		}, Kind.PRODUCER);
+		setCarrier(new LinkedHashMap<>());
+		setRemoteServiceName("rabbitmq");
+		this.taskId = taskId;
+		this.taskName = taskName;
+		this.queue = queue;
+	}
+
+	/** @return the task id */
+	public String getTaskId() {
+		return this.taskId;
+	}
+
+	/** @return the task name */
+	public String getTaskName() {
+		return this.taskName;
+	}
+
+	/** @return the queue the task is routed to */
+	public String getQueue() {
+		return this.queue;
+	}
+
+	/** @return {@code success}, or {@code failure} when the broker did not take the task */
+	public String getOutcome() {
+		return this.outcome;
+	}
+
+	/** @param outcome the outcome */
+	public void setOutcome(String outcome) {
+		this.outcome = outcome;
+	}
+
+	/** @return the headers the observation handlers added, to send with the task */
+	public Map<String, Object> getHeaders() {
+		Map<String, Object> carrier = getCarrier();
+		return (carrier != null) ? carrier : Map.of();
+	}
+
+}
