@@ -240,6 +240,11 @@ public final class TaskQueueAutoConfiguration {
 					: Runtime.getRuntime().availableProcessors();
 			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
 			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
+			if (worker.getHeartbeatInterval().isNegative()) {
+				throw new IllegalStateException(
+						"taskqueue.worker.heartbeat-interval must not be negative (0 turns heartbeats off): "
+								+ worker.getHeartbeatInterval());
+			}
 			return WorkerSettings
 				.builder((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(), queues)
 				.concurrency(concurrency)
