@@ -36,7 +36,7 @@ public class WorkerHeartbeat implements SmartLifecycle {
 
 	private final WorkerDirectory directory;
 
-	private final Duration interval;
+	private Duration interval = Duration.ZERO;
 
 	private final String instance = UUID.randomUUID().toString();
 
@@ -60,20 +60,22 @@ public class WorkerHeartbeat implements SmartLifecycle {
 	public WorkerHeartbeat(WorkerContainer worker, WorkerDirectory directory) {
 		this.worker = worker;
 		this.directory = directory;
-		this.interval = worker.getSettings().heartbeatInterval();
 	}
 
 	/** @return how long a record lives without a new heartbeat */
 	public Duration ttl() {
-		return this.interval.multipliedBy(TTL_INTERVALS);
+		return this.worker.getSettings().heartbeatInterval().multipliedBy(TTL_INTERVALS);
 	}
 
 	@Override
 	public void start() {
 		synchronized (this.monitor) {
-			if (this.beats != null || this.interval.isZero()) {
+			// Read at start: a WorkerContainer the application defines may be a test double without settings.
+			@Nullable WorkerSettings settings = this.worker.getSettings();
+			if (this.beats != null || settings == null || settings.heartbeatInterval().isZero()) {
 				return;
 			}
+			this.interval = settings.heartbeatInterval();
 			this.startedAt = Instant.now();
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 				Thread thread = new Thread(runnable, "taskqueue-heartbeat");
@@ -164,8 +166,9 @@ public class WorkerHeartbeat implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Just after the worker: starts once it consumes, and its record goes first when it stops.
-		return this.worker.getPhase() + 1;
+		// Just after the worker's (Integer.MAX_VALUE - 1000): starts once it consumes, and its
+		// record goes first when it stops.
+		return Integer.MAX_VALUE - 999;
 	}
 
 }

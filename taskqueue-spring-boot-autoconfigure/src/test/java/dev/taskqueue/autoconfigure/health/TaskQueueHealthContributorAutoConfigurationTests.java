@@ -76,6 +76,24 @@ class TaskQueueHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void upAgainWhenTheStoppedWorkerStartsConsumingAgain() {
+		this.runner.run((context) -> {
+			TaskQueueHealthIndicator indicator = context.getBean(TaskQueueHealthIndicator.class);
+			WorkerContainer worker = context.getBean(WorkerContainer.class);
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> indicator.health().getStatus().equals(Status.UP));
+			worker.stop();
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+			worker.start();
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> indicator.health().getStatus().equals(Status.UP));
+			assertThat(((Map<?, ?>) indicator.health().getDetails().get("worker")).get("problems")).isNull();
+		});
+	}
+
+	@Test
 	void downWhenConsumersSilentlyLeaveTheQueue() {
 		this.runner.run((context) -> {
 			TaskQueueHealthIndicator indicator = context.getBean(TaskQueueHealthIndicator.class);
