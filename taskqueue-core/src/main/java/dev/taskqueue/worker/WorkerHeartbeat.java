@@ -100,8 +100,9 @@ public class WorkerHeartbeat implements SmartLifecycle {
 			if (!this.checkedName) {
 				this.checkedName = true;
 				if (previous != null && !previous.equals(this.instance)) {
-					logger.warn("Another live worker is named '" + settings.name() + "': workers' records overwrite "
-							+ "each other; give each worker a unique taskqueue.worker.name");
+					logger.warn("Worker " + settings.name() + " replaced a live record of the same name: another "
+							+ "worker has this name (their records overwrite each other; give each a unique "
+							+ "taskqueue.worker.name), or this worker's previous run did not stop cleanly");
 				}
 			}
 			if (this.failing) {
