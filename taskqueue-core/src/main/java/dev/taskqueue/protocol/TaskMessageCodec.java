@@ -126,9 +126,28 @@ public final class TaskMessageCodec {
 	 * valid protocol v2
 	 */
 	public TaskMessage decode(MessageProperties properties, byte[] body) {
+		return decode(properties, body, Long.MAX_VALUE);
+	}
+
+	/**
+	 * Decode a received message whose body may be at most a given size. The size is checked
+	 * before anything else, so an oversized body is never parsed.
+	 * @param properties the message properties, as Spring AMQP converted them
+	 * @param body the body
+	 * @param maxBodySize the largest body accepted, in bytes
+	 * @return the task message
+	 * @throws InvalidMessageException if the body is too large, the content type is not
+	 * accepted or the message is not valid protocol v2
+	 */
+	public TaskMessage decode(MessageProperties properties, byte[] body, long maxBodySize) {
 		Map<String, @Nullable Object> headers = properties.getHeaders();
 		String id = textOrNull(headers.get("id"));
 		String task = textOrNull(headers.get("task"));
+		if (body.length > maxBodySize) {
+			throw new InvalidMessageException("message body of " + body.length + " bytes exceeds the limit of "
+					+ maxBodySize + " bytes (taskqueue.worker.max-message-size)", id,
+					(task != null && !task.chars().anyMatch(Character::isISOControl)) ? task : null);
+		}
 		String contentType = properties.getContentType();
 		if (contentType == null || !this.accept.contains(contentType.toLowerCase(java.util.Locale.ROOT))) {
 			throw new InvalidMessageException("content type '" + contentType + "' is not accepted (accepted: "

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.ControlListener;
 import dev.taskqueue.broker.QueueDeclarer;
@@ -159,6 +160,14 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.listener.setControlBus(control);
 	}
 
+	/**
+	 * Release the Redis locks of unique tasks once they are settled. Set before {@link #start()}.
+	 * @param uniqueLocks the locks, or {@code null}: locks then only expire
+	 */
+	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
+		this.listener.setUniqueLocks(uniqueLocks);
+	}
+
 	@Override
 	public void setApplicationEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
 		this.listener.setEventPublisher(applicationEventPublisher);
@@ -256,6 +265,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		}
 		this.container.destroy();
 		this.scheduler.shutdownNow();
+		this.listener.shutdown();
 		this.etaExecutor.shutdown();
 		try {
 			this.etaExecutor.awaitTermination(5, TimeUnit.SECONDS);
