@@ -99,7 +99,8 @@ class RejectedMessageIntegrationTests {
 		assertThat(dead).isNotNull();
 		assertThat(reason(dead)).startsWith("body is not valid JSON");
 		assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("[[1, 2], {}");
-		await().atMost(TIMEOUT).until(() -> this.stack.client.result(id).getState() == TaskState.FAILURE);
+		assertFailureStored(id, "InvalidTaskError");
+		assertLoggedAndStillServing(id);
 		assertThat(this.tasks.calls).isEmpty();
 		assertNotRequeued();
 	}
@@ -111,6 +112,9 @@ class RejectedMessageIntegrationTests {
 		Message dead = this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
 		assertThat(reason(dead)).isEqualTo("body must be a JSON array [args, kwargs, embed], got an object");
+		assertFailureStored(id, "InvalidTaskError");
+		assertLoggedAndStillServing(id);
+		assertThat(this.tasks.calls).isEmpty();
 		assertNotRequeued();
 	}
 
