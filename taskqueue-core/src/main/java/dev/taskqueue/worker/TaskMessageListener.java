@@ -244,11 +244,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		return this.activeTasks;
 	}
 
-	/**
-	 * Interrupt the threads of tasks running under a hard time limit, including abandoned ones.
-	 */
-	void shutdown() {
-		this.timeLimits.shutdown();
+	/** @return how this listener keeps tasks within their time limits */
+	TimeLimits timeLimits() {
+		return this.timeLimits;
 	}
 
 	@Override

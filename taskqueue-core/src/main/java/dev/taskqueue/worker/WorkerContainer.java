@@ -161,6 +161,15 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
+	 * How many task threads were abandoned at their hard time limit and still run: the JVM
+	 * cannot stop them, so a count that keeps growing means tasks that ignore interrupts.
+	 * @return the number of abandoned threads still running
+	 */
+	public int getAbandonedTaskCount() {
+		return this.listener.timeLimits().abandonedCount();
+	}
+
+	/**
 	 * Release the Redis locks of unique tasks once they are settled. Set before {@link #start()}.
 	 * @param uniqueLocks the locks, or {@code null}: locks then only expire
 	 */
@@ -265,7 +274,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		}
 		this.container.destroy();
 		this.scheduler.shutdownNow();
-		this.listener.shutdown();
+		this.listener.timeLimits().shutdown();
 		this.etaExecutor.shutdown();
 		try {
 			this.etaExecutor.awaitTermination(5, TimeUnit.SECONDS);

@@ -79,7 +79,7 @@ class TimeLimitIntegrationTests {
 	@Test
 	void hardLimitAbandonsTheTaskStoresFailureAndFreesTheConsumer() {
 		// One consumer, prefetch one: the next task can only run if the stuck one gave its slot back.
-		startWorker(settings().concurrency(1).prefetch(1));
+		WorkerContainer worker = startWorker(settings().concurrency(1).prefetch(1));
 		TaskResult stuck = this.stack.client.send("limits.stuck");
 		TaskResult next = this.stack.client.send("limits.quick", 21);
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> stuck.get(TIMEOUT)).satisfies((ex) -> {
@@ -92,11 +92,14 @@ class TimeLimitIntegrationTests {
 		assertThat(this.tasks.stuckThread.isAlive()).isTrue();
 		assertThat(this.tasks.stuckThread.isDaemon()).isTrue();
 		assertThat(this.tasks.interruptsIgnored.get()).isPositive();
+		assertThat(worker.getAbandonedTaskCount()).isEqualTo(1);
 		assertThat(this.log.messages(Level.ERROR)).anySatisfy((line) -> assertThat(line)
 			.contains("Hard time limit (1.0s) exceeded for limits.stuck[" + stuck.getId() + "]"));
 		// Settled once: acknowledged, not redelivered, not run again.
 		await().atMost(TIMEOUT).until(() -> this.stack.admin().getQueueInfo(this.stack.defaultQueue).getMessageCount() == 0);
 		assertThat(this.tasks.calls).containsExactly("stuck", "quick");
+		this.tasks.release.countDown();
+		await().atMost(TIMEOUT).until(() -> worker.getAbandonedTaskCount() == 0);
 	}
 
 	@Test
