@@ -82,7 +82,7 @@ public class UniqueLocks {
 	 */
 	public @Nullable String acquire(String key, String taskId, Duration ttl) {
 		try {
-			// Twice at most: the holder's lock may expire between SET and GET.
+			// Again when the holder's lock expired between SET and GET; a few times at most.
 			for (int attempt = 0; attempt < 3; attempt++) {
 				if (Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(key, taskId, ttl))) {
 					return null;

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -217,8 +218,7 @@ final class TimeLimits {
 				this.thread = Thread.currentThread();
 				this.running = true;
 			}
-			ScheduledFuture<?> softTimer = (soft != null)
-					? TimeLimits.this.scheduler.schedule(this::softLimit, soft.toNanos(), TimeUnit.NANOSECONDS) : null;
+			ScheduledFuture<?> softTimer = (soft != null) ? scheduleSoftLimit(soft) : null;
 			boolean returned = false;
 			try {
 				Object result = this.method.invoke(this.values);
@@ -250,6 +250,17 @@ final class TimeLimits {
 							+ Duration.ofNanos(System.nanoTime() - this.startNanos).toMillis()
 							+ " ms; its outcome is discarded");
 				}
+			}
+		}
+
+		private @Nullable ScheduledFuture<?> scheduleSoftLimit(Duration soft) {
+			try {
+				return TimeLimits.this.scheduler.schedule(this::softLimit, soft.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// The worker is being destroyed: the task finishes without its soft limit.
+				logger.debug("Worker stopping: task " + this.task.id() + " runs without its soft time limit");
+				return null;
 			}
 		}
 

@@ -274,7 +274,6 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		}
 		this.container.destroy();
 		this.scheduler.shutdownNow();
-		this.listener.timeLimits().shutdown();
 		this.etaExecutor.shutdown();
 		try {
 			this.etaExecutor.awaitTermination(5, TimeUnit.SECONDS);
@@ -282,6 +281,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// Last: held tasks finishing above may still start a method under a hard limit.
+		this.listener.timeLimits().shutdown();
 	}
 
 }
