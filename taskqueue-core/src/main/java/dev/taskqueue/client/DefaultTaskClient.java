@@ -73,6 +73,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile @Nullable UniqueLocks uniqueLocks;
+
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
@@ -112,6 +114,14 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 */
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
+	}
+
+	/**
+	 * Set where the locks of unique tasks are taken.
+	 * @param uniqueLocks the locks, or {@code null}: then a unique send refuses
+	 */
+	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
+		this.uniqueLocks = uniqueLocks;
 	}
 
 	/**
@@ -183,7 +193,28 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			}
 			message.extraHeader(header.getKey(), header.getValue());
 		}
+		if (request.getTimeLimit() != null || request.getSoftTimeLimit() != null) {
+			message.timeLimit(seconds(request.getTimeLimit()), seconds(request.getSoftTimeLimit()));
+		}
 		message.extraHeader(SENT_AT_HEADER, System.currentTimeMillis());
+		String uniqueKey = null;
+		Duration uniqueFor = request.getUniqueFor();
+		if (uniqueFor != null) {
+			UniqueLocks locks = this.uniqueLocks;
+			if (locks == null) {
+				throw new TaskPublishException("Task " + request.getName() + "[" + id + "] is unique, which needs "
+						+ "Redis (a RedisConnectionFactory) for its lock; this client has none. Nothing was sent",
+						id, null);
+			}
+			uniqueKey = locks.keyOf(request, id);
+			message.extraHeader(UniqueLocks.HEADER, uniqueKey);
+			String pending = locks.acquire(uniqueKey, id, uniqueFor);
+			if (pending != null) {
+				LogFactory.getLog(DefaultTaskClient.class).debug("Task " + request.getName() + "[" + id
+						+ "] not sent: a duplicate of pending task " + pending);
+				return result(pending);
+			}
+		}
 		TaskPublishContext observed = new TaskPublishContext(id, request.getName(), route.queue());
 		Observation observation = Observation
 			.createNotStarted(null, DefaultTaskPublishObservationConvention.INSTANCE, () -> observed,
@@ -205,6 +236,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		catch (RuntimeException ex) {
 			observed.setOutcome("failure");
 			observation.error(ex);
+			if (uniqueKey != null) {
+				releaseAfterFailedSend(uniqueKey, id);
+			}
 			throw ex;
 		}
 		finally {
@@ -221,6 +255,23 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			}
 		}
 		return result(id);
+	}
+
+	private void releaseAfterFailedSend(String key, String id) {
+		UniqueLocks locks = this.uniqueLocks;
+		try {
+			if (locks != null) {
+				locks.release(key, id);
+			}
+		}
+		catch (RuntimeException ex) {
+			LogFactory.getLog(DefaultTaskClient.class).warn("Could not release unique lock " + key + " of task " + id
+					+ " that was not sent; it expires by itself", ex);
+		}
+	}
+
+	private static @Nullable Double seconds(@Nullable Duration duration) {
+		return (duration != null) ? duration.toNanos() / 1_000_000_000d : null;
 	}
 
 	@Override

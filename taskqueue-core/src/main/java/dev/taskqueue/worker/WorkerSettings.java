@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 
 /**
  * How a worker runs tasks.
@@ -17,12 +19,22 @@ import java.util.Map;
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
+ * @param timeLimit the hard time limit of tasks that set none (Celery's {@code task_time_limit}),
+ * or {@code null} for none
+ * @param softTimeLimit the soft time limit of tasks that set none (Celery's
+ * {@code task_soft_time_limit}), or {@code null} for none
+ * @param maxMessageSize the largest message body accepted, in bytes; larger ones are
+ * dead-lettered unread
  * @param heartbeatInterval how often the worker writes its heartbeat record to Redis
  * ({@link Duration#ZERO}: never)
  */
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, TaskOptions> tasks, Duration heartbeatInterval) {
+		Map<String, TaskOptions> tasks, @Nullable Duration timeLimit, @Nullable Duration softTimeLimit,
+		long maxMessageSize, Duration heartbeatInterval) {
+
+	/** The default of {@link #maxMessageSize()}: 10 MB. */
+	public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
 
 	/**
 	 * The options configured for a task.
@@ -46,7 +58,7 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 	/**
 	 * A builder with the defaults of a worker started without configuration: concurrency 1,
 	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
-	 * a heartbeat every 2 s.
+	 * no time limits, messages up to 10 MB, a heartbeat every 2 s.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -76,6 +88,12 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		private Map<String, TaskOptions> tasks = Map.of();
+
+		private @Nullable Duration timeLimit;
+
+		private @Nullable Duration softTimeLimit;
+
+		private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
 		private Duration heartbeatInterval = Duration.ofSeconds(2);
 
@@ -139,6 +157,33 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
+		 * @param timeLimit the hard time limit of tasks that set none, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder timeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+			return this;
+		}
+
+		/**
+		 * @param softTimeLimit the soft time limit of tasks that set none, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder softTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+			return this;
+		}
+
+		/**
+		 * @param maxMessageSize the largest message body accepted, in bytes
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(long maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
 		 * @param heartbeatInterval how often the worker writes its heartbeat record
 		 * ({@link Duration#ZERO}: never)
 		 * @return this builder
@@ -154,7 +199,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		/** @return the settings */
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
-					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.heartbeatInterval);
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit, this.softTimeLimit,
+					this.maxMessageSize, this.heartbeatInterval);
 		}
 
 	}

@@ -10,6 +10,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -127,12 +128,14 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
-			ObjectProvider<ControlBus> control, ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		DefaultTaskClient client = new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
 			TaskRegistry tasks = registry.getIfAvailable();
 			return (tasks != null) ? tasks.queueOf(name) : null;
 		});
 		client.setControlBus(control.getIfAvailable());
+		client.setUniqueLocks(uniqueLocks.getIfAvailable());
 		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		return client;
 	}
@@ -156,6 +159,13 @@ public final class TaskQueueAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		UniqueLocks taskQueueUniqueLocks(RedisConnectionFactory redisConnectionFactory, TaskQueueProperties properties,
+				TaskMessageCodec codec) {
+			return new UniqueLocks(redisConnectionFactory, properties.getResult().getKeyPrefix(), codec.mapper());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		WorkerDirectory taskQueueWorkerDirectory(RedisConnectionFactory redisConnectionFactory,
 				TaskQueueProperties properties) {
 			return new WorkerDirectory(redisConnectionFactory, properties.getResult().getKeyPrefix());
@@ -171,6 +181,13 @@ public final class TaskQueueAutoConfiguration {
 	private static String entryProperty(String map, String key, String property) {
 		String element = key.matches("[a-z0-9-]+") ? key : "[" + key + "]";
 		return map + "." + element + "." + property;
+	}
+
+	private static long positive(String property, long bytes) {
+		if (bytes <= 0) {
+			throw new IllegalStateException(property + " must be positive, got " + bytes + " bytes");
+		}
+		return bytes;
 	}
 
 	private static void requireJson(String property, String serializer) {
@@ -211,11 +228,12 @@ public final class TaskQueueAutoConfiguration {
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
 				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<UniqueLocks> uniqueLocks, ObjectProvider<ObservationRegistry> observationRegistry) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
 					declarer, delayQueues, settings(properties));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
+			worker.setUniqueLocks(uniqueLocks.getIfAvailable());
 			worker.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 			return worker;
 		}
@@ -253,6 +271,9 @@ public final class TaskQueueAutoConfiguration {
 				.storeErrorsEvenIfIgnored(properties.getResult().isStoreErrorsEvenIfIgnored())
 				.redeliveryBackoff(worker.getRedeliveryBackoff())
 				.tasks(tasks)
+				.timeLimit(worker.getTimeLimit())
+				.softTimeLimit(worker.getSoftTimeLimit())
+				.maxMessageSize(positive("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
 				.heartbeatInterval(worker.getHeartbeatInterval())
 				.build();
 		}
@@ -269,7 +290,8 @@ public final class TaskQueueAutoConfiguration {
 				}
 			}
 			return new TaskOptions(rateLimit, task.getMaxRetries(), task.getAutoRetryFor(), task.getDontAutoRetryFor(),
-					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay());
+					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay(),
+					task.getTimeLimit(), task.getSoftTimeLimit());
 		}
 
 	}
