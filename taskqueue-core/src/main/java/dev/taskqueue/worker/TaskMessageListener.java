@@ -176,6 +176,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 */
 	public void setObservationRegistry(ObservationRegistry registry) {
 		this.observer = new TaskExecutionObserver(registry);
+		this.timeLimits.setObservationRegistry(registry);
 		this.runtimes.clear();
 	}
 

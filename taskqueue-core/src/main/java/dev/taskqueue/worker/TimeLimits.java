@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.protocol.TaskMessage;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,12 +53,23 @@ final class TimeLimits {
 
 	private final AtomicInteger abandoned = new AtomicInteger();
 
+	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
 	TimeLimits(WorkerSettings settings, ScheduledExecutorService scheduler) {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-task-");
 		threads.setDaemon(true);
 		this.bodies = Executors.newCachedThreadPool(threads);
+	}
+
+	/**
+	 * Carry the calling thread's current observation (the task's {@code taskqueue.execute}) to
+	 * the thread a hard-limited method runs on, so the method runs inside its span.
+	 * @param observations the observation registry
+	 */
+	void setObservationRegistry(ObservationRegistry observations) {
+		this.observations = observations;
 	}
 
 	/**
@@ -80,8 +93,9 @@ final class TimeLimits {
 		if (hard == null) {
 			return call.run();
 		}
+		Observation current = this.observations.getCurrentObservation();
 		FutureTask<@Nullable Object> body = new FutureTask<>(() -> {
-			try {
+			try (Observation.Scope scope = (current != null) ? current.openScope() : Observation.Scope.NOOP) {
 				return call.run();
 			}
 			catch (Exception ex) {

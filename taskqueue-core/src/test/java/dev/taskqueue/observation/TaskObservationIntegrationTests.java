@@ -75,6 +75,17 @@ class TaskObservationIntegrationTests {
 	}
 
 	@Test
+	void taskWithAHardTimeLimitRunsInsideItsSpanOnItsOwnThread() {
+		ObservationRegistry registry = tracingRegistry();
+		this.stack.client.setObservationRegistry(registry);
+		this.stack.startWorker(this.stack.defaultQueue).setObservationRegistry(registry);
+		assertThat(this.stack.client.send("trace.limited", "hi").get(Duration.ofSeconds(10))).isEqualTo("hi");
+		SimpleSpan execute = awaitSpan("trace.limited execute");
+		assertThat(this.tasks.traceIdsInside).containsExactly(execute.getTraceId());
+		assertThat(this.tasks.threads).singleElement().asString().startsWith("taskqueue-task-");
+	}
+
+	@Test
 	void callbackSentByTheWorkerStaysInTheSameTrace() {
 		ObservationRegistry registry = tracingRegistry();
 		this.stack.client.setObservationRegistry(registry);
@@ -170,9 +181,21 @@ class TaskObservationIntegrationTests {
 
 		final List<Map<String, Object>> headers = new CopyOnWriteArrayList<>();
 
+		final List<String> threads = new CopyOnWriteArrayList<>();
+
 		@QueueTask("trace.echo")
 		String echo(String text, TaskContext task) {
 			this.headers.add(task.getHeaders());
+			Span current = TaskObservationIntegrationTests.this.tracer.currentSpan();
+			if (current != null) {
+				this.traceIdsInside.add(current.context().traceId());
+			}
+			return text;
+		}
+
+		@QueueTask(name = "trace.limited", timeLimit = 30)
+		String limited(String text) {
+			this.threads.add(Thread.currentThread().getName());
 			Span current = TaskObservationIntegrationTests.this.tracer.currentSpan();
 			if (current != null) {
 				this.traceIdsInside.add(current.context().traceId());
