@@ -6,12 +6,14 @@ import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.broker.QueueArguments;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.result.RedisResultBackend;
@@ -25,6 +27,7 @@ import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -91,8 +94,21 @@ public final class TaskQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory) {
-		return new QueueDeclarer(connectionFactory);
+	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory, TaskQueueProperties properties) {
+		Map<String, QueueArguments> arguments = new LinkedHashMap<>();
+		properties.getQueues().forEach((name, queue) -> {
+			try {
+				arguments.put(name,
+						new QueueArguments((queue.getType() != null) ? queue.getType() : properties.getDefaultQueueType(),
+								queue.getMaxPriority(), queue.getDeliveryLimit()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(entryProperty("taskqueue.queues", name, "*") + ": " + ex.getMessage(),
+						ex);
+			}
+		});
+		return new QueueDeclarer(connectionFactory, arguments,
+				new QueueArguments(properties.getDefaultQueueType(), null, null));
 	}
 
 	@Bean
@@ -149,6 +165,13 @@ public final class TaskQueueAutoConfiguration {
 			return new RateLimits(control);
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterRateLimiters taskQueueClusterRateLimiters(RedisConnectionFactory redisConnectionFactory,
+				TaskQueueProperties properties) {
+			return new ClusterRateLimiters(redisConnectionFactory, properties.getResult().getKeyPrefix());
+		}
+
 	}
 
 	/**
@@ -198,11 +221,13 @@ public final class TaskQueueAutoConfiguration {
 		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
-				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control) {
+				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
+				ObjectProvider<ClusterRateLimiters> clusterRateLimiters) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
 					declarer, delayQueues, settings(properties));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
+			worker.setClusterRateLimiters(clusterRateLimiters.getIfAvailable());
 			return worker;
 		}
 
@@ -214,6 +239,13 @@ public final class TaskQueueAutoConfiguration {
 					: Runtime.getRuntime().availableProcessors();
 			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
 			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
+			Map<String, WorkerSettings.QueueOptions> queueOptions = new LinkedHashMap<>();
+			properties.getQueues().forEach((name, queue) -> {
+				positive(entryProperty("taskqueue.queues", name, "concurrency"), queue.getConcurrency(), 1);
+				positive(entryProperty("taskqueue.queues", name, "prefetch"), queue.getPrefetch(), 1);
+				queueOptions.put(name, new WorkerSettings.QueueOptions(queue.getConcurrency(), queue.getPrefetch()));
+			});
+			positive("taskqueue.worker.fair-margin", worker.getFairMargin(), 0);
 			return WorkerSettings
 				.builder((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(), queues)
 				.concurrency(concurrency)
@@ -222,7 +254,15 @@ public final class TaskQueueAutoConfiguration {
 				.storeErrorsEvenIfIgnored(properties.getResult().isStoreErrorsEvenIfIgnored())
 				.redeliveryBackoff(worker.getRedeliveryBackoff())
 				.tasks(tasks)
+				.queueOptions(queueOptions)
+				.fairMargin(worker.isFair() ? worker.getFairMargin() : null)
 				.build();
+		}
+
+		private static void positive(String property, @Nullable Integer value, int min) {
+			if (value != null && value < min) {
+				throw new IllegalStateException(property + " must be at least " + min + ", got " + value);
+			}
 		}
 
 		private static TaskOptions options(String name, TaskQueueProperties.Task task) {
@@ -235,6 +275,19 @@ public final class TaskQueueAutoConfiguration {
 					throw new IllegalStateException(
 							entryProperty("taskqueue.tasks", name, "rate-limit") + ": " + ex.getMessage(), ex);
 				}
+				if (task.getRateLimitBurst() != null) {
+					positive(entryProperty("taskqueue.tasks", name, "rate-limit-burst"), task.getRateLimitBurst(), 1);
+					rateLimit = rateLimit.withBurst(task.getRateLimitBurst());
+				}
+				if (task.getRateLimitScope() != null) {
+					rateLimit = rateLimit.withScope(task.getRateLimitScope());
+				}
+			}
+			else if (task.getRateLimitBurst() != null || task.getRateLimitScope() != null) {
+				throw new IllegalStateException(entryProperty("taskqueue.tasks", name,
+						(task.getRateLimitBurst() != null) ? "rate-limit-burst" : "rate-limit-scope")
+						+ " needs " + entryProperty("taskqueue.tasks", name, "rate-limit")
+						+ " (the rate, e.g. 10/s, 100/m, 1000/h), which replaces @QueueTask(rateLimit) as a whole");
 			}
 			return new TaskOptions(rateLimit, task.getMaxRetries(), task.getAutoRetryFor(), task.getDontAutoRetryFor(),
 					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay());
