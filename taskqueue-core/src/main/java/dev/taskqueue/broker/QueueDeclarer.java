@@ -86,8 +86,7 @@ public class QueueDeclarer {
 			this.admin.declareQueue(q);
 		}
 		catch (AmqpException ex) {
-			if (String.valueOf(ex.getMessage()).contains("PRECONDITION_FAILED")
-					|| String.valueOf(ex.getCause()).contains("PRECONDITION_FAILED")) {
+			if (isPreconditionFailed(ex)) {
 				throw new QueueDeclarationException("Queue '" + queue + "' exists on the broker with other "
 						+ "arguments than " + q.getArguments() + " (taskqueue.queues." + queue
 						+ ".* and taskqueue.default-queue-type); every declarer must use the same ones, or the "
@@ -98,6 +97,15 @@ public class QueueDeclarer {
 		this.admin.declareExchange(exchange);
 		this.admin.declareBinding(binding);
 		this.declared.add(queue);
+	}
+
+	private static boolean isPreconditionFailed(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (String.valueOf(cause.getMessage()).contains("PRECONDITION_FAILED")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -61,6 +61,11 @@ public final class RedisRateLimiter implements TaskRateLimiter {
 	}
 
 	@Override
+	public boolean isShared() {
+		return true;
+	}
+
+	@Override
 	public long reserveMillis() {
 		Long waitMicros = this.redis.execute(RESERVE, List.of(this.key), Long.toString(this.intervalMicros),
 				Long.toString(this.toleranceMicros));

@@ -12,4 +12,13 @@ public interface TaskRateLimiter {
 	 */
 	long reserveMillis();
 
+	/**
+	 * Whether every worker reserves from this limiter's bucket, so a start reserved by one worker
+	 * may be taken by another.
+	 * @return whether the bucket is shared
+	 */
+	default boolean isShared() {
+		return false;
+	}
+
 }

@@ -26,8 +26,10 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 final class RateLimitGate {
 
 	/**
-	 * Header of a parked rate-limited message: {@code <task id>:<retries>:<start, epoch millis>}.
-	 * Only the same attempt of the same task may use the start, so a retry reserves its own.
+	 * Header of a parked rate-limited message:
+	 * {@code <task id>:<retries>:<start, epoch millis>:<owner>}. Only the same attempt of the same
+	 * task may use the start, so a retry reserves its own; and only on the worker that reserved it
+	 * ({@code owner}), unless the bucket is shared by all ({@code *}).
 	 */
 	static final String SLOT_HEADER = "x-taskqueue-rate-limit-slot";
 
@@ -66,8 +68,8 @@ final class RateLimitGate {
 	 * Reserve a start for a task, or take the one its parked message reserved.
 	 * @return how long to wait, and whether the start was reserved now
 	 */
-	Reservation reserve(Message message, TaskMessage task, TaskRateLimiter limiter) {
-		Long slot = slotOf(message, task);
+	Reservation reserve(Message message, TaskMessage task, TaskRateLimiter limiter, String worker) {
+		Long slot = slotOf(message, task, owner(limiter, worker));
 		if (slot != null) {
 			long remaining = slot - System.currentTimeMillis();
 			if (remaining > -STALE_MILLIS) {
@@ -81,25 +83,32 @@ final class RateLimitGate {
 	 * Park a message until its reserved start, whole seconds in the broker; the worker that gets
 	 * it back holds the rest.
 	 */
-	void park(DelayQueues delayQueues, Message message, TaskMessage task, String queue, long waitMillis) {
+	void park(DelayQueues delayQueues, Message message, TaskMessage task, String queue, long waitMillis,
+			TaskRateLimiter limiter, String worker) {
 		MessageProperties props = message.getMessageProperties();
-		props.setHeader(SLOT_HEADER, task.id() + ":" + task.retries() + ":" + (System.currentTimeMillis() + waitMillis));
+		props.setHeader(SLOT_HEADER, task.id() + ":" + task.retries() + ":" + (System.currentTimeMillis() + waitMillis)
+				+ ":" + owner(limiter, worker));
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
 		delayQueues.park(queue, waitMillis / 1000, out, message.getBody());
 	}
 
-	private static @Nullable Long slotOf(Message message, TaskMessage task) {
+	private static String owner(TaskRateLimiter limiter, String worker) {
+		return limiter.isShared() ? "*" : worker;
+	}
+
+	private static @Nullable Long slotOf(Message message, TaskMessage task, String owner) {
 		Object header = message.getMessageProperties().getHeaders().get(SLOT_HEADER);
 		if (header == null) {
 			return null;
 		}
 		String value = header.toString();
 		String prefix = task.id() + ":" + task.retries() + ":";
-		if (!value.startsWith(prefix)) {
+		String suffix = ":" + owner;
+		if (!value.startsWith(prefix) || !value.endsWith(suffix) || value.length() <= prefix.length() + suffix.length()) {
 			return null;
 		}
 		try {
-			return Long.parseLong(value.substring(prefix.length()));
+			return Long.parseLong(value.substring(prefix.length(), value.length() - suffix.length()));
 		}
 		catch (NumberFormatException ex) {
 			return null;

@@ -379,7 +379,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		if (limiter == null) {
 			return false;
 		}
-		RateLimitGate.Reservation reservation = this.rateLimitGate.reserve(message, task, limiter);
+		RateLimitGate.Reservation reservation = this.rateLimitGate.reserve(message, task, limiter,
+				this.settings.name());
 		long wait = reservation.waitMillis();
 		if (wait <= 0) {
 			return false;
@@ -389,7 +390,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			publishEvent(new TaskRateLimitedEvent(this, task.id(), task.task(), Duration.ofMillis(wait), park));
 		}
 		if (park) {
-			this.rateLimitGate.park(this.delayQueues, message, task, queue, wait);
+			this.rateLimitGate.park(this.delayQueues, message, task, queue, wait, limiter, this.settings.name());
 			channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
 		}
 		else {
