@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueArguments;
+import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
@@ -15,6 +16,7 @@ import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimitScope;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
@@ -95,20 +97,36 @@ public final class TaskQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory, TaskQueueProperties properties) {
+		QueueType defaultType = queueType("taskqueue.default-queue-type", properties.getDefaultQueueType());
 		Map<String, QueueArguments> arguments = new LinkedHashMap<>();
 		properties.getQueues().forEach((name, queue) -> {
+			QueueType type = (queue.getType() != null)
+					? queueType(entryProperty("taskqueue.queues", name, "type"), queue.getType()) : defaultType;
 			try {
-				arguments.put(name,
-						new QueueArguments((queue.getType() != null) ? queue.getType() : properties.getDefaultQueueType(),
-								queue.getMaxPriority(), queue.getDeliveryLimit()));
+				arguments.put(name, new QueueArguments(type, queue.getMaxPriority(), queue.getDeliveryLimit()));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException(entryProperty("taskqueue.queues", name, "*") + ": " + ex.getMessage(),
 						ex);
 			}
 		});
-		return new QueueDeclarer(connectionFactory, arguments,
-				new QueueArguments(properties.getDefaultQueueType(), null, null));
+		return new QueueDeclarer(connectionFactory, arguments, new QueueArguments(defaultType, null, null));
+	}
+
+	private static QueueType queueType(String property, String value) {
+		return parseEnum(QueueType.class, property, value);
+	}
+
+	private static <E extends Enum<E>> E parseEnum(Class<E> type, String property, String value) {
+		for (E candidate : type.getEnumConstants()) {
+			if (candidate.name().equalsIgnoreCase(value.trim())) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException(property + "=" + value + " is not supported: use one of "
+				+ java.util.Arrays.stream(type.getEnumConstants())
+					.map((candidate) -> candidate.name().toLowerCase(java.util.Locale.ROOT))
+					.toList());
 	}
 
 	@Bean
@@ -280,7 +298,8 @@ public final class TaskQueueAutoConfiguration {
 					rateLimit = rateLimit.withBurst(task.getRateLimitBurst());
 				}
 				if (task.getRateLimitScope() != null) {
-					rateLimit = rateLimit.withScope(task.getRateLimitScope());
+					rateLimit = rateLimit.withScope(parseEnum(RateLimitScope.class,
+							entryProperty("taskqueue.tasks", name, "rate-limit-scope"), task.getRateLimitScope()));
 				}
 			}
 			else if (task.getRateLimitBurst() != null || task.getRateLimitScope() != null) {

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.broker.QueueType;
-import dev.taskqueue.ratelimit.RateLimitScope;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -58,7 +56,7 @@ public class TaskQueueProperties {
 	 * Type of every queue taskqueue declares without a taskqueue.queues.<name>.type: 'classic'
 	 * (as Celery declares them) or 'quorum'. Dead-letter queues get their queue's type.
 	 */
-	private QueueType defaultQueueType = QueueType.CLASSIC;
+	private String defaultQueueType = "classic";
 
 	private final Result result = new Result();
 
@@ -114,11 +112,11 @@ public class TaskQueueProperties {
 		this.queues = queues;
 	}
 
-	public QueueType getDefaultQueueType() {
+	public String getDefaultQueueType() {
 		return this.defaultQueueType;
 	}
 
-	public void setDefaultQueueType(QueueType defaultQueueType) {
+	public void setDefaultQueueType(String defaultQueueType) {
 		this.defaultQueueType = defaultQueueType;
 	}
 
@@ -203,7 +201,7 @@ public class TaskQueueProperties {
 		 * Where rate-limit is enforced: 'worker' (each worker on its own, Celery's semantics) or
 		 * 'cluster' (one token bucket in Redis shared by every worker). Needs rate-limit.
 		 */
-		private @Nullable RateLimitScope rateLimitScope;
+		private @Nullable String rateLimitScope;
 
 		/**
 		 * How many times the task may be retried (Celery's max_retries); -1 for no limit.
@@ -256,11 +254,11 @@ public class TaskQueueProperties {
 			this.rateLimitBurst = rateLimitBurst;
 		}
 
-		public @Nullable RateLimitScope getRateLimitScope() {
+		public @Nullable String getRateLimitScope() {
 			return this.rateLimitScope;
 		}
 
-		public void setRateLimitScope(@Nullable RateLimitScope rateLimitScope) {
+		public void setRateLimitScope(@Nullable String rateLimitScope) {
 			this.rateLimitScope = rateLimitScope;
 		}
 
@@ -349,7 +347,7 @@ public class TaskQueueProperties {
 		/**
 		 * Queue type: 'classic' or 'quorum'. Defaults to taskqueue.default-queue-type.
 		 */
-		private @Nullable QueueType type;
+		private @Nullable String type;
 
 		/**
 		 * For quorum queues: how many times the broker delivers a message before it
@@ -381,11 +379,11 @@ public class TaskQueueProperties {
 			this.maxPriority = maxPriority;
 		}
 
-		public @Nullable QueueType getType() {
+		public @Nullable String getType() {
 			return this.type;
 		}
 
-		public void setType(@Nullable QueueType type) {
+		public void setType(@Nullable String type) {
 			this.type = type;
 		}
 
