@@ -65,8 +65,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * registered) is never run and never requeued: it is republished to {@code <queue>.dlq} with the
  * reason in its headers, a {@code FAILURE} result is stored when the id is readable, and then it is
  * acknowledged. A task due a second or more from now is parked in the broker's
- * {@link DelayQueues delay queues}; one due sooner, or waiting for its rate limit, is held
- * unacknowledged. When an outcome cannot be stored or published (Redis or the broker down), the
+ * {@link DelayQueues delay queues}; one due sooner is held unacknowledged, and one waiting for
+ * its rate limit is held or parked by its {@link RateLimitGate}. When an outcome cannot be stored or published (Redis or the broker down), the
  * message goes back to its queue after a pause, so nothing is lost.
  */
 public class TaskMessageListener implements ChannelAwareMessageListener {
