@@ -75,7 +75,12 @@ public class QueueDeclarer {
 		if (this.declared.contains(queue)) {
 			return;
 		}
-		declare(queue, argumentsOf(queue));
+		QueueArguments arguments = argumentsOf(queue);
+		if (arguments.deliveryLimit() != null) {
+			// The broker drops what it dead-letters to a queue that does not exist.
+			declareDeadLetterQueue(queue);
+		}
+		declare(queue, arguments);
 	}
 
 	private void declare(String queue, QueueArguments arguments) {
