@@ -15,6 +15,7 @@ import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.ControlListener;
+import dev.taskqueue.broker.QueueDeclarationException;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
@@ -269,6 +270,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	public void start() {
 		try {
 			declareQueues();
+		}
+		catch (QueueDeclarationException ex) {
+			// Consuming would work, but not as configured (no priorities, another queue type).
+			throw ex;
 		}
 		catch (AmqpException ex) {
 			logger.warn("Could not declare the worker's queues " + this.settings.queues() + " (" + ex.getMessage()

@@ -110,6 +110,20 @@ class QueueSettingsIntegrationTests {
 	}
 
 	@Test
+	void workerRefusesToStartOnAQueueDeclaredWithOtherArguments() {
+		String queue = Infrastructure.unique("mismatch");
+		this.stack = Stack.builder()
+			.tasks(this.tasks)
+			.defaultQueue(queue)
+			.queueArguments(queue, new QueueArguments(QueueType.CLASSIC, 5, null))
+			.build();
+		new QueueDeclarer(this.stack.rabbit).declareQueue(queue);
+		assertThatExceptionOfType(QueueDeclarationException.class)
+			.isThrownBy(() -> this.stack.startWorker(queue))
+			.withMessageContaining("x-max-priority");
+	}
+
+	@Test
 	void queueWithItsOwnConcurrencyGetsItsOwnConsumers() {
 		String shared = Infrastructure.unique("shared");
 		String own = Infrastructure.unique("own");
