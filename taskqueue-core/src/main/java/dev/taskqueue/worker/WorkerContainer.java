@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -319,7 +320,19 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	@Override
 	public void stop() {
-		this.containers.forEach(SimpleMessageListenerContainer::stop);
+		if (this.containers.size() == 1) {
+			this.containers.get(0).stop();
+			return;
+		}
+		// Each container waits for its running tasks; they stop together, not one after another.
+		CountDownLatch stopped = new CountDownLatch(this.containers.size());
+		this.containers.forEach((container) -> container.stop(stopped::countDown));
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
