@@ -40,8 +40,8 @@ import dev.taskqueue.protocol.InvalidMessageException;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
-import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
+import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.TaskRateLimiter;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.ResultBackend;
@@ -66,8 +66,9 @@ import org.springframework.context.ApplicationEventPublisher;
  * reason in its headers, a {@code FAILURE} result is stored when the id is readable, and then it is
  * acknowledged. A task due a second or more from now is parked in the broker's
  * {@link DelayQueues delay queues}; one due sooner is held unacknowledged, and one waiting for
- * its rate limit is held or parked by its {@link RateLimitGate}. When an outcome cannot be stored or published (Redis or the broker down), the
- * message goes back to its queue after a pause, so nothing is lost.
+ * its rate limit is held or parked by its {@link RateLimitGate}. When an outcome cannot be stored
+ * or published (Redis or the broker down), the message goes back to its queue after a pause, so
+ * nothing is lost.
  */
 public class TaskMessageListener implements ChannelAwareMessageListener {
 
