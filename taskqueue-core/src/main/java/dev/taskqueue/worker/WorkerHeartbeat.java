@@ -93,7 +93,7 @@ public class WorkerHeartbeat implements SmartLifecycle {
 		WorkerSettings settings = this.worker.getSettings();
 		Instant startedAt = this.startedAt;
 		WorkerInfo info = new WorkerInfo(settings.name(), ProcessIdentity.hostname(), ProcessIdentity.pid(),
-				settings.queues(), settings.concurrency(), this.worker.getActiveTasks().size(),
+				settings.queues(), this.worker.getConcurrency(), this.worker.getActiveTasks().size(),
 				(startedAt != null) ? startedAt : Instant.now(), Instant.now());
 		try {
 			String previous = this.directory.write(info, this.instance, ttl());

@@ -20,6 +20,7 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimitScope;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
@@ -149,8 +150,8 @@ public class TaskQueueEndpoint {
 					String.valueOf(task.message().args()), String.valueOf(task.message().kwargs()), task.startedAt(),
 					task.runtime().toMillis()))
 			.toList();
-		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(),
-				worker.getSettings().concurrency(), tasks, queues, active, cluster.workers(), cluster.error());
+		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(), worker.getConcurrency(), tasks,
+				queues, active, cluster.workers(), cluster.error());
 	}
 
 	/**
@@ -200,7 +201,10 @@ public class TaskQueueEndpoint {
 	private static String describe(RateLimit limit) {
 		double permits = limit.permits();
 		String count = (permits == Math.rint(permits)) ? String.valueOf((long) permits) : String.valueOf(permits);
-		return count + "/" + limit.per();
+		String rate = count + "/" + limit.per();
+		String full = limit.describe();
+		int options = full.indexOf(' ');
+		return (options >= 0) ? rate + full.substring(options) : rate;
 	}
 
 	private QueueDescriptor queue(String queue) {
@@ -286,16 +290,19 @@ public class TaskQueueEndpoint {
 
 	/**
 	 * Change a task's rate limit on every worker
-	 * ({@code POST /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}}).
+	 * ({@code POST /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}},
+	 * optionally with {@code "burst": 5} and {@code "scope": "cluster"}).
 	 * @param tasks the literal {@code tasks}
 	 * @param name the task name
 	 * @param operation the literal {@code rate-limit}
-	 * @param limit the new per-worker limit, e.g. {@code 10/s}
+	 * @param limit the new limit, e.g. {@code 10/s}
+	 * @param burst the bucket's capacity (default 1)
+	 * @param scope {@code worker} (default) or {@code cluster}
 	 * @return the change
 	 */
 	@WriteOperation
 	public RateLimitChange changeRateLimit(@Selector String tasks, @Selector String name, @Selector String operation,
-			String limit) {
+			String limit, @Nullable Integer burst, @Nullable String scope) {
 		checkTasksPath(tasks);
 		if (!"rate-limit".equals(operation)) {
 			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "': use rate-limit",
@@ -308,12 +315,27 @@ public class TaskQueueEndpoint {
 		RateLimit parsed;
 		try {
 			parsed = RateLimit.parse(limit);
+			if (burst != null) {
+				parsed = parsed.withBurst(burst);
+			}
+			if (scope != null) {
+				parsed = parsed.withScope(scope(scope));
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid rate limit");
 		}
 		long receivers = rateLimits.change(name, parsed);
 		return new RateLimitChange(name, describe(parsed), receivers);
+	}
+
+	private static RateLimitScope scope(String scope) {
+		for (RateLimitScope candidate : RateLimitScope.values()) {
+			if (candidate.name().equalsIgnoreCase(scope.trim())) {
+				return candidate;
+			}
+		}
+		throw new IllegalArgumentException("Invalid rate limit scope '" + scope + "': use worker or cluster");
 	}
 
 	private static void checkTasksPath(String segment) {
