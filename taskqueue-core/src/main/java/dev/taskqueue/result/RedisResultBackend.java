@@ -21,12 +21,14 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.GenericToStringSerializer;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.ClassUtils;
 
 /**
- * Celery's Redis result backend: each result is a string under {@code celery-task-meta-<id>}
- * with a TTL, and the same value is published on a channel of that name so waiting clients wake
- * at once.
+ * Celery's Redis result backend: each result is a value under {@code celery-task-meta-<id>}
+ * with a TTL (JSON text, or the bytes of the result serializer), and the same value is published
+ * on a channel of that name so waiting clients wake at once.
  * <p>
  * Writes run as one Lua script ({@code SETEX} + {@code PUBLISH}): as atomic as Celery's
  * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined connection.
@@ -50,6 +52,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"io.lettuce.core.api.async.RedisScriptingAsyncCommands", RedisResultBackend.class.getClassLoader());
 
 	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+
+	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -113,8 +117,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	@Override
 	public void store(ResultMeta meta) {
-		String json = this.codec.encode(meta);
-		this.redis.execute(STORE, List.of(key(meta.taskId())), Long.toString(this.ttlSeconds), json);
+		// Bytes, not text: a msgpack record is not UTF-8.
+		this.redis.execute(STORE, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())), this.ttlBytes,
+				this.codec.encodeBytes(meta));
 	}
 
 	/**
@@ -133,7 +138,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		try {
 			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
-			byte[] json = this.codec.encode(meta).getBytes(StandardCharsets.UTF_8);
+			byte[] json = this.codec.encodeBytes(meta);
 			CompletableFuture<Void> sent = this.redis.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (
 					connection) -> LettuceScripts.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT,
 							key, this.ttlBytes, json), true);
@@ -156,8 +161,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	@Override
 	public ResultMeta get(String taskId) {
-		String json = this.redis.opsForValue().get(key(taskId));
-		return (json != null) ? this.codec.decode(taskId, json) : ResultMeta.pending(taskId);
+		byte[] key = key(taskId).getBytes(StandardCharsets.UTF_8);
+		byte[] value = this.redis.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands()
+			.get(key));
+		return (value != null) ? this.codec.decode(taskId, value) : ResultMeta.pending(taskId);
 	}
 
 	@Override
@@ -267,8 +274,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
 			try {
-				accept(RedisResultBackend.this.codec.decode(this.taskId,
-						new String(message.getBody(), StandardCharsets.UTF_8)));
+				accept(RedisResultBackend.this.codec.decode(this.taskId, message.getBody()));
 			}
 			catch (RuntimeException ex) {
 				this.future.completeExceptionally(ex);

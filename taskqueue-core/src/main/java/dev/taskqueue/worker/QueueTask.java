@@ -124,4 +124,15 @@ public @interface QueueTask {
 	 */
 	Class<? extends TaskListener>[] listeners() default {};
 
+	/**
+	 * The serializer this task is sent with by this application's client (Celery's
+	 * {@code Task.serializer}): {@code json}, {@code msgpack}, an application's own serializer's
+	 * name, or a content type. Defaults to {@code taskqueue.serializer};
+	 * {@code taskqueue.tasks.<name>.serializer} and a request's own choice win over it. The
+	 * workers must accept it ({@code taskqueue.accept-content}). Results are written in
+	 * {@code taskqueue.result.serializer} whatever the task's serializer.
+	 * @return the serializer, or {@code ""} for the default
+	 */
+	String serializer() default "";
+
 }
