@@ -77,7 +77,7 @@ public final class Compression {
 			byte[] buffer = new byte[8192];
 			while (!inflater.finished()) {
 				int n = inflater.inflate(buffer);
-				if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+				if (n == 0 && !inflater.finished() && (inflater.needsInput() || inflater.needsDictionary())) {
 					throw new IllegalArgumentException("compressed body (" + GZIP + ") is truncated");
 				}
 				out.write(buffer, 0, n);

@@ -23,13 +23,21 @@ public class TaskQueueProperties {
 	private String defaultQueue = "celery";
 
 	/**
-	 * Serializer of task messages (Celery's task_serializer). Only 'json' is supported.
+	 * Serializer of task messages (Celery's task_serializer): 'json', 'msgpack', the name of a
+	 * TaskSerializer bean, or a content type. Tasks and calls may choose another.
 	 */
 	private String serializer = "json";
 
 	/**
-	 * Serializer names or content types a worker accepts (Celery's accept_content). Messages of
-	 * any other content type are dead-lettered, never deserialized.
+	 * Compression of task message bodies (Celery's task_compression): 'gzip' or 'zlib' (both
+	 * kombu's zlib, sent as 'application/x-gzip'). None by default; received messages are
+	 * decompressed whatever this says.
+	 */
+	private @Nullable String compression;
+
+	/**
+	 * Serializer names or content types a worker accepts (Celery's accept_content), e.g. [json,
+	 * msgpack]. Messages of any other content type are dead-lettered, never deserialized.
 	 */
 	private List<String> acceptContent = new ArrayList<>(List.of("json"));
 
@@ -64,6 +72,14 @@ public class TaskQueueProperties {
 
 	public void setSerializer(String serializer) {
 		this.serializer = serializer;
+	}
+
+	public @Nullable String getCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(@Nullable String compression) {
+		this.compression = compression;
 	}
 
 	public List<String> getAcceptContent() {
@@ -195,6 +211,12 @@ public class TaskQueueProperties {
 		 */
 		private @Nullable Duration defaultRetryDelay;
 
+		/**
+		 * Serializer this application's client sends the task with (Celery's Task.serializer);
+		 * wins over @QueueTask(serializer) and taskqueue.serializer.
+		 */
+		private @Nullable String serializer;
+
 		public @Nullable String getRateLimit() {
 			return this.rateLimit;
 		}
@@ -259,6 +281,14 @@ public class TaskQueueProperties {
 			this.defaultRetryDelay = defaultRetryDelay;
 		}
 
+		public @Nullable String getSerializer() {
+			return this.serializer;
+		}
+
+		public void setSerializer(@Nullable String serializer) {
+			this.serializer = serializer;
+		}
+
 	}
 
 	/**
@@ -290,7 +320,9 @@ public class TaskQueueProperties {
 		private boolean storeErrorsEvenIfIgnored = false;
 
 		/**
-		 * Serializer of results (Celery's result_serializer). Only 'json' is supported.
+		 * Serializer of results (Celery's result_serializer): 'json', 'msgpack', the name of a
+		 * TaskSerializer bean, or a content type. Workers write results in it; JSON and msgpack
+		 * results are read whichever this is.
 		 */
 		private String serializer = "json";
 
