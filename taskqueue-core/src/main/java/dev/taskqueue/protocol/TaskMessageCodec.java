@@ -80,10 +80,29 @@ public final class TaskMessageCodec {
 		this.mapper = mapper;
 		this.bodyWriter = PythonJson.writer(mapper);
 		this.bodyReader = PythonJson.reader(mapper);
-		this.accept = ContentTypes.resolveAll(acceptContent);
+		this.accept = resolveAccept(acceptContent, serializers);
 		this.serializers = serializers;
 		this.serializer = serializers.get(serializer);
 		this.compression = (compression != null) ? Compression.resolve(compression) : null;
+	}
+
+	// An application's serializer names resolve to their content types; Celery's names and any
+	// content type as ContentTypes resolves them.
+	private static Set<String> resolveAccept(Collection<String> acceptContent, Serializers serializers) {
+		Set<String> resolved = new java.util.LinkedHashSet<>();
+		for (String entry : acceptContent) {
+			String type = ContentTypes.resolve(entry);
+			if (!type.contains("/")) {
+				try {
+					type = serializers.get(entry).contentType().toLowerCase(java.util.Locale.ROOT);
+				}
+				catch (IllegalArgumentException ex) {
+					// Not a serializer here: messages of it are refused as having no decoder.
+				}
+			}
+			resolved.add(type);
+		}
+		return resolved;
 	}
 
 	/** @return the mapper used for bodies and argument values */
