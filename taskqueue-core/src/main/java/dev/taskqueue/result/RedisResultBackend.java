@@ -98,7 +98,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.listenerContainer.setConnectionFactory(connectionFactory);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
 		this.listenerContainer.afterPropertiesSet();
-		this.groups = new RedisGroupStore(this.redis, codec.mapper(), keyPrefix, this.ttlSeconds);
+		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds);
 	}
 
 	/**

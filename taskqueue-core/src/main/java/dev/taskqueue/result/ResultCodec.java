@@ -169,18 +169,34 @@ public final class ResultCodec {
 				(retries instanceof Number n) ? n.intValue() : null, text(map.get("queue")));
 	}
 
+	/**
+	 * Encode another value Celery's Redis backend stores with the result serializer (a chord
+	 * part, a saved group).
+	 */
+	byte[] encodeValue(@Nullable Object value) {
+		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(value)
+				: this.serializer.encode(value);
+	}
+
+	/** Decode a value {@link #encodeValue} or Celery wrote, in JSON, msgpack or the result serializer. */
+	@Nullable Object decodeValue(byte[] value) {
+		TaskSerializer format = formatOf(value);
+		return (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
+	}
+
+	/** Whether values are JSON text (not another serializer's bytes). */
+	boolean writesJson() {
+		return this.serializer instanceof JsonTaskSerializer;
+	}
+
 	private TaskSerializer formatOf(byte[] value) {
 		MsgpackTaskSerializer msgpack = this.msgpack;
 		if (msgpack == null || value.length == 0) {
 			return this.serializer;
 		}
-		int first = value[0] & 0xff;
-		// fixmap, map 16, map 32: the only ways a msgpack record can start.
-		boolean msgpackMap = (first >= 0x80 && first <= 0x8f) || first == 0xde || first == 0xdf;
-		if (msgpackMap) {
-			return msgpack;
-		}
-		return this.json;
+		// JSON text starts with an ASCII character; a msgpack map or array (all Celery stores)
+		// with a byte of 0x80 or more.
+		return ((value[0] & 0x80) != 0) ? msgpack : this.json;
 	}
 
 	private static @Nullable String text(@Nullable Object value) {
