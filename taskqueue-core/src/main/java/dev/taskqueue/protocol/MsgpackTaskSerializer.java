@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -15,13 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+import org.msgpack.core.ExtensionTypeHeader;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.ExtensionTypeHeader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -292,7 +293,7 @@ public final class MsgpackTaskSerializer implements TaskSerializer {
 			return s;
 		}
 		if (key instanceof byte[] bytes) {
-			return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		if (key instanceof Map || key instanceof List) {
 			throw new IllegalArgumentException("a msgpack map key must be a string or a number, got "

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -89,12 +91,12 @@ public final class TaskMessageCodec {
 	// An application's serializer names resolve to their content types; Celery's names and any
 	// content type as ContentTypes resolves them.
 	private static Set<String> resolveAccept(Collection<String> acceptContent, Serializers serializers) {
-		Set<String> resolved = new java.util.LinkedHashSet<>();
+		Set<String> resolved = new LinkedHashSet<>();
 		for (String entry : acceptContent) {
 			String type = ContentTypes.resolve(entry);
 			if (!type.contains("/")) {
 				try {
-					type = serializers.get(entry).contentType().toLowerCase(java.util.Locale.ROOT);
+					type = serializers.get(entry).contentType().toLowerCase(Locale.ROOT);
 				}
 				catch (IllegalArgumentException ex) {
 					// Not a serializer here: messages of it are refused as having no decoder.
