@@ -3,7 +3,8 @@
     call.py TASK --queue Q [--via send_task|delay|apply_async] [--args JSON | --args-literal PY]
             [--kwargs JSON]
             [--countdown SECONDS] [--expires SECONDS] [--link JSON] [--link-error JSON]
-            [--serializer NAME] [--compression NAME] [--no-wait] [--timeout SECONDS]
+            [--time-limit SECONDS] [--soft-time-limit SECONDS] [--serializer NAME] [--compression NAME]
+            [--no-wait] [--timeout SECONDS]
 
 --link and --link-error take a signature as JSON: {"task": ..., "args": [...], "options": {...}}.
 
@@ -36,6 +37,8 @@ def main():
     parser.add_argument("--kwargs", default="{}")
     parser.add_argument("--countdown", type=float)
     parser.add_argument("--expires", type=float)
+    parser.add_argument("--time-limit", type=float)
+    parser.add_argument("--soft-time-limit", type=float)
     parser.add_argument("--link")
     parser.add_argument("--link-error")
     parser.add_argument("--serializer")
@@ -56,6 +59,10 @@ def main():
         options["serializer"] = opts.serializer
     if opts.compression:
         options["compression"] = opts.compression
+    if opts.time_limit is not None:
+        options["time_limit"] = opts.time_limit
+    if opts.soft_time_limit is not None:
+        options["soft_time_limit"] = opts.soft_time_limit
     if opts.link:
         options["link"] = signature(json.loads(opts.link))
     if opts.link_error:

@@ -66,6 +66,20 @@ public final class Compression {
 	 * @throws IllegalArgumentException if the method is not supported or the data is not valid
 	 */
 	public static byte[] decompress(String type, byte[] data) {
+		return decompress(type, data, Integer.MAX_VALUE - 8);
+	}
+
+	/**
+	 * Decompress a body whose {@code compression} header names a method, refusing to inflate it
+	 * past a size: a few kilobytes of zlib can inflate to gigabytes.
+	 * @param type the header's value
+	 * @param data the compressed bytes
+	 * @param maxSize the largest decompressed size accepted, in bytes
+	 * @return the bytes
+	 * @throws IllegalArgumentException if the method is not supported, the data is not valid, or
+	 * it inflates past {@code maxSize}
+	 */
+	public static byte[] decompress(String type, byte[] data, long maxSize) {
 		String method = type.trim().toLowerCase(Locale.ROOT);
 		if (!method.equals(GZIP) && !method.equals("gzip") && !method.equals("zlib")) {
 			throw new IllegalArgumentException("compression '" + type + "' is not supported (use " + ACCEPTED + ")");
@@ -73,10 +87,15 @@ public final class Compression {
 		Inflater inflater = new Inflater();
 		try {
 			inflater.setInput(data);
-			ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length * 4));
+			ByteArrayOutputStream out = new ByteArrayOutputStream(
+					(int) Math.max(64, Math.min(Math.min(maxSize, 1 << 20), data.length * 4L)));
 			byte[] buffer = new byte[8192];
 			while (!inflater.finished()) {
 				int n = inflater.inflate(buffer);
+				if (out.size() + (long) n > maxSize) {
+					throw new IllegalArgumentException("compressed body inflates past the limit of " + maxSize
+							+ " bytes");
+				}
 				if (n == 0 && !inflater.finished() && (inflater.needsInput() || inflater.needsDictionary())) {
 					throw new IllegalArgumentException("compressed body (" + GZIP + ") is truncated");
 				}

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The serializers a process knows, found by name ({@code msgpack}) or content type
@@ -66,7 +67,9 @@ public final class Serializers {
 	 * @return {@code json} and {@code msgpack}
 	 */
 	public static List<TaskSerializer> builtIn(ObjectMapper mapper) {
-		return List.of(new JsonTaskSerializer(mapper), new MsgpackTaskSerializer(mapper));
+		// As the codec, never with default typing: a message must not choose classes.
+		ObjectMapper safe = (mapper instanceof JsonMapper json) ? TaskMessageCodec.withoutDefaultTyping(json) : mapper;
+		return List.of(new JsonTaskSerializer(safe), new MsgpackTaskSerializer(safe));
 	}
 
 	/**

@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueArguments;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.protocol.Serializers;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.protocol.TaskSerializer;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultCodec;
@@ -60,6 +63,12 @@ public final class Stack implements AutoCloseable {
 
 	public final ControlBus control;
 
+	public final UniqueLocks uniqueLocks;
+	/** Cluster-wide rate limits, under a key prefix of this stack's own. */
+	public final ClusterRateLimiters clusterRateLimiters;
+
+	private final String rateKeyPrefix = Infrastructure.unique("test-rate") + ":";
+
 	public final String defaultQueue;
 
 	private final List<WorkerContainer> workers = new ArrayList<>();
@@ -74,7 +83,8 @@ public final class Stack implements AutoCloseable {
 		this.codec = new TaskMessageCodec(this.mapper, builder.accept, serializers, builder.serializer,
 				builder.compression);
 		this.publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(5), 4);
-		this.declarer = new QueueDeclarer(this.rabbit);
+		this.declarer = new QueueDeclarer(this.rabbit, builder.queueArguments, QueueArguments.CELERY);
+		this.clusterRateLimiters = new ClusterRateLimiters(this.redis, this.rateKeyPrefix);
 		this.backend = new RedisResultBackend(this.redis,
 				new ResultCodec(this.mapper, serializers.get(builder.resultSerializer)), "", builder.expires);
 		QueueTaskBeanPostProcessor processor = new QueueTaskBeanPostProcessor(this.registry, this.mapper);
@@ -89,6 +99,8 @@ public final class Stack implements AutoCloseable {
 		this.control = new ControlBus(this.redis, "", builder.expires);
 		this.client.setControlBus(this.control);
 		this.client.setTaskSerializers(this.registry::serializerOf);
+		this.uniqueLocks = new UniqueLocks(this.redis, "", this.mapper);
+		this.client.setUniqueLocks(this.uniqueLocks);
 		this.queues.add(builder.defaultQueue);
 		builder.routes.values().forEach((route) -> this.queues.add(route.queue()));
 		this.queues.addAll(builder.queues);
@@ -130,6 +142,8 @@ public final class Stack implements AutoCloseable {
 				this.client, this.publisher, this.declarer, this.delayQueues, settings);
 		worker.setTaskListeners(listeners);
 		worker.setControlBus(this.control);
+		worker.setUniqueLocks(this.uniqueLocks);
+		worker.setClusterRateLimiters(this.clusterRateLimiters);
 		if (events != null) {
 			worker.setApplicationEventPublisher(events);
 		}
@@ -194,6 +208,10 @@ public final class Stack implements AutoCloseable {
 			admin.deleteExchange(queue + QueueDeclarer.DLQ_SUFFIX);
 		}
 		this.publisher.destroy();
+		org.springframework.data.redis.core.StringRedisTemplate redis = new org.springframework.data.redis.core.StringRedisTemplate(
+				this.redis);
+		this.registry.getTasks()
+			.forEach((task) -> redis.delete(this.clusterRateLimiters.keyOf(task.getName())));
 		try {
 			this.control.destroy();
 			this.backend.destroy();
@@ -228,6 +246,13 @@ public final class Stack implements AutoCloseable {
 		private @Nullable String compression;
 
 		private final List<TaskSerializer> extraSerializers = new ArrayList<>();
+
+		private final Map<String, QueueArguments> queueArguments = new LinkedHashMap<>();
+
+		public Builder queueArguments(String queue, QueueArguments arguments) {
+			this.queueArguments.put(queue, arguments);
+			return this;
+		}
 
 		public Builder tasks(Object... beans) {
 			this.beans.addAll(List.of(beans));
