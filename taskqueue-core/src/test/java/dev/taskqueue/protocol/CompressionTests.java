@@ -50,6 +50,15 @@ class CompressionTests {
 	}
 
 	@Test
+	void aBodyThatInflatesPastTheLimitIsRefusedWithoutInflatingIt() {
+		byte[] bomb = Compression.compress(new byte[5_000_000]);
+		assertThat(bomb.length).isLessThan(10_000);
+		assertThatIllegalArgumentException().isThrownBy(() -> Compression.decompress("gzip", bomb, 1_000_000))
+			.withMessage("compressed body inflates past the limit of 1000000 bytes");
+		assertThat(Compression.decompress("gzip", bomb, 5_000_000)).hasSize(5_000_000);
+	}
+
+	@Test
 	void corruptOrTruncatedDataIsRefused() {
 		byte[] compressed = Compression.compress("some body".getBytes(StandardCharsets.UTF_8));
 		assertThatIllegalArgumentException()

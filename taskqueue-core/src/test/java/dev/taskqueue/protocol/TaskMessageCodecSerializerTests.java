@@ -169,6 +169,18 @@ class TaskMessageCodecSerializerTests {
 			.withMessageStartingWith("compressed body is not valid zlib data");
 	}
 
+	@Test
+	void aCompressedBodyMayNotInflatePastTheMessageSizeLimit() {
+		TaskMessage big = this.message.toBuilder().args(List.of("x".repeat(200_000))).compression("gzip").build();
+		EncodedMessage encoded = this.codec.encode(big);
+		assertThat(encoded.body().length).isLessThan(10_000);
+		assertThatExceptionOfType(InvalidMessageException.class)
+			.isThrownBy(() -> this.codec.decode(properties(encoded), encoded.body(), 100_000))
+			.withMessage("compressed body inflates past the limit of 100000 bytes (taskqueue.worker.max-message-size)")
+			.satisfies((ex) -> assertThat(ex.getTaskId()).isEqualTo(big.id()));
+		assertThat(this.codec.decode(properties(encoded), encoded.body(), 300_000).args()).hasSize(1);
+	}
+
 	/** An application's own serializer: JSON inside Base64, a content type no one else has. */
 	static final class Base64JsonSerializer implements TaskSerializer {
 
