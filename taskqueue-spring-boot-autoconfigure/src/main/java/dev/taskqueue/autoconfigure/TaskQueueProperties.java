@@ -388,9 +388,11 @@ public class TaskQueueProperties {
 
 		/**
 		 * How many unacknowledged messages each consumer may hold (Celery's
-		 * worker_prefetch_multiplier).
+		 * worker_prefetch_multiplier). Enough for the broker to hand messages straight to a
+		 * consumer and for result stores to be pipelined; 1 for long tasks, so that a worker
+		 * busy with one does not keep others waiting behind it.
 		 */
-		private int prefetch = 4;
+		private int prefetch = 16;
 
 		/**
 		 * Name of this worker in results and logs. Defaults to 'taskqueue-<pid>@<host>'.
