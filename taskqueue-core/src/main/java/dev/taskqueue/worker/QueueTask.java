@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.taskqueue.ratelimit.RateLimitScope;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -71,6 +72,23 @@ public @interface QueueTask {
 	String rateLimit() default "";
 
 	/**
+	 * How many starts of this task may follow each other without spacing after an idle period
+	 * (the token bucket's capacity); 1, the default, spaces every start one interval apart, as
+	 * Celery does. Only with a {@link #rateLimit()}; {@code taskqueue.tasks.<name>.rate-limit}
+	 * (with its {@code rate-limit-burst}) overrides it.
+	 * @return the burst
+	 */
+	int rateLimitBurst() default 1;
+
+	/**
+	 * Where the {@link #rateLimit()} is enforced: by each worker on its own
+	 * ({@link RateLimitScope#WORKER}, Celery's semantics) or for all workers together
+	 * ({@link RateLimitScope#CLUSTER}, a token bucket in Redis).
+	 * @return the scope
+	 */
+	RateLimitScope rateLimitScope() default RateLimitScope.WORKER;
+
+	/**
 	 * How many times the task may be retried (Celery's {@code max_retries}); {@code -1} for no
 	 * limit. Past it the task ends {@code FAILURE} with its last exception.
 	 * @return the maximum number of retries
@@ -123,5 +141,24 @@ public @interface QueueTask {
 	 * @return the listener types
 	 */
 	Class<? extends TaskListener>[] listeners() default {};
+
+	/**
+	 * The hard time limit in seconds (Celery's {@code time_limit}); {@code 0} for the worker's
+	 * default ({@code taskqueue.worker.time-limit}). A task still running at it ends
+	 * {@code FAILURE} with {@code TimeLimitExceeded}; the worker abandons its thread and goes on.
+	 * {@code taskqueue.tasks.<name>.time-limit} and the message's {@code timelimit} header win.
+	 * @return the hard time limit in seconds
+	 */
+	double timeLimit() default 0;
+
+	/**
+	 * The soft time limit in seconds (Celery's {@code soft_time_limit}); {@code 0} for the
+	 * worker's default ({@code taskqueue.worker.soft-time-limit}). At it the task's thread is
+	 * interrupted; a task that then throws ends {@code FAILURE} with
+	 * {@code SoftTimeLimitExceeded}. {@code taskqueue.tasks.<name>.soft-time-limit} and the
+	 * message's {@code timelimit} header win.
+	 * @return the soft time limit in seconds
+	 */
+	double softTimeLimit() default 0;
 
 }

@@ -25,9 +25,11 @@ import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
+import dev.taskqueue.event.TaskRateLimitedEvent;
 import dev.taskqueue.event.TaskReceivedEvent;
 import dev.taskqueue.event.TaskRejectedEvent;
 import dev.taskqueue.event.TaskRetriedEvent;
@@ -40,8 +42,9 @@ import dev.taskqueue.protocol.InvalidMessageException;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
-import dev.taskqueue.ratelimit.RateLimiter;
+import dev.taskqueue.ratelimit.TaskRateLimiter;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultMeta;
@@ -64,9 +67,10 @@ import org.springframework.context.ApplicationEventPublisher;
  * registered) is never run and never requeued: it is republished to {@code <queue>.dlq} with the
  * reason in its headers, a {@code FAILURE} result is stored when the id is readable, and then it is
  * acknowledged. A task due a second or more from now is parked in the broker's
- * {@link DelayQueues delay queues}; one due sooner, or waiting for its rate limit, is held
- * unacknowledged. When an outcome cannot be stored or published (Redis or the broker down), the
- * message goes back to its queue after a pause, so nothing is lost.
+ * {@link DelayQueues delay queues}; one due sooner is held unacknowledged, and one waiting for
+ * its rate limit is held or parked by its {@link RateLimitGate}. When an outcome cannot be stored
+ * or published (Redis or the broker down), the message goes back to its queue after a pause, so
+ * nothing is lost.
  */
 public class TaskMessageListener implements ChannelAwareMessageListener {
 
@@ -113,6 +117,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile @Nullable UniqueLocks uniqueLocks;
+
 	private final Map<String, TaskRuntime> runtimes = new ConcurrentHashMap<>();
 
 	/** Rate limits changed at run time, by task name; they win over settings and annotations. */
@@ -123,6 +129,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private final ActiveTasks activeTasks = new ActiveTasks();
 
 	private final CanvasSteps canvas;
+
+	private final TimeLimits timeLimits;
+	private final RateLimitGate rateLimitGate = new RateLimitGate();
 
 	private final Acknowledgements acks;
 
@@ -153,6 +162,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.scheduler = scheduler;
 		this.executor = executor;
 		this.canvas = new CanvasSteps(client, backend);
+		this.timeLimits = new TimeLimits(settings, scheduler);
 		this.acks = new Acknowledgements(backend, scheduler, settings.redeliveryBackoff());
 	}
 
@@ -197,6 +207,14 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
+	 * Set where the locks of unique tasks are released once a task is settled.
+	 * @param uniqueLocks the locks, or {@code null} for none
+	 */
+	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
+		this.uniqueLocks = uniqueLocks;
+	}
+
+	/**
 	 * Interrupt a task this worker is running, if its method runs now; it then ends
 	 * {@code REVOKED}.
 	 * @param taskId the task id
@@ -208,6 +226,23 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			logger.info("Task " + taskId + " revoked with terminate: interrupting it");
 		}
 		return interrupted;
+	}
+
+	/**
+	 * Set where the buckets of cluster-wide rate limits live.
+	 * @param cluster the shared limiters, or {@code null} when there is no Redis
+	 */
+	public void setClusterRateLimiters(@Nullable ClusterRateLimiters cluster) {
+		this.rateLimitGate.setClusterRateLimiters(cluster);
+	}
+
+	/**
+	 * Whether this worker can enforce a rate limit (a cluster-wide one needs Redis).
+	 * @param limit the rate limit
+	 * @return whether it can
+	 */
+	public boolean supports(RateLimit limit) {
+		return this.rateLimitGate.supports(limit);
 	}
 
 	/**
@@ -249,6 +284,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		return this.activeTasks;
 	}
 
+	/** @return how this listener keeps tasks within their time limits */
+	TimeLimits timeLimits() {
+		return this.timeLimits;
+	}
+
 	@Override
 	public void onMessage(Message message, @Nullable Channel channel) {
 		if (channel == null) {
@@ -270,7 +310,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		String queue = queueOf(props);
 		TaskMessage task;
 		try {
-			task = this.codec.decode(props, message.getBody());
+			task = this.codec.decode(props, message.getBody(), this.settings.maxMessageSize());
 		}
 		catch (InvalidMessageException ex) {
 			boolean contentType = ex.getMessage() != null && ex.getMessage().startsWith("content type");
@@ -312,9 +352,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				return;
 			}
 		}
-		long wait = rateLimitWait(method);
-		if (wait > 0) {
-			hold(message, channel, task, method, queue, wait, true);
+		if (awaitRateLimit(message, channel, task, method, queue)) {
 			return;
 		}
 		CompletableFuture<Void> stored = execute(task, method, queue, Boolean.TRUE.equals(props.getRedelivered()));
@@ -354,9 +392,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				revokeExpired(task, method, queue);
 			}
 			else {
-				long wait = reserved ? 0 : rateLimitWait(method);
-				if (wait > 0) {
-					hold(message, channel, task, method, queue, wait, true);
+				if (!reserved && awaitRateLimit(message, channel, task, method, queue)) {
 					return;
 				}
 				stored = execute(task, method, queue,
@@ -371,9 +407,36 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private long rateLimitWait(TaskMethod method) {
-		RateLimiter limiter = runtime(method).limiter();
-		return (limiter != null) ? limiter.reserveMillis() : 0;
+	/**
+	 * Reserve a start for a rate-limited task and, unless it is now, wait for it without a
+	 * consumer thread: held when it is near, parked in the broker (and acknowledged) when it is a
+	 * second or more away, so it does not fill the consumer's prefetch window.
+	 * @return whether the task waits (it must not run now)
+	 */
+	private boolean awaitRateLimit(Message message, Channel channel, TaskMessage task, TaskMethod method,
+			String queue) throws Exception {
+		TaskRateLimiter limiter = runtime(method).limiter();
+		if (limiter == null) {
+			return false;
+		}
+		RateLimitGate.Reservation reservation = this.rateLimitGate.reserve(message, task, limiter,
+				this.settings.name());
+		long wait = reservation.waitMillis();
+		if (wait <= 0) {
+			return false;
+		}
+		boolean park = wait >= PARK_THRESHOLD_MILLIS;
+		if (reservation.fresh()) {
+			publishEvent(new TaskRateLimitedEvent(this, task.id(), task.task(), Duration.ofMillis(wait), park));
+		}
+		if (park) {
+			this.rateLimitGate.park(this.delayQueues, message, task, queue, wait, limiter, this.settings.name());
+			channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
+		}
+		else {
+			hold(message, channel, task, method, queue, wait, true);
+		}
+		return true;
 	}
 
 	private TaskRuntime runtime(TaskMethod method) {
@@ -382,7 +445,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			RateLimit limit = rateLimitOf(method);
 			List<TaskListener> all = new ArrayList<>(this.listeners);
 			all.addAll(method.getListeners());
-			return new TaskRuntime((limit != null) ? new RateLimiter(limit) : null,
+			return new TaskRuntime((limit != null) ? this.rateLimitGate.limiter(name, limit) : null,
 					options.applyTo(method.getRetryPolicy()), List.copyOf(all));
 		});
 	}
@@ -425,7 +488,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			try {
 				@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper(), context,
 						(failedId) -> TaskFailure.lookup(failedId, this.backend));
-				result = method.invoke(values);
+				result = this.timeLimits.invoke(method, values, task);
 			}
 			finally {
 				if (this.activeTasks.callEnded(active)) {
@@ -441,6 +504,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		catch (RetryException retry) {
 			retry(runtime, context, method, retry.getCause(), runtime.policy().delay(retry.getCountdown()), start);
+			return Acknowledgements.done();
+		}
+		catch (TimeLimitExceeded ex) {
+			// Never retried: the abandoned method may still be running.
+			fail(runtime, context, method, ex, null, start);
 			return Acknowledgements.done();
 		}
 		catch (TaskArgumentException ex) {
@@ -489,6 +557,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			stored = this.acks.storeSuccess(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
 					context.getQueue()), !callbacks.isEmpty() || next != null || task.embed().chord() != null);
 		}
+		releaseUnique(task.id(), task.extraHeaders());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Task " + task.task() + "[" + task.id() + "] succeeded");
 		}
@@ -514,6 +583,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			this.backend.store(meta(task, TaskState.FAILURE, encoded, traceback, List.of(), method.getName(),
 					context.getQueue()));
 		}
+		releaseUnique(task.id(), task.extraHeaders());
 		notify(runtime, context, (listener) -> listener.onFailure(context, exception));
 		publishEvent(new TaskFailedEvent(this, task.id(), task.task(), exception, since(start)));
 		// As Celery's mark_as_failure: the chord part, then the chain steps that will never run.
@@ -598,6 +668,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(),
 					queue));
 		}
+		releaseUnique(task.id(), task.extraHeaders());
 		this.canvas.partReturned(task, TaskState.REVOKED, revoked.toResult());
 		publishEvent(new TaskRevokedEvent(this, task.id(), task.task(), reason));
 	}
@@ -622,8 +693,18 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 					CeleryTime.formatNaiveUtc(Instant.now()), null, null, taskName, null, null, this.settings.name(),
 					null, queue));
 		}
+		if (taskId != null) {
+			releaseUnique(taskId, props.getHeaders());
+		}
 		publishEvent(new TaskRejectedEvent(this, (taskId != null) ? taskId : "", taskName, reason));
 		channel.basicAck(props.getDeliveryTag(), false);
+	}
+
+	private void releaseUnique(String taskId, Map<String, ?> headers) {
+		UniqueLocks locks = this.uniqueLocks;
+		if (locks != null) {
+			locks.releaseQuietly(taskId, headers);
+		}
 	}
 
 	private ResultMeta meta(TaskMessage task, TaskState state, @Nullable Object result, @Nullable String traceback,
@@ -736,7 +817,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	/**
 	 * What a task needs at run time beyond its method, resolved once.
 	 */
-	private record TaskRuntime(@Nullable RateLimiter limiter, RetryPolicy policy, List<TaskListener> listeners) {
+	private record TaskRuntime(@Nullable TaskRateLimiter limiter, RetryPolicy policy, List<TaskListener> listeners) {
 
 	}
 

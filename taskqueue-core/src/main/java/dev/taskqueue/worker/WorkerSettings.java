@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a worker runs tasks.
@@ -17,10 +18,77 @@ import java.util.Map;
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
+ * @param timeLimit the hard time limit of tasks that set none (Celery's {@code task_time_limit}),
+ * or {@code null} for none
+ * @param softTimeLimit the soft time limit of tasks that set none (Celery's
+ * {@code task_soft_time_limit}), or {@code null} for none
+ * @param maxMessageSize the largest message body accepted, in bytes; larger ones are
+ * dead-lettered unread
+ * @param queueOptions consumer settings of single queues by name, overriding
+ * {@code concurrency} and {@code prefetch} for them: each such queue gets consumers of its own
+ * @param fairMargin {@code null} to let each consumer hold {@code prefetch} messages; otherwise
+ * fair dispatch: each consumer holds at most its running task plus this many messages, so a long
+ * task traps at most that many others behind it
  */
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, TaskOptions> tasks) {
+		Map<String, TaskOptions> tasks, @Nullable Duration timeLimit, @Nullable Duration softTimeLimit,
+		long maxMessageSize, Map<String, QueueOptions> queueOptions, @Nullable Integer fairMargin) {
+
+	/** The default of {@link #maxMessageSize()}: 10 MB. */
+	public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
+
+	/**
+	 * The consumer settings of one queue.
+	 * @param queue the queue name
+	 * @return its settings, {@link QueueOptions#NONE} if none are configured
+	 */
+	public QueueOptions queueOptionsOf(String queue) {
+		return this.queueOptions.getOrDefault(queue, QueueOptions.NONE);
+	}
+
+	/**
+	 * How many messages each consumer of a queue may hold unacknowledged: the queue's own
+	 * prefetch, else one plus the fair-dispatch margin, else the worker's prefetch.
+	 * @param queue the queue name
+	 * @return the prefetch count, at least 1
+	 */
+	public int prefetchOf(String queue) {
+		Integer own = queueOptionsOf(queue).prefetch();
+		if (own != null) {
+			return Math.max(1, own);
+		}
+		return Math.max(1, (this.fairMargin != null) ? 1 + this.fairMargin : this.prefetch);
+	}
+
+	/**
+	 * How many consumers (tasks at once) a queue gets.
+	 * @param queue the queue name
+	 * @return its own concurrency, else the worker's
+	 */
+	public int concurrencyOf(String queue) {
+		Integer own = queueOptionsOf(queue).concurrency();
+		return Math.max(1, (own != null) ? own : this.concurrency);
+	}
+
+	/**
+	 * Consumer settings of one queue ({@code taskqueue.queues.<name>.*}); {@code null} takes the
+	 * worker's.
+	 *
+	 * @param concurrency how many tasks of this queue run at once
+	 * @param prefetch how many unacknowledged messages each of its consumers may hold
+	 */
+	public record QueueOptions(@Nullable Integer concurrency, @Nullable Integer prefetch) {
+
+		/** Nothing of its own: the queue shares the worker's consumers. */
+		public static final QueueOptions NONE = new QueueOptions(null, null);
+
+		/** @return whether the queue has consumers of its own */
+		public boolean isOwn() {
+			return this.concurrency != null || this.prefetch != null;
+		}
+
+	}
 
 	/**
 	 * The options configured for a task.
@@ -43,7 +111,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 
 	/**
 	 * A builder with the defaults of a worker started without configuration: concurrency 1,
-	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff.
+	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
+	 * no time limits, messages up to 10 MB.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -73,6 +142,16 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		private Map<String, TaskOptions> tasks = Map.of();
+
+		private @Nullable Duration timeLimit;
+
+		private @Nullable Duration softTimeLimit;
+
+		private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private Map<String, QueueOptions> queueOptions = Map.of();
+
+		private @Nullable Integer fairMargin;
 
 		private Builder(String name, List<String> queues) {
 			this.name = name;
@@ -133,10 +212,57 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 			return this;
 		}
 
+		/**
+		 * @param timeLimit the hard time limit of tasks that set none, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder timeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+			return this;
+		}
+
+		/**
+		 * @param queueOptions consumer settings of single queues by name (none by default)
+		 * @return this builder
+		 */
+		public Builder queueOptions(Map<String, QueueOptions> queueOptions) {
+			this.queueOptions = Map.copyOf(queueOptions);
+			return this;
+		}
+
+		/**
+		 * @param softTimeLimit the soft time limit of tasks that set none, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder softTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+			return this;
+		}
+
+		/**
+		 * @param maxMessageSize the largest message body accepted, in bytes
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(long maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * @param fairMargin messages each consumer may hold beyond its running task (fair
+		 * dispatch), or {@code null} to hold {@code prefetch} (the default)
+		 * @return this builder
+		 */
+		public Builder fairMargin(@Nullable Integer fairMargin) {
+			this.fairMargin = fairMargin;
+			return this;
+		}
+
 		/** @return the settings */
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
-					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks);
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit, this.softTimeLimit,
+					this.maxMessageSize, this.queueOptions, this.fairMargin);
 		}
 
 	}

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueArguments;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultCodec;
@@ -58,6 +61,12 @@ public final class Stack implements AutoCloseable {
 
 	public final ControlBus control;
 
+	public final UniqueLocks uniqueLocks;
+	/** Cluster-wide rate limits, under a key prefix of this stack's own. */
+	public final ClusterRateLimiters clusterRateLimiters;
+
+	private final String rateKeyPrefix = Infrastructure.unique("test-rate") + ":";
+
 	public final String defaultQueue;
 
 	private final List<WorkerContainer> workers = new ArrayList<>();
@@ -68,7 +77,8 @@ public final class Stack implements AutoCloseable {
 		this.defaultQueue = builder.defaultQueue;
 		this.codec = new TaskMessageCodec(this.mapper, builder.accept);
 		this.publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(5), 4);
-		this.declarer = new QueueDeclarer(this.rabbit);
+		this.declarer = new QueueDeclarer(this.rabbit, builder.queueArguments, QueueArguments.CELERY);
+		this.clusterRateLimiters = new ClusterRateLimiters(this.redis, this.rateKeyPrefix);
 		this.backend = new RedisResultBackend(this.redis, new ResultCodec(this.mapper), "", builder.expires);
 		QueueTaskBeanPostProcessor processor = new QueueTaskBeanPostProcessor(this.registry, this.mapper);
 		int i = 0;
@@ -81,6 +91,8 @@ public final class Stack implements AutoCloseable {
 						: ResultBackend.none(), this.registry::queueOf);
 		this.control = new ControlBus(this.redis, "", builder.expires);
 		this.client.setControlBus(this.control);
+		this.uniqueLocks = new UniqueLocks(this.redis, "", this.mapper);
+		this.client.setUniqueLocks(this.uniqueLocks);
 		this.queues.add(builder.defaultQueue);
 		builder.routes.values().forEach((route) -> this.queues.add(route.queue()));
 		this.queues.addAll(builder.queues);
@@ -122,6 +134,8 @@ public final class Stack implements AutoCloseable {
 				this.client, this.publisher, this.declarer, this.delayQueues, settings);
 		worker.setTaskListeners(listeners);
 		worker.setControlBus(this.control);
+		worker.setUniqueLocks(this.uniqueLocks);
+		worker.setClusterRateLimiters(this.clusterRateLimiters);
 		if (events != null) {
 			worker.setApplicationEventPublisher(events);
 		}
@@ -186,6 +200,10 @@ public final class Stack implements AutoCloseable {
 			admin.deleteExchange(queue + QueueDeclarer.DLQ_SUFFIX);
 		}
 		this.publisher.destroy();
+		org.springframework.data.redis.core.StringRedisTemplate redis = new org.springframework.data.redis.core.StringRedisTemplate(
+				this.redis);
+		this.registry.getTasks()
+			.forEach((task) -> redis.delete(this.clusterRateLimiters.keyOf(task.getName())));
 		try {
 			this.control.destroy();
 			this.backend.destroy();
@@ -212,6 +230,13 @@ public final class Stack implements AutoCloseable {
 		private Duration expires = Duration.ofDays(1);
 
 		private boolean resultsEnabled = true;
+
+		private final Map<String, QueueArguments> queueArguments = new LinkedHashMap<>();
+
+		public Builder queueArguments(String queue, QueueArguments arguments) {
+			this.queueArguments.put(queue, arguments);
+			return this;
+		}
 
 		public Builder tasks(Object... beans) {
 			this.beans.addAll(List.of(beans));

@@ -9,6 +9,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
+import dev.taskqueue.event.TaskRateLimitedEvent;
 import dev.taskqueue.event.TaskReceivedEvent;
 import dev.taskqueue.event.TaskRejectedEvent;
 import dev.taskqueue.event.TaskRetriedEvent;
@@ -36,10 +37,12 @@ import org.springframework.context.ApplicationListener;
  * {@code taskqueue.tasks.received}, {@code taskqueue.tasks.succeeded} ({@code task}),
  * {@code taskqueue.tasks.failed} and {@code taskqueue.tasks.retried} ({@code task},
  * {@code exception}), {@code taskqueue.tasks.revoked} ({@code task}) and
- * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}). Timers:
+ * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}), {@code taskqueue.tasks.rate-limited}
+ * ({@code task}). Timers:
  * {@code taskqueue.tasks.runtime} ({@code task}, {@code outcome}), {@code taskqueue.tasks.queue.wait}
  * ({@code task}, {@code queue}) and {@code taskqueue.tasks.publish} ({@code task}, {@code queue}).
- * Gauges: {@code taskqueue.worker.tasks.active} ({@code worker}), and
+ * Gauges: {@code taskqueue.worker.tasks.active} and {@code taskqueue.worker.tasks.abandoned}
+ * ({@code worker}), and
  * {@code taskqueue.queue.messages} and {@code taskqueue.queue.consumers} ({@code queue}) for each
  * consumed queue and its dead-letter queue, read through a {@link QueueInspector} that reuses
  * the broker's answer for a while.
@@ -71,6 +74,10 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 			Gauge.builder("taskqueue.worker.tasks.active", worker.getActiveTasks(), ActiveTasks::size)
 				.tag("worker", worker.getSettings().name())
 				.description("Tasks this worker is running")
+				.register(registry);
+			Gauge.builder("taskqueue.worker.tasks.abandoned", worker, WorkerContainer::getAbandonedTaskCount)
+				.tag("worker", worker.getSettings().name())
+				.description("Task threads abandoned at their hard time limit that still run")
 				.register(registry);
 			List<String> queues = new ArrayList<>();
 			for (String queue : worker.getQueues()) {
@@ -141,6 +148,10 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 		}
 		else if (event instanceof TaskRevokedEvent) {
 			count(registry, "taskqueue.tasks.revoked", "Tasks not run: expired or revoked", Tags.of("task", task));
+		}
+		else if (event instanceof TaskRateLimitedEvent) {
+			count(registry, "taskqueue.tasks.rate-limited", "Tasks that had to wait for their rate limit",
+					Tags.of("task", task));
 		}
 		else if (event instanceof TaskRejectedEvent rejected) {
 			count(registry, "taskqueue.tasks.rejected", "Messages dead-lettered without running",
