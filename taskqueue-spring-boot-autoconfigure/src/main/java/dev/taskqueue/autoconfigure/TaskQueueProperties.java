@@ -589,9 +589,11 @@ public class TaskQueueProperties {
 
 		/**
 		 * How many unacknowledged messages each consumer may hold (Celery's
-		 * worker_prefetch_multiplier).
+		 * worker_prefetch_multiplier). Enough for the broker to hand messages straight to a
+		 * consumer and for result stores to be pipelined; for long tasks use fair dispatch (or
+		 * 1), so that a worker busy with one does not keep others waiting behind it.
 		 */
-		private int prefetch = 4;
+		private int prefetch = 16;
 
 		/**
 		 * Fair dispatch (Celery's -O fair): each consumer holds at most its running task plus
