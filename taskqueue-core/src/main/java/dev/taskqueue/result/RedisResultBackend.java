@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -52,6 +54,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"io.lettuce.core.api.async.RedisScriptingAsyncCommands", RedisResultBackend.class.getClassLoader());
 
 	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+
+	/** How often a waiter without a subscription reads the result's key. */
+	private static final long POLL_INTERVAL_MILLIS = 100;
 
 	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
@@ -220,7 +225,19 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private Waiter subscribe(String taskId) {
 		Waiter waiter = new Waiter(taskId);
-		this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+		try {
+			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+		}
+		catch (RuntimeException ex) {
+			// The subscription could not be registered in time (Redis slow or reconnecting): the
+			// caller still gets its result, read from the key until it is ready.
+			logger.warn("Could not subscribe to the result of task " + taskId + " (" + ex.getMessage()
+					+ "); polling it every " + POLL_INTERVAL_MILLIS + " ms instead");
+			waiter.polling = true;
+			// Not polled from here: this runs inside the waiters map's compute, before the
+			// waiter is in the map that tells a poll whether anyone still waits.
+			waiter.schedulePoll();
+		}
 		return waiter;
 	}
 
@@ -233,7 +250,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			last[0] = true;
 			return null;
 		});
-		if (last[0]) {
+		if (last[0] && !waiter.polling) {
 			this.listenerContainer.removeMessageListener(waiter);
 		}
 	}
@@ -243,6 +260,18 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			synchronized (this.startMonitor) {
 				if (!this.started) {
 					this.listenerContainer.start();
+					// Without a listener left the container closes its subscription, and the next
+					// waiter has to open a new one and wait for it: a round trip more per result
+					// for sequential callers, and a registration timeout under load. One listener
+					// on a channel of this backend's own keeps the subscription open.
+					try {
+						this.listenerContainer.addMessageListener((message, pattern) -> {
+						}, new ChannelTopic(this.keyPrefix + "taskqueue-results-" + UUID.randomUUID()));
+					}
+					catch (RuntimeException ex) {
+						logger.warn("Could not open the subscription for result notifications (" + ex.getMessage()
+								+ "); each wait subscribes on its own, or polls");
+					}
 					this.started = true;
 				}
 			}
@@ -267,6 +296,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		/** Callers waiting on this id; guarded by the waiters map's compute. */
 		private int views;
 
+		/** Whether the result is read from its key because no subscription could be made. */
+		private volatile boolean polling;
+
 		Waiter(String taskId) {
 			this.taskId = taskId;
 		}
@@ -284,6 +316,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
 			check();
+		}
+
+		void schedulePoll() {
+			CompletableFuture.delayedExecutor(POLL_INTERVAL_MILLIS, TimeUnit.MILLISECONDS).execute(this::poll);
+		}
+
+		private void poll() {
+			check();
+			if (!this.future.isDone() && RedisResultBackend.this.waiters.get(this.taskId) == this) {
+				schedulePoll();
+			}
 		}
 
 		void check() {
