@@ -557,7 +557,12 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			stored = this.acks.storeSuccess(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
 					context.getQueue()), !callbacks.isEmpty() || next != null || task.embed().chord() != null);
 		}
-		releaseUnique(task.id(), task.extraHeaders());
+		if (task.extraHeaders().containsKey(UniqueLocks.HEADER)) {
+			// Released once the result is readable, and not at all when the store fails and the
+			// task goes back to run again; never on the Redis client's own thread, which the
+			// store's completion may run on.
+			stored.thenRunAsync(() -> releaseUnique(task.id(), task.extraHeaders()), this.executor);
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Task " + task.task() + "[" + task.id() + "] succeeded");
 		}
