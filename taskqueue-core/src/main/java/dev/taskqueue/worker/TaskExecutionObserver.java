@@ -1,6 +1,8 @@
 package dev.taskqueue.worker;
 
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import dev.taskqueue.observation.DefaultTaskExecuteObservationConvention;
 import dev.taskqueue.observation.TaskExecuteContext;
@@ -23,17 +25,17 @@ final class TaskExecutionObserver implements TaskListener {
 		this.registry = registry;
 	}
 
-	void observe(TaskMessage task, String queue, Runnable execution) {
+	CompletableFuture<Void> observe(TaskMessage task, String queue, Supplier<CompletableFuture<Void>> execution) {
 		if (this.registry.isNoop()) {
-			execution.run();
-			return;
+			return execution.get();
 		}
 		TaskExecuteContext context = new TaskExecuteContext(task, queue);
 		Observation observation = Observation
 			.createNotStarted(null, DefaultTaskExecuteObservationConvention.INSTANCE, () -> context, this.registry)
 			.start();
+		CompletableFuture<Void> settled;
 		try (Observation.Scope scope = observation.openScope()) {
-			execution.run();
+			settled = execution.get();
 			if (context.getOutcome() == null) {
 				// The only way to return without an outcome: revoked before it started.
 				context.setOutcome("revoked");
@@ -42,11 +44,19 @@ final class TaskExecutionObserver implements TaskListener {
 		catch (RuntimeException | Error ex) {
 			context.setOutcome("error");
 			observation.error(ex);
+			observation.stop();
 			throw ex;
 		}
-		finally {
+		// Ends once the outcome is stored (asynchronously for a plain success); the caller keeps
+		// the original future.
+		settled.whenComplete((ignored, failure) -> {
+			if (failure != null) {
+				context.setOutcome("error");
+				observation.error(failure);
+			}
 			observation.stop();
-		}
+		});
+		return settled;
 	}
 
 	@Override

@@ -52,6 +52,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	/** Long header values (argsrepr of big arguments) stay strings up to this many bytes. */
 	private static final int LONG_STRING_LIMIT = 1024 * 1024;
 
+	/** Longest wait at stop for results still on their way to the store. */
+	private static final Duration ACK_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
 	private final QueueDeclarer declarer;
 
 	private final WorkerSettings settings;
@@ -317,6 +320,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 						+ "loaded from Redis; they apply once its control subscription is established");
 			}
 		}
+		this.listener.resumePipelinedAcknowledgements();
 		this.containers.forEach(SimpleMessageListenerContainer::start);
 		StringBuilder consumers = new StringBuilder();
 		for (SimpleMessageListenerContainer container : this.containers) {
@@ -348,6 +352,12 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	@Override
 	public void stop() {
+		// Acknowledgements still waiting for their result's store go out before the consumers'
+		// channels close, or the broker would deliver tasks that already ran once more.
+		if (!this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT)) {
+			logger.warn("Worker " + this.settings.name() + " stops with results still being stored; their messages "
+					+ "will be delivered again");
+		}
 		if (this.containers.size() == 1) {
 			this.containers.get(0).stop();
 			return;
@@ -384,6 +394,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		if (control != null) {
 			control.removeListener(this.controlListener);
 		}
+		this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT);
 		this.containers.forEach(SimpleMessageListenerContainer::destroy);
 		this.scheduler.shutdownNow();
 		this.etaExecutor.shutdown();
