@@ -44,6 +44,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
 			Long.class);
 
+	/** The key prefix of a task's redelivery count (taskqueue's own, next to Celery's results). */
+	public static final String DELIVERIES_KEY_PREFIX = "taskqueue-task-deliveries-";
+
+	private static final RedisScript<Long> COUNT = new DefaultRedisScript<>(
+			"local n = redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], ARGV[1]); return n", Long.class);
+
 	private static final String STORE_SHA = STORE.getSha1();
 
 	private static final boolean LETTUCE = ClassUtils.isPresent(
@@ -104,6 +110,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	public String key(String taskId) {
 		return this.keyPrefix + TASK_KEY_PREFIX + taskId;
+	}
+
+	@Override
+	public long countRedelivery(String taskId) {
+		Long count = this.redis.execute(COUNT, List.of(this.keyPrefix + DELIVERIES_KEY_PREFIX + taskId),
+				Long.toString(this.ttlSeconds));
+		return (count != null) ? count : 0;
 	}
 
 	/** @return the TTL of stored results, in seconds */

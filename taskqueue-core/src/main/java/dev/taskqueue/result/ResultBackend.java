@@ -51,6 +51,18 @@ public interface ResultBackend {
 	CompletableFuture<ResultMeta> whenReady(String taskId);
 
 	/**
+	 * Count one more delivery of a task whose message the broker marked redelivered, so a task
+	 * that keeps killing its worker can be stopped after a bounded number of attempts. The count
+	 * lives as long as results do.
+	 * @param taskId the task id
+	 * @return how many redeliveries were counted so far, this one included; {@code 0} if this
+	 * backend does not count deliveries
+	 */
+	default long countRedelivery(String taskId) {
+		return 0;
+	}
+
+	/**
 	 * Whether results are stored at all. A disabled backend stores nothing and refuses reads.
 	 * @return {@code true} if this backend keeps results
 	 */

@@ -123,6 +123,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final CanvasSteps canvas;
 
+	private final RedeliveryGuard redeliveries;
+
+	private final ShutdownGate shutdown = new ShutdownGate();
+
 	/**
 	 * Create a listener.
 	 * @param registry the tasks this worker runs
@@ -150,6 +154,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.scheduler = scheduler;
 		this.executor = executor;
 		this.canvas = new CanvasSteps(client, backend);
+		this.redeliveries = new RedeliveryGuard(backend, settings);
 	}
 
 	/**
@@ -225,6 +230,19 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		return this.changedRateLimits.containsKey(taskName);
 	}
 
+	/**
+	 * Stop running new tasks: from now on every message that reaches this listener, prefetched
+	 * or held until due, goes straight back to its queue; tasks already running finish.
+	 */
+	public void stopTakingTasks() {
+		this.shutdown.close();
+	}
+
+	/** Run tasks again after {@link #stopTakingTasks()}, when the worker is restarted. */
+	public void resumeTakingTasks() {
+		this.shutdown.open();
+	}
+
 	/** @return the tasks this listener is running right now */
 	public ActiveTasks getActiveTasks() {
 		return this.activeTasks;
@@ -236,6 +254,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			throw new IllegalStateException("A channel is required: the container must use manual acknowledgement");
 		}
 		long tag = message.getMessageProperties().getDeliveryTag();
+		if (this.shutdown.refuse(channel, tag)) {
+			return;
+		}
 		try {
 			handle(message, channel);
 		}
@@ -270,6 +291,18 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		publishEvent(new TaskReceivedEvent(this, task.id(), task.task()));
+		if (Boolean.TRUE.equals(props.getRedelivered())) {
+			RedeliveryGuard.Verdict verdict = this.redeliveries.check(task);
+			if (verdict.action() == RedeliveryGuard.Action.SKIP) {
+				channel.basicAck(props.getDeliveryTag(), false);
+				return;
+			}
+			if (verdict.action() == RedeliveryGuard.Action.DEAD_LETTER) {
+				reject(message, channel, queue, String.valueOf(verdict.reason()), task.id(), task.task(),
+						new ExceptionInfo("WorkerLostError", "billiard.exceptions", List.of(verdict.reason()), null));
+				return;
+			}
+		}
 		if (isRevoked(task)) {
 			revoke(task, method, queue, "revoked");
 			channel.basicAck(props.getDeliveryTag(), false);
@@ -327,6 +360,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		long tag = message.getMessageProperties().getDeliveryTag();
 		if (!channel.isOpen()) {
 			// The consumer stopped: the broker has already put the message back for another worker.
+			return;
+		}
+		if (this.shutdown.refuse(channel, tag)) {
 			return;
 		}
 		try {

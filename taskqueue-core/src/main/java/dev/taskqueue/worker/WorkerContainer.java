@@ -115,6 +115,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
 		this.container.setMissingQueuesFatal(false);
 		this.container.setDefaultRequeueRejected(true);
+		// Running tasks get this long to finish on stop; then the channels close and the broker
+		// requeues whatever is still unacknowledged.
+		this.container.setShutdownTimeout(Math.max(1, settings.shutdownTimeout().toMillis()));
 		this.container.setMessageListener(this.listener);
 		this.container.setBeanName("taskqueueWorker");
 		this.container.afterPropertiesSet();
@@ -222,14 +225,27 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 						+ "loaded from Redis; they apply once its control subscription is established");
 			}
 		}
+		this.listener.resumeTakingTasks();
 		this.container.start();
 		logger.info("Worker " + this.settings.name() + " consuming " + this.settings.queues() + " with "
 				+ this.settings.concurrency() + " consumers, prefetch " + this.settings.prefetch() + "; tasks: "
 				+ this.registry.getTasks().stream().map(TaskMethod::getName).toList());
 	}
 
+	/**
+	 * Stop taking tasks and wait up to the settings' shutdown timeout for running ones to finish.
+	 * Messages prefetched or held for their eta go back to the queue unacknowledged; a task still
+	 * running when the time is up has its message returned too (it runs again elsewhere), and
+	 * nothing is acknowledged that did not finish.
+	 */
 	@Override
 	public void stop() {
+		this.listener.stopTakingTasks();
+		int running = this.listener.getActiveTasks().size();
+		if (running > 0) {
+			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
+					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
+		}
 		this.container.stop();
 	}
 

@@ -17,10 +17,15 @@ import java.util.Map;
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
+ * @param maxDeliveries how many times a task's message may be delivered before it is
+ * dead-lettered as {@code FAILURE} instead of run again ({@code 0} for no limit): stops a task
+ * that kills its worker every time from looping forever
+ * @param shutdownTimeout how long stopping the worker waits for running tasks to finish before
+ * their messages are returned to the queue unacknowledged
  */
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, TaskOptions> tasks) {
+		Map<String, TaskOptions> tasks, int maxDeliveries, Duration shutdownTimeout) {
 
 	/**
 	 * The options configured for a task.
@@ -43,7 +48,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 
 	/**
 	 * A builder with the defaults of a worker started without configuration: concurrency 1,
-	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff.
+	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
+	 * at most 5 deliveries per task, 30 s for running tasks to finish on stop.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -73,6 +79,10 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		private Map<String, TaskOptions> tasks = Map.of();
+
+		private int maxDeliveries = 5;
+
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		private Builder(String name, List<String> queues) {
 			this.name = name;
@@ -133,10 +143,33 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 			return this;
 		}
 
+		/**
+		 * @param maxDeliveries how many deliveries of a task's message are allowed before it is
+		 * dead-lettered ({@code 0} for no limit)
+		 * @return this builder
+		 */
+		public Builder maxDeliveries(int maxDeliveries) {
+			if (maxDeliveries < 0) {
+				throw new IllegalArgumentException("maxDeliveries must be 0 (no limit) or more, not " + maxDeliveries);
+			}
+			this.maxDeliveries = maxDeliveries;
+			return this;
+		}
+
+		/**
+		 * @param shutdownTimeout how long stopping waits for running tasks
+		 * @return this builder
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
 		/** @return the settings */
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
-					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks);
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.maxDeliveries,
+					this.shutdownTimeout);
 		}
 
 	}

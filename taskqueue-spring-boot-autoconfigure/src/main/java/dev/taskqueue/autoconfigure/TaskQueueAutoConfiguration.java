@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -198,15 +201,15 @@ public final class TaskQueueAutoConfiguration {
 		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
-				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control) {
+				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control, Environment environment) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
-					declarer, delayQueues, settings(properties));
+					declarer, delayQueues, settings(properties, environment));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
 			return worker;
 		}
 
-		private static WorkerSettings settings(TaskQueueProperties properties) {
+		private static WorkerSettings settings(TaskQueueProperties properties, Environment environment) {
 			TaskQueueProperties.Worker worker = properties.getWorker();
 			List<String> queues = worker.getQueues().isEmpty() ? List.of(properties.getDefaultQueue())
 					: List.copyOf(worker.getQueues());
@@ -222,6 +225,11 @@ public final class TaskQueueAutoConfiguration {
 				.storeErrorsEvenIfIgnored(properties.getResult().isStoreErrorsEvenIfIgnored())
 				.redeliveryBackoff(worker.getRedeliveryBackoff())
 				.tasks(tasks)
+				.maxDeliveries(worker.getMaxDeliveries())
+				// Running tasks may finish within the time Spring Boot gives each shutdown phase.
+				.shutdownTimeout(Binder.get(environment)
+					.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+					.orElse(Duration.ofSeconds(30)))
 				.build();
 		}
 

@@ -404,6 +404,14 @@ public class TaskQueueProperties {
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		/**
+		 * How many times a task's message may be delivered before it is dead-lettered to
+		 * '<queue>.dlq' and marked FAILURE instead of run again, so a task that kills its worker
+		 * every time does not loop forever. Only redeliveries are counted (in the result store,
+		 * per task id). 0 for no limit.
+		 */
+		private int maxDeliveries = 5;
+
+		/**
 		 * How long the broker's answer about a queue's depth and consumers is reused by metrics
 		 * and the actuator endpoint, so scrapes cost at most one broker round trip per queue and
 		 * period.
@@ -456,6 +464,14 @@ public class TaskQueueProperties {
 
 		public void setRedeliveryBackoff(Duration redeliveryBackoff) {
 			this.redeliveryBackoff = redeliveryBackoff;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
 		}
 
 		public Duration getQueueStatsMaxAge() {

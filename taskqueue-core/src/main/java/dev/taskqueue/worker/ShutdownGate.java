@@ -1,0 +1,50 @@
+package dev.taskqueue.worker;
+
+import java.io.IOException;
+
+import com.rabbitmq.client.Channel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Closed while the worker stops: a consumer drains the messages it had prefetched into the
+ * listener even after its subscription is cancelled, and held tasks fall due, but none of them
+ * may start now. They go back to their queue unacknowledged, for another worker or the next start.
+ */
+final class ShutdownGate {
+
+	private static final Log logger = LogFactory.getLog(ShutdownGate.class);
+
+	private volatile boolean closed;
+
+	void close() {
+		this.closed = true;
+	}
+
+	void open() {
+		this.closed = false;
+	}
+
+	/**
+	 * Return a message to its queue if the gate is closed.
+	 * @param channel the channel it came on
+	 * @param tag its delivery tag
+	 * @return whether it was refused
+	 */
+	boolean refuse(Channel channel, long tag) {
+		if (!this.closed) {
+			return false;
+		}
+		try {
+			if (channel.isOpen()) {
+				channel.basicReject(tag, true);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// The channel is closing, and the broker requeues what it delivered on it by itself.
+			logger.debug("Could not return message " + tag + " to its queue while stopping", ex);
+		}
+		return true;
+	}
+
+}
