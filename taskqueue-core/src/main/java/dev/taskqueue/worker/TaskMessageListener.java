@@ -465,6 +465,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
+			this.shutdown.abandonIfInterrupted(task, ex);
 			if (runtime.policy().isAutoRetried(ex)) {
 				retry(runtime, context, method, ex, runtime.policy().delay(task.retries()), start);
 				return;
