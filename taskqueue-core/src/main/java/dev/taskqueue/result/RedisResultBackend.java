@@ -44,7 +44,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
 			Long.class);
 
-	/** The key prefix of a task's redelivery count (taskqueue's own, next to Celery's results). */
+	/** The key prefix of a redelivered task's run count (taskqueue's own, next to Celery's results). */
 	public static final String DELIVERIES_KEY_PREFIX = "taskqueue-task-deliveries-";
 
 	private static final RedisScript<Long> COUNT = new DefaultRedisScript<>(
@@ -113,10 +113,19 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	@Override
-	public long countRedelivery(String taskId) {
-		Long count = this.redis.execute(COUNT, List.of(this.keyPrefix + DELIVERIES_KEY_PREFIX + taskId),
-				Long.toString(this.ttlSeconds));
+	public long countRedeliveredRun(String taskId) {
+		Long count = this.redis.execute(COUNT, List.of(deliveriesKey(taskId)), Long.toString(this.ttlSeconds));
 		return (count != null) ? count : 0;
+	}
+
+	@Override
+	public long getRedeliveredRuns(String taskId) {
+		String count = this.redis.opsForValue().get(deliveriesKey(taskId));
+		return (count != null) ? Long.parseLong(count) : 0;
+	}
+
+	private String deliveriesKey(String taskId) {
+		return this.keyPrefix + DELIVERIES_KEY_PREFIX + taskId;
 	}
 
 	/** @return the TTL of stored results, in seconds */

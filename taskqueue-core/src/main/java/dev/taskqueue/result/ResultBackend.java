@@ -51,14 +51,22 @@ public interface ResultBackend {
 	CompletableFuture<ResultMeta> whenReady(String taskId);
 
 	/**
-	 * Count one more delivery of a task whose message the broker marked redelivered, so a task
-	 * that keeps killing its worker can be stopped after a bounded number of attempts. The count
-	 * lives as long as results do.
+	 * Count one more run of a task whose message the broker marked redelivered, so a task that
+	 * keeps killing its worker can be stopped after a bounded number of attempts. The count lives
+	 * as long as results do.
 	 * @param taskId the task id
-	 * @return how many redeliveries were counted so far, this one included; {@code 0} if this
-	 * backend does not count deliveries
+	 * @return the runs counted so far, this one included; {@code 0} if this backend does not count
 	 */
-	default long countRedelivery(String taskId) {
+	default long countRedeliveredRun(String taskId) {
+		return 0;
+	}
+
+	/**
+	 * How many runs of a redelivered task were counted by {@link #countRedeliveredRun(String)}.
+	 * @param taskId the task id
+	 * @return the count; {@code 0} if none, or if this backend does not count
+	 */
+	default long getRedeliveredRuns(String taskId) {
 		return 0;
 	}
 

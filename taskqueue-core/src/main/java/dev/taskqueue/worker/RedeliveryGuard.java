@@ -1,5 +1,9 @@
 package dev.taskqueue.worker;
 
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.TaskState;
@@ -10,8 +14,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides what to do with a message the broker marks redelivered: its earlier delivery may have
  * finished the task (the worker died between storing the result and acknowledging), or the task
- * itself may be what keeps killing workers. A first delivery never comes here, so the common path
- * costs no Redis round trip.
+ * itself may be what keeps killing workers.
+ * <p>
+ * Only runs are counted, not deliveries: a message that was merely prefetched by a worker that
+ * died, or handed back by one that stopped, is not to blame. And a redelivered task runs alone on
+ * its worker, so that when a worker dies again, the task it was running is the only one whose
+ * count goes up: tasks that happened to run beside a poison task are never dead-lettered for it.
+ * A first delivery never comes here, so the common path costs no Redis round trip.
  */
 final class RedeliveryGuard {
 
@@ -20,6 +29,9 @@ final class RedeliveryGuard {
 	private final ResultBackend backend;
 
 	private final WorkerSettings settings;
+
+	/** Ordinary runs share it; a redelivered task takes it alone. */
+	private final ReentrantReadWriteLock runs = new ReentrantReadWriteLock();
 
 	RedeliveryGuard(ResultBackend backend, WorkerSettings settings) {
 		this.backend = backend;
@@ -45,18 +57,42 @@ final class RedeliveryGuard {
 		if (max <= 0) {
 			return Verdict.RUN;
 		}
-		// The first delivery is never counted: it was not marked redelivered.
-		long deliveries = this.backend.countRedelivery(task.id()) + 1;
-		if (deliveries > max) {
+		// The first delivery is not counted (it was not marked redelivered); assume it ran.
+		long unfinished = this.backend.getRedeliveredRuns(task.id()) + 1;
+		if (unfinished >= max) {
 			return new Verdict(Action.DEAD_LETTER,
-					"delivered " + deliveries + " times, more than taskqueue.worker.max-deliveries (" + max
-							+ "): the task did not finish on any of them (did it kill its worker?)");
+					"taskqueue.worker.max-deliveries (" + max + ") reached: " + unfinished + " deliveries ended "
+							+ "without the task finishing (did it kill its worker?)");
 		}
-		if (deliveries > 1) {
-			logger.warn("Task " + task.task() + "[" + task.id() + "]: delivery " + deliveries + " of at most " + max
-					+ "; an earlier worker did not finish it");
-		}
+		logger.warn("Task " + task.task() + "[" + task.id() + "] redelivered: " + unfinished
+				+ " earlier deliveries did not finish it (at most " + max + " are allowed); running it alone");
 		return Verdict.RUN;
+	}
+
+	/**
+	 * Wait for the right to run a task, and count the run if it was redelivered.
+	 * @param task the task about to run
+	 * @param redelivered whether the broker marked it redelivered
+	 * @return the permit to release once the task's outcome is handled
+	 */
+	Permit enter(TaskMessage task, boolean redelivered) {
+		if (!redelivered || this.settings.maxDeliveries() <= 0 || !this.backend.isEnabled()) {
+			return acquire(this.runs.readLock());
+		}
+		Permit permit = acquire(this.runs.writeLock());
+		try {
+			this.backend.countRedeliveredRun(task.id());
+			return permit;
+		}
+		catch (RuntimeException ex) {
+			permit.release();
+			throw ex;
+		}
+	}
+
+	private static Permit acquire(Lock lock) {
+		lock.lock();
+		return lock::unlock;
 	}
 
 	/**
@@ -69,8 +105,17 @@ final class RedeliveryGuard {
 		return isEmpty(embed.callbacks()) && isEmpty(embed.chain()) && embed.chord() == null;
 	}
 
-	private static boolean isEmpty(java.util.@Nullable List<?> list) {
+	private static boolean isEmpty(@Nullable List<?> list) {
 		return list == null || list.isEmpty();
+	}
+
+	/**
+	 * The right to run a task.
+	 */
+	interface Permit {
+
+		void release();
+
 	}
 
 	enum Action {

@@ -411,6 +411,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 * @param redelivered whether the broker delivered the message before
 	 */
 	void execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
+		RedeliveryGuard.Permit permit = this.redeliveries.enter(task, redelivered);
 		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
 		try {
 			// Checked again once the task is active, so a terminate announced since receipt (or
@@ -423,6 +424,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		finally {
 			this.activeTasks.end(active);
+			permit.release();
 		}
 	}
 

@@ -100,21 +100,22 @@ class RedeliveryIntegrationTests {
 	void taskDeliveredMoreThanMaxDeliveriesIsDeadLetteredAsFailure() throws Exception {
 		String id = UUID.randomUUID().toString();
 		TaskResult result = send(id, 1, 2);
-		// Two earlier workers took the redelivered message and died with it.
-		this.stack.backend.countRedelivery(id);
-		this.stack.backend.countRedelivery(id);
+		// The first delivery and two redelivered runs ended with their worker.
+		this.stack.backend.countRedeliveredRun(id);
+		this.stack.backend.countRedeliveredRun(id);
 		redeliver();
 		this.stack.startWorker(this.stack.settingsBuilder(List.of(this.queue)).maxDeliveries(3).build());
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
 			assertThat(ex.getExceptionType()).isEqualTo("WorkerLostError");
-			assertThat(ex.getMessage()).contains("delivered 4 times, more than taskqueue.worker.max-deliveries (3)");
+			assertThat(ex.getMessage()).contains(
+					"taskqueue.worker.max-deliveries (3) reached: 3 deliveries ended without the task finishing");
 		});
 		RabbitTemplate raw = new RabbitTemplate(this.stack.rabbit);
 		Message dead = raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
 		assertThat(dead.getMessageProperties().getHeaders()).containsEntry("id", id);
 		assertThat((String) dead.getMessageProperties().getHeader(TaskMessageListener.REASON_HEADER))
-			.startsWith("delivered 4 times, more than taskqueue.worker.max-deliveries (3)");
+			.startsWith("taskqueue.worker.max-deliveries (3) reached: 3 deliveries ended without the task finishing");
 		assertThat(this.tasks.calls).isEmpty();
 		assertQueueEmpty();
 	}
@@ -123,7 +124,7 @@ class RedeliveryIntegrationTests {
 	void redeliveryWithinMaxDeliveriesRuns() {
 		String id = UUID.randomUUID().toString();
 		TaskResult result = send(id, 3, 4);
-		this.stack.backend.countRedelivery(id);
+		this.stack.backend.countRedeliveredRun(id);
 		redeliver();
 		this.stack.startWorker(this.stack.settingsBuilder(List.of(this.queue)).maxDeliveries(3).build());
 		assertThat(result.get(TIMEOUT)).isEqualTo(7);
@@ -137,7 +138,7 @@ class RedeliveryIntegrationTests {
 		String id = UUID.randomUUID().toString();
 		TaskResult result = send(id, 3, 4);
 		for (int i = 0; i < 10; i++) {
-			this.stack.backend.countRedelivery(id);
+			this.stack.backend.countRedeliveredRun(id);
 		}
 		redeliver();
 		this.stack.startWorker(this.stack.settingsBuilder(List.of(this.queue)).maxDeliveries(0).build());

@@ -215,6 +215,10 @@ public final class TaskQueueAutoConfiguration {
 					: List.copyOf(worker.getQueues());
 			int concurrency = (worker.getConcurrency() != null) ? worker.getConcurrency()
 					: Runtime.getRuntime().availableProcessors();
+			if (worker.getMaxDeliveries() < 0) {
+				throw new IllegalStateException("taskqueue.worker.max-deliveries must be 0 (no limit) or more, not "
+						+ worker.getMaxDeliveries());
+			}
 			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
 			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
 			return WorkerSettings

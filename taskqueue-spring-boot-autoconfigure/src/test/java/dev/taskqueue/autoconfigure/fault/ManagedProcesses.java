@@ -34,7 +34,8 @@ final class ManagedProcesses {
 	 */
 	static void kill(Process process) {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
-		process.destroyForcibly();
+		// Through the handle, which leaves the pipes open for what was printed before the kill.
+		process.toHandle().destroyForcibly();
 		try {
 			process.waitFor(10, TimeUnit.SECONDS);
 		}

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +20,21 @@ import org.awaitility.Awaitility;
  */
 final class WorkerProcess implements AutoCloseable {
 
+	private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
 	private final Process process;
 
 	private final List<String> lines = new CopyOnWriteArrayList<>();
 
+	private final Thread reader;
+
+	private final long startNanos = System.nanoTime();
+
 	private WorkerProcess(Process process) {
 		this.process = process;
-		Thread reader = new Thread(this::read, "fault-worker-" + process.pid() + "-output");
-		reader.setDaemon(true);
-		reader.start();
+		this.reader = new Thread(this::read, "fault-worker-" + process.pid() + "-output");
+		this.reader.setDaemon(true);
+		this.reader.start();
 	}
 
 	/**
@@ -37,8 +44,8 @@ final class WorkerProcess implements AutoCloseable {
 	 */
 	static WorkerProcess start(String... properties) {
 		List<String> command = new ArrayList<>(List.of(
-				Path.JAVA.toString(), "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-Dlogging.level.root=WARN", FaultWorkerApplication.class.getName()));
+				JAVA.toString(), "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
+				"-XX:TieredStopAtLevel=1", "-Dlogging.level.dev.taskqueue=INFO", FaultWorkerApplication.class.getName()));
 		for (String property : properties) {
 			command.add("--" + property);
 		}
@@ -59,6 +66,8 @@ final class WorkerProcess implements AutoCloseable {
 				throw new IllegalStateException("Worker JVM exited with " + process.exitValue() + " before it was ready:\n"
 						+ String.join("\n", worker.lines));
 			}
+			System.out.println("Worker JVM " + process.pid() + " ready in "
+					+ Duration.ofNanos(System.nanoTime() - worker.startNanos).toMillis() + " ms");
 		}
 		catch (RuntimeException ex) {
 			worker.kill();
@@ -112,7 +121,9 @@ final class WorkerProcess implements AutoCloseable {
 	 * @return the exit code
 	 */
 	int terminate(Duration timeout) {
-		this.process.destroy();
+		// Through the handle: Process.destroy() would also close the pipes and lose what the
+		// JVM prints while it shuts down.
+		this.process.toHandle().destroy();
 		return awaitExit(timeout);
 	}
 
@@ -127,6 +138,8 @@ final class WorkerProcess implements AutoCloseable {
 				throw new IllegalStateException("Worker JVM " + this.process.pid() + " did not exit within " + timeout
 						+ ":\n" + output());
 			}
+			// Everything it printed before exiting is read before anyone asks.
+			this.reader.join(10_000);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -142,12 +155,6 @@ final class WorkerProcess implements AutoCloseable {
 			kill();
 		}
 		ManagedProcesses.forget(this.process);
-	}
-
-	private static final class Path {
-
-		static final java.nio.file.Path JAVA = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
-
 	}
 
 }
