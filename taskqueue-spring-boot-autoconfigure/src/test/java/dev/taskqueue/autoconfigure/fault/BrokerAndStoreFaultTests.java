@@ -21,6 +21,7 @@ import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.TaskState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpException;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
@@ -69,6 +70,17 @@ class BrokerAndStoreFaultTests {
 			if (redis != null) {
 				redis.close();
 			}
+		}
+	}
+
+	@BeforeEach
+	void serversUp() {
+		// A test that failed half-way may have left one down.
+		if (!redis.isRunning()) {
+			redis.start();
+		}
+		if (!rabbit.isRunning()) {
+			rabbit.start();
 		}
 	}
 
@@ -146,7 +158,7 @@ class BrokerAndStoreFaultTests {
 			Map<?, ?> store = (Map<?, ?>) health.health().getDetails().get("resultStore");
 			assertThat(store.get("status")).isEqualTo("DOWN");
 			// The tasks ran, but their results could not be stored: none may be acknowledged.
-			await().atMost(TIMEOUT).until(() -> ids.stream().filter(tasks.runs::containsKey).count() >= 10);
+			await().atMost(TIMEOUT).until(() -> ids.stream().filter(tasks.runs::containsKey).count() >= 2);
 			redis.start();
 			// The restarted Redis is empty, so every result in it was stored after it came back:
 			// a task acknowledged without its result would be missing for good.

@@ -52,6 +52,10 @@ final class PrivateRabbit implements AutoCloseable {
 	 * @return this node
 	 */
 	PrivateRabbit start() {
+		if (!Files.isExecutable(Path.of(BIN, "rabbitmq-server"))) {
+			throw new IllegalStateException("The fault suite starts a RabbitMQ node of its own and needs the server "
+					+ "installed (" + BIN + "rabbitmq-server); scripts/services installs it");
+		}
 		ProcessBuilder builder = new ProcessBuilder(List.of(BIN + "rabbitmq-server")).redirectErrorStream(true)
 			.redirectOutput(this.dir.resolve("log/console.log").toFile());
 		builder.environment().putAll(environment());
@@ -91,6 +95,10 @@ final class PrivateRabbit implements AutoCloseable {
 		}
 		ManagedProcesses.kill(process);
 		this.process = null;
+	}
+
+	boolean isRunning() {
+		return this.process != null;
 	}
 
 	private boolean acceptsAmqp() {

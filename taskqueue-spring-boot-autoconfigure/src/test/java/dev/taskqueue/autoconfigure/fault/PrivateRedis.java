@@ -50,6 +50,10 @@ final class PrivateRedis implements AutoCloseable {
 		}
 	}
 
+	boolean isRunning() {
+		return this.process != null;
+	}
+
 	boolean answersPing() {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			socket.setSoTimeout(1000);

@@ -190,12 +190,12 @@ class WorkerCrashFaultTests {
 				"spring.lifecycle.timeout-per-shutdown-phase=1s");
 		FaultSuite.client(rabbit, redis, this.queue).run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
-			TaskResult result = client.send("fault.sleep", "long", 20_000);
+			TaskResult result = client.send("fault.sleep", "long", 12_000);
 			await().atMost(TIMEOUT).until(() -> first.started().size() == 1);
 			long start = System.nanoTime();
 			first.terminate(TIMEOUT);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to stop")
-				.isLessThan(Duration.ofSeconds(15));
+				.isLessThan(Duration.ofSeconds(10));
 			assertThat(first.finished()).isEmpty();
 			assertThat(result.getState()).isEqualTo(TaskState.PENDING);
 			assertQueues(1, 0);
