@@ -17,9 +17,10 @@ import java.util.Map;
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
- * @param maxDeliveries how many times a task's message may be delivered before it is
- * dead-lettered as {@code FAILURE} instead of run again ({@code 0} for no limit): stops a task
- * that kills its worker every time from looping forever
+ * @param maxDeliveries how many deliveries of a task may end without it finishing (its worker
+ * died, or its outcome could not be stored) before it is dead-lettered as {@code FAILURE} instead
+ * of run again ({@code 0} for no limit): stops a task that kills its worker every time from
+ * looping forever. Counted in the result backend, so not enforced without one
  * @param shutdownTimeout how long stopping the worker waits for running tasks to finish before
  * their messages are returned to the queue unacknowledged
  */
@@ -144,8 +145,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param maxDeliveries how many deliveries of a task's message are allowed before it is
-		 * dead-lettered ({@code 0} for no limit)
+		 * @param maxDeliveries how many deliveries of a task may end without it finishing before
+		 * it is dead-lettered ({@code 0} for no limit)
 		 * @return this builder
 		 */
 		public Builder maxDeliveries(int maxDeliveries) {

@@ -404,10 +404,11 @@ public class TaskQueueProperties {
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		/**
-		 * How many times a task's message may be delivered before it is dead-lettered to
-		 * '<queue>.dlq' and marked FAILURE instead of run again, so a task that kills its worker
-		 * every time does not loop forever. Only redeliveries are counted (in the result store,
-		 * per task id). 0 for no limit.
+		 * How many deliveries of a task may end without it finishing (its worker died) before it
+		 * is dead-lettered to '<queue>.dlq' and marked FAILURE instead of run again, so a task that
+		 * kills its worker every time does not loop forever. Runs of redelivered messages are
+		 * counted in the result store, per task id; not enforced without a result store. 0 for no
+		 * limit.
 		 */
 		private int maxDeliveries = 5;
 
