@@ -2,7 +2,7 @@
 
     call.py TASK --queue Q [--via send_task|delay|apply_async] [--args JSON] [--kwargs JSON]
             [--countdown SECONDS] [--expires SECONDS] [--link JSON] [--link-error JSON]
-            [--no-wait] [--timeout SECONDS]
+            [--time-limit SECONDS] [--soft-time-limit SECONDS] [--no-wait] [--timeout SECONDS]
 
 --link and --link-error take a signature as JSON: {"task": ..., "args": [...], "options": {...}}.
 
@@ -33,6 +33,8 @@ def main():
     parser.add_argument("--kwargs", default="{}")
     parser.add_argument("--countdown", type=float)
     parser.add_argument("--expires", type=float)
+    parser.add_argument("--time-limit", type=float)
+    parser.add_argument("--soft-time-limit", type=float)
     parser.add_argument("--link")
     parser.add_argument("--link-error")
     parser.add_argument("--no-wait", action="store_true")
@@ -47,6 +49,10 @@ def main():
         options["countdown"] = opts.countdown
     if opts.expires is not None:
         options["expires"] = opts.expires
+    if opts.time_limit is not None:
+        options["time_limit"] = opts.time_limit
+    if opts.soft_time_limit is not None:
+        options["soft_time_limit"] = opts.soft_time_limit
     if opts.link:
         options["link"] = signature(json.loads(opts.link))
     if opts.link_error:

@@ -619,6 +619,8 @@ public final class Signature {
 					case "root_id" -> builder.rootId(String.valueOf(value));
 					case "parent_id" -> builder.parentId(String.valueOf(value));
 					case "reply_to" -> builder.replyTo(String.valueOf(value));
+					case "time_limit" -> builder.timeLimit(seconds(value));
+					case "soft_time_limit" -> builder.softTimeLimit(seconds(value));
 					default -> {
 						// Celery options with no meaning here (serializer, ...) are ignored.
 					}

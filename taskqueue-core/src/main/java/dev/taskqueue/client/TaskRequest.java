@@ -74,6 +74,14 @@ public final class TaskRequest {
 
 	private final @Nullable String replyTo;
 
+	private final @Nullable Duration timeLimit;
+
+	private final @Nullable Duration softTimeLimit;
+
+	private final @Nullable Duration uniqueFor;
+
+	private final boolean uniqueByArgs;
+
 	private TaskRequest(Builder builder) {
 		this.name = builder.name;
 		this.args = Collections.unmodifiableList(new ArrayList<>(builder.args));
@@ -98,6 +106,10 @@ public final class TaskRequest {
 		this.chain = (builder.chain != null) ? List.copyOf(builder.chain) : null;
 		this.chord = builder.chord;
 		this.replyTo = builder.replyTo;
+		this.timeLimit = builder.timeLimit;
+		this.softTimeLimit = builder.softTimeLimit;
+		this.uniqueFor = builder.uniqueFor;
+		this.uniqueByArgs = builder.uniqueByArgs;
 	}
 
 	/**
@@ -227,6 +239,32 @@ public final class TaskRequest {
 		return this.replyTo;
 	}
 
+	/** @return the hard time limit for this call, or {@code null} for the task's own */
+	public @Nullable Duration getTimeLimit() {
+		return this.timeLimit;
+	}
+
+	/** @return the soft time limit for this call, or {@code null} for the task's own */
+	public @Nullable Duration getSoftTimeLimit() {
+		return this.softTimeLimit;
+	}
+
+	/**
+	 * @return how long a duplicate of this call is dropped while this one is pending, or
+	 * {@code null} if duplicates are sent
+	 */
+	public @Nullable Duration getUniqueFor() {
+		return this.uniqueFor;
+	}
+
+	/**
+	 * @return whether duplicates are recognised by task name and arguments ({@code true}) or by
+	 * task id ({@code false})
+	 */
+	public boolean isUniqueByArgs() {
+		return this.uniqueByArgs;
+	}
+
 	/**
 	 * Builds a {@link TaskRequest}.
 	 */
@@ -277,6 +315,14 @@ public final class TaskRequest {
 		private @Nullable Signature chord;
 
 		private @Nullable String replyTo;
+
+		private @Nullable Duration timeLimit;
+
+		private @Nullable Duration softTimeLimit;
+
+		private @Nullable Duration uniqueFor;
+
+		private boolean uniqueByArgs;
 
 		private Builder(String name) {
 			if (name == null || name.isBlank()) {
@@ -550,6 +596,64 @@ public final class TaskRequest {
 		public Builder replyTo(@Nullable String replyTo) {
 			this.replyTo = replyTo;
 			return this;
+		}
+
+		/**
+		 * Set the hard time limit of this call (Celery's {@code time_limit} option, sent in the
+		 * {@code timelimit} header): it wins over the task's and the worker's.
+		 * @param timeLimit the limit, or {@code null} for the task's own
+		 * @return this builder
+		 */
+		public Builder timeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = positive(timeLimit, "timeLimit");
+			return this;
+		}
+
+		/**
+		 * Set the soft time limit of this call (Celery's {@code soft_time_limit} option, sent in
+		 * the {@code timelimit} header): it wins over the task's and the worker's.
+		 * @param softTimeLimit the limit, or {@code null} for the task's own
+		 * @return this builder
+		 */
+		public Builder softTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = positive(softTimeLimit, "softTimeLimit");
+			return this;
+		}
+
+		/**
+		 * Send this call only if no call with the same task id is pending (celery-once's
+		 * {@code QueueOnce}, keyed by id): a lock {@code <key-prefix>taskqueue-unique-<hash>} is
+		 * taken in Redis with {@code SET NX PX}, held until the task's outcome is stored or for
+		 * {@code ttl}, whichever comes first. A duplicate publishes nothing and
+		 * {@link TaskClient#send(TaskRequest)} returns the {@link TaskResult} of the pending
+		 * call's id. Meant with {@link #taskId(String)}: without one every call has a fresh id.
+		 * @param ttl how long the lock lasts at most
+		 * @return this builder
+		 */
+		public Builder unique(Duration ttl) {
+			this.uniqueFor = positive(Objects.requireNonNull(ttl, "ttl"), "unique");
+			this.uniqueByArgs = false;
+			return this;
+		}
+
+		/**
+		 * Send this call only if no call of the same task with equal arguments (args and kwargs) is
+		 * pending: as {@link #unique(Duration)}, keyed by a SHA-256 hash of the task name and the
+		 * arguments' JSON.
+		 * @param ttl how long the lock lasts at most
+		 * @return this builder
+		 */
+		public Builder uniqueByArgs(Duration ttl) {
+			this.uniqueFor = positive(Objects.requireNonNull(ttl, "ttl"), "uniqueByArgs");
+			this.uniqueByArgs = true;
+			return this;
+		}
+
+		private static @Nullable Duration positive(@Nullable Duration duration, String name) {
+			if (duration != null && (duration.isNegative() || duration.isZero())) {
+				throw new IllegalArgumentException(name + " must be positive, got " + duration);
+			}
+			return duration;
 		}
 
 		/** @return the request */

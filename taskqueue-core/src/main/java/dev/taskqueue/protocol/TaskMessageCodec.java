@@ -16,6 +16,7 @@ import java.util.Set;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.core.JacksonException;
@@ -52,10 +53,26 @@ public final class TaskMessageCodec {
 	 * {@code accept_content})
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent) {
-		this.mapper = mapper;
-		this.bodyWriter = PythonJson.writer(mapper);
-		this.bodyReader = PythonJson.reader(mapper);
+		this.mapper = withoutDefaultTyping(mapper);
+		this.bodyWriter = PythonJson.writer(this.mapper);
+		this.bodyReader = PythonJson.reader(this.mapper);
 		this.accept = ContentTypes.resolveAll(acceptContent);
+	}
+
+	/**
+	 * A message names its task; it must never name a class. Default typing would let any
+	 * {@code "@class"} (or wrapper-array) value in the arguments pick the class Jackson
+	 * instantiates, the classic Jackson gadget-chain hole, so a mapper that has it (from an
+	 * application's customizer) is used here without it.
+	 */
+	private static JsonMapper withoutDefaultTyping(JsonMapper mapper) {
+		if (mapper.deserializationConfig().getDefaultTyper(mapper.constructType(Object.class)) == null
+				&& mapper.serializationConfig().getDefaultTyper(mapper.constructType(Object.class)) == null) {
+			return mapper;
+		}
+		LogFactory.getLog(TaskMessageCodec.class).warn("The JSON mapper given to taskqueue has default typing "
+				+ "activated; taskqueue uses it without default typing so that messages cannot choose classes");
+		return mapper.rebuild().deactivateDefaultTyping().build();
 	}
 
 	/** @return the mapper used for bodies and argument values */
@@ -126,9 +143,28 @@ public final class TaskMessageCodec {
 	 * valid protocol v2
 	 */
 	public TaskMessage decode(MessageProperties properties, byte[] body) {
+		return decode(properties, body, Long.MAX_VALUE);
+	}
+
+	/**
+	 * Decode a received message whose body may be at most a given size. The size is checked
+	 * before anything else, so an oversized body is never parsed.
+	 * @param properties the message properties, as Spring AMQP converted them
+	 * @param body the body
+	 * @param maxBodySize the largest body accepted, in bytes
+	 * @return the task message
+	 * @throws InvalidMessageException if the body is too large, the content type is not
+	 * accepted or the message is not valid protocol v2
+	 */
+	public TaskMessage decode(MessageProperties properties, byte[] body, long maxBodySize) {
 		Map<String, @Nullable Object> headers = properties.getHeaders();
 		String id = textOrNull(headers.get("id"));
 		String task = textOrNull(headers.get("task"));
+		if (body.length > maxBodySize) {
+			throw new InvalidMessageException("message body of " + body.length + " bytes exceeds the limit of "
+					+ maxBodySize + " bytes (taskqueue.worker.max-message-size)", id,
+					(task != null && !task.chars().anyMatch(Character::isISOControl)) ? task : null);
+		}
 		String contentType = properties.getContentType();
 		if (contentType == null || !this.accept.contains(contentType.toLowerCase(java.util.Locale.ROOT))) {
 			throw new InvalidMessageException("content type '" + contentType + "' is not accepted (accepted: "

@@ -27,6 +27,9 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 	 * @return the exception info
 	 */
 	public static ExceptionInfo of(Throwable ex, @Nullable String traceback) {
+		if (ex instanceof CeleryType celery) {
+			return new ExceptionInfo(celery.celeryType(), celery.celeryModule(), celery.celeryArgs(), traceback);
+		}
 		Class<?> type = ex.getClass();
 		String module = (type.getPackageName().isEmpty()) ? null : type.getPackageName();
 		String simpleName = type.getName().substring(type.getPackageName().isEmpty() ? 0
@@ -73,6 +76,24 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 	/** @return the qualified type name ({@code module.type}), or the type alone without a module */
 	public String qualifiedType() {
 		return (this.module == null || this.module.equals("builtins")) ? this.type : this.module + "." + this.type;
+	}
+
+	/**
+	 * An exception that stands for one of Celery's own and is stored under that type's name and
+	 * module, so a Python client raises the real Celery class (for example
+	 * {@code billiard.exceptions.TimeLimitExceeded}, which {@code celery.exceptions} re-exports).
+	 */
+	public interface CeleryType {
+
+		/** @return the Python type's name */
+		String celeryType();
+
+		/** @return the Python module that defines it */
+		String celeryModule();
+
+		/** @return the exception's args as Celery would store them */
+		List<?> celeryArgs();
+
 	}
 
 }

@@ -124,4 +124,23 @@ public @interface QueueTask {
 	 */
 	Class<? extends TaskListener>[] listeners() default {};
 
+	/**
+	 * The hard time limit in seconds (Celery's {@code time_limit}); {@code 0} for the worker's
+	 * default ({@code taskqueue.worker.time-limit}). A task still running at it ends
+	 * {@code FAILURE} with {@code TimeLimitExceeded}; the worker abandons its thread and goes on.
+	 * {@code taskqueue.tasks.<name>.time-limit} and the message's {@code timelimit} header win.
+	 * @return the hard time limit in seconds
+	 */
+	double timeLimit() default 0;
+
+	/**
+	 * The soft time limit in seconds (Celery's {@code soft_time_limit}); {@code 0} for the
+	 * worker's default ({@code taskqueue.worker.soft-time-limit}). At it the task's thread is
+	 * interrupted; a task that then throws ends {@code FAILURE} with
+	 * {@code SoftTimeLimitExceeded}. {@code taskqueue.tasks.<name>.soft-time-limit} and the
+	 * message's {@code timelimit} header win.
+	 * @return the soft time limit in seconds
+	 */
+	double softTimeLimit() default 0;
+
 }

@@ -24,6 +24,7 @@ import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
@@ -112,6 +113,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile @Nullable UniqueLocks uniqueLocks;
+
 	private final Map<String, TaskRuntime> runtimes = new ConcurrentHashMap<>();
 
 	/** Rate limits changed at run time, by task name; they win over settings and annotations. */
@@ -126,6 +129,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private final RedeliveryGuard redeliveries;
 
 	private final ShutdownGate shutdown = new ShutdownGate();
+	private final TimeLimits timeLimits;
 
 	/**
 	 * Create a listener.
@@ -155,6 +159,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.executor = executor;
 		this.canvas = new CanvasSteps(client, backend);
 		this.redeliveries = new RedeliveryGuard(backend, settings);
+		this.timeLimits = new TimeLimits(settings, scheduler);
 	}
 
 	/**
@@ -180,6 +185,14 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 */
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
+	}
+
+	/**
+	 * Set where the locks of unique tasks are released once a task is settled.
+	 * @param uniqueLocks the locks, or {@code null} for none
+	 */
+	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
+		this.uniqueLocks = uniqueLocks;
 	}
 
 	/**
@@ -248,6 +261,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		return this.activeTasks;
 	}
 
+	/** @return how this listener keeps tasks within their time limits */
+	TimeLimits timeLimits() {
+		return this.timeLimits;
+	}
+
 	@Override
 	public void onMessage(Message message, @Nullable Channel channel) {
 		if (channel == null) {
@@ -272,7 +290,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		String queue = queueOf(props);
 		TaskMessage task;
 		try {
-			task = this.codec.decode(props, message.getBody());
+			task = this.codec.decode(props, message.getBody(), this.settings.maxMessageSize());
 		}
 		catch (InvalidMessageException ex) {
 			boolean contentType = ex.getMessage() != null && ex.getMessage().startsWith("content type");
@@ -440,7 +458,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			try {
 				@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper(), context,
 						(failedId) -> TaskFailure.lookup(failedId, this.backend));
-				result = method.invoke(values);
+				result = this.timeLimits.invoke(method, values, task);
 			}
 			finally {
 				if (this.activeTasks.callEnded(active)) {
@@ -456,6 +474,11 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		catch (RetryException retry) {
 			retry(runtime, context, method, retry.getCause(), runtime.policy().delay(retry.getCountdown()), start);
+			return;
+		}
+		catch (TimeLimitExceeded ex) {
+			// Never retried: the abandoned method may still be running.
+			fail(runtime, context, method, ex, null, start);
 			return;
 		}
 		catch (TaskArgumentException ex) {
@@ -504,6 +527,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			this.backend.store(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
 					context.getQueue()));
 		}
+		releaseUnique(task.id(), task.extraHeaders());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Task " + task.task() + "[" + task.id() + "] succeeded");
 		}
@@ -528,6 +552,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			this.backend.store(meta(task, TaskState.FAILURE, encoded, traceback, List.of(), method.getName(),
 					context.getQueue()));
 		}
+		releaseUnique(task.id(), task.extraHeaders());
 		notify(runtime, context, (listener) -> listener.onFailure(context, exception));
 		publishEvent(new TaskFailedEvent(this, task.id(), task.task(), exception, since(start)));
 		// As Celery's mark_as_failure: the chord part, then the chain steps that will never run.
@@ -612,6 +637,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(),
 					queue));
 		}
+		releaseUnique(task.id(), task.extraHeaders());
 		this.canvas.partReturned(task, TaskState.REVOKED, revoked.toResult());
 		publishEvent(new TaskRevokedEvent(this, task.id(), task.task(), reason));
 	}
@@ -636,8 +662,18 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 					CeleryTime.formatNaiveUtc(Instant.now()), null, null, taskName, null, null, this.settings.name(),
 					null, queue));
 		}
+		if (taskId != null) {
+			releaseUnique(taskId, props.getHeaders());
+		}
 		publishEvent(new TaskRejectedEvent(this, (taskId != null) ? taskId : "", taskName, reason));
 		channel.basicAck(props.getDeliveryTag(), false);
+	}
+
+	private void releaseUnique(String taskId, Map<String, ?> headers) {
+		UniqueLocks locks = this.uniqueLocks;
+		if (locks != null) {
+			locks.releaseQuietly(taskId, headers);
+		}
 	}
 
 	private ResultMeta meta(TaskMessage task, TaskState state, @Nullable Object result, @Nullable String traceback,

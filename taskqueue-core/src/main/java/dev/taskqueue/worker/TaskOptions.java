@@ -19,14 +19,17 @@ import org.jspecify.annotations.Nullable;
  * @param retryBackoffMax the longest exponential retry delay
  * @param retryJitter whether exponential delays get full jitter
  * @param defaultRetryDelay the retry delay without back-off
+ * @param timeLimit the hard time limit (Celery's {@code time_limit})
+ * @param softTimeLimit the soft time limit (Celery's {@code soft_time_limit})
  */
 public record TaskOptions(@Nullable RateLimit rateLimit, @Nullable Integer maxRetries,
 		@Nullable List<Class<? extends Throwable>> autoRetryFor,
 		@Nullable List<Class<? extends Throwable>> dontAutoRetryFor, @Nullable Boolean retryBackoff,
-		@Nullable Duration retryBackoffMax, @Nullable Boolean retryJitter, @Nullable Duration defaultRetryDelay) {
+		@Nullable Duration retryBackoffMax, @Nullable Boolean retryJitter, @Nullable Duration defaultRetryDelay,
+		@Nullable Duration timeLimit, @Nullable Duration softTimeLimit) {
 
 	/** No options: everything as the annotation says. */
-	public static final TaskOptions NONE = new TaskOptions(null, null, null, null, null, null, null, null);
+	public static final TaskOptions NONE = new TaskOptions(null, null, null, null, null, null, null, null, null, null);
 
 	/**
 	 * Only a rate limit.
@@ -34,7 +37,7 @@ public record TaskOptions(@Nullable RateLimit rateLimit, @Nullable Integer maxRe
 	 * @return the options
 	 */
 	public static TaskOptions rateLimit(RateLimit rateLimit) {
-		return new TaskOptions(rateLimit, null, null, null, null, null, null, null);
+		return new TaskOptions(rateLimit, null, null, null, null, null, null, null, null, null);
 	}
 
 	/**

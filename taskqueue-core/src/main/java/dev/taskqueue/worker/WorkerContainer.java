@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.ControlListener;
 import dev.taskqueue.broker.QueueDeclarer;
@@ -162,6 +163,23 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.listener.setControlBus(control);
 	}
 
+	/**
+	 * How many task threads were abandoned at their hard time limit and still run: the JVM
+	 * cannot stop them, so a count that keeps growing means tasks that ignore interrupts.
+	 * @return the number of abandoned threads still running
+	 */
+	public int getAbandonedTaskCount() {
+		return this.listener.timeLimits().abandonedCount();
+	}
+
+	/**
+	 * Release the Redis locks of unique tasks once they are settled. Set before {@link #start()}.
+	 * @param uniqueLocks the locks, or {@code null}: locks then only expire
+	 */
+	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
+		this.listener.setUniqueLocks(uniqueLocks);
+	}
+
 	@Override
 	public void setApplicationEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
 		this.listener.setEventPublisher(applicationEventPublisher);
@@ -279,6 +297,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// Last: held tasks finishing above may still start a method under a hard limit.
+		this.listener.timeLimits().shutdown();
 	}
 
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 
 /**
  * How a worker runs tasks.
@@ -17,6 +19,12 @@ import java.util.Map;
  * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
  * not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
+ * @param timeLimit the hard time limit of tasks that set none (Celery's {@code task_time_limit}),
+ * or {@code null} for none
+ * @param softTimeLimit the soft time limit of tasks that set none (Celery's
+ * {@code task_soft_time_limit}), or {@code null} for none
+ * @param maxMessageSize the largest message body accepted, in bytes; larger ones are
+ * dead-lettered unread
  * @param maxDeliveries how many deliveries of a task may end without it finishing (its worker
  * died, or its outcome could not be stored) before it is dead-lettered as {@code FAILURE} instead
  * of run again ({@code 0} for no limit): stops a task that kills its worker every time from
@@ -26,7 +34,11 @@ import java.util.Map;
  */
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, TaskOptions> tasks, int maxDeliveries, Duration shutdownTimeout) {
+		Map<String, TaskOptions> tasks, @Nullable Duration timeLimit, @Nullable Duration softTimeLimit,
+		long maxMessageSize, int maxDeliveries, Duration shutdownTimeout) {
+
+	/** The default of {@link #maxMessageSize()}: 10 MB. */
+	public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
 
 	/**
 	 * The options configured for a task.
@@ -50,7 +62,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 	/**
 	 * A builder with the defaults of a worker started without configuration: concurrency 1,
 	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
-	 * at most 5 deliveries per task, 30 s for running tasks to finish on stop.
+	 * no time limits, messages up to 10 MB, at most 5 deliveries per task, 30 s for running tasks
+	 * to finish on stop.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -80,6 +93,12 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		private Map<String, TaskOptions> tasks = Map.of();
+
+		private @Nullable Duration timeLimit;
+
+		private @Nullable Duration softTimeLimit;
+
+		private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
 		private int maxDeliveries = 5;
 
@@ -145,6 +164,33 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
+		 * @param timeLimit the hard time limit of tasks that set none, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder timeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+			return this;
+		}
+
+		/**
+		 * @param softTimeLimit the soft time limit of tasks that set none, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder softTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+			return this;
+		}
+
+		/**
+		 * @param maxMessageSize the largest message body accepted, in bytes
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(long maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
 		 * @param maxDeliveries how many deliveries of a task may end without it finishing before
 		 * it is dead-lettered ({@code 0} for no limit)
 		 * @return this builder
@@ -169,8 +215,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		/** @return the settings */
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
-					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.maxDeliveries,
-					this.shutdownTimeout);
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit, this.softTimeLimit,
+					this.maxMessageSize, this.maxDeliveries, this.shutdownTimeout);
 		}
 
 	}

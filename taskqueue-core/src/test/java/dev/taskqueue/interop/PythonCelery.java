@@ -374,6 +374,14 @@ final class PythonCelery {
 			return option("--expires", Double.toString(seconds));
 		}
 
+		Call timeLimit(double seconds) {
+			return option("--time-limit", Double.toString(seconds));
+		}
+
+		Call softTimeLimit(double seconds) {
+			return option("--soft-time-limit", Double.toString(seconds));
+		}
+
 		Call link(String task, List<?> args, Map<String, ?> options) {
 			return option("--link", json(Map.of("task", task, "args", args, "options", options)));
 		}

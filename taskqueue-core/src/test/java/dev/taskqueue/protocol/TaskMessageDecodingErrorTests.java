@@ -125,6 +125,22 @@ class TaskMessageDecodingErrorTests {
 	}
 
 	@Test
+	void bodyOverTheSizeLimitIsRefusedBeforeItIsParsed() {
+		// Not JSON at all: only a size check that comes first can give this reason.
+		byte[] body = "(lp0\nI2\naI3\na.".getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(InvalidMessageException.class)
+			.isThrownBy(() -> this.codec.decode(properties(), body, body.length - 1))
+			.withMessage("message body of " + body.length + " bytes exceeds the limit of " + (body.length - 1)
+					+ " bytes (taskqueue.worker.max-message-size)")
+			.satisfies((ex) -> {
+				assertThat(ex.getTaskId()).isEqualTo(ID);
+				assertThat(ex.getTaskName()).isEqualTo("tasks.add");
+			});
+		assertThat(this.codec.decode(properties(), this.delay.bodyText().getBytes(StandardCharsets.UTF_8),
+				this.delay.bodyText().getBytes(StandardCharsets.UTF_8).length).task()).isEqualTo("tasks.add");
+	}
+
+	@Test
 	void bodyErrorsNameTheTask() {
 		refused(properties(), "[]").satisfies((ex) -> {
 			assertThat(ex.getTaskId()).isEqualTo(ID);

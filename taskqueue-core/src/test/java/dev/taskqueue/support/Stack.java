@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -58,6 +59,8 @@ public final class Stack implements AutoCloseable {
 
 	public final ControlBus control;
 
+	public final UniqueLocks uniqueLocks;
+
 	public final String defaultQueue;
 
 	private final List<WorkerContainer> workers = new ArrayList<>();
@@ -81,6 +84,8 @@ public final class Stack implements AutoCloseable {
 						: ResultBackend.none(), this.registry::queueOf);
 		this.control = new ControlBus(this.redis, "", builder.expires);
 		this.client.setControlBus(this.control);
+		this.uniqueLocks = new UniqueLocks(this.redis, "", this.mapper);
+		this.client.setUniqueLocks(this.uniqueLocks);
 		this.queues.add(builder.defaultQueue);
 		builder.routes.values().forEach((route) -> this.queues.add(route.queue()));
 		this.queues.addAll(builder.queues);
@@ -122,6 +127,7 @@ public final class Stack implements AutoCloseable {
 				this.client, this.publisher, this.declarer, this.delayQueues, settings);
 		worker.setTaskListeners(listeners);
 		worker.setControlBus(this.control);
+		worker.setUniqueLocks(this.uniqueLocks);
 		if (events != null) {
 			worker.setApplicationEventPublisher(events);
 		}

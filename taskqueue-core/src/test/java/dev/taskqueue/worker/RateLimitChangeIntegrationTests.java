@@ -34,8 +34,7 @@ class RateLimitChangeIntegrationTests {
 	@Test
 	void changeAppliesOnEveryWorker() {
 		WorkerSettings settings = this.stack.settings(List.of(this.stack.defaultQueue),
-				Map.of("revoke.record", new TaskOptions(RateLimit.parse("1/s"), null, null, null, null, null, null,
-						null)));
+				Map.of("revoke.record", TaskOptions.rateLimit(RateLimit.parse("1/s"))));
 		WorkerContainer first = this.stack.startWorker(settings);
 		WorkerContainer second = this.stack.startWorker(settings);
 		assertThat(first.getRateLimit("revoke.record")).isEqualTo(RateLimit.parse("1/s"));

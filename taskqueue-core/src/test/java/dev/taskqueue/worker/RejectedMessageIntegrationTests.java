@@ -10,7 +10,9 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.LogCapture;
 import dev.taskqueue.support.Stack;
+import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +40,11 @@ class RejectedMessageIntegrationTests {
 
 	private String queue;
 
+	private LogCapture log;
+
 	@BeforeEach
 	void start() {
+		this.log = LogCapture.of(TaskMessageListener.class);
 		this.stack = Stack.builder().tasks(this.tasks).build();
 		this.queue = this.stack.defaultQueue;
 		this.stack.startWorker(this.queue);
@@ -49,6 +54,7 @@ class RejectedMessageIntegrationTests {
 
 	@AfterEach
 	void stop() {
+		this.log.close();
 		this.stack.close();
 	}
 
@@ -93,7 +99,8 @@ class RejectedMessageIntegrationTests {
 		assertThat(dead).isNotNull();
 		assertThat(reason(dead)).startsWith("body is not valid JSON");
 		assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("[[1, 2], {}");
-		await().atMost(TIMEOUT).until(() -> this.stack.client.result(id).getState() == TaskState.FAILURE);
+		assertFailureStored(id, "InvalidTaskError");
+		assertLoggedAndStillServing(id);
 		assertThat(this.tasks.calls).isEmpty();
 		assertNotRequeued();
 	}
@@ -105,6 +112,9 @@ class RejectedMessageIntegrationTests {
 		Message dead = this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
 		assertThat(reason(dead)).isEqualTo("body must be a JSON array [args, kwargs, embed], got an object");
+		assertFailureStored(id, "InvalidTaskError");
+		assertLoggedAndStillServing(id);
+		assertThat(this.tasks.calls).isEmpty();
 		assertNotRequeued();
 	}
 
@@ -124,6 +134,111 @@ class RejectedMessageIntegrationTests {
 		this.stack.client.send("test.no-such-task");
 		assertThat(this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis())).isNotNull();
 		assertThat(this.stack.client.send("test.add", 1, 2).get(TIMEOUT)).isEqualTo(3);
+	}
+
+	@Test
+	void wrongTypesInsideEmbedAreDeadLetteredWithAFailureResult() {
+		String id = UUID.randomUUID().toString();
+		send(id, "test.add", "[[1, 2], {}, {\"callbacks\": \"test.add\", \"errbacks\": null, \"chain\": null, "
+				+ "\"chord\": null}]");
+		assertRejected(id, "embed 'callbacks' must be an array of signatures or null, got a string", "InvalidTaskError");
+		send(UUID.randomUUID().toString(), "test.add", "[[1, 2], {}, {\"callbacks\": [42]}]");
+		assertThat(reason(deadLetter())).isEqualTo("a signature in embed must be an object with a 'task' name, got a number");
+		assertThat(this.tasks.calls).isEmpty();
+	}
+
+	@Test
+	void bodyLargerThanTheMaximumIsDeadLetteredUnread() {
+		String id = UUID.randomUUID().toString();
+		// Valid JSON a parser would have to read through: 20 MB of args.
+		StringBuilder body = new StringBuilder(21 * 1024 * 1024).append("[[\"");
+		body.append("x".repeat(20 * 1024 * 1024)).append("\"], {}, null]");
+		send(id, "test.concat", body.toString());
+		Message dead = deadLetter();
+		assertThat(reason(dead)).isEqualTo("message body of " + body.length() + " bytes exceeds the limit of "
+				+ (10 * 1024 * 1024) + " bytes (taskqueue.worker.max-message-size)");
+		assertThat(dead.getBody()).hasSize(body.length());
+		assertFailureStored(id, "InvalidTaskError");
+		assertLoggedAndStillServing(id);
+		assertNotRequeued();
+	}
+
+	@Test
+	void headerOfTheWrongAmqpTypeIsDeadLetteredWithAFailureResult() {
+		String id = UUID.randomUUID().toString();
+		MessageProperties props = celeryProperties(id, "test.add");
+		props.setHeader("retries", "1");
+		this.raw.send("", this.queue, new Message("[[1, 2], {}, null]".getBytes(StandardCharsets.UTF_8), props));
+		assertRejected(id, "header 'retries' must be an integer, got a string", "InvalidTaskError");
+		props = celeryProperties(UUID.randomUUID().toString(), "test.add");
+		props.setHeader("timelimit", "10");
+		this.raw.send("", this.queue, new Message("[[1, 2], {}, null]".getBytes(StandardCharsets.UTF_8), props));
+		assertThat(reason(deadLetter())).isEqualTo("header 'timelimit' must be a list of two numbers or nulls, got a string");
+		assertThat(this.tasks.calls).isEmpty();
+	}
+
+	@Test
+	void taskNameWithControlCharactersIsDeadLetteredWithAFailureResult() {
+		String id = UUID.randomUUID().toString();
+		send(id, "test.add\r\nX-Injected: 1", "[[1, 2], {}, null]");
+		assertRejected(id, "invalid task name 'test.add\\r\\nX-Injected: 1'", "InvalidTaskError");
+		assertThat(this.tasks.calls).isEmpty();
+	}
+
+	@Test
+	void pickleIsDeadLetteredWithAnErrorLogLine() {
+		String id = UUID.randomUUID().toString();
+		MessageProperties props = celeryProperties(id, "test.add");
+		props.setContentType("application/x-python-serialize");
+		// A pickle that would run os.system if it were ever unpickled.
+		this.raw.send("", this.queue, new Message("cos\nsystem\n(S'touch /tmp/pwned'\ntR.".getBytes(StandardCharsets.UTF_8),
+				props));
+		assertRejected(id, "content type 'application/x-python-serialize' is not accepted", "ContentDisallowed");
+		assertThat(this.tasks.calls).isEmpty();
+	}
+
+	@Test
+	void unknownTaskIsLoggedWithItsIdAndTheWorkerKeepsServing() {
+		String id = UUID.randomUUID().toString();
+		send(id, "test.no-such-task", "[[1, 2], {}, null]");
+		assertRejected(id, "Task 'test.no-such-task' is not registered", "NotRegistered");
+	}
+
+	private void send(String id, String task, String body) {
+		this.raw.send("", this.queue, new Message(body.getBytes(StandardCharsets.UTF_8), celeryProperties(id, task)));
+	}
+
+	private Message deadLetter() {
+		Message dead = this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
+		assertThat(dead).as("a message in " + this.queue + QueueDeclarer.DLQ_SUFFIX).isNotNull();
+		return dead;
+	}
+
+	/**
+	 * Everything a rejected message must give: one dead letter with the reason, a FAILURE result,
+	 * an error log line naming the id, a worker that still serves, and no redelivery.
+	 */
+	private void assertRejected(String id, String reasonPrefix, String exceptionType) {
+		Message dead = deadLetter();
+		assertThat(reason(dead)).startsWith(reasonPrefix);
+		assertThat(dead.getMessageProperties().getHeaders()).containsEntry(TaskMessageListener.ORIGINAL_QUEUE_HEADER,
+				this.queue);
+		assertFailureStored(id, exceptionType);
+		assertLoggedAndStillServing(id);
+		assertNotRequeued();
+	}
+
+	private void assertFailureStored(String id, String exceptionType) {
+		await().atMost(TIMEOUT).until(() -> this.stack.client.result(id).getState() == TaskState.FAILURE);
+		assertThat(((dev.taskqueue.result.ExceptionInfo) this.stack.client.result(id).getInfo()).type())
+			.isEqualTo(exceptionType);
+	}
+
+	private void assertLoggedAndStillServing(String id) {
+		assertThat(this.log.messages(Level.ERROR)).anySatisfy((line) -> assertThat(line).contains(id)
+			.contains("Rejected message"));
+		// test.concat records no call, so tests can still assert that nothing else ran.
+		assertThat(this.stack.client.send("test.concat", "still ", "serving").get(TIMEOUT)).isEqualTo("still serving");
 	}
 
 	private void assertNotRequeued() {

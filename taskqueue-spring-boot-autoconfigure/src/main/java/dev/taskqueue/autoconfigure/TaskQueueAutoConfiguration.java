@@ -11,6 +11,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
@@ -126,12 +127,13 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
-			ObjectProvider<ControlBus> control) {
+			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks) {
 		DefaultTaskClient client = new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
 			TaskRegistry tasks = registry.getIfAvailable();
 			return (tasks != null) ? tasks.queueOf(name) : null;
 		});
 		client.setControlBus(control.getIfAvailable());
+		client.setUniqueLocks(uniqueLocks.getIfAvailable());
 		return client;
 	}
 
@@ -152,6 +154,13 @@ public final class TaskQueueAutoConfiguration {
 			return new RateLimits(control);
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		UniqueLocks taskQueueUniqueLocks(RedisConnectionFactory redisConnectionFactory, TaskQueueProperties properties,
+				TaskMessageCodec codec) {
+			return new UniqueLocks(redisConnectionFactory, properties.getResult().getKeyPrefix(), codec.mapper());
+		}
+
 	}
 
 	/**
@@ -162,6 +171,13 @@ public final class TaskQueueAutoConfiguration {
 	private static String entryProperty(String map, String key, String property) {
 		String element = key.matches("[a-z0-9-]+") ? key : "[" + key + "]";
 		return map + "." + element + "." + property;
+	}
+
+	private static long positive(String property, long bytes) {
+		if (bytes <= 0) {
+			throw new IllegalStateException(property + " must be positive, got " + bytes + " bytes");
+		}
+		return bytes;
 	}
 
 	private static void requireJson(String property, String serializer) {
@@ -201,11 +217,13 @@ public final class TaskQueueAutoConfiguration {
 		WorkerContainer taskQueueWorker(ConnectionFactory connectionFactory, TaskRegistry registry,
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
-				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control, Environment environment) {
+				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
+				ObjectProvider<UniqueLocks> uniqueLocks, Environment environment) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
 					declarer, delayQueues, settings(properties, environment));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
+			worker.setUniqueLocks(uniqueLocks.getIfAvailable());
 			return worker;
 		}
 
@@ -229,6 +247,9 @@ public final class TaskQueueAutoConfiguration {
 				.storeErrorsEvenIfIgnored(properties.getResult().isStoreErrorsEvenIfIgnored())
 				.redeliveryBackoff(worker.getRedeliveryBackoff())
 				.tasks(tasks)
+				.timeLimit(worker.getTimeLimit())
+				.softTimeLimit(worker.getSoftTimeLimit())
+				.maxMessageSize(positive("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
 				.maxDeliveries(worker.getMaxDeliveries())
 				// Running tasks may finish within the time Spring Boot gives each shutdown phase.
 				.shutdownTimeout(Binder.get(environment)
@@ -249,7 +270,8 @@ public final class TaskQueueAutoConfiguration {
 				}
 			}
 			return new TaskOptions(rateLimit, task.getMaxRetries(), task.getAutoRetryFor(), task.getDontAutoRetryFor(),
-					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay());
+					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay(),
+					task.getTimeLimit(), task.getSoftTimeLimit());
 		}
 
 	}

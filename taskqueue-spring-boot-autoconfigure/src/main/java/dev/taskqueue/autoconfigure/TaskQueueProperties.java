@@ -1,13 +1,16 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for taskqueue. Connection settings are Spring Boot's own
@@ -194,6 +197,36 @@ public class TaskQueueProperties {
 		 * Retry delay without back-off (Celery's default_retry_delay).
 		 */
 		private @Nullable Duration defaultRetryDelay;
+
+		/**
+		 * Hard time limit (Celery's time_limit), seconds when no unit is given: a task still
+		 * running then ends FAILURE with TimeLimitExceeded and the worker abandons its thread.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration timeLimit;
+
+		/**
+		 * Soft time limit (Celery's soft_time_limit), seconds when no unit is given: the task's
+		 * thread is interrupted; if it then throws it ends FAILURE with SoftTimeLimitExceeded.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration softTimeLimit;
+
+		public @Nullable Duration getTimeLimit() {
+			return this.timeLimit;
+		}
+
+		public void setTimeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+		}
+
+		public @Nullable Duration getSoftTimeLimit() {
+			return this.softTimeLimit;
+		}
+
+		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+		}
 
 		public @Nullable String getRateLimit() {
 			return this.rateLimit;
@@ -418,6 +451,51 @@ public class TaskQueueProperties {
 		 * period.
 		 */
 		private Duration queueStatsMaxAge = Duration.ofSeconds(5);
+
+		/**
+		 * Hard time limit of tasks that set none (Celery's task_time_limit), seconds when no
+		 * unit is given; none by default.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration timeLimit;
+
+		/**
+		 * Soft time limit of tasks that set none (Celery's task_soft_time_limit), seconds when
+		 * no unit is given; none by default.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private @Nullable Duration softTimeLimit;
+
+		/**
+		 * Largest message body a worker accepts; a larger one is dead-lettered without being
+		 * parsed. RabbitMQ refuses messages over its own max_message_size (128 MB by default in
+		 * 3.10) before that.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(10);
+
+		public @Nullable Duration getTimeLimit() {
+			return this.timeLimit;
+		}
+
+		public void setTimeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+		}
+
+		public @Nullable Duration getSoftTimeLimit() {
+			return this.softTimeLimit;
+		}
+
+		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

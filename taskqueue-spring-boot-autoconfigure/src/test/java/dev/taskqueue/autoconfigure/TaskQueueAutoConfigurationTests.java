@@ -44,6 +44,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import tools.jackson.databind.DefaultTyping;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import dev.taskqueue.client.UniqueLocks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -359,6 +363,60 @@ class TaskQueueAutoConfigurationTests {
 				assertThat(options.retryBackoffMax()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(options.defaultRetryDelay()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(options.retryJitter()).isNull();
+			});
+	}
+
+	@Test
+	void timeLimitsAndMaxMessageSizeReachTheWorkerInSecondsByDefault() {
+		this.contextRunner.withPropertyValues("taskqueue.worker.time-limit=300", "taskqueue.worker.soft-time-limit=4m",
+				"taskqueue.worker.max-message-size=2MB", "taskqueue.tasks.[worker.divide].time-limit=10",
+				"taskqueue.tasks.[worker.divide].soft-time-limit=1500ms")
+			.run((context) -> {
+				WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
+				assertThat(settings.timeLimit()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(settings.softTimeLimit()).isEqualTo(Duration.ofMinutes(4));
+				assertThat(settings.maxMessageSize()).isEqualTo(2L * 1024 * 1024);
+				TaskOptions options = settings.optionsOf("worker.divide");
+				assertThat(options.timeLimit()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(options.softTimeLimit()).isEqualTo(Duration.ofMillis(1500));
+			});
+	}
+
+	@Test
+	void workerDefaultsToNoTimeLimitsAndTenMegabyteMessages() {
+		this.contextRunner.run((context) -> {
+			WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
+			assertThat(settings.timeLimit()).isNull();
+			assertThat(settings.softTimeLimit()).isNull();
+			assertThat(settings.maxMessageSize()).isEqualTo(10L * 1024 * 1024);
+		});
+	}
+
+	@Test
+	void nonPositiveMaxMessageSizeFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("taskqueue.worker.max-message-size=0B").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context.getStartupFailure())).contains("taskqueue.worker.max-message-size");
+		});
+	}
+
+	@Test
+	void uniqueLocksAreGivenToTheClientWhenRedisIsThere() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(UniqueLocks.class));
+	}
+
+	@Test
+	void codecNeverUsesDefaultTypingEvenWhenTheApplicationTurnsItOn() {
+		this.contextRunner
+			.withBean(JsonMapperBuilderCustomizer.class,
+					() -> (builder) -> builder.activateDefaultTyping(
+							BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
+							DefaultTyping.NON_FINAL))
+			.run((context) -> {
+				JsonMapper mapper = context.getBean(TaskMessageCodec.class).mapper();
+				assertThat(mapper.readValue("{\"@class\": \"java.io.File\", \"path\": \"/etc/passwd\"}", Object.class))
+					.isInstanceOf(Map.class);
+				assertThat(mapper.readValue("[\"java.io.File\", \"/etc/passwd\"]", Object.class)).isInstanceOf(List.class);
 			});
 	}
 

@@ -39,7 +39,8 @@ import org.springframework.context.ApplicationListener;
  * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}). Timers:
  * {@code taskqueue.tasks.runtime} ({@code task}, {@code outcome}), {@code taskqueue.tasks.queue.wait}
  * ({@code task}, {@code queue}) and {@code taskqueue.tasks.publish} ({@code task}, {@code queue}).
- * Gauges: {@code taskqueue.worker.tasks.active} ({@code worker}), and
+ * Gauges: {@code taskqueue.worker.tasks.active} and {@code taskqueue.worker.tasks.abandoned}
+ * ({@code worker}), and
  * {@code taskqueue.queue.messages} and {@code taskqueue.queue.consumers} ({@code queue}) for each
  * consumed queue and its dead-letter queue, read through a {@link QueueInspector} that reuses
  * the broker's answer for a while.
@@ -71,6 +72,10 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 			Gauge.builder("taskqueue.worker.tasks.active", worker.getActiveTasks(), ActiveTasks::size)
 				.tag("worker", worker.getSettings().name())
 				.description("Tasks this worker is running")
+				.register(registry);
+			Gauge.builder("taskqueue.worker.tasks.abandoned", worker, WorkerContainer::getAbandonedTaskCount)
+				.tag("worker", worker.getSettings().name())
+				.description("Task threads abandoned at their hard time limit that still run")
 				.register(registry);
 			List<String> queues = new ArrayList<>();
 			for (String queue : worker.getQueues()) {

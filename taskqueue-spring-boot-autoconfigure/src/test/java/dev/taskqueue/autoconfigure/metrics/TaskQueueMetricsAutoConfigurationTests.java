@@ -102,6 +102,8 @@ class TaskQueueMetricsAutoConfigurationTests {
 				.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 			assertThat(registry.get("taskqueue.worker.tasks.active").tag("worker", "metrics-worker").gauge().value())
 				.isZero();
+			assertThat(registry.get("taskqueue.worker.tasks.abandoned").tag("worker", "metrics-worker").gauge().value())
+				.isZero();
 			assertThat(registry.get("taskqueue.queue.consumers").tag("queue", this.queue).gauge().value())
 				.isEqualTo(2);
 			Awaitility.await()
