@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimitScope;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -143,7 +144,7 @@ public class ControlBus implements DisposableBean {
 	}
 
 	/**
-	 * Announce a new per-worker rate limit of a task to every worker listening now.
+	 * Announce a new rate limit of a task (rate, burst and scope) to every worker listening now.
 	 * @param taskName the task name
 	 * @param limit the limit
 	 * @return how many processes listen on the control channel
@@ -154,6 +155,8 @@ public class ControlBus implements DisposableBean {
 		message.put("task", taskName);
 		message.put("permits", limit.permits());
 		message.put("perMillis", limit.per().toMillis());
+		message.put("burst", limit.burst());
+		message.put("scope", limit.scope().name());
 		Long receivers = this.redis.convertAndSend(channel(), this.mapper.writeValueAsString(message));
 		return (receivers != null) ? receivers : 0;
 	}
@@ -281,7 +284,17 @@ public class ControlBus implements DisposableBean {
 		if ("rate-limit".equals(type) && message.get("task") instanceof String task
 				&& message.get("permits") instanceof Number permits
 				&& message.get("perMillis") instanceof Number perMillis) {
-			RateLimit limit = new RateLimit(permits.doubleValue(), Duration.ofMillis(perMillis.longValue()));
+			RateLimit limit;
+			try {
+				limit = new RateLimit(permits.doubleValue(), Duration.ofMillis(perMillis.longValue()),
+						(message.get("burst") instanceof Number burst) ? burst.intValue() : 1,
+						(message.get("scope") instanceof String scope) ? RateLimitScope.valueOf(scope)
+								: RateLimitScope.WORKER);
+			}
+			catch (IllegalArgumentException ex) {
+				logger.warn("Ignored an invalid rate limit of task " + task + " on " + channel() + ": " + ex.getMessage());
+				return;
+			}
 			for (ControlListener listener : this.listeners) {
 				try {
 					listener.onRateLimit(task, limit);

@@ -4,34 +4,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A per-worker rate limiter with Celery's semantics (a token bucket of capacity one): starts are
- * spaced at least one interval apart. Callers reserve a start and are told how long to wait for
- * it, so waiting never has to block a thread.
+ * A per-worker rate limiter: a token bucket of capacity {@link RateLimit#burst()} (1 by default,
+ * Celery's semantics: starts are spaced at least one interval apart), kept as the bucket's
+ * theoretical arrival time (GCRA). Callers reserve a start and are told how long to wait for it,
+ * so waiting never has to block a thread.
  */
-public final class RateLimiter {
+public final class RateLimiter implements TaskRateLimiter {
 
 	private final long intervalNanos;
 
-	private final AtomicLong nextFree = new AtomicLong(Long.MIN_VALUE);
+	private final long toleranceNanos;
+
+	/** When the bucket is empty again at this rate, if nothing else starts; MIN_VALUE: idle. */
+	private final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE);
 
 	/**
 	 * Create a limiter.
 	 * @param limit the rate limit
 	 */
 	public RateLimiter(RateLimit limit) {
-		this.intervalNanos = limit.intervalNanos();
+		this.intervalNanos = Math.max(1, limit.intervalNanos());
+		this.toleranceNanos = (limit.burst() - 1) * this.intervalNanos;
 	}
 
-	/**
-	 * Reserve the next start.
-	 * @return how many milliseconds to wait before starting (0 to start now)
-	 */
+	@Override
 	public long reserveMillis() {
 		long now = System.nanoTime();
 		while (true) {
-			long free = this.nextFree.get();
-			long start = (free == Long.MIN_VALUE || free - now < 0) ? now : free;
-			if (this.nextFree.compareAndSet(free, start + this.intervalNanos)) {
+			long tat = this.theoreticalArrival.get();
+			long arrival = (tat == Long.MIN_VALUE || tat - now < 0) ? now : tat;
+			long start = arrival - this.toleranceNanos;
+			if (start - now < 0) {
+				start = now;
+			}
+			if (this.theoreticalArrival.compareAndSet(tat, arrival + this.intervalNanos)) {
 				return TimeUnit.NANOSECONDS.toMillis(start - now);
 			}
 		}

@@ -3,8 +3,10 @@ package dev.taskqueue.ratelimit;
 import dev.taskqueue.control.ControlBus;
 
 /**
- * Changes a task's per-worker rate limit on every running worker at once, by broadcasting on the
- * {@link ControlBus control channel}: each worker replaces its limiter for that task. The change
+ * Changes a task's rate limit on every running worker at once, by broadcasting on the
+ * {@link ControlBus control channel}: each worker replaces its limiter for that task. The new
+ * limit replaces rate, burst and {@link RateLimitScope scope}; for a cluster-wide limit the shared
+ * bucket in Redis stays, so the new rate applies from the next start on. The change
  * lasts until a worker restarts, which then starts again from {@code taskqueue.tasks.*} or
  * {@code @QueueTask(rateLimit)}; workers that start after the change do not get it.
  */
@@ -23,7 +25,7 @@ public class RateLimits {
 	/**
 	 * Change a task's rate limit on every worker.
 	 * @param taskName the task name
-	 * @param limit the new limit per worker, e.g. {@code 10/s}
+	 * @param limit the new limit per worker, e.g. {@code 10/s} (burst 1)
 	 * @return how many processes listen on the control channel (workers, and clients that
 	 * listen)
 	 * @throws IllegalArgumentException if the limit is not a rate limit
@@ -35,7 +37,7 @@ public class RateLimits {
 	/**
 	 * Change a task's rate limit on every worker.
 	 * @param taskName the task name
-	 * @param limit the new limit per worker
+	 * @param limit the new limit, with its burst and scope
 	 * @return how many processes listen on the control channel
 	 */
 	public long change(String taskName, RateLimit limit) {

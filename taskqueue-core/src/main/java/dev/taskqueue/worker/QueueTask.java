@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.taskqueue.ratelimit.RateLimitScope;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -69,6 +70,23 @@ public @interface QueueTask {
 	 * @return the rate limit
 	 */
 	String rateLimit() default "";
+
+	/**
+	 * How many starts of this task may follow each other without spacing after an idle period
+	 * (the token bucket's capacity); 1, the default, spaces every start one interval apart, as
+	 * Celery does. Only with a {@link #rateLimit()}; {@code taskqueue.tasks.<name>.rate-limit}
+	 * (with its {@code rate-limit-burst}) overrides it.
+	 * @return the burst
+	 */
+	int rateLimitBurst() default 1;
+
+	/**
+	 * Where the {@link #rateLimit()} is enforced: by each worker on its own
+	 * ({@link RateLimitScope#WORKER}, Celery's semantics) or for all workers together
+	 * ({@link RateLimitScope#CLUSTER}, a token bucket in Redis).
+	 * @return the scope
+	 */
+	RateLimitScope rateLimitScope() default RateLimitScope.WORKER;
 
 	/**
 	 * How many times the task may be retried (Celery's {@code max_retries}); {@code -1} for no

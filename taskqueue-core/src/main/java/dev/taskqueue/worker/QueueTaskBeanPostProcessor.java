@@ -71,7 +71,9 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactor
 			return null;
 		}
 		try {
-			return RateLimit.parse(annotation.rateLimit());
+			return RateLimit.parse(annotation.rateLimit())
+				.withBurst(annotation.rateLimitBurst())
+				.withScope(annotation.rateLimitScope());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Task '" + name + "': " + ex.getMessage(), ex);

@@ -28,6 +28,7 @@ import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
+import dev.taskqueue.event.TaskRateLimitedEvent;
 import dev.taskqueue.event.TaskReceivedEvent;
 import dev.taskqueue.event.TaskRejectedEvent;
 import dev.taskqueue.event.TaskRetriedEvent;
@@ -40,8 +41,9 @@ import dev.taskqueue.protocol.InvalidMessageException;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
-import dev.taskqueue.ratelimit.RateLimiter;
+import dev.taskqueue.ratelimit.TaskRateLimiter;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultMeta;
@@ -64,9 +66,10 @@ import org.springframework.context.ApplicationEventPublisher;
  * registered) is never run and never requeued: it is republished to {@code <queue>.dlq} with the
  * reason in its headers, a {@code FAILURE} result is stored when the id is readable, and then it is
  * acknowledged. A task due a second or more from now is parked in the broker's
- * {@link DelayQueues delay queues}; one due sooner, or waiting for its rate limit, is held
- * unacknowledged. When an outcome cannot be stored or published (Redis or the broker down), the
- * message goes back to its queue after a pause, so nothing is lost.
+ * {@link DelayQueues delay queues}; one due sooner is held unacknowledged, and one waiting for
+ * its rate limit is held or parked by its {@link RateLimitGate}. When an outcome cannot be stored
+ * or published (Redis or the broker down), the message goes back to its queue after a pause, so
+ * nothing is lost.
  */
 public class TaskMessageListener implements ChannelAwareMessageListener {
 
@@ -130,6 +133,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final ShutdownGate shutdown = new ShutdownGate();
 	private final TimeLimits timeLimits;
+	private final RateLimitGate rateLimitGate = new RateLimitGate();
 
 	/**
 	 * Create a listener.
@@ -207,6 +211,23 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			logger.info("Task " + taskId + " revoked with terminate: interrupting it");
 		}
 		return interrupted;
+	}
+
+	/**
+	 * Set where the buckets of cluster-wide rate limits live.
+	 * @param cluster the shared limiters, or {@code null} when there is no Redis
+	 */
+	public void setClusterRateLimiters(@Nullable ClusterRateLimiters cluster) {
+		this.rateLimitGate.setClusterRateLimiters(cluster);
+	}
+
+	/**
+	 * Whether this worker can enforce a rate limit (a cluster-wide one needs Redis).
+	 * @param limit the rate limit
+	 * @return whether it can
+	 */
+	public boolean supports(RateLimit limit) {
+		return this.rateLimitGate.supports(limit);
 	}
 
 	/**
@@ -344,9 +365,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				return;
 			}
 		}
-		long wait = rateLimitWait(method);
-		if (wait > 0) {
-			hold(message, channel, task, method, queue, wait, true);
+		if (awaitRateLimit(message, channel, task, method, queue)) {
 			return;
 		}
 		execute(task, method, queue, Boolean.TRUE.equals(props.getRedelivered()));
@@ -388,9 +407,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				revokeExpired(task, method, queue);
 			}
 			else {
-				long wait = reserved ? 0 : rateLimitWait(method);
-				if (wait > 0) {
-					hold(message, channel, task, method, queue, wait, true);
+				if (!reserved && awaitRateLimit(message, channel, task, method, queue)) {
 					return;
 				}
 				execute(task, method, queue, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()));
@@ -404,9 +421,36 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private long rateLimitWait(TaskMethod method) {
-		RateLimiter limiter = runtime(method).limiter();
-		return (limiter != null) ? limiter.reserveMillis() : 0;
+	/**
+	 * Reserve a start for a rate-limited task and, unless it is now, wait for it without a
+	 * consumer thread: held when it is near, parked in the broker (and acknowledged) when it is a
+	 * second or more away, so it does not fill the consumer's prefetch window.
+	 * @return whether the task waits (it must not run now)
+	 */
+	private boolean awaitRateLimit(Message message, Channel channel, TaskMessage task, TaskMethod method,
+			String queue) throws Exception {
+		TaskRateLimiter limiter = runtime(method).limiter();
+		if (limiter == null) {
+			return false;
+		}
+		RateLimitGate.Reservation reservation = this.rateLimitGate.reserve(message, task, limiter,
+				this.settings.name());
+		long wait = reservation.waitMillis();
+		if (wait <= 0) {
+			return false;
+		}
+		boolean park = wait >= PARK_THRESHOLD_MILLIS;
+		if (reservation.fresh()) {
+			publishEvent(new TaskRateLimitedEvent(this, task.id(), task.task(), Duration.ofMillis(wait), park));
+		}
+		if (park) {
+			this.rateLimitGate.park(this.delayQueues, message, task, queue, wait, limiter, this.settings.name());
+			channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
+		}
+		else {
+			hold(message, channel, task, method, queue, wait, true);
+		}
+		return true;
 	}
 
 	private TaskRuntime runtime(TaskMethod method) {
@@ -415,7 +459,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			RateLimit limit = rateLimitOf(method);
 			List<TaskListener> all = new ArrayList<>(this.listeners);
 			all.addAll(method.getListeners());
-			return new TaskRuntime((limit != null) ? new RateLimiter(limit) : null,
+			return new TaskRuntime((limit != null) ? this.rateLimitGate.limiter(name, limit) : null,
 					options.applyTo(method.getRetryPolicy()), List.copyOf(all));
 		});
 	}
@@ -786,7 +830,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	/**
 	 * What a task needs at run time beyond its method, resolved once.
 	 */
-	private record TaskRuntime(@Nullable RateLimiter limiter, RetryPolicy policy, List<TaskListener> listeners) {
+	private record TaskRuntime(@Nullable TaskRateLimiter limiter, RetryPolicy policy, List<TaskListener> listeners) {
 
 	}
 

@@ -1,7 +1,11 @@
 package dev.taskqueue.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,8 +17,10 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.ControlListener;
+import dev.taskqueue.broker.QueueDeclarationException;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.result.ResultBackend;
 import org.apache.commons.logging.Log;
@@ -34,8 +40,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * Consumes the worker's queues and runs their tasks: one listener container with
  * {@code concurrency} consumers, manual (late) acknowledgement and {@code prefetch} messages per
- * consumer. Declares each queue, its exchange and its dead-letter queue the way Celery does before
- * consuming.
+ * consumer for the queues without settings of their own, and one container per queue that has
+ * its own concurrency or prefetch ({@link WorkerSettings#queueOptions()}). Declares each queue,
+ * its exchange and its dead-letter queue before consuming.
  */
 public class WorkerContainer implements SmartLifecycle, ApplicationEventPublisherAware {
 
@@ -54,7 +61,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	private final ExecutorService etaExecutor;
 
-	private final SimpleMessageListenerContainer container;
+	private final List<SimpleMessageListenerContainer> containers;
 
 	private final ConnectionFactory connectionFactory;
 
@@ -77,9 +84,15 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 		@Override
 		public void onRateLimit(String taskName, RateLimit limit) {
-			if (WorkerContainer.this.registry.get(taskName) != null) {
-				WorkerContainer.this.listener.setRateLimit(taskName, limit);
+			if (WorkerContainer.this.registry.get(taskName) == null) {
+				return;
 			}
+			if (!WorkerContainer.this.listener.supports(limit)) {
+				logger.warn("Ignored the new rate limit " + limit.describe() + " of task " + taskName
+						+ ": a cluster-wide limit needs Redis on this worker");
+				return;
+			}
+			WorkerContainer.this.listener.setRateLimit(taskName, limit);
 		}
 
 	};
@@ -103,25 +116,15 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.settings = settings;
 		this.registry = registry;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
-		this.etaExecutor = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()),
+		this.etaExecutor = Executors.newFixedThreadPool(Math.max(1, totalConcurrency(settings)),
 				new CustomizableThreadFactory("taskqueue-eta-worker-"));
 		this.delayQueues = delayQueues;
 		this.listener = new TaskMessageListener(registry, codec, backend, client, publisher, declarer, delayQueues,
 				settings, this.scheduler, this.etaExecutor);
-		this.container = new SimpleMessageListenerContainer(connectionFactory);
-		this.container.setQueueNames(settings.queues().toArray(String[]::new));
-		this.container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-		this.container.setConcurrentConsumers(Math.max(1, settings.concurrency()));
-		this.container.setPrefetchCount(Math.max(1, settings.prefetch()));
-		this.container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
-		this.container.setMissingQueuesFatal(false);
-		this.container.setDefaultRequeueRejected(true);
-		// Running tasks get this long to finish on stop; then the channels close and the broker
-		// requeues whatever is still unacknowledged.
-		this.container.setShutdownTimeout(Math.max(1, settings.shutdownTimeout().toMillis()));
-		this.container.setMessageListener(this.listener);
-		this.container.setBeanName("taskqueueWorker");
-		this.container.afterPropertiesSet();
+		this.containers = new ArrayList<>();
+		groups(settings).forEach((name, queues) -> this.containers
+			.add(container(connectionFactory, name, queues, settings.concurrencyOf(queues.get(0)),
+					settings.prefetchOf(queues.get(0)))));
 		// Declare again on every new connection: the broker may have restarted without them.
 		this.connectionFactory = connectionFactory;
 		this.redeclare = (connection) -> {
@@ -137,12 +140,57 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		connectionFactory.addConnectionListener(this.redeclare);
 	}
 
+	/**
+	 * The queues that share consumers: those without settings of their own together, each other
+	 * queue alone.
+	 */
+	private static Map<String, List<String>> groups(WorkerSettings settings) {
+		Map<String, List<String>> groups = new LinkedHashMap<>();
+		for (String queue : settings.queues()) {
+			String group = settings.queueOptionsOf(queue).isOwn() ? "taskqueueWorker-" + queue : "taskqueueWorker";
+			groups.computeIfAbsent(group, (key) -> new ArrayList<>()).add(queue);
+		}
+		return groups;
+	}
+
+	private static int totalConcurrency(WorkerSettings settings) {
+		return groups(settings).values().stream().mapToInt((queues) -> settings.concurrencyOf(queues.get(0))).sum();
+	}
+
+	private SimpleMessageListenerContainer container(ConnectionFactory connectionFactory, String name,
+			List<String> queues, int concurrency, int prefetch) {
+		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+		container.setQueueNames(queues.toArray(String[]::new));
+		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+		container.setConcurrentConsumers(concurrency);
+		container.setPrefetchCount(prefetch);
+		container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
+		container.setMissingQueuesFatal(false);
+		container.setDefaultRequeueRejected(true);
+		// Running tasks get this long to finish on stop; then the channels close and the broker
+		// requeues whatever is still unacknowledged.
+		container.setShutdownTimeout(Math.max(1, this.settings.shutdownTimeout().toMillis()));
+		container.setMessageListener(this.listener);
+		container.setBeanName(name);
+		container.afterPropertiesSet();
+		return container;
+	}
+
 	private void declareQueues() {
 		for (String queue : this.settings.queues()) {
 			this.declarer.declareQueue(queue);
 			this.declarer.declareDeadLetterQueue(queue);
 			this.delayQueues.bindTarget(queue);
 		}
+	}
+
+	/**
+	 * Enforce cluster-wide rate limits with shared buckets in Redis. Set before {@link #start()};
+	 * without it, a task with a cluster-wide limit stops the worker from starting.
+	 * @param cluster the shared limiters, or {@code null} for none
+	 */
+	public void setClusterRateLimiters(@Nullable ClusterRateLimiters cluster) {
+		this.listener.setClusterRateLimiters(cluster);
 	}
 
 	/**
@@ -221,9 +269,23 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		return this.listener.isRateLimitChanged(taskName);
 	}
 
-	/** @return the underlying listener container */
+	/**
+	 * The listener container of the queues without settings of their own, or the first queue's
+	 * when every queue has its own.
+	 * @return the listener container
+	 */
 	public SimpleMessageListenerContainer getListenerContainer() {
-		return this.container;
+		return this.containers.get(0);
+	}
+
+	/** @return every listener container of this worker: one per group of queues */
+	public List<SimpleMessageListenerContainer> getListenerContainers() {
+		return List.copyOf(this.containers);
+	}
+
+	/** @return how many tasks this worker runs at once, over all its queues */
+	public int getConcurrency() {
+		return totalConcurrency(this.settings);
 	}
 
 	@Override
@@ -231,10 +293,15 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		try {
 			declareQueues();
 		}
+		catch (QueueDeclarationException ex) {
+			// Consuming would work, but not as configured (no priorities, another queue type).
+			throw ex;
+		}
 		catch (AmqpException ex) {
 			logger.warn("Could not declare the worker's queues " + this.settings.queues() + " (" + ex.getMessage()
 					+ "); they will be declared when the broker is reachable");
 		}
+		checkRateLimits();
 		ControlBus control = this.control;
 		if (control != null) {
 			control.addListener(this.controlListener);
@@ -244,10 +311,33 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			}
 		}
 		this.listener.resumeTakingTasks();
-		this.container.start();
-		logger.info("Worker " + this.settings.name() + " consuming " + this.settings.queues() + " with "
-				+ this.settings.concurrency() + " consumers, prefetch " + this.settings.prefetch() + "; tasks: "
+		this.containers.forEach(SimpleMessageListenerContainer::start);
+		StringBuilder consumers = new StringBuilder();
+		for (SimpleMessageListenerContainer container : this.containers) {
+			consumers.append((consumers.length() > 0) ? "; " : "")
+				.append(List.of(container.getQueueNames()))
+				.append(" with ")
+				.append(this.settings.concurrencyOf(container.getQueueNames()[0]))
+				.append(" consumers, prefetch ")
+				.append(this.settings.prefetchOf(container.getQueueNames()[0]));
+		}
+		logger.info("Worker " + this.settings.name() + " consuming " + consumers + "; tasks: "
 				+ this.registry.getTasks().stream().map(TaskMethod::getName).toList());
+	}
+
+	/**
+	 * Fail before consuming when a task's rate limit cannot be enforced here, rather than
+	 * returning its messages to the queue forever.
+	 */
+	private void checkRateLimits() {
+		for (TaskMethod method : this.registry.getTasks()) {
+			RateLimit limit = this.listener.rateLimitOf(method);
+			if (limit != null && !this.listener.supports(limit)) {
+				throw new IllegalStateException("Task '" + method.getName() + "' has a cluster-wide rate limit ("
+						+ limit.describe() + "), which needs Redis (a RedisConnectionFactory); set "
+						+ "taskqueue.tasks.[" + method.getName() + "].rate-limit-scope to worker or configure Redis");
+			}
+		}
 	}
 
 	/**
@@ -264,12 +354,24 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
 					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
 		}
-		this.container.stop();
+		if (this.containers.size() == 1) {
+			this.containers.get(0).stop();
+			return;
+		}
+		// Each container waits for its running tasks; they stop together, not one after another.
+		CountDownLatch stopped = new CountDownLatch(this.containers.size());
+		this.containers.forEach((container) -> container.stop(stopped::countDown));
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.container.isRunning();
+		return this.containers.stream().anyMatch(SimpleMessageListenerContainer::isRunning);
 	}
 
 	@Override
@@ -288,7 +390,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		if (control != null) {
 			control.removeListener(this.controlListener);
 		}
-		this.container.destroy();
+		this.containers.forEach(SimpleMessageListenerContainer::destroy);
 		this.scheduler.shutdownNow();
 		this.etaExecutor.shutdown();
 		try {

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-
 /**
  * How a worker runs tasks.
  *
@@ -25,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * {@code task_soft_time_limit}), or {@code null} for none
  * @param maxMessageSize the largest message body accepted, in bytes; larger ones are
  * dead-lettered unread
+ * @param queueOptions consumer settings of single queues by name, overriding
+ * {@code concurrency} and {@code prefetch} for them: each such queue gets consumers of its own
+ * @param fairMargin {@code null} to let each consumer hold {@code prefetch} messages; otherwise
+ * fair dispatch: each consumer holds at most its running task plus this many messages, so a long
+ * task traps at most that many others behind it
  * @param maxDeliveries how many deliveries of a task may end without it finishing (its worker
  * died, or its outcome could not be stored) before it is dead-lettered as {@code FAILURE} instead
  * of run again ({@code 0} for no limit): stops a task that kills its worker every time from
@@ -35,10 +39,63 @@ import org.jspecify.annotations.Nullable;
 public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
 		Map<String, TaskOptions> tasks, @Nullable Duration timeLimit, @Nullable Duration softTimeLimit,
-		long maxMessageSize, int maxDeliveries, Duration shutdownTimeout) {
+		long maxMessageSize, Map<String, QueueOptions> queueOptions, @Nullable Integer fairMargin,
+		int maxDeliveries, Duration shutdownTimeout) {
 
 	/** The default of {@link #maxMessageSize()}: 10 MB. */
 	public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
+
+	/**
+	 * The consumer settings of one queue.
+	 * @param queue the queue name
+	 * @return its settings, {@link QueueOptions#NONE} if none are configured
+	 */
+	public QueueOptions queueOptionsOf(String queue) {
+		return this.queueOptions.getOrDefault(queue, QueueOptions.NONE);
+	}
+
+	/**
+	 * How many messages each consumer of a queue may hold unacknowledged: the queue's own
+	 * prefetch, else one plus the fair-dispatch margin, else the worker's prefetch.
+	 * @param queue the queue name
+	 * @return the prefetch count, at least 1
+	 */
+	public int prefetchOf(String queue) {
+		Integer own = queueOptionsOf(queue).prefetch();
+		if (own != null) {
+			return Math.max(1, own);
+		}
+		return Math.max(1, (this.fairMargin != null) ? 1 + this.fairMargin : this.prefetch);
+	}
+
+	/**
+	 * How many consumers (tasks at once) a queue gets.
+	 * @param queue the queue name
+	 * @return its own concurrency, else the worker's
+	 */
+	public int concurrencyOf(String queue) {
+		Integer own = queueOptionsOf(queue).concurrency();
+		return Math.max(1, (own != null) ? own : this.concurrency);
+	}
+
+	/**
+	 * Consumer settings of one queue ({@code taskqueue.queues.<name>.*}); {@code null} takes the
+	 * worker's.
+	 *
+	 * @param concurrency how many tasks of this queue run at once
+	 * @param prefetch how many unacknowledged messages each of its consumers may hold
+	 */
+	public record QueueOptions(@Nullable Integer concurrency, @Nullable Integer prefetch) {
+
+		/** Nothing of its own: the queue shares the worker's consumers. */
+		public static final QueueOptions NONE = new QueueOptions(null, null);
+
+		/** @return whether the queue has consumers of its own */
+		public boolean isOwn() {
+			return this.concurrency != null || this.prefetch != null;
+		}
+
+	}
 
 	/**
 	 * The options configured for a task.
@@ -99,6 +156,10 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private @Nullable Duration softTimeLimit;
 
 		private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private Map<String, QueueOptions> queueOptions = Map.of();
+
+		private @Nullable Integer fairMargin;
 
 		private int maxDeliveries = 5;
 
@@ -173,6 +234,15 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
+		 * @param queueOptions consumer settings of single queues by name (none by default)
+		 * @return this builder
+		 */
+		public Builder queueOptions(Map<String, QueueOptions> queueOptions) {
+			this.queueOptions = Map.copyOf(queueOptions);
+			return this;
+		}
+
+		/**
 		 * @param softTimeLimit the soft time limit of tasks that set none, or {@code null} for none
 		 * @return this builder
 		 */
@@ -187,6 +257,16 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		 */
 		public Builder maxMessageSize(long maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * @param fairMargin messages each consumer may hold beyond its running task (fair
+		 * dispatch), or {@code null} to hold {@code prefetch} (the default)
+		 * @return this builder
+		 */
+		public Builder fairMargin(@Nullable Integer fairMargin) {
+			this.fairMargin = fairMargin;
 			return this;
 		}
 
@@ -216,7 +296,7 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
 					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit, this.softTimeLimit,
-					this.maxMessageSize, this.maxDeliveries, this.shutdownTimeout);
+					this.maxMessageSize, this.queueOptions, this.fairMargin, this.maxDeliveries, this.shutdownTimeout);
 		}
 
 	}

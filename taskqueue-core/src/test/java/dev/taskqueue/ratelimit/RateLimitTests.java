@@ -33,4 +33,30 @@ class RateLimitTests {
 		assertThat(limiter.reserveMillis()).isBetween(950L, 1000L);
 	}
 
+	@Test
+	void errorsNameTheAcceptedForms() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.parse("fast"))
+			.withMessageContaining("'fast'")
+			.withMessageContaining("10/s, 100/m, 1000/h");
+	}
+
+	@Test
+	void burstLetsThatManyStartAtOnceThenSpacesThem() {
+		RateLimiter limiter = new RateLimiter(RateLimit.parse("2/s").withBurst(3));
+		assertThat(limiter.reserveMillis()).isZero();
+		assertThat(limiter.reserveMillis()).isZero();
+		assertThat(limiter.reserveMillis()).isZero();
+		assertThat(limiter.reserveMillis()).isBetween(450L, 500L);
+		assertThat(limiter.reserveMillis()).isBetween(950L, 1000L);
+	}
+
+	@Test
+	void burstAndScopeMustMakeSense() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.parse("1/s").withBurst(0))
+			.withMessageContaining("burst");
+		assertThat(RateLimit.parse("10/m").withBurst(5).withScope(RateLimitScope.CLUSTER).describe())
+			.isEqualTo("10/m (burst 5, cluster)");
+		assertThat(RateLimit.parse("0.5").describe()).isEqualTo("0.5/s");
+	}
+
 }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.QueueArguments;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.ResultCodec;
@@ -60,6 +62,10 @@ public final class Stack implements AutoCloseable {
 	public final ControlBus control;
 
 	public final UniqueLocks uniqueLocks;
+	/** Cluster-wide rate limits, under a key prefix of this stack's own. */
+	public final ClusterRateLimiters clusterRateLimiters;
+
+	private final String rateKeyPrefix = Infrastructure.unique("test-rate") + ":";
 
 	public final String defaultQueue;
 
@@ -71,7 +77,8 @@ public final class Stack implements AutoCloseable {
 		this.defaultQueue = builder.defaultQueue;
 		this.codec = new TaskMessageCodec(this.mapper, builder.accept);
 		this.publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(5), 4);
-		this.declarer = new QueueDeclarer(this.rabbit);
+		this.declarer = new QueueDeclarer(this.rabbit, builder.queueArguments, QueueArguments.CELERY);
+		this.clusterRateLimiters = new ClusterRateLimiters(this.redis, this.rateKeyPrefix);
 		this.backend = new RedisResultBackend(this.redis, new ResultCodec(this.mapper), "", builder.expires);
 		QueueTaskBeanPostProcessor processor = new QueueTaskBeanPostProcessor(this.registry, this.mapper);
 		int i = 0;
@@ -128,6 +135,7 @@ public final class Stack implements AutoCloseable {
 		worker.setTaskListeners(listeners);
 		worker.setControlBus(this.control);
 		worker.setUniqueLocks(this.uniqueLocks);
+		worker.setClusterRateLimiters(this.clusterRateLimiters);
 		if (events != null) {
 			worker.setApplicationEventPublisher(events);
 		}
@@ -197,6 +205,10 @@ public final class Stack implements AutoCloseable {
 			admin.deleteExchange(queue + QueueDeclarer.DLQ_SUFFIX);
 		}
 		this.publisher.destroy();
+		org.springframework.data.redis.core.StringRedisTemplate redis = new org.springframework.data.redis.core.StringRedisTemplate(
+				this.redis);
+		this.registry.getTasks()
+			.forEach((task) -> redis.delete(this.clusterRateLimiters.keyOf(task.getName())));
 		try {
 			this.control.destroy();
 			this.backend.destroy();
@@ -223,6 +235,13 @@ public final class Stack implements AutoCloseable {
 		private Duration expires = Duration.ofDays(1);
 
 		private boolean resultsEnabled = true;
+
+		private final Map<String, QueueArguments> queueArguments = new LinkedHashMap<>();
+
+		public Builder queueArguments(String queue, QueueArguments arguments) {
+			this.queueArguments.put(queue, arguments);
+			return this;
+		}
 
 		public Builder tasks(Object... beans) {
 			this.beans.addAll(List.of(beans));

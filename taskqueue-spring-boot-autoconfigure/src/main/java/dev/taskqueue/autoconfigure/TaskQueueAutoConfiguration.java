@@ -7,6 +7,8 @@ import java.util.Map;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.broker.QueueArguments;
+import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
@@ -14,7 +16,9 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimitScope;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
@@ -27,6 +31,7 @@ import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.TaskRegistry;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -95,8 +100,37 @@ public final class TaskQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory) {
-		return new QueueDeclarer(connectionFactory);
+	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory, TaskQueueProperties properties) {
+		QueueType defaultType = queueType("taskqueue.default-queue-type", properties.getDefaultQueueType());
+		Map<String, QueueArguments> arguments = new LinkedHashMap<>();
+		properties.getQueues().forEach((name, queue) -> {
+			QueueType type = (queue.getType() != null)
+					? queueType(entryProperty("taskqueue.queues", name, "type"), queue.getType()) : defaultType;
+			try {
+				arguments.put(name, new QueueArguments(type, queue.getMaxPriority(), queue.getDeliveryLimit()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(entryProperty("taskqueue.queues", name, "*") + ": " + ex.getMessage(),
+						ex);
+			}
+		});
+		return new QueueDeclarer(connectionFactory, arguments, new QueueArguments(defaultType, null, null));
+	}
+
+	private static QueueType queueType(String property, String value) {
+		return parseEnum(QueueType.class, property, value);
+	}
+
+	private static <E extends Enum<E>> E parseEnum(Class<E> type, String property, String value) {
+		for (E candidate : type.getEnumConstants()) {
+			if (candidate.name().equalsIgnoreCase(value.trim())) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException(property + "=" + value + " is not supported: use one of "
+				+ java.util.Arrays.stream(type.getEnumConstants())
+					.map((candidate) -> candidate.name().toLowerCase(java.util.Locale.ROOT))
+					.toList());
 	}
 
 	@Bean
@@ -161,6 +195,13 @@ public final class TaskQueueAutoConfiguration {
 			return new UniqueLocks(redisConnectionFactory, properties.getResult().getKeyPrefix(), codec.mapper());
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterRateLimiters taskQueueClusterRateLimiters(RedisConnectionFactory redisConnectionFactory,
+				TaskQueueProperties properties) {
+			return new ClusterRateLimiters(redisConnectionFactory, properties.getResult().getKeyPrefix());
+		}
+
 	}
 
 	/**
@@ -173,7 +214,7 @@ public final class TaskQueueAutoConfiguration {
 		return map + "." + element + "." + property;
 	}
 
-	private static long positive(String property, long bytes) {
+	private static long positiveBytes(String property, long bytes) {
 		if (bytes <= 0) {
 			throw new IllegalStateException(property + " must be positive, got " + bytes + " bytes");
 		}
@@ -218,12 +259,14 @@ public final class TaskQueueAutoConfiguration {
 				TaskMessageCodec codec, ResultBackend backend, TaskClient client, ConfirmedPublisher publisher,
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
 				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
-				ObjectProvider<UniqueLocks> uniqueLocks, Environment environment) {
+				ObjectProvider<UniqueLocks> uniqueLocks, ObjectProvider<ClusterRateLimiters> clusterRateLimiters,
+				Environment environment) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
 					declarer, delayQueues, settings(properties, environment));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
 			worker.setUniqueLocks(uniqueLocks.getIfAvailable());
+			worker.setClusterRateLimiters(clusterRateLimiters.getIfAvailable());
 			return worker;
 		}
 
@@ -239,6 +282,13 @@ public final class TaskQueueAutoConfiguration {
 			}
 			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
 			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
+			Map<String, WorkerSettings.QueueOptions> queueOptions = new LinkedHashMap<>();
+			properties.getQueues().forEach((name, queue) -> {
+				positive(entryProperty("taskqueue.queues", name, "concurrency"), queue.getConcurrency(), 1);
+				positive(entryProperty("taskqueue.queues", name, "prefetch"), queue.getPrefetch(), 1);
+				queueOptions.put(name, new WorkerSettings.QueueOptions(queue.getConcurrency(), queue.getPrefetch()));
+			});
+			positive("taskqueue.worker.fair-margin", worker.getFairMargin(), 0);
 			return WorkerSettings
 				.builder((worker.getName() != null) ? worker.getName() : WorkerSettings.defaultName(), queues)
 				.concurrency(concurrency)
@@ -249,13 +299,21 @@ public final class TaskQueueAutoConfiguration {
 				.tasks(tasks)
 				.timeLimit(worker.getTimeLimit())
 				.softTimeLimit(worker.getSoftTimeLimit())
-				.maxMessageSize(positive("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
+				.maxMessageSize(positiveBytes("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
+				.queueOptions(queueOptions)
+				.fairMargin(worker.isFair() ? worker.getFairMargin() : null)
 				.maxDeliveries(worker.getMaxDeliveries())
 				// Running tasks may finish within the time Spring Boot gives each shutdown phase.
 				.shutdownTimeout(Binder.get(environment)
 					.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 					.orElse(Duration.ofSeconds(30)))
 				.build();
+		}
+
+		private static void positive(String property, @Nullable Integer value, int min) {
+			if (value != null && value < min) {
+				throw new IllegalStateException(property + " must be at least " + min + ", got " + value);
+			}
 		}
 
 		private static TaskOptions options(String name, TaskQueueProperties.Task task) {
@@ -268,6 +326,20 @@ public final class TaskQueueAutoConfiguration {
 					throw new IllegalStateException(
 							entryProperty("taskqueue.tasks", name, "rate-limit") + ": " + ex.getMessage(), ex);
 				}
+				if (task.getRateLimitBurst() != null) {
+					positive(entryProperty("taskqueue.tasks", name, "rate-limit-burst"), task.getRateLimitBurst(), 1);
+					rateLimit = rateLimit.withBurst(task.getRateLimitBurst());
+				}
+				if (task.getRateLimitScope() != null) {
+					rateLimit = rateLimit.withScope(parseEnum(RateLimitScope.class,
+							entryProperty("taskqueue.tasks", name, "rate-limit-scope"), task.getRateLimitScope()));
+				}
+			}
+			else if (task.getRateLimitBurst() != null || task.getRateLimitScope() != null) {
+				throw new IllegalStateException(entryProperty("taskqueue.tasks", name,
+						(task.getRateLimitBurst() != null) ? "rate-limit-burst" : "rate-limit-scope")
+						+ " needs " + entryProperty("taskqueue.tasks", name, "rate-limit")
+						+ " (the rate, e.g. 10/s, 100/m, 1000/h), which replaces @QueueTask(rateLimit) as a whole");
 			}
 			return new TaskOptions(rateLimit, task.getMaxRetries(), task.getAutoRetryFor(), task.getDontAutoRetryFor(),
 					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay(),

@@ -47,6 +47,20 @@ public class TaskQueueProperties {
 	 */
 	private Map<String, Task> tasks = new LinkedHashMap<>();
 
+	/**
+	 * Per-queue settings by queue name: consumers (concurrency, prefetch) and how the queue is
+	 * declared (type, max-priority, delivery-limit). Declaration settings must match those of
+	 * every other declarer of the queue (clients, other workers, Celery), so a dispatcher needs
+	 * them too.
+	 */
+	private Map<String, Queue> queues = new LinkedHashMap<>();
+
+	/**
+	 * Type of every queue taskqueue declares without a taskqueue.queues.<name>.type: 'classic'
+	 * (as Celery declares them) or 'quorum'. Dead-letter queues get their queue's type.
+	 */
+	private String defaultQueueType = "classic";
+
 	private final Result result = new Result();
 
 	private final Worker worker = new Worker();
@@ -91,6 +105,22 @@ public class TaskQueueProperties {
 
 	public void setTasks(Map<String, Task> tasks) {
 		this.tasks = tasks;
+	}
+
+	public Map<String, Queue> getQueues() {
+		return this.queues;
+	}
+
+	public void setQueues(Map<String, Queue> queues) {
+		this.queues = queues;
+	}
+
+	public String getDefaultQueueType() {
+		return this.defaultQueueType;
+	}
+
+	public void setDefaultQueueType(String defaultQueueType) {
+		this.defaultQueueType = defaultQueueType;
 	}
 
 	public Result getResult() {
@@ -158,10 +188,23 @@ public class TaskQueueProperties {
 	public static class Task {
 
 		/**
-		 * How often each worker may start the task: '10/s', '100/m', '1000/h', or a plain number
-		 * per second (Celery's rate_limit).
+		 * How often the task may start: '10/s', '100/m', '1000/h', or a plain number per second
+		 * (Celery's rate_limit). Per worker unless rate-limit-scope is 'cluster'.
 		 */
 		private @Nullable String rateLimit;
+
+		/**
+		 * How many starts may follow each other without spacing after an idle period (the token
+		 * bucket's capacity). Default 1: starts are spaced one interval apart, as Celery does.
+		 * Needs rate-limit.
+		 */
+		private @Nullable Integer rateLimitBurst;
+
+		/**
+		 * Where rate-limit is enforced: 'worker' (each worker on its own, Celery's semantics) or
+		 * 'cluster' (one token bucket in Redis shared by every worker). Needs rate-limit.
+		 */
+		private @Nullable String rateLimitScope;
 
 		/**
 		 * How many times the task may be retried (Celery's max_retries); -1 for no limit.
@@ -236,6 +279,22 @@ public class TaskQueueProperties {
 			this.rateLimit = rateLimit;
 		}
 
+		public @Nullable Integer getRateLimitBurst() {
+			return this.rateLimitBurst;
+		}
+
+		public void setRateLimitBurst(@Nullable Integer rateLimitBurst) {
+			this.rateLimitBurst = rateLimitBurst;
+		}
+
+		public @Nullable String getRateLimitScope() {
+			return this.rateLimitScope;
+		}
+
+		public void setRateLimitScope(@Nullable String rateLimitScope) {
+			this.rateLimitScope = rateLimitScope;
+		}
+
 		public @Nullable Integer getMaxRetries() {
 			return this.maxRetries;
 		}
@@ -290,6 +349,83 @@ public class TaskQueueProperties {
 
 		public void setDefaultRetryDelay(@Nullable Duration defaultRetryDelay) {
 			this.defaultRetryDelay = defaultRetryDelay;
+		}
+
+	}
+
+	/**
+	 * Settings of one queue.
+	 */
+	public static class Queue {
+
+		/**
+		 * How many tasks of this queue a worker consuming it runs at once; the queue then gets
+		 * consumers of its own. Defaults to taskqueue.worker.concurrency.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * How many unacknowledged messages each consumer of this queue may hold; the queue then
+		 * gets consumers of its own. Defaults to the worker's (taskqueue.worker.prefetch, or one
+		 * plus fair-margin with fair dispatch).
+		 */
+		private @Nullable Integer prefetch;
+
+		/**
+		 * Highest message priority the queue orders by (x-max-priority, 1-255; Celery's
+		 * queue_arguments). Priorities above it count as it. Classic queues only.
+		 */
+		private @Nullable Integer maxPriority;
+
+		/**
+		 * Queue type: 'classic' or 'quorum'. Defaults to taskqueue.default-queue-type.
+		 */
+		private @Nullable String type;
+
+		/**
+		 * For quorum queues: how many times the broker delivers a message before it
+		 * dead-letters it to '<queue>.dlq' (x-delivery-limit). No limit by default.
+		 */
+		private @Nullable Integer deliveryLimit;
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public @Nullable Integer getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(@Nullable Integer prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public @Nullable Integer getMaxPriority() {
+			return this.maxPriority;
+		}
+
+		public void setMaxPriority(@Nullable Integer maxPriority) {
+			this.maxPriority = maxPriority;
+		}
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable Integer getDeliveryLimit() {
+			return this.deliveryLimit;
+		}
+
+		public void setDeliveryLimit(@Nullable Integer deliveryLimit) {
+			this.deliveryLimit = deliveryLimit;
 		}
 
 	}
@@ -426,6 +562,18 @@ public class TaskQueueProperties {
 		private int prefetch = 4;
 
 		/**
+		 * Fair dispatch (Celery's -O fair): each consumer holds at most its running task plus
+		 * fair-margin messages instead of prefetch, so a long task does not trap queued short
+		 * ones behind it. A queue's own prefetch still wins.
+		 */
+		private boolean fair = false;
+
+		/**
+		 * With fair dispatch, how many messages each consumer may hold beyond its running task.
+		 */
+		private int fairMargin = 0;
+
+		/**
 		 * Name of this worker in results and logs. Defaults to 'taskqueue-<pid>@<host>'.
 		 */
 		private @Nullable String name;
@@ -527,6 +675,22 @@ public class TaskQueueProperties {
 
 		public void setPrefetch(int prefetch) {
 			this.prefetch = prefetch;
+		}
+
+		public boolean isFair() {
+			return this.fair;
+		}
+
+		public void setFair(boolean fair) {
+			this.fair = fair;
+		}
+
+		public int getFairMargin() {
+			return this.fairMargin;
+		}
+
+		public void setFairMargin(int fairMargin) {
+			this.fairMargin = fairMargin;
 		}
 
 		public @Nullable String getName() {

@@ -17,6 +17,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimitScope;
 import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
@@ -125,7 +126,7 @@ public class TaskQueueEndpoint {
 					task.runtime().toMillis()))
 			.toList();
 		return new WorkerDescriptor(this.worker.getSettings().name(), this.worker.isRunning(),
-				this.worker.getSettings().concurrency(), tasks, queues, active);
+				this.worker.getConcurrency(), tasks, queues, active);
 	}
 
 	private TaskDescriptor task(TaskMethod method) {
@@ -147,7 +148,10 @@ public class TaskQueueEndpoint {
 	private static String describe(RateLimit limit) {
 		double permits = limit.permits();
 		String count = (permits == Math.rint(permits)) ? String.valueOf((long) permits) : String.valueOf(permits);
-		return count + "/" + limit.per();
+		String rate = count + "/" + limit.per();
+		String full = limit.describe();
+		int options = full.indexOf(' ');
+		return (options >= 0) ? rate + full.substring(options) : rate;
 	}
 
 	private QueueDescriptor queue(String queue) {
@@ -233,16 +237,19 @@ public class TaskQueueEndpoint {
 
 	/**
 	 * Change a task's rate limit on every worker
-	 * ({@code POST /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}}).
+	 * ({@code POST /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}},
+	 * optionally with {@code "burst": 5} and {@code "scope": "cluster"}).
 	 * @param tasks the literal {@code tasks}
 	 * @param name the task name
 	 * @param operation the literal {@code rate-limit}
-	 * @param limit the new per-worker limit, e.g. {@code 10/s}
+	 * @param limit the new limit, e.g. {@code 10/s}
+	 * @param burst the bucket's capacity (default 1)
+	 * @param scope {@code worker} (default) or {@code cluster}
 	 * @return the change
 	 */
 	@WriteOperation
 	public RateLimitChange changeRateLimit(@Selector String tasks, @Selector String name, @Selector String operation,
-			String limit) {
+			String limit, @Nullable Integer burst, @Nullable String scope) {
 		checkTasksPath(tasks);
 		if (!"rate-limit".equals(operation)) {
 			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "': use rate-limit",
@@ -255,12 +262,27 @@ public class TaskQueueEndpoint {
 		RateLimit parsed;
 		try {
 			parsed = RateLimit.parse(limit);
+			if (burst != null) {
+				parsed = parsed.withBurst(burst);
+			}
+			if (scope != null) {
+				parsed = parsed.withScope(scope(scope));
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid rate limit");
 		}
 		long receivers = rateLimits.change(name, parsed);
 		return new RateLimitChange(name, describe(parsed), receivers);
+	}
+
+	private static RateLimitScope scope(String scope) {
+		for (RateLimitScope candidate : RateLimitScope.values()) {
+			if (candidate.name().equalsIgnoreCase(scope.trim())) {
+				return candidate;
+			}
+		}
+		throw new IllegalArgumentException("Invalid rate limit scope '" + scope + "': use worker or cluster");
 	}
 
 	private static void checkTasksPath(String segment) {

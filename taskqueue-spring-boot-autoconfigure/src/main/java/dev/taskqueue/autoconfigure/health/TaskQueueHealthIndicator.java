@@ -108,14 +108,18 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private boolean checkWorker(Health.Builder builder, WorkerContainer worker) {
-		SimpleMessageListenerContainer container = worker.getListenerContainer();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("name", worker.getSettings().name());
-		boolean running = container.isRunning() && container.isActive();
-		int consumers = running ? container.getActiveConsumerCount() : 0;
+		boolean running = true;
+		int consumers = 0;
+		for (SimpleMessageListenerContainer container : worker.getListenerContainers()) {
+			boolean containerRunning = container.isRunning() && container.isActive();
+			running &= containerRunning;
+			consumers += containerRunning ? container.getActiveConsumerCount() : 0;
+		}
 		details.put("running", running);
 		details.put("consumers", consumers);
-		details.put("concurrency", worker.getSettings().concurrency());
+		details.put("concurrency", worker.getConcurrency());
 		details.put("activeTasks", worker.getActiveTasks().size());
 		List<String> problems = new java.util.ArrayList<>();
 		if (!running) {

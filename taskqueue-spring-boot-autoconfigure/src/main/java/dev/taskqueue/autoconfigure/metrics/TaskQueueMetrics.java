@@ -9,6 +9,7 @@ import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
+import dev.taskqueue.event.TaskRateLimitedEvent;
 import dev.taskqueue.event.TaskReceivedEvent;
 import dev.taskqueue.event.TaskRejectedEvent;
 import dev.taskqueue.event.TaskRetriedEvent;
@@ -36,7 +37,8 @@ import org.springframework.context.ApplicationListener;
  * {@code taskqueue.tasks.received}, {@code taskqueue.tasks.succeeded} ({@code task}),
  * {@code taskqueue.tasks.failed} and {@code taskqueue.tasks.retried} ({@code task},
  * {@code exception}), {@code taskqueue.tasks.revoked} ({@code task}) and
- * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}). Timers:
+ * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}), {@code taskqueue.tasks.rate-limited}
+ * ({@code task}). Timers:
  * {@code taskqueue.tasks.runtime} ({@code task}, {@code outcome}), {@code taskqueue.tasks.queue.wait}
  * ({@code task}, {@code queue}) and {@code taskqueue.tasks.publish} ({@code task}, {@code queue}).
  * Gauges: {@code taskqueue.worker.tasks.active} and {@code taskqueue.worker.tasks.abandoned}
@@ -146,6 +148,10 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 		}
 		else if (event instanceof TaskRevokedEvent) {
 			count(registry, "taskqueue.tasks.revoked", "Tasks not run: expired or revoked", Tags.of("task", task));
+		}
+		else if (event instanceof TaskRateLimitedEvent) {
+			count(registry, "taskqueue.tasks.rate-limited", "Tasks that had to wait for their rate limit",
+					Tags.of("task", task));
 		}
 		else if (event instanceof TaskRejectedEvent rejected) {
 			count(registry, "taskqueue.tasks.rejected", "Messages dead-lettered without running",

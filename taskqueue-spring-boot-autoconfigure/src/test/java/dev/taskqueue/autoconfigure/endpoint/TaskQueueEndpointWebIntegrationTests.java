@@ -182,6 +182,27 @@ class TaskQueueEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void postChangesBurstAndScopeOfARateLimit() throws Exception {
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers
+						.ofString("{\"limit\":\"30/m\",\"burst\":4,\"scope\":\"cluster\"}")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body()).get("rateLimit").asString())
+			.isEqualTo("30/PT1M (burst 4, cluster)");
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode square = task(get(), "endpoint.square");
+			assertThat(square.at("/rateLimit/value").asString()).isEqualTo("30/PT1M (burst 4, cluster)");
+		});
+		HttpResponse<String> invalid = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"limit\":\"1/s\",\"scope\":\"galaxy\"}")));
+		assertThat(invalid.statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void writesRefuseQueuesTheWorkerDoesNotConsume() throws Exception {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/elsewhere"))
 			.POST(HttpRequest.BodyPublishers.noBody()));
