@@ -1,8 +1,10 @@
 """Sends one task the way a Python Celery client does and prints one JSON line about it.
 
-    call.py TASK --queue Q [--via send_task|delay|apply_async] [--args JSON] [--kwargs JSON]
+    call.py TASK --queue Q [--via send_task|delay|apply_async] [--args JSON | --args-literal PY]
+            [--kwargs JSON]
             [--countdown SECONDS] [--expires SECONDS] [--link JSON] [--link-error JSON]
-            [--time-limit SECONDS] [--soft-time-limit SECONDS] [--no-wait] [--timeout SECONDS]
+            [--time-limit SECONDS] [--soft-time-limit SECONDS] [--serializer NAME] [--compression NAME]
+            [--no-wait] [--timeout SECONDS]
 
 --link and --link-error take a signature as JSON: {"task": ..., "args": [...], "options": {...}}.
 
@@ -12,6 +14,7 @@ Unless --no-wait, waits with AsyncResult.get(propagate=False) and prints the out
 sees it. Exit code 0 once the line is printed, whatever the task's outcome.
 """
 import argparse
+import ast
 import json
 import time
 
@@ -30,6 +33,7 @@ def main():
     parser.add_argument("--queue", required=True)
     parser.add_argument("--via", choices=["send_task", "delay", "apply_async"], default="send_task")
     parser.add_argument("--args", default="[]")
+    parser.add_argument("--args-literal", help="args as a Python literal, for bytes (msgpack)")
     parser.add_argument("--kwargs", default="{}")
     parser.add_argument("--countdown", type=float)
     parser.add_argument("--expires", type=float)
@@ -37,10 +41,12 @@ def main():
     parser.add_argument("--soft-time-limit", type=float)
     parser.add_argument("--link")
     parser.add_argument("--link-error")
+    parser.add_argument("--serializer")
+    parser.add_argument("--compression")
     parser.add_argument("--no-wait", action="store_true")
     parser.add_argument("--timeout", type=float, default=20)
     opts = parser.parse_args()
-    args = json.loads(opts.args)
+    args = ast.literal_eval(opts.args_literal) if opts.args_literal else json.loads(opts.args)
     kwargs = json.loads(opts.kwargs)
     # Both sides must agree on routes: the test's queue for the task, as celeryconfig's task_routes.
     app.conf.task_routes = {opts.task: {"queue": opts.queue}}
@@ -49,6 +55,10 @@ def main():
         options["countdown"] = opts.countdown
     if opts.expires is not None:
         options["expires"] = opts.expires
+    if opts.serializer:
+        options["serializer"] = opts.serializer
+    if opts.compression:
+        options["compression"] = opts.compression
     if opts.time_limit is not None:
         options["time_limit"] = opts.time_limit
     if opts.soft_time_limit is not None:

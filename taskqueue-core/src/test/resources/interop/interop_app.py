@@ -1,5 +1,6 @@
 """The Python side of the interoperability tests: a Celery app configured as the seed's
-celeryconfig is (JSON only, UTC, Redis results), with Python tasks for the Java client to call and
+celeryconfig is (JSON unless INTEROP_SERIALIZER, INTEROP_RESULT_SERIALIZER and INTEROP_ACCEPT
+say otherwise, UTC, Redis results), with Python tasks for the Java client to call and
 stubs that carry the names of the Java tasks so Python can call them with delay/apply_async.
 
 Run by the tests with Debian's interpreter and package (python3-celery 5.2.6):
@@ -18,9 +19,10 @@ app = Celery(
     backend=os.environ.get("INTEROP_RESULT_BACKEND", "redis://127.0.0.1:6379/0"),
 )
 app.conf.update(
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
+    # JSON unless a test says otherwise (INTEROP_SERIALIZER=msgpack ...), as a celeryconfig would.
+    task_serializer=os.environ.get("INTEROP_SERIALIZER", "json"),
+    result_serializer=os.environ.get("INTEROP_RESULT_SERIALIZER", "json"),
+    accept_content=os.environ.get("INTEROP_ACCEPT", "json").split(","),
     enable_utc=True,
     timezone="UTC",
     # As the Java worker does: name, args, kwargs, worker, retries and queue beside each result.

@@ -1,5 +1,6 @@
 """How the client scripts describe an outcome: the state, and either the value with its Python
 type and repr, or the reconstructed exception with its Python class, args and the traceback."""
+import json
 import time
 
 from celery.exceptions import TimeoutError
@@ -20,7 +21,12 @@ def report(result, timeout):
             "traceback": result.traceback,
         })
     else:
-        line.update({"result": value, "result_type": type(value).__name__, "result_repr": repr(value)})
+        line.update({"result_type": type(value).__name__, "result_repr": repr(value)})
+        try:
+            json.dumps(value)
+            line["result"] = value
+        except TypeError:
+            pass  # bytes (msgpack): only the repr can say what arrived
     return line
 
 

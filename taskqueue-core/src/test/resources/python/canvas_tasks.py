@@ -15,10 +15,11 @@ app = Celery(
     broker=os.environ.get("CANVAS_BROKER", "amqp://guest:guest@127.0.0.1:5672//"),
     backend=os.environ.get("CANVAS_BACKEND", "redis://127.0.0.1:6379/0"),
 )
+serializer = os.environ.get("CANVAS_SERIALIZER", "json")  # msgpack for the msgpack canvas tests
 app.conf.update(
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
+    task_serializer=serializer,
+    result_serializer=serializer,
+    accept_content=["json", serializer],
     enable_utc=True,
     timezone="UTC",
     task_default_queue=os.environ.get("CANVAS_QUEUE", "celery"),

@@ -69,6 +69,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile Function<String, @Nullable String> taskSerializers = (name) -> null;
 	private volatile @Nullable UniqueLocks uniqueLocks;
 
 	/**
@@ -111,6 +112,16 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	}
 
 	/**
+	 * Set the serializers tasks choose for themselves (Celery's {@code Task.serializer}), used
+	 * when a request names none.
+	 * @param taskSerializers a serializer name or content type by task name (may return
+	 * {@code null} for the codec's default)
+	 */
+	public void setTaskSerializers(Function<String, @Nullable String> taskSerializers) {
+		this.taskSerializers = taskSerializers;
+	}
+
+	/**
 	 * Set where the locks of unique tasks are taken.
 	 * @param uniqueLocks the locks, or {@code null}: then a unique send refuses
 	 */
@@ -147,7 +158,10 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			.parentId(request.getParentId())
 			.rootId(request.getRootId())
 			.group(request.getGroup())
-			.groupIndex(request.getGroupIndex());
+			.groupIndex(request.getGroupIndex())
+			.serializer((request.getSerializer() != null) ? request.getSerializer()
+					: this.taskSerializers.apply(request.getName()))
+			.compression(request.getCompression());
 		if (!request.getLinks().isEmpty() || !request.getLinkErrors().isEmpty() || request.getChain() != null
 				|| request.getChord() != null) {
 			List<Signature> chain = request.getChain();
@@ -175,6 +189,10 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			if (TaskMessageCodec.CELERY_HEADERS.contains(header.getKey())) {
 				throw new IllegalArgumentException("Header '" + header.getKey()
 						+ "' is one of Celery's own; set it through the request's options instead");
+			}
+			if ("compression".equals(header.getKey())) {
+				throw new IllegalArgumentException("Header 'compression' is kombu's own; choose it with "
+						+ "TaskRequest.Builder.compression(...) instead");
 			}
 			message.extraHeader(header.getKey(), header.getValue());
 		}

@@ -74,6 +74,9 @@ public final class TaskRequest {
 
 	private final @Nullable String replyTo;
 
+	private final @Nullable String serializer;
+
+	private final @Nullable String compression;
 	private final @Nullable Duration timeLimit;
 
 	private final @Nullable Duration softTimeLimit;
@@ -106,6 +109,8 @@ public final class TaskRequest {
 		this.chain = (builder.chain != null) ? List.copyOf(builder.chain) : null;
 		this.chord = builder.chord;
 		this.replyTo = builder.replyTo;
+		this.serializer = builder.serializer;
+		this.compression = builder.compression;
 		this.timeLimit = builder.timeLimit;
 		this.softTimeLimit = builder.softTimeLimit;
 		this.uniqueFor = builder.uniqueFor;
@@ -266,6 +271,19 @@ public final class TaskRequest {
 	}
 
 	/**
+	 * @return the serializer name or content type to send with, or {@code null} for the task's
+	 * or the client's
+	 */
+	public @Nullable String getSerializer() {
+		return this.serializer;
+	}
+
+	/** @return the compression to send with, or {@code null} for the client's */
+	public @Nullable String getCompression() {
+		return this.compression;
+	}
+
+	/**
 	 * Builds a {@link TaskRequest}.
 	 */
 	public static final class Builder {
@@ -316,6 +334,9 @@ public final class TaskRequest {
 
 		private @Nullable String replyTo;
 
+		private @Nullable String serializer;
+
+		private @Nullable String compression;
 		private @Nullable Duration timeLimit;
 
 		private @Nullable Duration softTimeLimit;
@@ -654,6 +675,30 @@ public final class TaskRequest {
 				throw new IllegalArgumentException(name + " must be positive, got " + duration);
 			}
 			return duration;
+		}
+
+		/**
+		 * Send with this serializer (Celery's {@code apply_async(serializer=...)}), over the
+		 * task's and the client's default. The workers must accept it.
+		 * @param serializer a name ({@code json}, {@code msgpack}, or an application's own
+		 * serializer's) or content type
+		 * @return this builder
+		 */
+		public Builder serializer(String serializer) {
+			this.serializer = Objects.requireNonNull(serializer, "serializer");
+			return this;
+		}
+
+		/**
+		 * Compress the body (Celery's {@code apply_async(compression=...)}), over the client's
+		 * default.
+		 * @param compression {@code gzip}, {@code zlib} (the same to kombu) or
+		 * {@code application/x-gzip}
+		 * @return this builder
+		 */
+		public Builder compression(String compression) {
+			this.compression = Objects.requireNonNull(compression, "compression");
+			return this;
 		}
 
 		/** @return the request */

@@ -14,6 +14,9 @@ public final class ContentTypes {
 	/** The JSON content type. */
 	public static final String JSON = "application/json";
 
+	/** The msgpack content type, as kombu registers it. */
+	public static final String MSGPACK = "application/x-msgpack";
+
 	private ContentTypes() {
 	}
 
@@ -26,7 +29,7 @@ public final class ContentTypes {
 		String value = nameOrType.trim().toLowerCase(Locale.ROOT);
 		return switch (value) {
 			case "json" -> JSON;
-			case "msgpack" -> "application/x-msgpack";
+			case "msgpack" -> MSGPACK;
 			case "yaml" -> "application/x-yaml";
 			case "pickle" -> "application/x-python-serialize";
 			default -> value;

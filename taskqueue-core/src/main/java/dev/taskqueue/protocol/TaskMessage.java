@@ -65,6 +65,10 @@ public final class TaskMessage {
 
 	private final Map<String, Object> extraHeaders;
 
+	private final @Nullable String serializer;
+
+	private final @Nullable String compression;
+
 	private TaskMessage(Builder builder) {
 		this.id = builder.id;
 		this.task = builder.task;
@@ -87,6 +91,8 @@ public final class TaskMessage {
 		this.replyTo = builder.replyTo;
 		this.priority = builder.priority;
 		this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
+		this.serializer = builder.serializer;
+		this.compression = builder.compression;
 	}
 
 	// Not List.copyOf: it rejects null elements, and JSON arguments may be null. (Nor
@@ -130,6 +136,8 @@ public final class TaskMessage {
 		b.replyTo = this.replyTo;
 		b.priority = this.priority;
 		b.extraHeaders = new LinkedHashMap<>(this.extraHeaders);
+		b.serializer = this.serializer;
+		b.compression = this.compression;
 		return b;
 	}
 
@@ -238,6 +246,24 @@ public final class TaskMessage {
 		return this.extraHeaders;
 	}
 
+	/**
+	 * The serializer of the body: for a received message its content type, for one to send the
+	 * name or content type the caller chose.
+	 * @return the serializer, or {@code null} for the codec's default
+	 */
+	public @Nullable String serializer() {
+		return this.serializer;
+	}
+
+	/**
+	 * The compression of the body ({@code compression} header): for a received message as it
+	 * came, for one to send as the caller chose.
+	 * @return the compression, or {@code null} for the codec's default
+	 */
+	public @Nullable String compression() {
+		return this.compression;
+	}
+
 	@Override
 	public String toString() {
 		return "TaskMessage[" + this.task + " id=" + this.id + "]";
@@ -308,6 +334,10 @@ public final class TaskMessage {
 		private int priority;
 
 		private Map<String, Object> extraHeaders = new LinkedHashMap<>();
+
+		private @Nullable String serializer;
+
+		private @Nullable String compression;
 
 		private Builder(String id, String task) {
 			this.id = Objects.requireNonNull(id, "id");
@@ -407,6 +437,28 @@ public final class TaskMessage {
 
 		public Builder extraHeaders(Map<String, ?> headers) {
 			this.extraHeaders.putAll(headers);
+			return this;
+		}
+
+		/**
+		 * Choose the body's serializer.
+		 * @param serializer a serializer name or content type, or {@code null} for the codec's
+		 * default
+		 * @return this builder
+		 */
+		public Builder serializer(@Nullable String serializer) {
+			this.serializer = serializer;
+			return this;
+		}
+
+		/**
+		 * Choose the body's compression.
+		 * @param compression {@code gzip}, {@code zlib} or {@code application/x-gzip}, or
+		 * {@code null} for the codec's default
+		 * @return this builder
+		 */
+		public Builder compression(@Nullable String compression) {
+			this.compression = compression;
 			return this;
 		}
 

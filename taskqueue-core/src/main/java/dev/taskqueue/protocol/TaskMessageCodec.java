@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,9 +27,11 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Encodes and decodes Celery protocol v2 task messages with JSON bodies, exactly as Celery 5
- * writes them: the sixteen headers in Celery's order and AMQP types, the properties Celery sets,
- * and an {@code [args, kwargs, embed]} body with Python's separators.
+ * Encodes and decodes Celery protocol v2 task messages exactly as Celery 5 writes them: the
+ * sixteen headers in Celery's order and AMQP types, the properties Celery sets, and an
+ * {@code [args, kwargs, embed]} body in the message's serializer ({@code json} with Python's
+ * separators by default, {@code msgpack}, or an application's own {@link TaskSerializer}),
+ * optionally compressed as kombu does ({@link Compression}).
  */
 public final class TaskMessageCodec {
 
@@ -46,17 +50,62 @@ public final class TaskMessageCodec {
 
 	private final Set<String> accept;
 
+	private final Serializers serializers;
+
+	private final TaskSerializer serializer;
+
+	private final @Nullable String compression;
+
 	/**
-	 * Create a codec.
+	 * Create a codec that sends JSON, uncompressed, and reads the built-in serializers.
 	 * @param mapper the JSON mapper for bodies
 	 * @param acceptContent serializer names or content types a worker accepts (Celery's
 	 * {@code accept_content})
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent) {
+		this(mapper, acceptContent, Serializers.defaults(mapper), JsonTaskSerializer.NAME, null);
+	}
+
+	/**
+	 * Create a codec.
+	 * @param mapper the JSON mapper for bodies and argument values
+	 * @param acceptContent serializer names or content types a worker accepts (Celery's
+	 * {@code accept_content})
+	 * @param serializers the serializers known to this process
+	 * @param serializer the name or content type of the serializer messages are sent with unless
+	 * they choose another (Celery's {@code task_serializer})
+	 * @param compression the compression messages are sent with unless they choose another
+	 * (Celery's {@code task_compression}), or {@code null} for none
+	 * @throws IllegalArgumentException if the serializer or compression is unknown
+	 */
+	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent, Serializers serializers,
+			String serializer, @Nullable String compression) {
 		this.mapper = withoutDefaultTyping(mapper);
 		this.bodyWriter = PythonJson.writer(this.mapper);
 		this.bodyReader = PythonJson.reader(this.mapper);
-		this.accept = ContentTypes.resolveAll(acceptContent);
+		this.accept = resolveAccept(acceptContent, serializers);
+		this.serializers = serializers;
+		this.serializer = serializers.get(serializer);
+		this.compression = (compression != null) ? Compression.resolve(compression) : null;
+	}
+
+	// An application's serializer names resolve to their content types; Celery's names and any
+	// content type as ContentTypes resolves them.
+	private static Set<String> resolveAccept(Collection<String> acceptContent, Serializers serializers) {
+		Set<String> resolved = new LinkedHashSet<>();
+		for (String entry : acceptContent) {
+			String type = ContentTypes.resolve(entry);
+			if (!type.contains("/")) {
+				try {
+					type = serializers.get(entry).contentType().toLowerCase(Locale.ROOT);
+				}
+				catch (IllegalArgumentException ex) {
+					// Not a serializer here: messages of it are refused as having no decoder.
+				}
+			}
+			resolved.add(type);
+		}
+		return resolved;
 	}
 
 	/**
@@ -65,7 +114,7 @@ public final class TaskMessageCodec {
 	 * instantiates, the classic Jackson gadget-chain hole, so a mapper that has it (from an
 	 * application's customizer) is used here without it.
 	 */
-	private static JsonMapper withoutDefaultTyping(JsonMapper mapper) {
+	static JsonMapper withoutDefaultTyping(JsonMapper mapper) {
 		if (mapper.deserializationConfig().getDefaultTyper(mapper.constructType(Object.class)) == null
 				&& mapper.serializationConfig().getDefaultTyper(mapper.constructType(Object.class)) == null) {
 			return mapper;
@@ -83,6 +132,16 @@ public final class TaskMessageCodec {
 	/** @return the accepted content types */
 	public Set<String> acceptedContentTypes() {
 		return this.accept;
+	}
+
+	/** @return the serializers known to this codec */
+	public Serializers serializers() {
+		return this.serializers;
+	}
+
+	/** @return the serializer messages are sent with unless they choose another */
+	public TaskSerializer defaultSerializer() {
+		return this.serializer;
 	}
 
 	/**
@@ -114,24 +173,53 @@ public final class TaskMessageCodec {
 			long millis = Duration.between(OffsetDateTime.now(), message.expires()).toMillis();
 			expiration = Long.toString(Math.max(0, millis));
 		}
+		TaskSerializer serializer = serializerOf(message);
+		String compression = (message.compression() != null) ? Compression.resolve(message.compression())
+				: this.compression;
+		byte[] body = encodeBody(message, serializer);
+		if (compression != null) {
+			// kombu puts it among the message headers, after Celery's own.
+			headers.put(COMPRESSION, compression);
+			body = Compression.compress(body);
+		}
+		else {
+			headers.remove(COMPRESSION);
+		}
 		// Not AMQP.BasicProperties.Builder: it keeps headers in a HashMap, losing Celery's order.
-		AMQP.BasicProperties props = new OrderedBasicProperties(ContentTypes.JSON, ENCODING, headers, PERSISTENT,
-				message.priority(), message.id(), message.replyTo(), expiration);
-		return new EncodedMessage(props, encodeBody(message));
+		AMQP.BasicProperties props = new OrderedBasicProperties(serializer.contentType(), serializer.contentEncoding(),
+				headers, PERSISTENT, message.priority(), message.id(), message.replyTo(), expiration);
+		return new EncodedMessage(props, body);
+	}
+
+	private TaskSerializer serializerOf(TaskMessage message) {
+		String name = message.serializer();
+		if (name == null) {
+			return this.serializer;
+		}
+		TaskSerializer found = this.serializers.forContentType(name);
+		return (found != null) ? found : this.serializers.get(name);
 	}
 
 	/**
-	 * Encode the {@code [args, kwargs, embed]} body.
+	 * Encode the {@code [args, kwargs, embed]} body, uncompressed.
 	 * @param message the message
-	 * @return the UTF-8 JSON bytes
+	 * @return the bytes, in the message's serializer
 	 */
 	public byte[] encodeBody(TaskMessage message) {
+		return encodeBody(message, serializerOf(message));
+	}
+
+	private byte[] encodeBody(TaskMessage message, TaskSerializer serializer) {
 		Map<String, Object> embed = new LinkedHashMap<>(8);
 		embed.put("callbacks", message.embed().callbacks());
 		embed.put("errbacks", message.embed().errbacks());
 		embed.put("chain", message.embed().chain());
 		embed.put("chord", message.embed().chord());
-		return this.bodyWriter.writeValueAsBytes(Arrays.asList(message.args(), message.kwargs(), embed));
+		List<Object> body = Arrays.asList(message.args(), message.kwargs(), embed);
+		if (serializer instanceof JsonTaskSerializer) {
+			return this.bodyWriter.writeValueAsBytes(body);
+		}
+		return serializer.encode(body);
 	}
 
 	/**
@@ -170,12 +258,16 @@ public final class TaskMessageCodec {
 			throw new InvalidMessageException("content type '" + contentType + "' is not accepted (accepted: "
 					+ this.accept + ")", id, task);
 		}
-		if (!ContentTypes.JSON.equals(contentType)) {
-			throw new InvalidMessageException("content type '" + contentType + "' has no decoder here", id, task);
+		TaskSerializer serializer = this.serializers.forContentType(contentType.toLowerCase(java.util.Locale.ROOT));
+		if (serializer == null) {
+			throw new InvalidMessageException("content type '" + contentType + "' has no decoder here (known: "
+					+ this.serializers.describeAccepted() + ")", id, task);
 		}
 		String encoding = properties.getContentEncoding();
-		if (encoding != null && !encoding.equalsIgnoreCase(ENCODING) && !encoding.equalsIgnoreCase("utf8")) {
-			throw new InvalidMessageException("content encoding '" + encoding + "' is not supported", id, task);
+		if (encoding != null && !encoding.equalsIgnoreCase(serializer.contentEncoding())
+				&& !(isUtf8(encoding) && isUtf8(serializer.contentEncoding()))) {
+			throw new InvalidMessageException("content encoding '" + encoding + "' is not supported for "
+					+ serializer.contentType() + " (expected '" + serializer.contentEncoding() + "')", id, task);
 		}
 		if (task == null || id == null) {
 			throw new InvalidMessageException("not a Celery protocol v2 message: the 'task' and 'id' headers are "
@@ -207,22 +299,43 @@ public final class TaskMessageCodec {
 			throw fields.invalid("header 'timelimit' must be a list of two numbers or nulls, got " + describe(timelimit));
 		}
 		headers.forEach((name, value) -> {
-			if (!CELERY_HEADERS.contains(name)) {
+			if (!CELERY_HEADERS.contains(name) && !COMPRESSION.equals(name)) {
 				builder.extraHeader(name, plain(value));
 			}
 		});
-		decodeBody(body, fields, builder);
+		String compression = fields.text(headers, COMPRESSION, null);
+		if (compression != null) {
+			try {
+				body = Compression.decompress(compression, body, maxBodySize);
+			}
+			catch (IllegalArgumentException ex) {
+				throw fields.invalid(ex.getMessage() + (ex.getMessage().contains("limit")
+						? " (taskqueue.worker.max-message-size)" : ""));
+			}
+			builder.compression(compression);
+		}
+		builder.serializer(serializer.contentType());
+		decodeBody(body, serializer, fields, builder);
 		return builder.build();
 	}
 
-	private void decodeBody(byte[] body, Fields fields, TaskMessage.Builder builder) {
+	private static boolean isUtf8(String encoding) {
+		return encoding.equalsIgnoreCase(ENCODING) || encoding.equalsIgnoreCase("utf8");
+	}
+
+	private void decodeBody(byte[] body, TaskSerializer serializer, Fields fields, TaskMessage.Builder builder) {
 		Object parsed;
 		try {
-			parsed = this.bodyReader.readValue(body);
+			parsed = (serializer instanceof JsonTaskSerializer) ? this.bodyReader.readValue(body)
+					: serializer.decode(body);
 		}
 		catch (JacksonException ex) {
-			throw new InvalidMessageException("body is not valid JSON: " + ex.getOriginalMessage(), fields.id,
-					fields.task, ex);
+			throw new InvalidMessageException("body is not valid " + formatName(serializer) + ": "
+					+ ex.getOriginalMessage(), fields.id, fields.task, ex);
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidMessageException("body is not valid " + formatName(serializer) + ": " + ex.getMessage(),
+					fields.id, fields.task, ex);
 		}
 		if (!(parsed instanceof List<?> parts) || parts.size() != 3) {
 			throw fields.invalid("body must be a JSON array [args, kwargs, embed], got " + describe(parsed));
@@ -245,6 +358,13 @@ public final class TaskMessageCodec {
 					fields.list(e, "chain"), fields.signature(e.get("chord"))));
 		}
 	}
+
+	private static String formatName(TaskSerializer serializer) {
+		return (serializer instanceof JsonTaskSerializer) ? "JSON" : serializer.name();
+	}
+
+	/** kombu's header naming the body's compression. */
+	private static final String COMPRESSION = "compression";
 
 	/** The sixteen headers Celery's protocol v2 defines; anything else is an extra header. */
 	public static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",

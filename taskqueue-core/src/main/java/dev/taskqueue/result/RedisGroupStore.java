@@ -7,21 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.PythonJson;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.data.redis.serializer.GenericToStringSerializer;
+import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * Groups and chords in Redis, in Celery's keys and formats, so Java and Python clients and
  * workers share them: {@code celery-taskset-meta-<gid>} for a saved group, and for a chord
  * {@code <that>.s} (its size, written when it is sent), {@code <that>.j} (a sorted set of
  * {@code [1, task_id, state, result]} scored by {@code group_index}) and {@code <that>.t} (Celery's
- * size adjustment, read when present).
+ * size adjustment, read when present). Parts and groups are written in the result serializer, as
+ * Celery's Redis backend writes them, and read in JSON or msgpack.
  */
 final class RedisGroupStore {
 
@@ -62,21 +62,23 @@ final class RedisGroupStore {
 			return {count, total}
 			""", List.class);
 
+	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
+
+	/** Leaves the script's replies as bytes: a msgpack part is not UTF-8. */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static final RedisSerializer<List> RAW = (RedisSerializer) RedisSerializer.byteArray();
+
 	private final StringRedisTemplate redis;
 
-	private final ObjectReader reader;
-
-	private final ObjectWriter writer;
+	private final ResultCodec codec;
 
 	private final String keyPrefix;
 
 	private final long ttlSeconds;
 
-	RedisGroupStore(StringRedisTemplate redis, JsonMapper mapper, String keyPrefix, long ttlSeconds) {
+	RedisGroupStore(StringRedisTemplate redis, ResultCodec codec, String keyPrefix, long ttlSeconds) {
 		this.redis = redis;
-		this.writer = PythonJson.writer(mapper);
-		// Python parts may store NaN or Infinity, which plain JSON reading refuses.
-		this.reader = PythonJson.reader(mapper);
+		this.codec = codec;
 		this.keyPrefix = keyPrefix;
 		this.ttlSeconds = ttlSeconds;
 	}
@@ -86,23 +88,24 @@ final class RedisGroupStore {
 	}
 
 	void setChordSize(String groupId, int size) {
-		this.redis.execute(SET_AND_PUBLISH, List.of(key(groupId) + ".s"), Long.toString(this.ttlSeconds),
-				Integer.toString(size));
+		this.redis.execute(SET_AND_PUBLISH, RedisSerializer.byteArray(), LONG, List.of(key(groupId) + ".s"), ttl(),
+				utf8(Integer.toString(size)));
 	}
 
 	@Nullable List<ChordPart> partReturned(String groupId, @Nullable Integer groupIndex, String taskId, TaskState state,
 			@Nullable Object result) {
 		String key = key(groupId);
-		String member = this.writer.writeValueAsString(Arrays.asList(1, taskId, state.name(), result));
-		String prefix = member.substring(0, member.indexOf(taskId) + taskId.length() + 1);
-		List<?> reply = this.redis.execute(PART_RETURNED, List.of(key + ".j", key + ".t", key + ".s"), member,
-				(groupIndex != null) ? Integer.toString(groupIndex) : "+inf", Long.toString(this.ttlSeconds), prefix);
+		byte[] member = this.codec.encodeValue(Arrays.asList(1, taskId, state.name(), result));
+		byte[] prefix = prefix(member, taskId);
+		List<?> reply = this.redis.execute(PART_RETURNED, RedisSerializer.byteArray(), RAW,
+				List.of(key + ".j", key + ".t", key + ".s"), member,
+				utf8((groupIndex != null) ? Integer.toString(groupIndex) : "+inf"), ttl(), prefix);
 		if (reply == null || reply.size() < 3) {
 			return null;
 		}
 		List<ChordPart> parts = new ArrayList<>();
 		for (Object entry : (List<?>) reply.get(2)) {
-			List<?> tuple = (List<?>) this.reader.readValue(text(entry));
+			List<?> tuple = (List<?>) this.codec.decodeValue(bytes(entry));
 			parts.add(new ChordPart(String.valueOf(tuple.get(1)), TaskState.of(String.valueOf(tuple.get(2))),
 					tuple.get(3)));
 		}
@@ -121,18 +124,21 @@ final class RedisGroupStore {
 		}
 		Map<String, Object> value = new LinkedHashMap<>();
 		value.put("result", Arrays.asList(Arrays.asList(groupId, null), members));
-		this.redis.execute(SET_AND_PUBLISH, List.of(key(groupId)), Long.toString(this.ttlSeconds),
-				this.writer.writeValueAsString(value));
+		this.redis.execute(SET_AND_PUBLISH, RedisSerializer.byteArray(), LONG, List.of(key(groupId)), ttl(),
+				this.codec.encodeValue(value));
 	}
 
 	@Nullable List<String> restore(String groupId) {
-		String json = this.redis.opsForValue().get(key(groupId));
-		if (json == null) {
+		byte[] key = utf8(key(groupId));
+		byte[] stored = this.redis.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands()
+			.get(key));
+		if (stored == null) {
 			return null;
 		}
-		Object value = ((Map<?, ?>) this.reader.readValue(json)).get("result");
+		Object decoded = this.codec.decodeValue(stored);
+		Object value = (decoded instanceof Map<?, ?> map) ? map.get("result") : null;
 		if (!(value instanceof List<?> tuple) || tuple.size() < 2 || !(tuple.get(1) instanceof List<?> members)) {
-			throw new IllegalStateException("Stored group " + groupId + " is not in Celery's format: " + json);
+			throw new IllegalStateException("Stored group " + groupId + " is not in Celery's format: " + decoded);
 		}
 		List<String> ids = new ArrayList<>(members.size());
 		for (Object member : members) {
@@ -155,8 +161,42 @@ final class RedisGroupStore {
 		return String.valueOf(tuple);
 	}
 
-	private static String text(Object value) {
-		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	/**
+	 * What identifies a task's part whatever its state and result: the bytes up to its id, and in
+	 * JSON the closing quote, so that no other id that starts with this one matches.
+	 */
+	private byte[] prefix(byte[] member, String taskId) {
+		byte[] id = utf8(taskId);
+		int at = indexOf(member, id);
+		if (at < 0) {
+			throw new IllegalStateException("Chord part of task " + taskId + " does not contain its id");
+		}
+		int end = at + id.length + (this.codec.writesJson() ? 1 : 0);
+		return Arrays.copyOf(member, end);
+	}
+
+	private static int indexOf(byte[] haystack, byte[] needle) {
+		outer: for (int i = 0; i + needle.length <= haystack.length; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (haystack[i + j] != needle[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
+	}
+
+	private byte[] ttl() {
+		return utf8(Long.toString(this.ttlSeconds));
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] bytes(Object value) {
+		return (value instanceof byte[] bytes) ? bytes : utf8(String.valueOf(value));
 	}
 
 }

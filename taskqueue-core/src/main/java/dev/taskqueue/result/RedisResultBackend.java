@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,12 +23,14 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.GenericToStringSerializer;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.ClassUtils;
 
 /**
- * Celery's Redis result backend: each result is a string under {@code celery-task-meta-<id>}
- * with a TTL, and the same value is published on a channel of that name so waiting clients wake
- * at once.
+ * Celery's Redis result backend: each result is a value under {@code celery-task-meta-<id>}
+ * with a TTL (JSON text, or the bytes of the result serializer), and the same value is published
+ * on a channel of that name so waiting clients wake at once.
  * <p>
  * Writes run as one Lua script ({@code SETEX} + {@code PUBLISH}): as atomic as Celery's
  * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined connection.
@@ -56,6 +60,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"io.lettuce.core.api.async.RedisScriptingAsyncCommands", RedisResultBackend.class.getClassLoader());
 
 	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+
+	/** How often a waiter without a subscription reads the result's key. */
+	private static final long POLL_INTERVAL_MILLIS = 100;
+
+	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -100,7 +109,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.listenerContainer.setConnectionFactory(connectionFactory);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
 		this.listenerContainer.afterPropertiesSet();
-		this.groups = new RedisGroupStore(this.redis, codec.mapper(), keyPrefix, this.ttlSeconds);
+		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds);
 	}
 
 	/**
@@ -135,8 +144,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	@Override
 	public void store(ResultMeta meta) {
-		String json = this.codec.encode(meta);
-		this.redis.execute(STORE, List.of(key(meta.taskId())), Long.toString(this.ttlSeconds), json);
+		// Bytes, not text: a msgpack record is not UTF-8.
+		this.redis.execute(STORE, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())), this.ttlBytes,
+				this.codec.encodeBytes(meta));
 	}
 
 	/**
@@ -155,7 +165,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		try {
 			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
-			byte[] json = this.codec.encode(meta).getBytes(StandardCharsets.UTF_8);
+			byte[] json = this.codec.encodeBytes(meta);
 			CompletableFuture<Void> sent = this.redis.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (
 					connection) -> LettuceScripts.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT,
 							key, this.ttlBytes, json), true);
@@ -178,8 +188,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	@Override
 	public ResultMeta get(String taskId) {
-		String json = this.redis.opsForValue().get(key(taskId));
-		return (json != null) ? this.codec.decode(taskId, json) : ResultMeta.pending(taskId);
+		byte[] key = key(taskId).getBytes(StandardCharsets.UTF_8);
+		byte[] value = this.redis.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands()
+			.get(key));
+		return (value != null) ? this.codec.decode(taskId, value) : ResultMeta.pending(taskId);
 	}
 
 	@Override
@@ -235,7 +247,19 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private Waiter subscribe(String taskId) {
 		Waiter waiter = new Waiter(taskId);
-		this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+		try {
+			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+		}
+		catch (RuntimeException ex) {
+			// The subscription could not be registered in time (Redis slow or reconnecting): the
+			// caller still gets its result, read from the key until it is ready.
+			logger.warn("Could not subscribe to the result of task " + taskId + " (" + ex.getMessage()
+					+ "); polling it every " + POLL_INTERVAL_MILLIS + " ms instead");
+			waiter.polling = true;
+			// Not polled from here: this runs inside the waiters map's compute, before the
+			// waiter is in the map that tells a poll whether anyone still waits.
+			waiter.schedulePoll();
+		}
 		return waiter;
 	}
 
@@ -248,7 +272,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			last[0] = true;
 			return null;
 		});
-		if (last[0]) {
+		if (last[0] && !waiter.polling) {
 			this.listenerContainer.removeMessageListener(waiter);
 		}
 	}
@@ -258,6 +282,18 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			synchronized (this.startMonitor) {
 				if (!this.started) {
 					this.listenerContainer.start();
+					// Without a listener left the container closes its subscription, and the next
+					// waiter has to open a new one and wait for it: a round trip more per result
+					// for sequential callers, and a registration timeout under load. One listener
+					// on a channel of this backend's own keeps the subscription open.
+					try {
+						this.listenerContainer.addMessageListener((message, pattern) -> {
+						}, new ChannelTopic(this.keyPrefix + "taskqueue-results-" + UUID.randomUUID()));
+					}
+					catch (RuntimeException ex) {
+						logger.warn("Could not open the subscription for result notifications (" + ex.getMessage()
+								+ "); each wait subscribes on its own, or polls");
+					}
 					this.started = true;
 				}
 			}
@@ -282,6 +318,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		/** Callers waiting on this id; guarded by the waiters map's compute. */
 		private int views;
 
+		/** Whether the result is read from its key because no subscription could be made. */
+		private volatile boolean polling;
+
 		Waiter(String taskId) {
 			this.taskId = taskId;
 		}
@@ -289,8 +328,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
 			try {
-				accept(RedisResultBackend.this.codec.decode(this.taskId,
-						new String(message.getBody(), StandardCharsets.UTF_8)));
+				accept(RedisResultBackend.this.codec.decode(this.taskId, message.getBody()));
 			}
 			catch (RuntimeException ex) {
 				this.future.completeExceptionally(ex);
@@ -300,6 +338,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
 			check();
+		}
+
+		void schedulePoll() {
+			CompletableFuture.delayedExecutor(POLL_INTERVAL_MILLIS, TimeUnit.MILLISECONDS).execute(this::poll);
+		}
+
+		private void poll() {
+			check();
+			if (!this.future.isDone() && RedisResultBackend.this.waiters.get(this.taskId) == this) {
+				schedulePoll();
+			}
 		}
 
 		void check() {

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.protocol.JsonTaskSerializer;
+import dev.taskqueue.protocol.MsgpackTaskSerializer;
 import dev.taskqueue.protocol.PythonJson;
+import dev.taskqueue.protocol.TaskSerializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -13,7 +16,14 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes and reads result records in Celery's JSON layout and key order.
+ * Writes and reads result records in Celery's layout and key order, in the result serializer
+ * (Celery's {@code result_serializer}): JSON by default, or msgpack or an application's own
+ * {@link TaskSerializer}, whose bytes are then the Redis value as Celery's Redis backend stores
+ * them.
+ * <p>
+ * Reading tells JSON from msgpack by the first byte (a JSON record starts with <code>{</code>,
+ * a msgpack one with a map header), so clients and workers with different result serializers
+ * read each other's results; with an application's own serializer every record is read with it.
  */
 public final class ResultCodec {
 
@@ -23,14 +33,39 @@ public final class ResultCodec {
 
 	private final ObjectReader reader;
 
+	private final TaskSerializer serializer;
+
+	private final @Nullable MsgpackTaskSerializer msgpack;
+
+	private final JsonTaskSerializer json;
+
 	/**
-	 * Create a codec.
+	 * Create a codec that writes JSON.
 	 * @param mapper the JSON mapper
 	 */
 	public ResultCodec(JsonMapper mapper) {
+		this(mapper, new JsonTaskSerializer(mapper));
+	}
+
+	/**
+	 * Create a codec.
+	 * @param mapper the JSON mapper
+	 * @param serializer the serializer records are written in
+	 */
+	public ResultCodec(JsonMapper mapper, TaskSerializer serializer) {
 		this.mapper = mapper;
 		this.writer = PythonJson.writer(mapper);
 		this.reader = PythonJson.reader(mapper);
+		this.serializer = serializer;
+		this.json = (serializer instanceof JsonTaskSerializer j) ? j : new JsonTaskSerializer(mapper);
+		boolean builtIn = serializer instanceof JsonTaskSerializer || serializer instanceof MsgpackTaskSerializer;
+		this.msgpack = !builtIn ? null
+				: (serializer instanceof MsgpackTaskSerializer m) ? m : new MsgpackTaskSerializer(mapper);
+	}
+
+	/** @return the serializer records are written in */
+	public TaskSerializer serializer() {
+		return this.serializer;
 	}
 
 	/** @return the mapper */
@@ -44,8 +79,24 @@ public final class ResultCodec {
 	 * task_id.
 	 * @param meta the record
 	 * @return the JSON text
+	 * @see #encodeBytes(ResultMeta)
 	 */
 	public String encode(ResultMeta meta) {
+		return this.writer.writeValueAsString(toMap(meta));
+	}
+
+	/**
+	 * Encode a record in the result serializer, as the Redis value Celery would store.
+	 * @param meta the record
+	 * @return the bytes
+	 */
+	public byte[] encodeBytes(ResultMeta meta) {
+		Map<String, @Nullable Object> map = toMap(meta);
+		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(map)
+				: this.serializer.encode(map);
+	}
+
+	private Map<String, @Nullable Object> toMap(ResultMeta meta) {
 		Map<String, @Nullable Object> map = new LinkedHashMap<>(16);
 		map.put("status", meta.status().name());
 		map.put("result", meta.result());
@@ -67,7 +118,7 @@ public final class ResultCodec {
 			map.put("queue", meta.queue());
 		}
 		map.put("task_id", meta.taskId());
-		return this.writer.writeValueAsString(map);
+		return map;
 	}
 
 	/**
@@ -78,13 +129,29 @@ public final class ResultCodec {
 	 * @throws IllegalStateException if the value is not a result record
 	 */
 	public ResultMeta decode(String taskId, String json) {
+		return decode(taskId, json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Decode a stored record, in JSON, msgpack or the result serializer.
+	 * @param taskId the id it was stored under
+	 * @param value the stored bytes
+	 * @return the record
+	 * @throws IllegalStateException if the value is not a result record
+	 */
+	public ResultMeta decode(String taskId, byte[] value) {
 		Object parsed;
+		TaskSerializer format = formatOf(value);
 		try {
-			parsed = this.reader.readValue(json.getBytes(StandardCharsets.UTF_8));
+			parsed = (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalStateException("Stored result of task " + taskId + " is not JSON: "
 					+ ex.getOriginalMessage(), ex);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("Stored result of task " + taskId + " is not " + format.name() + ": "
+					+ ex.getMessage(), ex);
 		}
 		if (!(parsed instanceof Map<?, ?> map) || !(map.get("status") instanceof String status)) {
 			throw new IllegalStateException("Stored result of task " + taskId + " has no status");
@@ -100,6 +167,36 @@ public final class ResultCodec {
 				text(map.get("group_id")), text(map.get("parent_id")), text(map.get("name")),
 				(args instanceof List<?> a) ? a : null, kw, text(map.get("worker")),
 				(retries instanceof Number n) ? n.intValue() : null, text(map.get("queue")));
+	}
+
+	/**
+	 * Encode another value Celery's Redis backend stores with the result serializer (a chord
+	 * part, a saved group).
+	 */
+	byte[] encodeValue(@Nullable Object value) {
+		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(value)
+				: this.serializer.encode(value);
+	}
+
+	/** Decode a value {@link #encodeValue} or Celery wrote, in JSON, msgpack or the result serializer. */
+	@Nullable Object decodeValue(byte[] value) {
+		TaskSerializer format = formatOf(value);
+		return (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
+	}
+
+	/** Whether values are JSON text (not another serializer's bytes). */
+	boolean writesJson() {
+		return this.serializer instanceof JsonTaskSerializer;
+	}
+
+	private TaskSerializer formatOf(byte[] value) {
+		MsgpackTaskSerializer msgpack = this.msgpack;
+		if (msgpack == null || value.length == 0) {
+			return this.serializer;
+		}
+		// JSON text starts with an ASCII character; a msgpack map or array (all Celery stores)
+		// with a byte of 0x80 or more.
+		return ((value[0] & 0x80) != 0) ? msgpack : this.json;
 	}
 
 	private static @Nullable String text(@Nullable Object value) {

@@ -143,6 +143,17 @@ public @interface QueueTask {
 	Class<? extends TaskListener>[] listeners() default {};
 
 	/**
+	 * The serializer this task is sent with by this application's client (Celery's
+	 * {@code Task.serializer}): {@code json}, {@code msgpack}, an application's own serializer's
+	 * name, or a content type. Defaults to {@code taskqueue.serializer};
+	 * {@code taskqueue.tasks.<name>.serializer} and a request's own choice win over it. The
+	 * workers must accept it ({@code taskqueue.accept-content}). Results are written in
+	 * {@code taskqueue.result.serializer} whatever the task's serializer.
+	 * @return the serializer, or {@code ""} for the default
+	 */
+	String serializer() default "";
+
+	/**
 	 * The hard time limit in seconds (Celery's {@code time_limit}); {@code 0} for the worker's
 	 * default ({@code taskqueue.worker.time-limit}). A task still running at it ends
 	 * {@code FAILURE} with {@code TimeLimitExceeded}; the worker abandons its thread and goes on.

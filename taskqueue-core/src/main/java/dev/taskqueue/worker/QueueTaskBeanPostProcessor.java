@@ -62,6 +62,9 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactor
 			this.registry.register(new TaskMethod(name, bean, invocable,
 					annotation.queue().isEmpty() ? null : annotation.queue(), annotation.ignoreResult(),
 					rateLimit(name, annotation), retryPolicy(annotation), listeners(annotation), this.mapper));
+			if (!annotation.serializer().isBlank()) {
+				this.registry.setSerializer(name, annotation.serializer().trim());
+			}
 		});
 		return bean;
 	}

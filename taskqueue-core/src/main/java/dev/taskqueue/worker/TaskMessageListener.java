@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,6 +136,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private final TimeLimits timeLimits;
 	private final RateLimitGate rateLimitGate = new RateLimitGate();
 
+	private final Acknowledgements acks;
+
 	/**
 	 * Create a listener.
 	 * @param registry the tasks this worker runs
@@ -164,6 +167,22 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.canvas = new CanvasSteps(client, backend);
 		this.redeliveries = new RedeliveryGuard(backend, settings);
 		this.timeLimits = new TimeLimits(settings, scheduler);
+		this.acks = new Acknowledgements(backend, scheduler, settings.redeliveryBackoff());
+	}
+
+	/**
+	 * Acknowledge only after storing, from now on, and wait up to {@code timeout} for the
+	 * acknowledgements of stores still in flight; called before the consumers stop.
+	 * @param timeout the longest wait
+	 * @return whether every such acknowledgement was sent
+	 */
+	boolean awaitAcknowledgements(Duration timeout) {
+		return this.acks.stop(timeout);
+	}
+
+	/** Pipeline stores and acknowledgements again; called when the consumers start. */
+	void resumePipelinedAcknowledgements() {
+		this.acks.start();
 	}
 
 	/**
@@ -368,8 +387,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		if (awaitRateLimit(message, channel, task, method, queue)) {
 			return;
 		}
-		execute(task, method, queue, Boolean.TRUE.equals(props.getRedelivered()));
-		channel.basicAck(props.getDeliveryTag(), false);
+		CompletableFuture<Void> stored = execute(task, method, queue, Boolean.TRUE.equals(props.getRedelivered()));
+		this.acks.acknowledge(channel, props.getDeliveryTag(), stored, task.id());
 	}
 
 	private void park(Message message, String queue, long seconds) {
@@ -403,6 +422,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		try {
+			CompletableFuture<Void> stored = Acknowledgements.done();
 			if (isExpired(task)) {
 				revokeExpired(task, method, queue);
 			}
@@ -410,9 +430,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				if (!reserved && awaitRateLimit(message, channel, task, method, queue)) {
 					return;
 				}
-				execute(task, method, queue, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()));
+				stored = execute(task, method, queue,
+						Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()));
 			}
-			channel.basicAck(tag, false);
+			this.acks.acknowledge(channel, tag, stored, task.id());
 		}
 		catch (Throwable ex) {
 			logger.error("Could not finish task " + task.id() + " held until it was due; returning it to its queue",
@@ -471,8 +492,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 * @param method the task method
 	 * @param queue the queue it came from
 	 * @param redelivered whether the broker delivered the message before
+	 * @return the store of the outcome, if still in flight: the message is acknowledged once it
+	 * completes
 	 */
-	void execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
+	CompletableFuture<Void> execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
 		RedeliveryGuard.Permit permit = this.redeliveries.enter(task, redelivered);
 		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
 		try {
@@ -480,9 +503,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			// while the task was held) is not missed.
 			if (isRevoked(task)) {
 				revoke(task, method, queue, "revoked");
-				return;
+				return Acknowledgements.done();
 			}
-			run(task, method, queue, redelivered, active);
+			return run(task, method, queue, redelivered, active);
 		}
 		finally {
 			this.activeTasks.end(active);
@@ -490,7 +513,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 	}
 
-	private void run(TaskMessage task, TaskMethod method, String queue, boolean redelivered,
+	private CompletableFuture<Void> run(TaskMessage task, TaskMethod method, String queue, boolean redelivered,
 			ActiveTasks.ActiveTask active) {
 		TaskRuntime runtime = runtime(method);
 		TaskContext context = new TaskContext(task, queue, this.settings.name(), redelivered);
@@ -514,21 +537,21 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			logger.info("Task " + task.task() + "[" + task.id() + "] terminated: revoked while it ran");
 			revoke(task, method, queue, "revoked");
 			notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.REVOKED, null));
-			return;
+			return Acknowledgements.done();
 		}
 		catch (RetryException retry) {
 			retry(runtime, context, method, retry.getCause(), runtime.policy().delay(retry.getCountdown()), start);
-			return;
+			return Acknowledgements.done();
 		}
 		catch (TimeLimitExceeded ex) {
 			// Never retried: the abandoned method may still be running.
 			fail(runtime, context, method, ex, null, start);
-			return;
+			return Acknowledgements.done();
 		}
 		catch (TaskArgumentException ex) {
 			logger.error("Task " + task.task() + "[" + task.id() + "] refused its arguments: " + ex.getMessage());
 			fail(runtime, context, method, ex, null, start);
-			return;
+			return Acknowledgements.done();
 		}
 		catch (Throwable ex) {
 			if (ex instanceof InterruptedException) {
@@ -537,18 +560,18 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			this.shutdown.abandonIfInterrupted(task, ex);
 			if (runtime.policy().isAutoRetried(ex)) {
 				retry(runtime, context, method, ex, runtime.policy().delay(task.retries()), start);
-				return;
+				return Acknowledgements.done();
 			}
 			logger.info("Task " + task.task() + "[" + task.id() + "] raised " + ex);
 			logger.debug("Task " + task.task() + "[" + task.id() + "] stack trace", ex);
 			fail(runtime, context, method, ex, null, start);
-			return;
+			return Acknowledgements.done();
 		}
-		succeed(runtime, context, method, result, start);
+		return succeed(runtime, context, method, result, start);
 	}
 
-	private void succeed(TaskRuntime runtime, TaskContext context, TaskMethod method, @Nullable Object result,
-			long start) {
+	private CompletableFuture<Void> succeed(TaskRuntime runtime, TaskContext context, TaskMethod method,
+			@Nullable Object result, long start) {
 		TaskMessage task = context.getMessage();
 		// Callback ids and the next chain step's ids are chosen first so the result can name its
 		// children, as Celery's does.
@@ -567,11 +590,17 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		if (next != null) {
 			children.add(next.child());
 		}
+		CompletableFuture<Void> stored = Acknowledgements.done();
 		if (!isIgnoreResult(task, method)) {
-			this.backend.store(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
-					context.getQueue()));
+			stored = this.acks.storeSuccess(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
+					context.getQueue()), !callbacks.isEmpty() || next != null || task.embed().chord() != null);
 		}
-		releaseUnique(task.id(), task.extraHeaders());
+		if (task.extraHeaders().containsKey(UniqueLocks.HEADER)) {
+			// Released once the result is readable, and not at all when the store fails and the
+			// task goes back to run again; never on the Redis client's own thread, which the
+			// store's completion may run on.
+			stored.thenRunAsync(() -> releaseUnique(task.id(), task.extraHeaders()), this.executor);
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Task " + task.task() + "[" + task.id() + "] succeeded");
 		}
@@ -585,6 +614,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		this.canvas.partReturned(task, TaskState.SUCCESS, result);
 		notify(runtime, context, (listener) -> listener.afterReturn(context, TaskState.SUCCESS, result));
+		return stored;
 	}
 
 	private void fail(TaskRuntime runtime, TaskContext context, TaskMethod method, Throwable exception,

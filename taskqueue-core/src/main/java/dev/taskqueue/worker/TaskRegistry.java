@@ -15,6 +15,8 @@ public class TaskRegistry {
 
 	private final Map<String, TaskMethod> tasks = new ConcurrentHashMap<>();
 
+	private final Map<String, String> serializers = new ConcurrentHashMap<>();
+
 	/**
 	 * Register a task.
 	 * @param task the task
@@ -46,6 +48,30 @@ public class TaskRegistry {
 	public @Nullable String queueOf(String name) {
 		TaskMethod task = this.tasks.get(name);
 		return (task != null) ? task.getQueue() : null;
+	}
+
+	/**
+	 * Record the serializer a task is sent with unless a call chooses another (its
+	 * {@link QueueTask#serializer()}).
+	 * @param name the task name
+	 * @param serializer a serializer name or content type
+	 */
+	public void setSerializer(String name, String serializer) {
+		this.serializers.put(name, serializer);
+	}
+
+	/**
+	 * The serializer a registered task names for itself.
+	 * @param name the task name
+	 * @return the serializer name or content type, or {@code null}
+	 */
+	public @Nullable String serializerOf(String name) {
+		return this.serializers.get(name);
+	}
+
+	/** @return the serializers tasks name for themselves, by task name */
+	public Map<String, String> getSerializers() {
+		return Collections.unmodifiableMap(new TreeMap<>(this.serializers));
 	}
 
 	/** @return every registered task, sorted by name */

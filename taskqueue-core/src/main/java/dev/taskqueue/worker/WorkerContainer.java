@@ -51,6 +51,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	/** Long header values (argsrepr of big arguments) stay strings up to this many bytes. */
 	private static final int LONG_STRING_LIMIT = 1024 * 1024;
 
+	/** Longest wait at stop for results still on their way to the store. */
+	private static final Duration ACK_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
 	private final QueueDeclarer declarer;
 
 	private final WorkerSettings settings;
@@ -311,6 +314,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			}
 		}
 		this.listener.resumeTakingTasks();
+		this.listener.resumePipelinedAcknowledgements();
 		this.containers.forEach(SimpleMessageListenerContainer::start);
 		StringBuilder consumers = new StringBuilder();
 		for (SimpleMessageListenerContainer container : this.containers) {
@@ -354,6 +358,12 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
 					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
 		}
+		// Acknowledgements still waiting for their result's store go out before the consumers'
+		// channels close, or the broker would deliver tasks that already ran once more.
+		if (!this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT)) {
+			logger.warn("Worker " + this.settings.name() + " stops with results still being stored; their messages "
+					+ "will be delivered again");
+		}
 		if (this.containers.size() == 1) {
 			this.containers.get(0).stop();
 			return;
@@ -390,6 +400,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		if (control != null) {
 			control.removeListener(this.controlListener);
 		}
+		this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT);
 		this.containers.forEach(SimpleMessageListenerContainer::destroy);
 		this.scheduler.shutdownNow();
 		this.etaExecutor.shutdown();

@@ -72,6 +72,17 @@ final class PythonCelery {
 	 * @return the running worker; close it to stop it
 	 */
 	static Worker startWorker(String queue) {
+		return startWorker(queue, Map.of());
+	}
+
+	/**
+	 * Start a Celery worker consuming one queue, configured by environment variables that
+	 * {@code interop_app.py} reads ({@code INTEROP_SERIALIZER}, ...), and wait until it is ready.
+	 * @param queue the queue (Celery's {@code -Q})
+	 * @param env the environment variables
+	 * @return the running worker; close it to stop it
+	 */
+	static Worker startWorker(String queue, Map<String, String> env) {
 		String name = Infrastructure.unique("celery");
 		Path log = LOGS.resolve(name + ".log");
 		List<String> command = List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-c",
@@ -80,7 +91,7 @@ final class PythonCelery {
 		Process process;
 		try {
 			Files.createDirectories(LOGS);
-			ProcessBuilder builder = processBuilder(command).redirectErrorStream(true)
+			ProcessBuilder builder = processBuilder(command, env).redirectErrorStream(true)
 				.redirectOutput(log.toFile());
 			process = start(builder);
 		}
@@ -129,6 +140,18 @@ final class PythonCelery {
 	 * @throws AssertionError if it fails or does not end in time
 	 */
 	static ScriptResult run(String script, List<String> args) {
+		return run(script, args, Map.of());
+	}
+
+	/**
+	 * Run a client script with environment variables that {@code interop_app.py} reads.
+	 * @param script the script's file name in the interop resources
+	 * @param args its arguments
+	 * @param env the environment variables
+	 * @return what it printed
+	 * @throws AssertionError if it fails or does not end in time
+	 */
+	static ScriptResult run(String script, List<String> args, Map<String, String> env) {
 		List<String> command = new ArrayList<>(List.of(PYTHON, script));
 		command.addAll(args);
 		try {
@@ -136,7 +159,7 @@ final class PythonCelery {
 			Path out = Files.createTempFile(LOGS, "script-", ".out");
 			Path err = Files.createTempFile(LOGS, "script-", ".err");
 			try {
-				Process process = start(processBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()));
+				Process process = start(processBuilder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()));
 				boolean ended;
 				try {
 					ended = process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -180,7 +203,7 @@ final class PythonCelery {
 		return JSON.writeValueAsString(value);
 	}
 
-	private static ProcessBuilder processBuilder(List<String> command) {
+	private static ProcessBuilder processBuilder(List<String> command, Map<String, String> extraEnv) {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(home().toFile());
 		Map<String, String> env = builder.environment();
 		env.keySet().removeIf((key) -> key.startsWith("PYTHON") || key.startsWith("PYENV"));
@@ -192,6 +215,7 @@ final class PythonCelery {
 				"amqp://guest:guest@" + Infrastructure.RABBIT_HOST + ":" + Infrastructure.RABBIT_PORT + "//");
 		env.put("INTEROP_RESULT_BACKEND",
 				"redis://" + Infrastructure.REDIS_HOST + ":" + Infrastructure.REDIS_PORT + "/0");
+		env.putAll(extraEnv);
 		return builder;
 	}
 
@@ -203,7 +227,7 @@ final class PythonCelery {
 		}
 		catch (IOException ex) {
 			throw new IOException("Cannot run " + builder.command().get(0) + " (the interoperability tests need "
-					+ "Debian's python3-celery, celery and python3-redis: run scripts/services as root, or "
+					+ "Debian's python3-celery, celery, python3-redis and python3-msgpack: run scripts/services as root, or "
 					+ "apt-get install them): " + ex.getMessage(), ex);
 		}
 	}
@@ -341,6 +365,8 @@ final class PythonCelery {
 
 		private final List<String> args = new ArrayList<>();
 
+		private final Map<String, String> env = new java.util.LinkedHashMap<>();
+
 		private Call(String task) {
 			this.args.add(task);
 		}
@@ -390,6 +416,25 @@ final class PythonCelery {
 			return option("--link-error", json(Map.of("task", task, "args", args, "options", options)));
 		}
 
+		/** Positional args as a Python literal, for values JSON has not (bytes). */
+		Call argsLiteral(String literal) {
+			return option("--args-literal", literal);
+		}
+
+		Call serializer(String serializer) {
+			return option("--serializer", serializer);
+		}
+
+		Call compression(String compression) {
+			return option("--compression", compression);
+		}
+
+		/** Configure the Python client through {@code interop_app.py}'s environment variables. */
+		Call env(String name, String value) {
+			this.env.put(name, value);
+			return this;
+		}
+
 		Call noWait() {
 			this.args.add("--no-wait");
 			return this;
@@ -403,7 +448,7 @@ final class PythonCelery {
 
 		/** @return the JSON line {@code call.py} printed */
 		Map<String, Object> run() {
-			return PythonCelery.run("call.py", this.args).json();
+			return PythonCelery.run("call.py", this.args, this.env).json();
 		}
 
 	}

@@ -13,7 +13,9 @@ import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.protocol.Serializers;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.protocol.TaskSerializer;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.ResultBackend;
@@ -75,11 +77,16 @@ public final class Stack implements AutoCloseable {
 
 	private Stack(Builder builder) {
 		this.defaultQueue = builder.defaultQueue;
-		this.codec = new TaskMessageCodec(this.mapper, builder.accept);
+		Serializers serializers = new Serializers(builder.extraSerializers.isEmpty() ? Serializers.builtIn(this.mapper)
+				: java.util.stream.Stream.concat(Serializers.builtIn(this.mapper).stream(), builder.extraSerializers.stream())
+					.toList());
+		this.codec = new TaskMessageCodec(this.mapper, builder.accept, serializers, builder.serializer,
+				builder.compression);
 		this.publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(5), 4);
 		this.declarer = new QueueDeclarer(this.rabbit, builder.queueArguments, QueueArguments.CELERY);
 		this.clusterRateLimiters = new ClusterRateLimiters(this.redis, this.rateKeyPrefix);
-		this.backend = new RedisResultBackend(this.redis, new ResultCodec(this.mapper), "", builder.expires);
+		this.backend = new RedisResultBackend(this.redis,
+				new ResultCodec(this.mapper, serializers.get(builder.resultSerializer)), "", builder.expires);
 		QueueTaskBeanPostProcessor processor = new QueueTaskBeanPostProcessor(this.registry, this.mapper);
 		int i = 0;
 		for (Object bean : builder.beans) {
@@ -91,6 +98,7 @@ public final class Stack implements AutoCloseable {
 						: ResultBackend.none(), this.registry::queueOf);
 		this.control = new ControlBus(this.redis, "", builder.expires);
 		this.client.setControlBus(this.control);
+		this.client.setTaskSerializers(this.registry::serializerOf);
 		this.uniqueLocks = new UniqueLocks(this.redis, "", this.mapper);
 		this.client.setUniqueLocks(this.uniqueLocks);
 		this.queues.add(builder.defaultQueue);
@@ -236,6 +244,14 @@ public final class Stack implements AutoCloseable {
 
 		private boolean resultsEnabled = true;
 
+		private String serializer = "json";
+
+		private String resultSerializer = "json";
+
+		private @Nullable String compression;
+
+		private final List<TaskSerializer> extraSerializers = new ArrayList<>();
+
 		private final Map<String, QueueArguments> queueArguments = new LinkedHashMap<>();
 
 		public Builder queueArguments(String queue, QueueArguments arguments) {
@@ -270,6 +286,30 @@ public final class Stack implements AutoCloseable {
 
 		public Builder resultExpires(Duration expires) {
 			this.expires = expires;
+			return this;
+		}
+
+		/** Send with this serializer unless a call chooses another ({@code taskqueue.serializer}). */
+		public Builder serializer(String serializer) {
+			this.serializer = serializer;
+			return this;
+		}
+
+		/** Store results in this serializer ({@code taskqueue.result.serializer}). */
+		public Builder resultSerializer(String serializer) {
+			this.resultSerializer = serializer;
+			return this;
+		}
+
+		/** Compress sent bodies ({@code taskqueue.compression}). */
+		public Builder compression(String compression) {
+			this.compression = compression;
+			return this;
+		}
+
+		/** Know an application's own serializer besides the built-in ones. */
+		public Builder serializer(TaskSerializer serializer) {
+			this.extraSerializers.add(serializer);
 			return this;
 		}
 

@@ -57,6 +57,17 @@ final class PythonCeleryWorker implements AutoCloseable {
 	 * @return the running worker
 	 */
 	static PythonCeleryWorker start(String queue, RabbitAdmin admin) throws IOException {
+		return start(queue, admin, "json");
+	}
+
+	/**
+	 * Start a worker whose Celery app sends and stores in a serializer.
+	 * @param queue the queue ({@code -Q})
+	 * @param admin an admin on the broker
+	 * @param serializer Celery's {@code task_serializer} and {@code result_serializer}
+	 * @return the running worker
+	 */
+	static PythonCeleryWorker start(String queue, RabbitAdmin admin, String serializer) throws IOException {
 		Path module = module();
 		Path log = Files.createTempFile("celery-" + queue, ".log");
 		ProcessBuilder builder = new ProcessBuilder(PYTHON, "-m", "celery", "-A", "canvas_tasks", "worker", "-Q", queue,
@@ -66,6 +77,7 @@ final class PythonCeleryWorker implements AutoCloseable {
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
 		builder.environment().put("CANVAS_QUEUE", queue);
+		builder.environment().put("CANVAS_SERIALIZER", serializer);
 		builder.environment().put("PYTHONPATH", module.getParent().toString());
 		PythonCeleryWorker worker = new PythonCeleryWorker(builder.start(), log);
 		try {

@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,10 @@ import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.protocol.Compression;
+import dev.taskqueue.protocol.Serializers;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.protocol.TaskSerializer;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
@@ -34,6 +38,7 @@ import dev.taskqueue.worker.WorkerSettings;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -70,11 +75,34 @@ public final class TaskQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskMessageCodec taskQueueMessageCodec(TaskQueueProperties properties,
-			ObjectProvider<JsonMapper.Builder> jsonMapperBuilder) {
-		requireJson("taskqueue.serializer", properties.getSerializer());
-		requireJson("taskqueue.result.serializer", properties.getResult().getSerializer());
-		JsonMapper.Builder builder = jsonMapperBuilder.getIfAvailable(JsonMapper::builder);
-		return new TaskMessageCodec(builder.build(), properties.getAcceptContent());
+			ObjectProvider<JsonMapper.Builder> jsonMapperBuilder, ObjectProvider<TaskSerializer> taskSerializers) {
+		JsonMapper mapper = jsonMapperBuilder.getIfAvailable(JsonMapper::builder).build();
+		// The application's own come last, so one may replace a built-in serializer.
+		List<TaskSerializer> all = new ArrayList<>(Serializers.builtIn(mapper));
+		taskSerializers.orderedStream().forEach(all::add);
+		Serializers serializers = new Serializers(all);
+		requireSerializer(serializers, "taskqueue.serializer", properties.getSerializer());
+		requireSerializer(serializers, "taskqueue.result.serializer", properties.getResult().getSerializer());
+		for (int i = 0; i < properties.getAcceptContent().size(); i++) {
+			requireSerializer(serializers, "taskqueue.accept-content[" + i + "]", properties.getAcceptContent().get(i));
+		}
+		properties.getTasks().forEach((name, task) -> {
+			if (task.getSerializer() != null) {
+				requireSerializer(serializers, entryProperty("taskqueue.tasks", name, "serializer"), task.getSerializer());
+			}
+		});
+		String compression = properties.getCompression();
+		if (compression != null && !compression.isBlank()) {
+			try {
+				Compression.resolve(compression);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("taskqueue.compression=" + compression + " is not supported: "
+						+ ex.getMessage(), ex);
+			}
+		}
+		return new TaskMessageCodec(mapper, properties.getAcceptContent(), serializers, properties.getSerializer(),
+				(compression != null && !compression.isBlank()) ? compression : null);
 	}
 
 	@Bean
@@ -153,7 +181,8 @@ public final class TaskQueueAutoConfiguration {
 					+ "(add spring-boot-starter-data-redis and spring.data.redis.* settings), "
 					+ "or set taskqueue.result.backend=none to store no results");
 		}
-		return new RedisResultBackend(factory, new ResultCodec(codec.mapper()), result.getKeyPrefix(),
+		return new RedisResultBackend(factory,
+				new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer())), result.getKeyPrefix(),
 				result.getExpires());
 	}
 
@@ -161,12 +190,26 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
-			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks) {
+			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks, TaskQueueProperties properties) {
 		DefaultTaskClient client = new DefaultTaskClient(codec, publisher, declarer, router, backend, (name) -> {
 			TaskRegistry tasks = registry.getIfAvailable();
 			return (tasks != null) ? tasks.queueOf(name) : null;
 		});
 		client.setControlBus(control.getIfAvailable());
+		Map<String, String> configured = new LinkedHashMap<>();
+		properties.getTasks().forEach((name, task) -> {
+			if (task.getSerializer() != null) {
+				configured.put(name, task.getSerializer());
+			}
+		});
+		client.setTaskSerializers((name) -> {
+			String serializer = configured.get(name);
+			if (serializer != null) {
+				return serializer;
+			}
+			TaskRegistry tasks = registry.getIfAvailable();
+			return (tasks != null) ? tasks.serializerOf(name) : null;
+		});
 		client.setUniqueLocks(uniqueLocks.getIfAvailable());
 		return client;
 	}
@@ -221,9 +264,14 @@ public final class TaskQueueAutoConfiguration {
 		return bytes;
 	}
 
-	private static void requireJson(String property, String serializer) {
-		if (!"json".equalsIgnoreCase(serializer.trim())) {
-			throw new IllegalStateException(property + "=" + serializer + " is not supported: only 'json' is");
+	private static void requireSerializer(Serializers serializers, String property, String serializer) {
+		try {
+			serializers.get(serializer);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(property + "=" + serializer + " is not supported: use a serializer name "
+					+ "or content type of " + serializers.describeAccepted()
+					+ " (add a TaskSerializer bean for another)", ex);
 		}
 	}
 
@@ -245,6 +293,21 @@ public final class TaskQueueAutoConfiguration {
 			// Parameter types only need Jackson's type factory, so the BPP does not pull the
 			// codec (and the application's JsonMapper.Builder) into early initialisation.
 			return new QueueTaskBeanPostProcessor(registry, JsonMapper.shared());
+		}
+
+		@Bean
+		SmartInitializingSingleton taskQueueTaskSerializerCheck(TaskRegistry registry, TaskMessageCodec codec) {
+			// After every bean is post-processed, so every @QueueTask is registered.
+			return () -> registry.getSerializers().forEach((name, serializer) -> {
+				try {
+					codec.serializers().get(serializer);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalStateException("@QueueTask(serializer = \"" + serializer + "\") of task '" + name
+							+ "' is not supported: use a serializer name or content type of "
+							+ codec.serializers().describeAccepted() + " (add a TaskSerializer bean for another)", ex);
+				}
+			});
 		}
 
 		@Bean

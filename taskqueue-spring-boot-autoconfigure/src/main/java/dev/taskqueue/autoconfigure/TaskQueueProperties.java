@@ -26,13 +26,21 @@ public class TaskQueueProperties {
 	private String defaultQueue = "celery";
 
 	/**
-	 * Serializer of task messages (Celery's task_serializer). Only 'json' is supported.
+	 * Serializer of task messages (Celery's task_serializer): 'json', 'msgpack', the name of a
+	 * TaskSerializer bean, or a content type. Tasks and calls may choose another.
 	 */
 	private String serializer = "json";
 
 	/**
-	 * Serializer names or content types a worker accepts (Celery's accept_content). Messages of
-	 * any other content type are dead-lettered, never deserialized.
+	 * Compression of task message bodies (Celery's task_compression): 'gzip' or 'zlib' (both
+	 * kombu's zlib, sent as 'application/x-gzip'). None by default; received messages are
+	 * decompressed whatever this says.
+	 */
+	private @Nullable String compression;
+
+	/**
+	 * Serializer names or content types a worker accepts (Celery's accept_content), e.g. [json,
+	 * msgpack]. Messages of any other content type are dead-lettered, never deserialized.
 	 */
 	private List<String> acceptContent = new ArrayList<>(List.of("json"));
 
@@ -81,6 +89,14 @@ public class TaskQueueProperties {
 
 	public void setSerializer(String serializer) {
 		this.serializer = serializer;
+	}
+
+	public @Nullable String getCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(@Nullable String compression) {
+		this.compression = compression;
 	}
 
 	public List<String> getAcceptContent() {
@@ -242,6 +258,12 @@ public class TaskQueueProperties {
 		private @Nullable Duration defaultRetryDelay;
 
 		/**
+		 * Serializer this application's client sends the task with (Celery's Task.serializer);
+		 * wins over @QueueTask(serializer) and taskqueue.serializer.
+		 */
+		private @Nullable String serializer;
+
+		/**
 		 * Hard time limit (Celery's time_limit), seconds when no unit is given: a task still
 		 * running then ends FAILURE with TimeLimitExceeded and the worker abandons its thread.
 		 */
@@ -349,6 +371,14 @@ public class TaskQueueProperties {
 
 		public void setDefaultRetryDelay(@Nullable Duration defaultRetryDelay) {
 			this.defaultRetryDelay = defaultRetryDelay;
+		}
+
+		public @Nullable String getSerializer() {
+			return this.serializer;
+		}
+
+		public void setSerializer(@Nullable String serializer) {
+			this.serializer = serializer;
 		}
 
 	}
@@ -459,7 +489,9 @@ public class TaskQueueProperties {
 		private boolean storeErrorsEvenIfIgnored = false;
 
 		/**
-		 * Serializer of results (Celery's result_serializer). Only 'json' is supported.
+		 * Serializer of results (Celery's result_serializer): 'json', 'msgpack', the name of a
+		 * TaskSerializer bean, or a content type. Workers write results in it; JSON and msgpack
+		 * results are read whichever this is.
 		 */
 		private String serializer = "json";
 
@@ -557,9 +589,11 @@ public class TaskQueueProperties {
 
 		/**
 		 * How many unacknowledged messages each consumer may hold (Celery's
-		 * worker_prefetch_multiplier).
+		 * worker_prefetch_multiplier). Enough for the broker to hand messages straight to a
+		 * consumer and for result stores to be pipelined; for long tasks use fair dispatch (or
+		 * 1), so that a worker busy with one does not keep others waiting behind it.
 		 */
-		private int prefetch = 4;
+		private int prefetch = 16;
 
 		/**
 		 * Fair dispatch (Celery's -O fair): each consumer holds at most its running task plus

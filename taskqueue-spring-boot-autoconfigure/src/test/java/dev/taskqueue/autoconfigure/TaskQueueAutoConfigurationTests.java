@@ -430,21 +430,21 @@ class TaskQueueAutoConfigurationTests {
 	}
 
 	@Test
-	void unsupportedSerializerFailsStartupSayingOnlyJsonIsSupported() {
+	void unknownSerializerFailsStartupNamingThePropertyAndTheAcceptedForms() {
 		this.contextRunner.withPropertyValues("taskqueue.serializer=pickle").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(messages(context.getStartupFailure())).contains("taskqueue.serializer=pickle is not supported")
-				.contains("only 'json'");
+				.contains("json (application/json), msgpack (application/x-msgpack)");
 		});
 	}
 
 	@Test
-	void unsupportedResultSerializerFailsStartupSayingOnlyJsonIsSupported() {
+	void unknownResultSerializerFailsStartupNamingThePropertyAndTheAcceptedForms() {
 		this.contextRunner.withPropertyValues("taskqueue.result.serializer=yaml").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(messages(context.getStartupFailure()))
 				.contains("taskqueue.result.serializer=yaml is not supported")
-				.contains("only 'json'");
+				.contains("json (application/json), msgpack (application/x-msgpack)");
 		});
 	}
 

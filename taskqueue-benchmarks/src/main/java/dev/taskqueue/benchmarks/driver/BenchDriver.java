@@ -95,6 +95,10 @@ public final class BenchDriver {
 			info.put("services", services());
 			info.put("workerJavaOpts", this.options.workerJavaOpts);
 			info.put("workerProps", this.options.workerProps);
+			if (this.options.queueVersion > 0) {
+				info.put("queueVersionPolicy", Map.of("pattern", QueueVersionPolicy.pattern(this.runId),
+						"queue-version", this.options.queueVersion));
+			}
 			String celeryVersion = null;
 			if (this.options.celery && this.options.runs("celery")) {
 				celeryVersion = CeleryBench.version(this.options.python);
@@ -108,6 +112,8 @@ public final class BenchDriver {
 			Report.line("run %s: N=%,d, %d repetitions, %d sender threads, load %s; logs in %s", this.runId,
 					this.options.n, this.options.reps, this.options.senders, Machine.loadavg(), this.logs);
 			List<String> leftovers = new ArrayList<>();
+			QueueVersionPolicy policy = (this.options.queueVersion > 0)
+					? QueueVersionPolicy.apply(this.runId, this.options.queueVersion) : null;
 			try {
 				if (this.options.runs("publish") || this.options.runs("drain") || this.options.runs("latency")) {
 					runTaskqueue();
@@ -121,6 +127,9 @@ public final class BenchDriver {
 			}
 			finally {
 				deleteQueues(leftovers);
+				if (policy != null) {
+					policy.close();
+				}
 				info.put("loadavgAtEnd", Machine.loadavg());
 				this.results.write(this.out);
 				Report.line("results written to %s", this.out);

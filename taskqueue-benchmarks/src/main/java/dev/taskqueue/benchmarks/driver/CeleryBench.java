@@ -116,7 +116,7 @@ final class CeleryBench implements AutoCloseable {
 		try (ChildProcess process = ChildProcess.start("celery worker (" + suffix + ")", workerCommand(), env,
 				this.dir, this.logs.resolve("celery-worker-" + suffix + ".log"), null)) {
 			helper(env, "ping", "--worker", this.worker, "--timeout", "90");
-			this.meter = CpuMeter.of("worker", process.handle());
+			this.meter = CpuMeter.of("worker", process.handle(), this.options);
 			Report.line("celery worker %s up (results %s)", process, ignoreResult ? "ignored" : "stored");
 			if (drain && this.options.warmup > 0) {
 				helper(env, "drain", "--queue", this.queue, "--worker", this.worker, "--n",

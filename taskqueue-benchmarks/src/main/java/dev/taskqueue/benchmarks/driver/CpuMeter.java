@@ -1,11 +1,15 @@
 package dev.taskqueue.benchmarks.driver;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * CPU time spent by the processes of a measurement — the process under test, the driver, RabbitMQ
@@ -29,15 +33,16 @@ final class CpuMeter {
 	 * and Redis when they run here.
 	 * @param name the name of the process under test
 	 * @param process the process under test
+	 * @param options where the broker and Redis listen
 	 * @return the meter
 	 */
-	static CpuMeter of(String name, ProcessHandle process) {
+	static CpuMeter of(String name, ProcessHandle process, Options options) {
 		CpuMeter meter = new CpuMeter();
 		meter.add(name, process, true);
 		// The driver alone: the processes under test are its children.
 		meter.add("driver", ProcessHandle.current(), false);
-		find("beam.smp").ifPresent((p) -> meter.add("rabbitmq", p, false));
-		find("redis-server").ifPresent((p) -> meter.add("redis", p, false));
+		find("beam.smp", options.rabbitPort).ifPresent((p) -> meter.add("rabbitmq", p, false));
+		find("redis-server", options.redisPort).ifPresent((p) -> meter.add("redis", p, false));
 		return meter;
 	}
 
@@ -46,9 +51,63 @@ final class CpuMeter {
 		this.withDescendants.put(name, descendants);
 	}
 
-	/** The first process of that name (/proc/<pid>/comm: redis-server's executable may be another name). */
-	private static Optional<ProcessHandle> find(String name) {
-		return ProcessHandle.allProcesses().filter((p) -> name.equals(comm(p.pid()))).findFirst();
+	/**
+	 * The process of that name (/proc/<pid>/comm: redis-server's executable may be another name)
+	 * that listens on the port: other brokers and Redis servers may run beside the ones measured
+	 * (test suites start private ones). The first of that name if no listener can be seen.
+	 */
+	private static Optional<ProcessHandle> find(String name, int port) {
+		Set<String> sockets = listeningSockets(port);
+		List<ProcessHandle> named = ProcessHandle.allProcesses().filter((p) -> name.equals(comm(p.pid()))).toList();
+		for (ProcessHandle process : named) {
+			if (holdsAny(process.pid(), sockets)) {
+				return Optional.of(process);
+			}
+		}
+		return named.stream().findFirst();
+	}
+
+	/** The {@code socket:[inode]} links of the sockets listening on a TCP port, from /proc/net. */
+	private static Set<String> listeningSockets(int port) {
+		Set<String> sockets = new HashSet<>();
+		String hexPort = String.format(":%04X", port);
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			try {
+				for (String line : Files.readAllLines(Path.of(table))) {
+					String[] fields = line.trim().split("\\s+");
+					// local_address is field 1, state field 3 (0A: LISTEN), inode field 9.
+					if (fields.length > 9 && fields[1].endsWith(hexPort) && "0A".equals(fields[3])) {
+						sockets.add("socket:[" + fields[9] + "]");
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// No such table here (no IPv6): the other one may have it.
+			}
+		}
+		return sockets;
+	}
+
+	private static boolean holdsAny(long pid, Set<String> sockets) {
+		if (sockets.isEmpty()) {
+			return false;
+		}
+		try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+			for (Path fd : fds) {
+				try {
+					if (sockets.contains(Files.readSymbolicLink(fd).toString())) {
+						return true;
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// Closed meanwhile.
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
+		return false;
 	}
 
 	private static String comm(long pid) {

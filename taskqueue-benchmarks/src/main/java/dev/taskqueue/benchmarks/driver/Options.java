@@ -31,10 +31,14 @@ final class Options {
 			  --no-celery              skip Celery even if /usr/bin/python3 can import it
 			  --python PATH            the Python with Celery (default /usr/bin/python3)
 			  --celery-app FILE        the reference Celery app (default: the copy bundled in the jar)
-			  --worker-java-opts OPTS  JVM options of the worker under test (e.g. a JFR recording)
+			  --worker-java-opts OPTS  JVM options of the worker under test (default -Xmx128m, the heap
+			                           cap README recommends for workers; e.g. add a JFR recording)
 			  --worker-prop K=V        a Spring Boot property of the worker under test (repeatable)
 			  --raw-concurrency C      consumers of the raw baseline (default: the worker's, CPUs)
-			  --raw-prefetch P         prefetch of the raw baseline (default: the worker's, 4)
+			  --raw-prefetch P         prefetch of the raw baseline (default: the worker's, 16)
+			  --queue-version V        classic queue version (1 or 2) for this run's queues only, set
+			                           as a policy with rabbitmqctl and removed after (default: the
+			                           broker's own, version 1 on RabbitMQ 3.10)
 			  --rabbit HOST:PORT       RabbitMQ (default 127.0.0.1:5672, guest/guest)
 			  --redis HOST:PORT        Redis (default 127.0.0.1:6379)
 			  --out FILE               JSON results (default bench-results/<timestamp>.json)
@@ -62,13 +66,15 @@ final class Options {
 
 	@Nullable Path celeryApp;
 
-	String workerJavaOpts = "";
+	String workerJavaOpts = "-Xmx128m";
 
 	List<String> workerProps = new ArrayList<>();
 
 	int rawConcurrency = Runtime.getRuntime().availableProcessors();
 
-	int rawPrefetch = 4;
+	int rawPrefetch = 16;
+
+	int queueVersion;
 
 	String rabbitHost = "127.0.0.1";
 
@@ -106,6 +112,12 @@ final class Options {
 				case "--worker-prop" -> options.workerProps.add(value(args, ++i, arg));
 				case "--raw-concurrency" -> options.rawConcurrency = positive(arg, value(args, ++i, arg));
 				case "--raw-prefetch" -> options.rawPrefetch = positive(arg, value(args, ++i, arg));
+				case "--queue-version" -> {
+					options.queueVersion = positive(arg, value(args, ++i, arg));
+					if (options.queueVersion > 2) {
+						throw new IllegalArgumentException("--queue-version must be 1 or 2: " + options.queueVersion);
+					}
+				}
 				case "--rabbit" -> {
 					String[] hp = value(args, ++i, arg).split(":");
 					options.rabbitHost = hp[0];

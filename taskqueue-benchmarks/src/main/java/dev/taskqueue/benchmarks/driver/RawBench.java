@@ -149,7 +149,7 @@ final class RawBench implements AutoCloseable {
 		if (paused) {
 			this.consumer.pause();
 		}
-		CpuMeter meter = CpuMeter.of("consumer", this.consumer.handle());
+		CpuMeter meter = CpuMeter.of("consumer", this.consumer.handle(), this.options);
 		Map<String, Double> cpuBefore = meter.snapshot();
 		Senders.Timing timing = this.senders.send(count, (i) -> send(this.queue));
 		long resumeMillis = System.currentTimeMillis();

@@ -199,7 +199,7 @@ final class TaskqueueBench implements AutoCloseable {
 		if (paused) {
 			this.worker.pause();
 		}
-		CpuMeter meter = CpuMeter.of("worker", this.worker.handle());
+		CpuMeter meter = CpuMeter.of("worker", this.worker.handle(), this.options);
 		Map<String, Double> cpuBefore = meter.snapshot();
 		Senders.Timing timing = this.senders.send(count, (i) -> this.client.send(
 				TaskRequest.builder(NOOP).queue(this.queue).taskId(ids.get(i)).ignoreResult(ignoreResult).build()));
