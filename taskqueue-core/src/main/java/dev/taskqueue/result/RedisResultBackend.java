@@ -48,6 +48,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
 			Long.class);
 
+	/** The key prefix of a redelivered task's run count (taskqueue's own, next to Celery's results). */
+	public static final String DELIVERIES_KEY_PREFIX = "taskqueue-task-deliveries-";
+
+	private static final RedisScript<Long> COUNT = new DefaultRedisScript<>(
+			"local n = redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], ARGV[1]); return n", Long.class);
+
 	private static final String STORE_SHA = STORE.getSha1();
 
 	private static final boolean LETTUCE = ClassUtils.isPresent(
@@ -113,6 +119,22 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	public String key(String taskId) {
 		return this.keyPrefix + TASK_KEY_PREFIX + taskId;
+	}
+
+	@Override
+	public long countRedeliveredRun(String taskId) {
+		Long count = this.redis.execute(COUNT, List.of(deliveriesKey(taskId)), Long.toString(this.ttlSeconds));
+		return (count != null) ? count : 0;
+	}
+
+	@Override
+	public long getRedeliveredRuns(String taskId) {
+		String count = this.redis.opsForValue().get(deliveriesKey(taskId));
+		return (count != null) ? Long.parseLong(count) : 0;
+	}
+
+	private String deliveriesKey(String taskId) {
+		return this.keyPrefix + DELIVERIES_KEY_PREFIX + taskId;
 	}
 
 	/** @return the TTL of stored results, in seconds */

@@ -51,6 +51,26 @@ public interface ResultBackend {
 	CompletableFuture<ResultMeta> whenReady(String taskId);
 
 	/**
+	 * Count one more run of a task whose message the broker marked redelivered, so a task that
+	 * keeps killing its worker can be stopped after a bounded number of attempts. The count lives
+	 * as long as results do.
+	 * @param taskId the task id
+	 * @return the runs counted so far, this one included; {@code 0} if this backend does not count
+	 */
+	default long countRedeliveredRun(String taskId) {
+		return 0;
+	}
+
+	/**
+	 * How many runs of a redelivered task were counted by {@link #countRedeliveredRun(String)}.
+	 * @param taskId the task id
+	 * @return the count; {@code 0} if none, or if this backend does not count
+	 */
+	default long getRedeliveredRuns(String taskId) {
+		return 0;
+	}
+
+	/**
 	 * Whether results are stored at all. A disabled backend stores nothing and refuses reads.
 	 * @return {@code true} if this backend keeps results
 	 */

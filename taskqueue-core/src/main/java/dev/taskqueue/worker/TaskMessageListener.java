@@ -131,6 +131,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final CanvasSteps canvas;
 
+	private final RedeliveryGuard redeliveries;
+
+	private final ShutdownGate shutdown = new ShutdownGate();
 	private final TimeLimits timeLimits;
 	private final RateLimitGate rateLimitGate = new RateLimitGate();
 
@@ -165,6 +168,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.scheduler = scheduler;
 		this.executor = executor;
 		this.canvas = new CanvasSteps(client, backend);
+		this.redeliveries = new RedeliveryGuard(backend, settings);
 		this.timeLimits = new TimeLimits(settings, scheduler);
 		this.acks = new Acknowledgements(backend, scheduler, settings.redeliveryBackoff());
 	}
@@ -292,6 +296,19 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		return this.changedRateLimits.containsKey(taskName);
 	}
 
+	/**
+	 * Stop running new tasks: from now on every message that reaches this listener, prefetched
+	 * or held until due, goes straight back to its queue; tasks already running finish.
+	 */
+	public void stopTakingTasks() {
+		this.shutdown.close();
+	}
+
+	/** Run tasks again after {@link #stopTakingTasks()}, when the worker is restarted. */
+	public void resumeTakingTasks() {
+		this.shutdown.open();
+	}
+
 	/** @return the tasks this listener is running right now */
 	public ActiveTasks getActiveTasks() {
 		return this.activeTasks;
@@ -308,6 +325,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			throw new IllegalStateException("A channel is required: the container must use manual acknowledgement");
 		}
 		long tag = message.getMessageProperties().getDeliveryTag();
+		if (this.shutdown.refuse(channel, tag)) {
+			return;
+		}
 		try {
 			handle(message, channel);
 		}
@@ -342,6 +362,18 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			return;
 		}
 		publishEvent(new TaskReceivedEvent(this, task.id(), task.task()));
+		if (Boolean.TRUE.equals(props.getRedelivered())) {
+			RedeliveryGuard.Verdict verdict = this.redeliveries.check(task);
+			if (verdict.action() == RedeliveryGuard.Action.SKIP) {
+				channel.basicAck(props.getDeliveryTag(), false);
+				return;
+			}
+			if (verdict.action() == RedeliveryGuard.Action.DEAD_LETTER) {
+				reject(message, channel, queue, String.valueOf(verdict.reason()), task.id(), task.task(),
+						new ExceptionInfo("WorkerLostError", "billiard.exceptions", List.of(verdict.reason()), null));
+				return;
+			}
+		}
 		if (isRevoked(task)) {
 			revoke(task, method, queue, "revoked");
 			channel.basicAck(props.getDeliveryTag(), false);
@@ -397,6 +429,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		long tag = message.getMessageProperties().getDeliveryTag();
 		if (!channel.isOpen()) {
 			// The consumer stopped: the broker has already put the message back for another worker.
+			return;
+		}
+		if (this.shutdown.refuse(channel, tag)) {
 			return;
 		}
 		try {
@@ -480,6 +515,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private CompletableFuture<Void> executeObserved(TaskMessage task, TaskMethod method, String queue,
 			boolean redelivered) {
+		RedeliveryGuard.Permit permit = this.redeliveries.enter(task, redelivered);
 		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
 		try {
 			// Checked again once the task is active, so a terminate announced since receipt (or
@@ -492,6 +528,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		finally {
 			this.activeTasks.end(active);
+			permit.release();
 		}
 	}
 
@@ -539,6 +576,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
+			this.shutdown.abandonIfInterrupted(task, ex);
 			if (runtime.policy().isAutoRetried(ex)) {
 				retry(runtime, context, method, ex, runtime.policy().delay(task.retries()), start);
 				return Acknowledgements.done();

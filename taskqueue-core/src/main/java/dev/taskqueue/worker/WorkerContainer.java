@@ -171,6 +171,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
 		container.setMissingQueuesFatal(false);
 		container.setDefaultRequeueRejected(true);
+		// Running tasks get this long to finish on stop; then the channels close and the broker
+		// requeues whatever is still unacknowledged.
+		container.setShutdownTimeout(Math.max(1, this.settings.shutdownTimeout().toMillis()));
 		container.setMessageListener(this.listener);
 		container.setBeanName(name);
 		container.afterPropertiesSet();
@@ -320,6 +323,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 						+ "loaded from Redis; they apply once its control subscription is established");
 			}
 		}
+		this.listener.resumeTakingTasks();
 		this.listener.resumePipelinedAcknowledgements();
 		this.containers.forEach(SimpleMessageListenerContainer::start);
 		StringBuilder consumers = new StringBuilder();
@@ -350,8 +354,20 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		}
 	}
 
+	/**
+	 * Stop taking tasks and wait up to the settings' shutdown timeout for running ones to finish.
+	 * Messages prefetched or held for their eta go back to the queue unacknowledged; a task still
+	 * running when the time is up has its message returned too (it runs again elsewhere), and
+	 * nothing is acknowledged that did not finish.
+	 */
 	@Override
 	public void stop() {
+		this.listener.stopTakingTasks();
+		int running = this.listener.getActiveTasks().size();
+		if (running > 0) {
+			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
+					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
+		}
 		// Acknowledgements still waiting for their result's store go out before the consumers'
 		// channels close, or the broker would deliver tasks that already ran once more.
 		if (!this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT)) {

@@ -29,6 +29,12 @@ import org.jspecify.annotations.Nullable;
  * @param fairMargin {@code null} to let each consumer hold {@code prefetch} messages; otherwise
  * fair dispatch: each consumer holds at most its running task plus this many messages, so a long
  * task traps at most that many others behind it
+ * @param maxDeliveries how many deliveries of a task may end without it finishing (its worker
+ * died, or its outcome could not be stored) before it is dead-lettered as {@code FAILURE} instead
+ * of run again ({@code 0} for no limit): stops a task that kills its worker every time from
+ * looping forever. Counted in the result backend, so not enforced without one
+ * @param shutdownTimeout how long stopping the worker waits for running tasks to finish before
+ * their messages are returned to the queue unacknowledged
  * @param heartbeatInterval how often the worker writes its heartbeat record to Redis
  * ({@link Duration#ZERO}: never)
  */
@@ -36,7 +42,7 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
 		Map<String, TaskOptions> tasks, @Nullable Duration timeLimit, @Nullable Duration softTimeLimit,
 		long maxMessageSize, Map<String, QueueOptions> queueOptions, @Nullable Integer fairMargin,
-		Duration heartbeatInterval) {
+		int maxDeliveries, Duration shutdownTimeout, Duration heartbeatInterval) {
 
 	/** The default of {@link #maxMessageSize()}: 10 MB. */
 	public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
@@ -115,7 +121,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 	/**
 	 * A builder with the defaults of a worker started without configuration: concurrency 1,
 	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
-	 * no time limits, messages up to 10 MB, a heartbeat every 2 s.
+	 * no time limits, messages up to 10 MB, at most 5 deliveries per task, 30 s for running tasks
+	 * to finish on stop, a heartbeat every 2 s.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -155,6 +162,10 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		private Map<String, QueueOptions> queueOptions = Map.of();
 
 		private @Nullable Integer fairMargin;
+
+		private int maxDeliveries = 5;
+
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		private Duration heartbeatInterval = Duration.ofSeconds(2);
 
@@ -264,6 +275,28 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
+		 * @param maxDeliveries how many deliveries of a task may end without it finishing before
+		 * it is dead-lettered ({@code 0} for no limit)
+		 * @return this builder
+		 */
+		public Builder maxDeliveries(int maxDeliveries) {
+			if (maxDeliveries < 0) {
+				throw new IllegalArgumentException("maxDeliveries must be 0 (no limit) or more, not " + maxDeliveries);
+			}
+			this.maxDeliveries = maxDeliveries;
+			return this;
+		}
+
+		/**
+		 * @param shutdownTimeout how long stopping waits for running tasks
+		 * @return this builder
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
 		 * @param heartbeatInterval how often the worker writes its heartbeat record
 		 * ({@link Duration#ZERO}: never)
 		 * @return this builder
@@ -280,7 +313,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
 					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit, this.softTimeLimit,
-					this.maxMessageSize, this.queueOptions, this.fairMargin, this.heartbeatInterval);
+					this.maxMessageSize, this.queueOptions, this.fairMargin, this.maxDeliveries, this.shutdownTimeout,
+					this.heartbeatInterval);
 		}
 
 	}

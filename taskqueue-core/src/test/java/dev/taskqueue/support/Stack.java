@@ -183,6 +183,11 @@ public final class Stack implements AutoCloseable {
 			.redeliveryBackoff(Duration.ofMillis(200));
 	}
 
+	/** @return the workers started so far */
+	public List<WorkerContainer> workers() {
+		return List.copyOf(this.workers);
+	}
+
 	/** @return an admin on the test broker */
 	public RabbitAdmin admin() {
 		return new RabbitAdmin(this.rabbit);

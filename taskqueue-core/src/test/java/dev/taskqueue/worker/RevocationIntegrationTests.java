@@ -82,7 +82,7 @@ class RevocationIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> messagesIn(this.stack.defaultQueue) == 0);
 		assertThat(this.stack.client.send("revoke.record", "second").get(TIMEOUT)).isEqualTo("second");
 		assertThat(this.tasks.runs).containsExactly("second");
-		// The result is stored just before the task leaves the active list.
+		// The result is published before the worker's thread leaves the task.
 		await().atMost(TIMEOUT).until(() -> worker.getActiveTasks().size() == 0);
 	}
 

@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +49,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -333,9 +336,9 @@ public final class TaskQueueAutoConfiguration {
 				QueueDeclarer declarer, DelayQueues delayQueues, TaskQueueProperties properties,
 				ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
 				ObjectProvider<UniqueLocks> uniqueLocks, ObjectProvider<ClusterRateLimiters> clusterRateLimiters,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, Environment environment) {
 			WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
-					declarer, delayQueues, settings(properties));
+					declarer, delayQueues, settings(properties, environment));
 			worker.setTaskListeners(listeners.orderedStream().toList());
 			worker.setControlBus(control.getIfAvailable());
 			worker.setUniqueLocks(uniqueLocks.getIfAvailable());
@@ -356,12 +359,16 @@ public final class TaskQueueAutoConfiguration {
 
 		}
 
-		private static WorkerSettings settings(TaskQueueProperties properties) {
+		private static WorkerSettings settings(TaskQueueProperties properties, Environment environment) {
 			TaskQueueProperties.Worker worker = properties.getWorker();
 			List<String> queues = worker.getQueues().isEmpty() ? List.of(properties.getDefaultQueue())
 					: List.copyOf(worker.getQueues());
 			int concurrency = (worker.getConcurrency() != null) ? worker.getConcurrency()
 					: Runtime.getRuntime().availableProcessors();
+			if (worker.getMaxDeliveries() < 0) {
+				throw new IllegalStateException("taskqueue.worker.max-deliveries must be 0 (no limit) or more, not "
+						+ worker.getMaxDeliveries());
+			}
 			Map<String, TaskOptions> tasks = new LinkedHashMap<>();
 			properties.getTasks().forEach((name, task) -> tasks.put(name, options(name, task)));
 			if (worker.getHeartbeatInterval().isNegative()) {
@@ -389,6 +396,11 @@ public final class TaskQueueAutoConfiguration {
 				.maxMessageSize(positiveBytes("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
 				.queueOptions(queueOptions)
 				.fairMargin(worker.isFair() ? worker.getFairMargin() : null)
+				.maxDeliveries(worker.getMaxDeliveries())
+				// Running tasks may finish within the time Spring Boot gives each shutdown phase.
+				.shutdownTimeout(Binder.get(environment)
+					.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+					.orElse(Duration.ofSeconds(30)))
 				.heartbeatInterval(worker.getHeartbeatInterval())
 				.build();
 		}

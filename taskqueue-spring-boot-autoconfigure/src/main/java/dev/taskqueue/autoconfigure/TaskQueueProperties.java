@@ -619,6 +619,15 @@ public class TaskQueueProperties {
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		/**
+		 * How many deliveries of a task may end without it finishing (its worker died) before it
+		 * is dead-lettered to '<queue>.dlq' and marked FAILURE instead of run again, so a task that
+		 * kills its worker every time does not loop forever. Runs of redelivered messages are
+		 * counted in the result store, per task id; not enforced without a result store. 0 for no
+		 * limit.
+		 */
+		private int maxDeliveries = 5;
+
+		/**
 		 * How long the broker's answer about a queue's depth and consumers is reused by metrics
 		 * and the actuator endpoint, so scrapes cost at most one broker round trip per queue and
 		 * period.
@@ -739,6 +748,14 @@ public class TaskQueueProperties {
 
 		public void setRedeliveryBackoff(Duration redeliveryBackoff) {
 			this.redeliveryBackoff = redeliveryBackoff;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
 		}
 
 		public Duration getQueueStatsMaxAge() {

@@ -310,6 +310,35 @@ class TaskQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void workerAllowsFiveDeliveriesAndTheLifecyclePhaseTimeoutByDefault() {
+		this.contextRunner.run((context) -> {
+			WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
+			assertThat(settings.maxDeliveries()).isEqualTo(5);
+			assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+		});
+	}
+
+	@Test
+	void maxDeliveriesAndShutdownPhaseTimeoutReachTheWorker() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.worker.max-deliveries=0", "spring.lifecycle.timeout-per-shutdown-phase=7s")
+			.run((context) -> {
+				WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
+				assertThat(settings.maxDeliveries()).isZero();
+				assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(7));
+			});
+	}
+
+	@Test
+	void negativeMaxDeliveriesFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("taskqueue.worker.max-deliveries=-1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context.getStartupFailure()))
+				.contains("taskqueue.worker.max-deliveries must be 0 (no limit) or more, not -1");
+		});
+	}
+
+	@Test
 	void rateLimitOfATaskKeyedInBracketsReachesTheWorker() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[worker.divide].rate-limit=1/s").run((context) -> {
 			WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();

@@ -1,0 +1,150 @@
+package dev.taskqueue.autoconfigure.fault;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.rabbitmq.client.ConnectionFactory;
+import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A RabbitMQ node of the test's own: its own node name, AMQP and distribution ports on loopback,
+ * data, logs and Erlang cookie under a temporary directory, and no plugins (so no management
+ * listener clashes with the shared node's). The test may stop and start it again; its durable
+ * queues and persistent messages survive, as on a real broker restart. Never the shared broker.
+ */
+final class PrivateRabbit implements AutoCloseable {
+
+	private static final String BIN = "/usr/lib/rabbitmq/bin/";
+
+	final int port = ManagedProcesses.freePort();
+
+	private final int distPort = ManagedProcesses.freePort();
+
+	private final String node = "tq-fault-" + this.port + "@localhost";
+
+	private final Path dir;
+
+	private @Nullable Process process;
+
+	PrivateRabbit() {
+		try {
+			this.dir = Files.createTempDirectory("tq-fault-rabbit-");
+			Files.createDirectories(this.dir.resolve("home"));
+			Files.createDirectories(this.dir.resolve("mnesia"));
+			Files.createDirectories(this.dir.resolve("log"));
+			Files.writeString(this.dir.resolve("enabled_plugins"), "[].\n");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Start the node and wait until it accepts AMQP connections.
+	 * @return this node
+	 */
+	PrivateRabbit start() {
+		if (!Files.isExecutable(Path.of(BIN, "rabbitmq-server"))) {
+			throw new IllegalStateException("The fault suite starts a RabbitMQ node of its own and needs the server "
+					+ "installed (" + BIN + "rabbitmq-server); scripts/services installs it");
+		}
+		ProcessBuilder builder = new ProcessBuilder(List.of(BIN + "rabbitmq-server")).redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve("log/console.log").toFile());
+		builder.environment().putAll(environment());
+		try {
+			this.process = ManagedProcesses.register(builder.start());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not start a RabbitMQ node", ex);
+		}
+		Awaitility.await("RabbitMQ node " + this.node)
+			.atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(250))
+			.until(this::acceptsAmqp);
+		return this;
+	}
+
+	/** Stop the node as an operator restarting it would, then wait until it is gone. */
+	void stop() {
+		Process process = this.process;
+		if (process == null) {
+			return;
+		}
+		try {
+			ProcessBuilder ctl = new ProcessBuilder(List.of(BIN + "rabbitmqctl", "-n", this.node, "stop"))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+			ctl.environment().putAll(environment());
+			Process stopper = ctl.start();
+			stopper.waitFor(60, TimeUnit.SECONDS);
+			process.waitFor(30, TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			// Fall through to the kill below.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		ManagedProcesses.kill(process);
+		this.process = null;
+	}
+
+	boolean isRunning() {
+		return this.process != null;
+	}
+
+	private boolean acceptsAmqp() {
+		if (!ManagedProcesses.accepts(this.port)) {
+			return false;
+		}
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setPort(this.port);
+		factory.setConnectionTimeout(2000);
+		try (com.rabbitmq.client.Connection connection = factory.newConnection()) {
+			return connection.isOpen();
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	private Map<String, String> environment() {
+		return Map.ofEntries(Map.entry("HOME", this.dir.resolve("home").toString()),
+				Map.entry("RABBITMQ_NODENAME", this.node), Map.entry("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1"),
+				Map.entry("RABBITMQ_NODE_PORT", Integer.toString(this.port)),
+				Map.entry("RABBITMQ_DIST_PORT", Integer.toString(this.distPort)),
+				Map.entry("RABBITMQ_MNESIA_BASE", this.dir.resolve("mnesia").toString()),
+				Map.entry("RABBITMQ_LOG_BASE", this.dir.resolve("log").toString()),
+				Map.entry("RABBITMQ_ENABLED_PLUGINS_FILE", this.dir.resolve("enabled_plugins").toString()),
+				Map.entry("RABBITMQ_PID_FILE", this.dir.resolve("pid").toString()),
+				Map.entry("RABBITMQ_CONFIG_FILE", this.dir.resolve("rabbitmq").toString()),
+				Map.entry("RABBITMQ_ADVANCED_CONFIG_FILE", this.dir.resolve("advanced.config").toString()),
+				// Two schedulers are plenty for a test broker on a shared machine.
+				Map.entry("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "+S 2:2 +A 8"));
+	}
+
+	@Override
+	public void close() {
+		try {
+			stop();
+		}
+		finally {
+			try (Stream<Path> files = Files.walk(this.dir)) {
+				files.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			}
+			catch (IOException ex) {
+				// A leftover temporary directory is harmless.
+			}
+		}
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.taskqueue.autoconfigure.fault;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A redis-server of the test's own on a free loopback port, without persistence, that the test
+ * may stop and start again (same port, empty data) to cut the result store off. Never the shared
+ * Redis.
+ */
+final class PrivateRedis implements AutoCloseable {
+
+	final int port = ManagedProcesses.freePort();
+
+	private @Nullable Process process;
+
+	PrivateRedis start() {
+		try {
+			this.process = ManagedProcesses.register(new ProcessBuilder(List.of("redis-server", "--port",
+					Integer.toString(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not start redis-server", ex);
+		}
+		Awaitility.await("redis-server on port " + this.port)
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(100))
+			.until(this::answersPing);
+		return this;
+	}
+
+	/** Kill the server (SIGKILL): the result store is gone at once, as when its host dies. */
+	void stop() {
+		Process process = this.process;
+		if (process != null) {
+			ManagedProcesses.kill(process);
+			this.process = null;
+		}
+	}
+
+	boolean isRunning() {
+		return this.process != null;
+	}
+
+	boolean answersPing() {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(1000);
+			OutputStream out = socket.getOutputStream();
+			out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+				.readLine();
+			return "+PONG".equals(line);
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+}
