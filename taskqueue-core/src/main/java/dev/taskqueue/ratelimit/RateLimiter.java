@@ -2,6 +2,7 @@ package dev.taskqueue.ratelimit;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A per-worker rate limiter: a token bucket of capacity {@link RateLimit#burst()} (1 by default,
@@ -15,6 +16,8 @@ public final class RateLimiter implements TaskRateLimiter {
 
 	private final long toleranceNanos;
 
+	private final LongSupplier nanoClock;
+
 	/** When the bucket is empty again at this rate, if nothing else starts; MIN_VALUE: idle. */
 	private final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE);
 
@@ -23,13 +26,23 @@ public final class RateLimiter implements TaskRateLimiter {
 	 * @param limit the rate limit
 	 */
 	public RateLimiter(RateLimit limit) {
+		this(limit, System::nanoTime);
+	}
+
+	/**
+	 * Create a limiter on a clock of its own, so that tests need not race the real one.
+	 * @param limit the rate limit
+	 * @param nanoClock the time in nanoseconds, as {@link System#nanoTime()} gives it
+	 */
+	RateLimiter(RateLimit limit, LongSupplier nanoClock) {
 		this.intervalNanos = Math.max(1, limit.intervalNanos());
 		this.toleranceNanos = (limit.burst() - 1) * this.intervalNanos;
+		this.nanoClock = nanoClock;
 	}
 
 	@Override
 	public long reserveMillis() {
-		long now = System.nanoTime();
+		long now = this.nanoClock.getAsLong();
 		while (true) {
 			long tat = this.theoreticalArrival.get();
 			long arrival = (tat == Long.MIN_VALUE || tat - now < 0) ? now : tat;

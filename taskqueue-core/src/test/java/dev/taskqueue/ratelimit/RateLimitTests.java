@@ -1,6 +1,8 @@
 package dev.taskqueue.ratelimit;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +29,16 @@ class RateLimitTests {
 
 	@Test
 	void limiterSpacesReservationsOneIntervalApart() {
-		RateLimiter limiter = new RateLimiter(RateLimit.parse("2/s"));
+		AtomicLong now = new AtomicLong();
+		RateLimiter limiter = new RateLimiter(RateLimit.parse("2/s"), now::get);
 		assertThat(limiter.reserveMillis()).isZero();
-		assertThat(limiter.reserveMillis()).isBetween(450L, 500L);
-		assertThat(limiter.reserveMillis()).isBetween(950L, 1000L);
+		assertThat(limiter.reserveMillis()).isEqualTo(500L);
+		assertThat(limiter.reserveMillis()).isEqualTo(1000L);
+		now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+		assertThat(limiter.reserveMillis()).isEqualTo(1300L);
+		// Idle for longer than its reservations reach: the next start is free again.
+		now.addAndGet(TimeUnit.SECONDS.toNanos(5));
+		assertThat(limiter.reserveMillis()).isZero();
 	}
 
 	@Test
@@ -42,12 +50,13 @@ class RateLimitTests {
 
 	@Test
 	void burstLetsThatManyStartAtOnceThenSpacesThem() {
-		RateLimiter limiter = new RateLimiter(RateLimit.parse("2/s").withBurst(3));
+		AtomicLong now = new AtomicLong(TimeUnit.SECONDS.toNanos(42));
+		RateLimiter limiter = new RateLimiter(RateLimit.parse("2/s").withBurst(3), now::get);
 		assertThat(limiter.reserveMillis()).isZero();
 		assertThat(limiter.reserveMillis()).isZero();
 		assertThat(limiter.reserveMillis()).isZero();
-		assertThat(limiter.reserveMillis()).isBetween(450L, 500L);
-		assertThat(limiter.reserveMillis()).isBetween(950L, 1000L);
+		assertThat(limiter.reserveMillis()).isEqualTo(500L);
+		assertThat(limiter.reserveMillis()).isEqualTo(1000L);
 	}
 
 	@Test
