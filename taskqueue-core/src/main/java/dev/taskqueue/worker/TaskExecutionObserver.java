@@ -25,8 +25,13 @@ final class TaskExecutionObserver implements TaskListener {
 		this.registry = registry;
 	}
 
+	/** @return whether executions are observed at all (there is a registry that is not a no-op) */
+	boolean isObserving() {
+		return !this.registry.isNoop();
+	}
+
 	CompletableFuture<Void> observe(TaskMessage task, String queue, Supplier<CompletableFuture<Void>> execution) {
-		if (this.registry.isNoop()) {
+		if (!isObserving()) {
 			return execution.get();
 		}
 		TaskExecuteContext context = new TaskExecuteContext(task, queue);

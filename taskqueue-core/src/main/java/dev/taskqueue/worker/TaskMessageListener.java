@@ -134,7 +134,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private final RedeliveryGuard redeliveries;
 
 	private final ShutdownGate shutdown = new ShutdownGate();
+
 	private final TimeLimits timeLimits;
+
 	private final RateLimitGate rateLimitGate = new RateLimitGate();
 
 	private final Acknowledgements acks;
@@ -493,7 +495,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			RateLimit limit = rateLimitOf(method);
 			List<TaskListener> all = new ArrayList<>(this.listeners);
 			all.addAll(method.getListeners());
-			all.add(this.observer);
+			if (this.observer.isObserving()) {
+				all.add(this.observer);
+			}
 			return new TaskRuntime((limit != null) ? this.rateLimitGate.limiter(name, limit) : null,
 					options.applyTo(method.getRetryPolicy()), List.copyOf(all));
 		});
