@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -25,6 +27,8 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.serializer.GenericToStringSerializer;
 import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -81,6 +85,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final RedisMessageListenerContainer listenerContainer;
 
+	private final ExecutorService notificationExecutor;
+
 	private final RedisGroupStore groups;
 
 	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
@@ -107,6 +113,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.asyncStores = LETTUCE && LettuceScripts.sharesNativeConnection(connectionFactory);
 		this.listenerContainer = new RedisMessageListenerContainer();
 		this.listenerContainer.setConnectionFactory(connectionFactory);
+		// The container's default executor starts a thread for every notification: a thread
+		// start on the way to each waiting caller. Not the client's I/O thread either: a waiter
+		// that is done unsubscribes, which waits for Redis's reply on that very thread.
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-result-");
+		threads.setDaemon(true);
+		this.notificationExecutor = Executors.newFixedThreadPool(2, threads);
+		this.listenerContainer.setTaskExecutor(this.notificationExecutor);
+		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not one of the pool's.
+		SimpleAsyncTaskExecutor subscriptions = new SimpleAsyncTaskExecutor("taskqueue-result-subscription-");
+		subscriptions.setDaemon(true);
+		this.listenerContainer.setSubscriptionExecutor(subscriptions);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
 		this.listenerContainer.afterPropertiesSet();
 		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds);
@@ -304,6 +321,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	public void destroy() throws Exception {
 		this.waiters.values().forEach((waiter) -> waiter.future.cancel(false));
 		this.listenerContainer.destroy();
+		this.notificationExecutor.shutdown();
 	}
 
 	/**

@@ -69,6 +69,24 @@ class RedisResultWaitIntegrationTests {
 	}
 
 	@Test
+	void notificationsReachWaitersOnTheBackendsOwnThreadsNotOneStartedPerMessage() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		List<Thread> completers = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ResultMeta meta = success();
+			CompletableFuture<Thread> completer = backend.whenReady(meta.taskId())
+				.thenApply((ready) -> Thread.currentThread());
+			Thread.sleep(50);
+			assertThat(completer).isNotDone();
+			backend.store(meta);
+			completers.add(completer.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+		}
+		assertThat(completers).allSatisfy((thread) -> assertThat(thread.getName()).startsWith("taskqueue-result-"));
+		// A pool of two: five notifications cannot each have had a thread of their own.
+		assertThat(completers.stream().distinct()).hasSizeLessThanOrEqualTo(2);
+	}
+
+	@Test
 	void aWaiterWithoutSubscriptionReadsTheKeyUntilTheResultIsThere() throws Exception {
 		RedisResultBackend backend = backend(withoutSubscriptions(this.redis));
 		ResultMeta meta = success();
