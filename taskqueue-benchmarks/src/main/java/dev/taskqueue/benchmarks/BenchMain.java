@@ -13,7 +13,8 @@ import dev.taskqueue.benchmarks.worker.RawConsumer;
  * <ul>
  * <li>{@code driver [options]} (the default) — see {@link BenchDriver};</li>
  * <li>{@code worker <port-file> [--boot.property=value ...]} — the taskqueue worker under test;</li>
- * <li>{@code raw-consumer <port-file> <host> <port> <queue> <concurrency> <prefetch>} — the raw
+ * <li>{@code raw-consumer <port-file> <host> <port> <queue> <concurrency> <prefetch> <redis-host>
+ * <redis-port>} — the raw
  * Spring AMQP baseline's consumer.</li>
  * </ul>
  */
@@ -30,7 +31,7 @@ public final class BenchMain {
 			case "driver" -> System.exit(BenchDriver.run(rest));
 			case "worker" -> BenchWorkerApplication.run(Path.of(rest[0]), Arrays.copyOfRange(rest, 1, rest.length));
 			case "raw-consumer" -> RawConsumer.run(Path.of(rest[0]), rest[1], Integer.parseInt(rest[2]), rest[3],
-					Integer.parseInt(rest[4]), Integer.parseInt(rest[5]));
+					Integer.parseInt(rest[4]), Integer.parseInt(rest[5]), rest[6], Integer.parseInt(rest[7]));
 			default -> {
 				System.err.println("Unknown mode '" + mode + "': driver, worker or raw-consumer");
 				System.exit(2);

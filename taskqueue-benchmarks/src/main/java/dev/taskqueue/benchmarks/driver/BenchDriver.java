@@ -174,8 +174,18 @@ public final class BenchDriver {
 				bench.warmUp();
 				for (int rep = 1; rep <= this.options.reps; rep++) {
 					Report.line("raw repetition %d of %d", rep, this.options.reps);
-					bench.measurePhases();
-					bench.measureDrain();
+					if (this.options.runs("publish")) {
+						bench.measurePhases();
+					}
+					if (this.options.runs("drain")) {
+						bench.measureDrain();
+						bench.measureDrainStored();
+					}
+				}
+				if (this.options.runs("latency")) {
+					for (int rep = 1; rep <= this.options.reps; rep++) {
+						bench.measureLatency();
+					}
 				}
 			}
 		}

@@ -148,6 +148,16 @@ final class ChildProcess implements AutoCloseable {
 		call("/resume");
 	}
 
+	/**
+	 * Run one of the process's own actions.
+	 * @param name the action
+	 * @throws IOException if it does not answer
+	 * @throws InterruptedException if interrupted
+	 */
+	void action(String name) throws IOException, InterruptedException {
+		call("/" + name);
+	}
+
 	private Map<String, Long> call(String path) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.statsPort + path))
 			.timeout(Duration.ofSeconds(60))

@@ -26,7 +26,7 @@ final class Options {
 			                                      then the worker alone on the full queue
 			                             drain    publishing and consuming at once
 			                             latency  sequential round trips
-			                             raw      the raw Spring AMQP baseline
+			                             raw      the raw Spring AMQP baseline of the parts above
 			                             celery   Celery's figures for the parts above
 			  --no-celery              skip Celery even if /usr/bin/python3 can import it
 			  --python PATH            the Python with Celery (default /usr/bin/python3)

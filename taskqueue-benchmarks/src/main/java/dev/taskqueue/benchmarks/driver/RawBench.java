@@ -3,15 +3,30 @@ package dev.taskqueue.benchmarks.driver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
+import dev.taskqueue.benchmarks.stats.Samples;
+import dev.taskqueue.benchmarks.worker.RawConsumer;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -27,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * taskqueue sends) published with a plain {@link RabbitTemplate} — each send waiting for its
  * confirm, from as many threads as taskqueue's drain uses — and consumed by a plain Spring AMQP
  * listener container with manual acks in a JVM of its own, with the worker's concurrency and
- * prefetch. What is left between this and taskqueue is taskqueue's own cost.
+ * prefetch; once acking on arrival, once acking after storing and publishing a result-sized
+ * record in Redis (see {@link RawConsumer}). Its round trips are sequential sends, each waiting
+ * for its confirm and then for the record's notification, as {@code send(..).get()} does. What
+ * is left between this and taskqueue is taskqueue's own cost.
  */
 final class RawBench implements AutoCloseable {
 
@@ -49,6 +67,12 @@ final class RawBench implements AutoCloseable {
 
 	private final ChildProcess consumer;
 
+	private final RedisClient redisClient;
+
+	private final StatefulRedisPubSubConnection<String, String> notifications;
+
+	private final BlockingQueue<Long> notified = new LinkedBlockingQueue<>();
+
 	private Map<String, Double> lastCpu = Map.of();
 
 	RawBench(Options options, Results results, String runId, Path logs) throws Exception {
@@ -66,9 +90,18 @@ final class RawBench implements AutoCloseable {
 		this.admin.declareQueue(new Queue(this.queue, true, false, false));
 		this.message = taskSizedMessage();
 		this.senders = new Senders(options.senders);
+		this.redisClient = RedisClient.create(RedisURI.create(options.redisHost, options.redisPort));
+		this.notifications = this.redisClient.connectPubSub();
+		this.notifications.addListener(new RedisPubSubAdapter<>() {
+			@Override
+			public void message(String pattern, String channel, String message) {
+				RawBench.this.notified.add(System.nanoTime());
+			}
+		});
+		this.notifications.sync().psubscribe(keyPattern());
 		List<String> args = List.of(logs.resolve("raw.port").toString(), options.rabbitHost,
 				Integer.toString(options.rabbitPort), this.queue, Integer.toString(options.rawConcurrency),
-				Integer.toString(options.rawPrefetch));
+				Integer.toString(options.rawPrefetch), options.redisHost, Integer.toString(options.redisPort));
 		this.consumer = ChildProcess.start("raw consumer", JavaCommand.of("", "raw-consumer", args), Map.of(),
 				Path.of("."), logs.resolve("raw.log"), logs.resolve("raw.port"));
 		this.consumer.awaitReady(Duration.ofSeconds(60));
@@ -109,9 +142,17 @@ final class RawBench implements AutoCloseable {
 		});
 	}
 
+	private String keyPattern() {
+		return RawConsumer.KEY_PREFIX + this.queue + "-*";
+	}
+
 	void warmUp() throws Exception {
 		if (this.options.warmup > 0) {
 			drain(this.options.warmup, false);
+			this.consumer.action("store");
+			drain(Math.max(1, this.options.warmup / 4), false);
+			this.consumer.action("ignore");
+			deleteRecords();
 		}
 	}
 
@@ -130,17 +171,94 @@ final class RawBench implements AutoCloseable {
 				seconds[2], this.lastCpu, load, Machine.loadavg());
 	}
 
+	/** Acking on arrival. */
 	void measureDrain() throws Exception {
+		recordDrain("drain", drain(this.options.n, false));
+	}
+
+	/** Acking once a result-sized record is stored and published. */
+	void measureDrainStored() throws Exception {
+		this.consumer.action("store");
+		try {
+			recordDrain("drain.results", drain(this.options.n, false));
+		}
+		finally {
+			this.consumer.action("ignore");
+			deleteRecords();
+		}
+	}
+
+	private void recordDrain(String metric, double[] seconds) {
 		String load = Machine.loadavg();
-		double[] seconds = drain(this.options.n, false);
 		double rate = this.options.n / seconds[0];
 		long rss = this.consumer.rss();
-		this.results.figure(Results.RAW, "drain", "messages/s")
+		this.results.figure(Results.RAW, metric, "messages/s")
 			.add(rate, load, Map.of("seconds", seconds[0], "publishSeconds", seconds[1], "n", this.options.n,
 					"consumerRssBytes", rss, "cpuMicrosPerTask", this.lastCpu));
-		Report.line("raw drain: %,.0f messages/s (%,d in %.2f s; publishing took %.2f s), consumer RSS %.0f MB, "
-				+ "CPU us/message %s; load %s -> %s", rate, this.options.n, seconds[0], seconds[1], rss / 1e6,
-				this.lastCpu, load, Machine.loadavg());
+		Report.line("raw %s: %,.0f messages/s (%,d in %.2f s; publishing took %.2f s), consumer RSS %.0f MB, "
+				+ "CPU us/message %s; load -> %s", metric, rate, this.options.n, seconds[0], seconds[1], rss / 1e6,
+				this.lastCpu, Machine.loadavg());
+	}
+
+	/**
+	 * Sequential round trips: publish, wait for the confirm, then for the notification of the
+	 * record the consumer stored before acking.
+	 */
+	void measureLatency() throws Exception {
+		this.consumer.action("store");
+		try {
+			roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
+			String load = Machine.loadavg();
+			List<Double> samples = new ArrayList<>(this.options.latencySamples);
+			List<Double> confirms = new ArrayList<>(this.options.latencySamples);
+			roundTrips(this.options.latencySamples, samples, confirms);
+			LatencyFigures.record(this.results, Results.RAW, samples, load);
+			Samples confirm = Samples.of(confirms);
+			Report.line("  of which the publish until confirmed: p50 %.3f ms, p99 %.3f ms", confirm.percentile(50),
+					confirm.percentile(99));
+			this.results.figure(Results.RAW, "latency.send.p50", "ms").add(confirm.percentile(50), load, Map.of());
+			this.results.figure(Results.RAW, "latency.send.p99", "ms").add(confirm.percentile(99), load, Map.of());
+		}
+		finally {
+			this.consumer.action("ignore");
+			deleteRecords();
+		}
+	}
+
+	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> confirms)
+			throws Exception {
+		this.notified.clear();
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			send(this.queue);
+			long confirmed = System.nanoTime();
+			Long seen = this.notified.poll(10, TimeUnit.SECONDS);
+			if (seen == null) {
+				throw new IllegalStateException("No record was stored for raw round trip " + (i + 1) + " in 10 s");
+			}
+			if (samples != null && confirms != null) {
+				samples.add((Math.max(seen, confirmed) - start) / 1e6);
+				confirms.add((confirmed - start) / 1e6);
+			}
+		}
+	}
+
+	private void deleteRecords() {
+		RedisCommands<String, String> redis = this.redisClient.connect().sync();
+		try {
+			ScanCursor cursor = ScanCursor.INITIAL;
+			do {
+				KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keyPattern()).limit(1000));
+				if (!page.getKeys().isEmpty()) {
+					redis.unlink(page.getKeys().toArray(String[]::new));
+				}
+				cursor = page;
+			}
+			while (!cursor.isFinished());
+		}
+		finally {
+			redis.getStatefulConnection().close();
+		}
 	}
 
 	/** @return seconds from the first send to the last ack, of the sends, and from resuming to the last ack */
@@ -187,6 +305,8 @@ final class RawBench implements AutoCloseable {
 			}
 			this.senders.close();
 			this.connectionFactory.destroy();
+			this.notifications.close();
+			this.redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
 	}
 

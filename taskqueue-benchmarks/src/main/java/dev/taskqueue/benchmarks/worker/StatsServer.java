@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,8 +20,8 @@ import com.sun.net.httpserver.HttpServer;
  * 127.0.0.1 answers {@code {"count":..,"lastMillis":..,"heapUsed":..,"heapCommitted":..}};
  * {@code GET /stats?gc=1} runs {@link System#gc()} first, so {@code heapUsed} is the heap after a
  * full collection. {@code GET /pause} and {@code GET /resume} stop and start consuming, so the
- * driver can fill the queue first and time the consumer alone. It runs on a thread of its own,
- * never on the consumers' threads.
+ * driver can fill the queue first and time the consumer alone; a process may add actions of its
+ * own ({@code GET /<name>}). It runs on a thread of its own, never on the consumers' threads.
  */
 public final class StatsServer {
 
@@ -42,16 +43,25 @@ public final class StatsServer {
 	 */
 	public static StatsServer start(Counter counter, Path portFile, Runnable pause, Runnable resume)
 			throws IOException {
+		return start(counter, portFile, Map.of("pause", pause, "resume", resume));
+	}
+
+	/**
+	 * Start serving on an ephemeral port with the given actions and write the port to a file.
+	 * @param counter what the process counts
+	 * @param portFile where to write the port
+	 * @param actions each served as {@code GET /<name>}, answering the stats once it has run
+	 * @return the running server
+	 * @throws IOException if the server cannot start or the file cannot be written
+	 */
+	public static StatsServer start(Counter counter, Path portFile, Map<String, Runnable> actions)
+			throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		server.createContext("/stats", (exchange) -> answer(exchange, counter));
-		server.createContext("/pause", (exchange) -> {
-			pause.run();
+		actions.forEach((name, action) -> server.createContext("/" + name, (exchange) -> {
+			action.run();
 			answer(exchange, counter);
-		});
-		server.createContext("/resume", (exchange) -> {
-			resume.run();
-			answer(exchange, counter);
-		});
+		}));
 		server.start();
 		Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
 		Files.writeString(tmp, Integer.toString(server.getAddress().getPort()));
