@@ -37,6 +37,46 @@ final class Machine {
 	}
 
 	/**
+	 * Wait until the machine is nearly idle: a drain leaves RabbitMQ writing and collecting for a
+	 * while after its last ack, and round trips measured in that wake are the broker's
+	 * housekeeping, not the code under test.
+	 * @param maxBusy the busy share of all CPUs over one second that counts as idle
+	 * @param maxWaitSeconds the longest wait
+	 * @return the seconds waited
+	 * @throws InterruptedException if interrupted
+	 */
+	static int settle(double maxBusy, int maxWaitSeconds) throws InterruptedException {
+		long[] before = cpuTicks();
+		for (int waited = 1; waited <= maxWaitSeconds; waited++) {
+			Thread.sleep(1000);
+			long[] after = cpuTicks();
+			long total = after[0] - before[0];
+			if (total <= 0 || (double) (after[1] - before[1]) / total <= maxBusy) {
+				return waited;
+			}
+			before = after;
+		}
+		return maxWaitSeconds;
+	}
+
+	/** @return total and busy jiffies of all CPUs (the first line of /proc/stat), or zeros */
+	private static long[] cpuTicks() {
+		try {
+			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long total = 0;
+			for (int i = 1; i < fields.length; i++) {
+				total += Long.parseLong(fields[i]);
+			}
+			// idle and iowait are fields 4 and 5
+			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+			return new long[] { total, total - idle };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[] { 0, 0 };
+		}
+	}
+
+	/**
 	 * The resident set size of a process (VmRSS).
 	 * @param pid the process id
 	 * @return the RSS in bytes, or -1 if unknown

@@ -207,8 +207,10 @@ final class RawBench implements AutoCloseable {
 	void measureLatency() throws Exception {
 		this.consumer.action("store");
 		try {
+			int settled = Machine.settle(0.25, 30);
 			roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
 			String load = Machine.loadavg();
+			Report.line("raw round trips after %d s of settling", settled);
 			List<Double> samples = new ArrayList<>(this.options.latencySamples);
 			List<Double> confirms = new ArrayList<>(this.options.latencySamples);
 			roundTrips(this.options.latencySamples, samples, confirms);

@@ -243,7 +243,10 @@ final class TaskqueueBench implements AutoCloseable {
 
 	/** Sequential send().get() round trips. */
 	void measureLatency() throws Exception {
+		int settled = Machine.settle(0.25, 30);
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
 		String load = Machine.loadavg();
+		Report.line("taskqueue round trips after %d s of settling", settled);
 		List<Double> samples = new ArrayList<>(this.options.latencySamples);
 		List<Double> sends = new ArrayList<>(this.options.latencySamples);
 		roundTrips(this.options.latencySamples, samples, sends);
