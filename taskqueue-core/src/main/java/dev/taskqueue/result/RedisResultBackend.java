@@ -256,7 +256,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			return w;
 		});
 		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
-		view.whenComplete((meta, ex) -> release(taskId, waiter));
+		// Unsubscribing waits for Redis's reply: not on the caller's way out, when the check
+		// below finds the result, nor on the notification thread ahead of other waiters' results.
+		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
 		// A result stored between the first read and the subscription sent no message we saw.
 		waiter.check();
 		return view;

@@ -36,6 +36,8 @@ final class Acknowledgements {
 
 	private final Duration redeliveryBackoff;
 
+	private final RepeatedFailures failures = new RepeatedFailures();
+
 	/** Acknowledgements waiting for their store; guarded by this. */
 	private int pending;
 
@@ -97,8 +99,8 @@ final class Acknowledgements {
 					ackQuietly(channel, tag, taskId);
 				}
 				else {
-					logger.error("Could not store the result of task " + taskId + "; returning it to its queue in "
-							+ this.redeliveryBackoff.toMillis() + " ms", ex);
+					this.failures.error(logger, "Could not store the result of task " + taskId
+							+ "; returning it to its queue in " + this.redeliveryBackoff.toMillis() + " ms", ex);
 					try {
 						this.scheduler.schedule(() -> requeueQuietly(channel, tag, taskId),
 								this.redeliveryBackoff.toMillis(), TimeUnit.MILLISECONDS);

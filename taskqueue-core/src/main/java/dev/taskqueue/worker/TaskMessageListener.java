@@ -135,6 +135,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final ShutdownGate shutdown = new ShutdownGate();
 
+	private final RepeatedFailures failures = new RepeatedFailures();
+
 	private final TimeLimits timeLimits;
 
 	private final RateLimitGate rateLimitGate = new RateLimitGate();
@@ -334,8 +336,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			handle(message, channel);
 		}
 		catch (Throwable ex) {
-			logger.error("Could not finish message " + describe(message) + "; returning it to its queue in "
-					+ this.settings.redeliveryBackoff().toMillis() + " ms", ex);
+			this.failures.error(logger, "Could not finish message " + describe(message)
+					+ "; returning it to its queue in " + this.settings.redeliveryBackoff().toMillis() + " ms", ex);
 			requeue(channel, tag);
 		}
 	}

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.support.Infrastructure;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -62,9 +63,12 @@ class RedisResultWaitIntegrationTests {
 			CompletableFuture<ResultMeta> ready = backend.whenReady(meta.taskId());
 			backend.store(meta);
 			assertThat(ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
-			// No waiter is left, yet the backend's own channel is still subscribed: the next
-			// wait does not open a new subscription.
-			assertThat(subscribedChannels()).hasSize(1);
+			// No waiter is left (it unsubscribes after the caller has its result), yet the
+			// backend's own channel is still subscribed: the next wait does not open a new
+			// subscription.
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+				.untilAsserted(() -> assertThat(subscribedChannels()).hasSize(1));
 		}
 	}
 
