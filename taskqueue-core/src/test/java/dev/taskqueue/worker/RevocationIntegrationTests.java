@@ -72,12 +72,14 @@ class RevocationIntegrationTests {
 		WorkerContainer worker = startWorker();
 		assertRevoked(result);
 		assertThat(this.tasks.runs).isEmpty();
-		assertThat(this.events).filteredOn(TaskRevokedEvent.class::isInstance)
-			.singleElement()
-			.satisfies((event) -> {
-				assertThat(event.getTaskId()).isEqualTo(result.getId());
-				assertThat(((TaskRevokedEvent) event).getReason()).isEqualTo("revoked");
-			});
+		// The event follows the stored state, which a waiter may see first.
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.events).filteredOn(TaskRevokedEvent.class::isInstance)
+				.singleElement()
+				.satisfies((event) -> {
+					assertThat(event.getTaskId()).isEqualTo(result.getId());
+					assertThat(((TaskRevokedEvent) event).getReason()).isEqualTo("revoked");
+				}));
 		// Acknowledged: nothing is left in the queue, and the next task runs.
 		await().atMost(TIMEOUT).until(() -> messagesIn(this.stack.defaultQueue) == 0);
 		assertThat(this.stack.client.send("revoke.record", "second").get(TIMEOUT)).isEqualTo("second");
