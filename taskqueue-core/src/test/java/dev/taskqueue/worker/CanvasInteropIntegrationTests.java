@@ -1,85 +1,33 @@
 package dev.taskqueue.worker;
 
-import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
-import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.ResultMeta;
-import dev.taskqueue.support.Infrastructure;
-import dev.taskqueue.support.Stack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
- * Workflows whose tasks run partly on a Java worker and partly on a real Celery 5.2 worker
- * (Debian's {@code python3-celery}): each side consumes its own queue and every signature names
- * its queue. A Java step's stored result names its worker; a Celery one does not.
+ * Workflows whose tasks run partly on a Java worker and partly on a real Celery 5.2 worker, in
+ * JSON: the chords every serializer runs, and chains and failures. A Java step's stored result
+ * names its worker; a Celery one does not.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CanvasInteropIntegrationTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+class CanvasInteropIntegrationTests extends AbstractCanvasInteropIntegrationTests {
 
 	private static final String JAVA_WORKER = "test-worker@localhost";
 
-	private final CanvasTasks tasks = new CanvasTasks();
-
-	private Stack stack;
-
-	private String javaQueue;
-
-	private String pythonQueue;
-
-	private PythonCeleryWorker python;
-
-	@BeforeAll
-	void start() throws IOException {
-		assertThat(PythonCeleryWorker.isAvailable())
-			.as("Debian's python3-celery under /usr/bin/python3 (scripts/services installs it)")
-			.isTrue();
-		this.pythonQueue = Infrastructure.unique("celery-py");
-		this.stack = Stack.builder().tasks(this.tasks).deleteOnClose(this.pythonQueue).build();
-		this.javaQueue = this.stack.defaultQueue;
-		this.stack.startWorker(this.javaQueue);
-		this.python = PythonCeleryWorker.start(this.pythonQueue, this.stack.admin());
+	CanvasInteropIntegrationTests() {
+		super("json");
 	}
 
-	@AfterAll
-	void stop() {
-		if (this.python != null) {
-			this.python.close();
-		}
-		if (this.stack != null) {
-			this.stack.close();
-		}
-	}
-
-	@BeforeEach
-	void clear() {
-		this.tasks.sums.clear();
-		this.tasks.runs.clear();
-	}
-
-	private Signature onJava(String task, Object... args) {
-		return Signature.of(task, args).withQueue(this.javaQueue);
-	}
-
-	private Signature onPython(String task, Object... args) {
-		return Signature.of(task, args).withQueue(this.pythonQueue);
+	@Override
+	void assertRecordStart(int firstByte) {
+		assertThat((char) firstByte).as("a JSON object").isEqualTo('{');
 	}
 
 	@Test
@@ -100,41 +48,6 @@ class CanvasInteropIntegrationTests {
 	}
 
 	@Test
-	void chordWithPartsOnBothSidesRunsItsBodyOnceWithTheResultsInOrder() {
-		List<Signature> header = new ArrayList<>();
-		for (int i = 0; i < 20; i++) {
-			header.add((i % 2 == 0) ? onJava("tasks.add", i, 0) : onPython("tasks.add", i, 0));
-		}
-		TaskResult body = this.stack.client.chord(header, onJava("tasks.tsum")).send();
-		assertThat(body.get(TIMEOUT)).isEqualTo(190);
-		assertThat(this.tasks.sums).containsExactly(new ArrayList<>(IntStream.range(0, 20).boxed().toList()));
-		assertThat(this.tasks.runs.get(body.getId()).get()).isEqualTo(1);
-	}
-
-	@Test
-	void javaWorkerCompletesAChordWhosePartsRanOnCelery() {
-		String last = UUID.randomUUID().toString();
-		TaskResult body = this.stack.client.chord(List.of(onPython("tasks.add", 1, 1), onPython("tasks.add", 2, 2),
-				onJava("tasks.add", 3, 3).withTaskId(last).withCountdown(Duration.ofSeconds(2))),
-				onPython("tasks.tsum")).send();
-		assertThat(body.get(TIMEOUT)).isEqualTo(12);
-		assertThat(body.meta().parentId()).isEqualTo(last);
-		assertChordKeysGone(last);
-	}
-
-	@Test
-	void celeryWorkerCompletesAChordWhosePartsRanOnJava() {
-		String last = UUID.randomUUID().toString();
-		TaskResult body = this.stack.client.chord(List.of(onJava("tasks.add", 1, 1), onJava("tasks.add", 2, 2),
-				onPython("tasks.add", 3, 3).withTaskId(last).withCountdown(Duration.ofSeconds(2))),
-				onJava("tasks.tsum")).send();
-		assertThat(body.get(TIMEOUT)).isEqualTo(12);
-		assertThat(body.meta().parentId()).isEqualTo(last);
-		assertThat(this.tasks.sums).containsExactly(List.of(2, 4, 6));
-		assertChordKeysGone(last);
-	}
-
-	@Test
 	void failingCeleryPartFailsTheBodyWithTheSameChordErrorOnEitherSide() {
 		String failed = UUID.randomUUID().toString();
 		TaskResult body = this.stack.client.chord(
@@ -145,14 +58,6 @@ class CanvasInteropIntegrationTests {
 		assertThat(body.meta().exception().message())
 			.isEqualTo("Dependency " + failed + " raised ZeroDivisionError('division by zero')");
 		assertThat(this.tasks.sums).isEmpty();
-	}
-
-	private void assertChordKeysGone(String partId) {
-		String groupId = this.stack.client.result(partId).meta().groupId();
-		assertThat(groupId).isNotNull();
-		StringRedisTemplate redis = new StringRedisTemplate(this.stack.redis);
-		// Celery's finisher deletes them just after sending the body.
-		await().atMost(TIMEOUT).until(() -> redis.keys("celery-taskset-meta-" + groupId + ".*").isEmpty());
 	}
 
 }
