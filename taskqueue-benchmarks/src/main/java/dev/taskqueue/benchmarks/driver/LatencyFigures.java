@@ -25,4 +25,19 @@ final class LatencyFigures {
 				samples.max(), samples.mean(), load, Machine.loadavg());
 	}
 
+	/**
+	 * Record how long each round trip's publish took until the broker confirmed it.
+	 * @param results where the figures go
+	 * @param system the system measured
+	 * @param what how the report names the publish
+	 * @param millis one duration per round trip
+	 * @param load the load average before the round trips
+	 */
+	static void recordPublish(Results results, String system, String what, List<Double> millis, String load) {
+		Samples samples = Samples.of(millis);
+		Report.line("  of which %s: p50 %.3f ms, p99 %.3f ms", what, samples.percentile(50), samples.percentile(99));
+		results.figure(system, "latency.send.p50", "ms").add(samples.percentile(50), load, Map.of());
+		results.figure(system, "latency.send.p99", "ms").add(samples.percentile(99), load, Map.of());
+	}
+
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import dev.taskqueue.benchmarks.stats.Samples;
 import dev.taskqueue.benchmarks.worker.RawConsumer;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
@@ -215,11 +214,7 @@ final class RawBench implements AutoCloseable {
 			List<Double> confirms = new ArrayList<>(this.options.latencySamples);
 			roundTrips(this.options.latencySamples, samples, confirms);
 			LatencyFigures.record(this.results, Results.RAW, samples, load);
-			Samples confirm = Samples.of(confirms);
-			Report.line("  of which the publish until confirmed: p50 %.3f ms, p99 %.3f ms", confirm.percentile(50),
-					confirm.percentile(99));
-			this.results.figure(Results.RAW, "latency.send.p50", "ms").add(confirm.percentile(50), load, Map.of());
-			this.results.figure(Results.RAW, "latency.send.p99", "ms").add(confirm.percentile(99), load, Map.of());
+			LatencyFigures.recordPublish(this.results, Results.RAW, "the publish until confirmed", confirms, load);
 		}
 		finally {
 			this.consumer.action("ignore");

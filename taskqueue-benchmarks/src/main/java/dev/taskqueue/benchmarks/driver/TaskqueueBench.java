@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
-import dev.taskqueue.benchmarks.stats.Samples;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import org.jspecify.annotations.Nullable;
@@ -251,11 +250,7 @@ final class TaskqueueBench implements AutoCloseable {
 		List<Double> sends = new ArrayList<>(this.options.latencySamples);
 		roundTrips(this.options.latencySamples, samples, sends);
 		LatencyFigures.record(this.results, Results.TASKQUEUE, samples, load);
-		Samples send = Samples.of(sends);
-		Report.line("  of which send() (publish until confirmed): p50 %.3f ms, p99 %.3f ms", send.percentile(50),
-				send.percentile(99));
-		this.results.figure(Results.TASKQUEUE, "latency.send.p50", "ms").add(send.percentile(50), load, Map.of());
-		this.results.figure(Results.TASKQUEUE, "latency.send.p99", "ms").add(send.percentile(99), load, Map.of());
+		LatencyFigures.recordPublish(this.results, Results.TASKQUEUE, "send() (publish until confirmed)", sends, load);
 	}
 
 	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends)

@@ -13,8 +13,7 @@ class ResultsTests {
 
 	@Test
 	void eachDrainIsComparedWithTheRawDrainOfItsKind() {
-		Results results = new Results();
-		results.info.put("reps", 1);
+		Results results = oneRepetition();
 		results.figure(Results.TASKQUEUE, "drain.results", "tasks/s").add(4_000, "0", Map.of());
 		results.figure(Results.TASKQUEUE, "drain.ignored", "tasks/s").add(6_000, "0", Map.of());
 		results.figure(Results.RAW, "drain.results", "messages/s").add(5_000, "0", Map.of());
@@ -27,8 +26,7 @@ class ResultsTests {
 
 	@Test
 	void roundTripsShowTheRawFloorBesideOurs() {
-		Results results = new Results();
-		results.info.put("reps", 1);
+		Results results = oneRepetition();
 		results.figure(Results.TASKQUEUE, "latency.p50", "ms").add(1.1, "0", Map.of());
 		results.figure(Results.RAW, "latency.p50", "ms").add(0.7, "0", Map.of());
 		results.figure(Results.TASKQUEUE, "latency.send.p50", "ms").add(0.9, "0", Map.of());
@@ -40,12 +38,17 @@ class ResultsTests {
 
 	@Test
 	void withoutARawStoredDrainTheStoredShareIsUnknown() {
-		Results results = new Results();
-		results.info.put("reps", 1);
+		Results results = oneRepetition();
 		results.figure(Results.TASKQUEUE, "drain.results", "tasks/s").add(4_000, "0", Map.of());
 		results.figure(Results.TASKQUEUE, "drain.ignored", "tasks/s").add(6_000, "0", Map.of());
 		results.figure(Results.RAW, "drain", "messages/s").add(8_000, "0", Map.of());
 		assertThat(print(results)).containsPattern("% of raw drain \\(stored / ignored\\) +- / 75%");
+	}
+
+	private static Results oneRepetition() {
+		Results results = new Results();
+		results.info.put("reps", 1);
+		return results;
 	}
 
 	private static String print(Results results) {
