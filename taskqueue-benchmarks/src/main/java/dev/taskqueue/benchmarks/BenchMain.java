@@ -8,14 +8,14 @@ import dev.taskqueue.benchmarks.worker.BenchWorkerApplication;
 import dev.taskqueue.benchmarks.worker.RawConsumer;
 
 /**
- * Entry point of the benchmark jar. {@code scripts/bench} runs the driver; the driver starts the
- * other two modes in JVMs of their own:
+ * Entry point of the benchmark jar. {@code scripts/bench} runs the driver; the driver
+ * starts the other two modes in JVMs of their own:
  * <ul>
  * <li>{@code driver [options]} (the default) — see {@link BenchDriver};</li>
- * <li>{@code worker <port-file> [--boot.property=value ...]} — the taskqueue worker under test;</li>
+ * <li>{@code worker <port-file> [--boot.property=value ...]} — the taskqueue worker under
+ * test;</li>
  * <li>{@code raw-consumer <port-file> <host> <port> <queue> <concurrency> <prefetch> <redis-host>
- * <redis-port>} — the raw
- * Spring AMQP baseline's consumer.</li>
+ * <redis-port>} — the raw Spring AMQP baseline's consumer.</li>
  * </ul>
  */
 public final class BenchMain {
@@ -25,8 +25,7 @@ public final class BenchMain {
 
 	public static void main(String[] args) throws Exception {
 		String mode = (args.length > 0 && !args[0].startsWith("-")) ? args[0] : "driver";
-		String[] rest = (args.length > 0 && !args[0].startsWith("-")) ? Arrays.copyOfRange(args, 1, args.length)
-				: args;
+		String[] rest = (args.length > 0 && !args[0].startsWith("-")) ? Arrays.copyOfRange(args, 1, args.length) : args;
 		switch (mode) {
 			case "driver" -> System.exit(BenchDriver.run(rest));
 			case "worker" -> BenchWorkerApplication.run(Path.of(rest[0]), Arrays.copyOfRange(rest, 1, rest.length));

@@ -31,16 +31,17 @@ import org.springframework.beans.factory.DisposableBean;
 /**
  * Publishes persistent messages and returns only once the broker has confirmed them.
  * <p>
- * Uses channels of its own in confirm mode on the application's publisher connection (Spring
- * AMQP's separate publisher connection when the factory has one), so it neither needs nor changes
- * the confirm settings of the application's {@code ConnectionFactory} and adds no headers of its
- * own to the messages: Celery sees exactly the headers the codec wrote.
+ * Uses channels of its own in confirm mode on the application's publisher connection
+ * (Spring AMQP's separate publisher connection when the factory has one), so it neither
+ * needs nor changes the confirm settings of the application's {@code ConnectionFactory}
+ * and adds no headers of its own to the messages: Celery sees exactly the headers the
+ * codec wrote.
  * <p>
- * Messages for the default exchange (every task routed to a queue) share a few channels: any
- * number of threads publish on them at once and each waits for its own confirm, so the broker
- * confirms many messages per frame instead of one at a time on a channel per thread. A message
- * for a named exchange, which closes its channel when the exchange does not exist, gets a
- * channel to itself, so that failure stays its own.
+ * Messages for the default exchange (every task routed to a queue) share a few channels:
+ * any number of threads publish on them at once and each waits for its own confirm, so
+ * the broker confirms many messages per frame instead of one at a time on a channel per
+ * thread. A message for a named exchange, which closes its channel when the exchange does
+ * not exist, gets a channel to itself, so that failure stays its own.
  */
 public class ConfirmedPublisher implements DisposableBean {
 
@@ -50,7 +51,10 @@ public class ConfirmedPublisher implements DisposableBean {
 
 	private final long timeoutMillis;
 
-	/** Channels shared by default-exchange publishes; more than one spreads the broker's work. */
+	/**
+	 * Channels shared by default-exchange publishes; more than one spreads the broker's
+	 * work.
+	 */
 	static final int SHARED_CHANNELS = 2;
 
 	private final BlockingQueue<PublisherChannel> idle;
@@ -197,7 +201,8 @@ public class ConfirmedPublisher implements DisposableBean {
 		PublisherChannel(Channel channel) throws IOException {
 			this.channel = channel;
 			channel.confirmSelect();
-			// The broker sends basic.return before the basic.ack of the same message, on the same
+			// The broker sends basic.return before the basic.ack of the same message, on
+			// the same
 			// channel, so the return is seen before waitForConfirms returns.
 			channel.addReturnListener((returned) -> {
 				this.returnedId = returned.getProperties().getCorrelationId();
@@ -216,8 +221,8 @@ public class ConfirmedPublisher implements DisposableBean {
 				this.channel.waitForConfirmsOrDie(timeoutMillis);
 			}
 			catch (TimeoutException ex) {
-				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis
-						+ " ms", id, ex);
+				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms",
+						id, ex);
 			}
 			catch (IOException | ShutdownSignalException | InterruptedException ex) {
 				if (ex instanceof InterruptedException) {
@@ -261,11 +266,12 @@ public class ConfirmedPublisher implements DisposableBean {
 	}
 
 	/**
-	 * A channel in confirm mode on which any number of threads publish at once, each waiting for
-	 * the confirm of its own message (tracked by publish sequence number; one {@code basic.ack}
-	 * with {@code multiple} confirms many). A returned (unroutable) message is matched to the
-	 * oldest unconfirmed one with its routing key and correlation id: the broker returns messages
-	 * in the order it received them, before it confirms them.
+	 * A channel in confirm mode on which any number of threads publish at once, each
+	 * waiting for the confirm of its own message (tracked by publish sequence number; one
+	 * {@code basic.ack} with {@code multiple} confirms many). A returned (unroutable)
+	 * message is matched to the oldest unconfirmed one with its routing key and
+	 * correlation id: the broker returns messages in the order it received them, before
+	 * it confirms them.
 	 */
 	private static final class SharedChannel implements ConfirmListener, ReturnListener, ShutdownListener {
 
@@ -301,8 +307,8 @@ public class ConfirmedPublisher implements DisposableBean {
 				}
 			}
 			catch (IOException | ShutdownSignalException ex) {
-				throw new TaskPublishException("Broker did not accept task " + id + ": "
-						+ PublisherChannel.describe(ex), id, ex);
+				throw new TaskPublishException(
+						"Broker did not accept task " + id + ": " + PublisherChannel.describe(ex), id, ex);
 			}
 			catch (RuntimeException ex) {
 				throw new TaskPublishException("Could not publish task " + id + ": " + PublisherChannel.describe(ex),
@@ -314,19 +320,19 @@ public class ConfirmedPublisher implements DisposableBean {
 			}
 			catch (TimeoutException ex) {
 				this.pending.remove(sequence);
-				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis
-						+ " ms", id, ex);
+				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms",
+						id, ex);
 			}
 			catch (InterruptedException ex) {
 				this.pending.remove(sequence);
 				Thread.currentThread().interrupt();
-				throw new TaskPublishException("Broker did not accept task " + id + ": "
-						+ PublisherChannel.describe(ex), id, ex);
+				throw new TaskPublishException(
+						"Broker did not accept task " + id + ": " + PublisherChannel.describe(ex), id, ex);
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				throw new TaskPublishException("Broker did not accept task " + id + ": "
-						+ PublisherChannel.describe(cause), id, cause);
+				throw new TaskPublishException(
+						"Broker did not accept task " + id + ": " + PublisherChannel.describe(cause), id, cause);
 			}
 			if (returned != null) {
 				throw new TaskPublishException("Task " + id + " could not be routed to any queue: " + returned, id,

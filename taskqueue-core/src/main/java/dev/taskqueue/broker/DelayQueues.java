@@ -14,17 +14,18 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * Parks messages in the broker until they are due, with no broker plugin: a cascade of
- * {@value #LEVELS} durable queues whose queue-level TTLs are 1 s, 2 s, 4 s, ... 2<sup>27</sup> s.
- * A message is published with a routing key that spells its delay in binary, one word per level
- * (most significant first) followed by the target queue's name. Each level's topic exchange sends
- * it into that level's queue when its bit is set, or straight on to the next level; each queue
- * dead-letters expired messages to the next level's exchange, keeping the routing key; the last
- * exchange delivers to the target queue. Every queue in the cascade holds messages of one TTL, so
- * none waits behind a longer one, and nothing is held in a worker's memory: parked tasks survive
- * worker restarts.
+ * {@value #LEVELS} durable queues whose queue-level TTLs are 1 s, 2 s, 4 s, ...
+ * 2<sup>27</sup> s. A message is published with a routing key that spells its delay in
+ * binary, one word per level (most significant first) followed by the target queue's
+ * name. Each level's topic exchange sends it into that level's queue when its bit is set,
+ * or straight on to the next level; each queue dead-letters expired messages to the next
+ * level's exchange, keeping the routing key; the last exchange delivers to the target
+ * queue. Every queue in the cascade holds messages of one TTL, so none waits behind a
+ * longer one, and nothing is held in a worker's memory: parked tasks survive worker
+ * restarts.
  * <p>
- * Delays are whole seconds; a worker holds the remaining fraction itself when the message comes
- * back. Longer delays than the cascade spans come back early and are parked again.
+ * Delays are whole seconds; a worker holds the remaining fraction itself when the message
+ * comes back. Longer delays than the cascade spans come back early and are parked again.
  */
 public class DelayQueues {
 
@@ -68,8 +69,8 @@ public class DelayQueues {
 
 	/**
 	 * Park a message until its delay has passed, then deliver it to a queue. Its
-	 * {@code expiration} property is dropped, since a per-message TTL would dead-letter it early;
-	 * the worker checks the task's {@code expires} header when it comes back.
+	 * {@code expiration} property is dropped, since a per-message TTL would dead-letter
+	 * it early; the worker checks the task's {@code expires} header when it comes back.
 	 * @param targetQueue where the message goes when due
 	 * @param delaySeconds how long to park it (capped at {@link #MAX_DELAY_SECONDS})
 	 * @param properties the message properties
@@ -119,7 +120,8 @@ public class DelayQueues {
 				this.admin.declareQueue(new Queue(name, true, false, false, args));
 				String skip = "*.".repeat(LEVELS - 1 - level);
 				this.admin.declareBinding(new Binding(name, Binding.DestinationType.QUEUE, name, skip + "1.#", null));
-				this.admin.declareBinding(new Binding(next, Binding.DestinationType.EXCHANGE, name, skip + "0.#", null));
+				this.admin
+					.declareBinding(new Binding(next, Binding.DestinationType.EXCHANGE, name, skip + "0.#", null));
 			}
 			this.declared = true;
 		}
@@ -140,7 +142,8 @@ public class DelayQueues {
 	}
 
 	/**
-	 * Forget what was declared, so the next use declares again (after the broker lost its state).
+	 * Forget what was declared, so the next use declares again (after the broker lost its
+	 * state).
 	 */
 	public void reset() {
 		this.declared = false;

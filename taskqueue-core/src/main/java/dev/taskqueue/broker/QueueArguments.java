@@ -6,17 +6,18 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one task queue is declared on the broker. Every process that declares the queue (workers,
- * clients sending to it, Python Celery) must declare it with the same arguments, or the broker
- * refuses the declaration ({@code PRECONDITION_FAILED}); hence everything here is opt-in, and
- * {@link #CELERY} (a classic queue without arguments) is what Celery declares.
+ * How one task queue is declared on the broker. Every process that declares the queue
+ * (workers, clients sending to it, Python Celery) must declare it with the same
+ * arguments, or the broker refuses the declaration ({@code PRECONDITION_FAILED}); hence
+ * everything here is opt-in, and {@link #CELERY} (a classic queue without arguments) is
+ * what Celery declares.
  *
  * @param type the queue type
- * @param maxPriority the highest message priority the queue orders by ({@code x-max-priority},
- * 1-255), or {@code null} for no priorities
- * @param deliveryLimit for quorum queues, how many times a message may be returned to the queue
- * before the broker dead-letters it to {@code <queue>.dlq} ({@code x-delivery-limit}), or
- * {@code null} for no limit
+ * @param maxPriority the highest message priority the queue orders by
+ * ({@code x-max-priority}, 1-255), or {@code null} for no priorities
+ * @param deliveryLimit for quorum queues, how many times a message may be returned to the
+ * queue before the broker dead-letters it to {@code <queue>.dlq}
+ * ({@code x-delivery-limit}), or {@code null} for no limit
  */
 public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nullable Integer deliveryLimit) {
 
@@ -32,8 +33,8 @@ public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nul
 			throw new IllegalArgumentException("max-priority must be between 1 and 255, got " + maxPriority);
 		}
 		if (maxPriority != null && type == QueueType.QUORUM) {
-			throw new IllegalArgumentException("max-priority needs a classic queue: quorum queues do not order "
-					+ "messages by priority");
+			throw new IllegalArgumentException(
+					"max-priority needs a classic queue: quorum queues do not order " + "messages by priority");
 		}
 		if (deliveryLimit != null && type != QueueType.QUORUM) {
 			throw new IllegalArgumentException("delivery-limit needs a quorum queue (type: quorum)");
@@ -65,8 +66,8 @@ public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nul
 	}
 
 	/**
-	 * The arguments of this queue's dead-letter queue: of the same type, without priorities or a
-	 * delivery limit.
+	 * The arguments of this queue's dead-letter queue: of the same type, without
+	 * priorities or a delivery limit.
 	 * @return the arguments
 	 */
 	public QueueArguments forDeadLetterQueue() {

@@ -14,13 +14,15 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * Declares queues as Celery declares them: durable, not auto-delete, no arguments, bound to a
- * durable direct exchange of the same name with the queue name as key. A Python worker and a Java
- * worker can therefore declare and share the same queue without {@code PRECONDITION_FAILED}.
- * Dead-letter queues ({@code <queue>.dlq}) are declared the same way.
+ * Declares queues as Celery declares them: durable, not auto-delete, no arguments, bound
+ * to a durable direct exchange of the same name with the queue name as key. A Python
+ * worker and a Java worker can therefore declare and share the same queue without
+ * {@code PRECONDITION_FAILED}. Dead-letter queues ({@code <queue>.dlq}) are declared the
+ * same way.
  * <p>
- * Queues may be given {@link QueueArguments arguments} (a type, priorities, a delivery limit),
- * by name or as a default for all; then every declarer of such a queue must use the same ones.
+ * Queues may be given {@link QueueArguments arguments} (a type, priorities, a delivery
+ * limit), by name or as a default for all; then every declarer of such a queue must use
+ * the same ones.
  */
 public class QueueDeclarer {
 
@@ -52,7 +54,8 @@ public class QueueDeclarer {
 	public QueueDeclarer(ConnectionFactory connectionFactory, Map<String, QueueArguments> arguments,
 			QueueArguments defaults) {
 		this.admin = new RabbitAdmin(connectionFactory);
-		// Declarations here are explicit; the admin must not redeclare the application's beans.
+		// Declarations here are explicit; the admin must not redeclare the application's
+		// beans.
 		this.admin.setAutoStartup(false);
 		this.arguments = Map.copyOf(arguments);
 		this.defaults = defaults;
@@ -128,7 +131,8 @@ public class QueueDeclarer {
 	}
 
 	/**
-	 * Forget what was declared, so the next use declares again (after the broker lost its state).
+	 * Forget what was declared, so the next use declares again (after the broker lost its
+	 * state).
 	 */
 	public void reset() {
 		this.declared.clear();

@@ -10,9 +10,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * Asks the broker how many messages and consumers a queue has (a passive declare), and keeps
- * each answer for a while, so that frequent readers (metrics scrapes) cost at most one broker
- * round trip per queue and period.
+ * Asks the broker how many messages and consumers a queue has (a passive declare), and
+ * keeps each answer for a while, so that frequent readers (metrics scrapes) cost at most
+ * one broker round trip per queue and period.
  */
 public class QueueInspector {
 

@@ -9,8 +9,9 @@ public enum QueueType {
 	CLASSIC,
 
 	/**
-	 * A replicated quorum queue ({@code x-queue-type: quorum}); supports a delivery limit past
-	 * which the broker dead-letters a message, but no message priorities (RabbitMQ before 3.12).
+	 * A replicated quorum queue ({@code x-queue-type: quorum}); supports a delivery limit
+	 * past which the broker dead-letters a message, but no message priorities (RabbitMQ
+	 * before 3.12).
 	 */
 	QUORUM
 

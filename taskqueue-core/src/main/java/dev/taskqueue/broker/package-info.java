@@ -1,5 +1,6 @@
 /**
- * RabbitMQ plumbing shared by client and worker: confirmed publishing and Celery-compatible queue declarations.
+ * RabbitMQ plumbing shared by client and worker: confirmed publishing and
+ * Celery-compatible queue declarations.
  */
 @NullMarked
 package dev.taskqueue.broker;

@@ -22,14 +22,13 @@ import org.jspecify.annotations.Nullable;
  *         Signature.of("tasks.tsum"))
  *     .queue("math")
  *     .send();
- * </pre>
- * Options apply as Celery applies them to the same canvas: to a chain's first task (the task id
- * names its last task), to every member of a group (the task id names the group), to a chord's
- * header tasks and body (the task id names the body; as in Celery, a countdown delays the body
- * only).
+ * </pre> Options apply as Celery applies them to the same canvas: to a chain's first task
+ * (the task id names its last task), to every member of a group (the task id names the
+ * group), to a chord's header tasks and body (the task id names the body; as in Celery, a
+ * countdown delays the body only).
  *
- * @param <R> the handle {@link #send()} returns: {@link TaskResult} for a chain or chord (the
- * last task, the body), {@link GroupResult} for a group
+ * @param <R> the handle {@link #send()} returns: {@link TaskResult} for a chain or chord
+ * (the last task, the body), {@link GroupResult} for a group
  */
 public final class CanvasCall<R> {
 
@@ -44,7 +43,10 @@ public final class CanvasCall<R> {
 		this.sender = sender;
 	}
 
-	/** @return the canvas as a signature, e.g. to nest it in another one */
+	/**
+	 * Return the canvas as a signature, e.g. to nest it in another one.
+	 * @return the canvas as a signature, e.g. to nest it in another one
+	 */
 	public Signature toSignature() {
 		return this.signature.withOptions(this.options);
 	}
@@ -116,8 +118,8 @@ public final class CanvasCall<R> {
 	}
 
 	/**
-	 * Use this id for what {@link #send()} returns a handle on: a chain's last task, a chord's
-	 * body, a group.
+	 * Use this id for what {@link #send()} returns a handle on: a chain's last task, a
+	 * chord's body, a group.
 	 * @param taskId the id
 	 * @return this call
 	 */
@@ -129,7 +131,8 @@ public final class CanvasCall<R> {
 	}
 
 	/**
-	 * Call a signature with the result once the chain's last task or the chord's body succeeds.
+	 * Call a signature with the result once the chain's last task or the chord's body
+	 * succeeds.
 	 * @param callback the callback
 	 * @return this call
 	 * @throws IllegalStateException for a group, whose members have no single result
@@ -143,8 +146,8 @@ public final class CanvasCall<R> {
 	}
 
 	/**
-	 * Call a signature when a task of the canvas fails: any step of a chain, any member of a
-	 * group, a chord's body (which fails when a header task does).
+	 * Call a signature when a task of the canvas fails: any step of a chain, any member
+	 * of a group, a chord's body (which fails when a header task does).
 	 * @param errback the errback, called with the failed task's id
 	 * @return this call
 	 */
@@ -175,8 +178,8 @@ public final class CanvasCall<R> {
 	}
 
 	/**
-	 * Send the canvas. Returns once the broker has confirmed the messages it needs now (a chain's
-	 * first task, every header task of a chord, every member of a group).
+	 * Send the canvas. Returns once the broker has confirmed the messages it needs now (a
+	 * chain's first task, every header task of a chord, every member of a group).
 	 * @return a handle on its outcome
 	 * @throws TaskPublishException if the broker did not confirm a message
 	 */

@@ -36,18 +36,19 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
- * The {@link TaskClient} that publishes Celery protocol v2 messages with publisher confirms and
- * reads results from a {@link ResultBackend}.
+ * The {@link TaskClient} that publishes Celery protocol v2 messages with publisher
+ * confirms and reads results from a {@link ResultBackend}.
  * <p>
- * Like a Celery producer it declares the target queue (Celery's way: durable, no arguments) the
- * first time it sends to it, so tasks sent before any worker started wait in the queue.
+ * Like a Celery producer it declares the target queue (Celery's way: durable, no
+ * arguments) the first time it sends to it, so tasks sent before any worker started wait
+ * in the queue.
  */
 public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherAware {
 
 	/**
-	 * Header with the time the client sent a task, in milliseconds since the epoch; workers
-	 * measure how long tasks wait in the broker with it. Celery keeps headers it does not know
-	 * in the request and otherwise ignores them.
+	 * Header with the time the client sent a task, in milliseconds since the epoch;
+	 * workers measure how long tasks wait in the broker with it. Celery keeps headers it
+	 * does not know in the request and otherwise ignores them.
 	 */
 	public static final String SENT_AT_HEADER = "x-taskqueue-sent-at";
 
@@ -74,6 +75,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	private volatile @Nullable ControlBus control;
 
 	private volatile Function<String, @Nullable String> taskSerializers = (name) -> null;
+
 	private volatile @Nullable UniqueLocks uniqueLocks;
 
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
@@ -85,8 +87,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 * @param declarer declares target queues
 	 * @param router the router
 	 * @param backend the result backend
-	 * @param taskQueues the queue a locally known task names for itself, by task name (may
-	 * return {@code null})
+	 * @param taskQueues the queue a locally known task names for itself, by task name
+	 * (may return {@code null})
 	 */
 	public DefaultTaskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, Function<String, @Nullable String> taskQueues) {
@@ -97,9 +99,12 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		this.backend = backend;
 		this.taskQueues = taskQueues;
 		this.origin = ProcessIdentity.origin();
-		// Celery sends a per-process oid here; a name-based UUID of the origin is stable like it.
-		this.replyTo = UUID.nameUUIDFromBytes((this.origin + ManagementFactory.getRuntimeMXBean().getStartTime())
-			.getBytes(StandardCharsets.UTF_8)).toString();
+		// Celery sends a per-process oid here; a name-based UUID of the origin is stable
+		// like it.
+		this.replyTo = UUID
+			.nameUUIDFromBytes((this.origin + ManagementFactory.getRuntimeMXBean().getStartTime())
+				.getBytes(StandardCharsets.UTF_8))
+			.toString();
 		this.canvas = new CanvasPublisher(this, backend, this.replyTo);
 	}
 
@@ -110,16 +115,16 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	/**
 	 * Set where revocations are kept.
-	 * @param control the control bus, or {@code null}: then {@link #revoke(String, boolean)}
-	 * refuses
+	 * @param control the control bus, or {@code null}: then
+	 * {@link #revoke(String, boolean)} refuses
 	 */
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
 	}
 
 	/**
-	 * Set the serializers tasks choose for themselves (Celery's {@code Task.serializer}), used
-	 * when a request names none.
+	 * Set the serializers tasks choose for themselves (Celery's {@code Task.serializer}),
+	 * used when a request names none.
 	 * @param taskSerializers a serializer name or content type by task name (may return
 	 * {@code null} for the codec's default)
 	 */
@@ -136,8 +141,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	}
 
 	/**
-	 * Observe each send ({@code taskqueue.publish}); a tracing handler adds the trace context to
-	 * the message's headers, after Celery's own.
+	 * Observe each send ({@code taskqueue.publish}); a tracing handler adds the trace
+	 * context to the message's headers, after Celery's own.
 	 * @param observationRegistry the observation registry
 	 */
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {
@@ -221,15 +226,16 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			UniqueLocks locks = this.uniqueLocks;
 			if (locks == null) {
 				throw new TaskPublishException("Task " + request.getName() + "[" + id + "] is unique, which needs "
-						+ "Redis (a RedisConnectionFactory) for its lock; this client has none. Nothing was sent",
-						id, null);
+						+ "Redis (a RedisConnectionFactory) for its lock; this client has none. Nothing was sent", id,
+						null);
 			}
 			uniqueKey = locks.keyOf(request, id);
 			message.extraHeader(UniqueLocks.HEADER, uniqueKey);
 			String pending = locks.acquire(uniqueKey, id, uniqueFor);
 			if (pending != null) {
-				LogFactory.getLog(DefaultTaskClient.class).debug("Task " + request.getName() + "[" + id
-						+ "] not sent: a duplicate of pending task " + pending);
+				LogFactory.getLog(DefaultTaskClient.class)
+					.debug("Task " + request.getName() + "[" + id + "] not sent: a duplicate of pending task "
+							+ pending);
 				return result(pending);
 			}
 		}
@@ -240,7 +246,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			.start();
 		Duration publishTime;
 		try (Observation.Scope scope = observation.openScope()) {
-			// Started first: a tracing handler has written the trace context into the carrier.
+			// Started first: a tracing handler has written the trace context into the
+			// carrier.
 			message.extraHeaders(observed.getHeaders());
 			EncodedMessage encoded = this.codec.encode(message.build());
 			if (route.exchange() == null) {
@@ -268,7 +275,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 				events.publishEvent(new TaskSentEvent(this, id, request.getName(), route.queue(), publishTime));
 			}
 			catch (RuntimeException ex) {
-				// The task is sent; a failing listener must not make the caller think otherwise.
+				// The task is sent; a failing listener must not make the caller think
+				// otherwise.
 				LogFactory.getLog(DefaultTaskClient.class).warn("Listener of TaskSentEvent failed for task " + id, ex);
 			}
 		}
@@ -283,8 +291,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			}
 		}
 		catch (RuntimeException ex) {
-			LogFactory.getLog(DefaultTaskClient.class).warn("Could not release unique lock " + key + " of task " + id
-					+ " that was not sent; it expires by itself", ex);
+			LogFactory.getLog(DefaultTaskClient.class)
+				.warn("Could not release unique lock " + key + " of task " + id
+						+ " that was not sent; it expires by itself", ex);
 		}
 	}
 
@@ -364,8 +373,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			this.declarer.declareQueue(queue);
 		}
 		catch (AmqpException ex) {
-			throw new TaskPublishException("Cannot declare queue '" + queue + "' for task " + taskId + ": "
-					+ ex.getMessage(), taskId, ex);
+			throw new TaskPublishException(
+					"Cannot declare queue '" + queue + "' for task " + taskId + ": " + ex.getMessage(), taskId, ex);
 		}
 	}
 

@@ -12,10 +12,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A handle on a sent group (Celery's {@code GroupResult}): its id and one {@link TaskResult} per
- * member, in the order the members were given (for a member that is a chain, its last task).
- * Every read goes to the result store.
- * <pre class="code">
+ * A handle on a sent group (Celery's {@code GroupResult}): its id and one
+ * {@link TaskResult} per member, in the order the members were given (for a member that
+ * is a chain, its last task). Every read goes to the result store. <pre class="code">
  * GroupResult group = client.group(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2)).send();
  * List&lt;Integer&gt; sums = group.get(Duration.ofSeconds(10), Integer.class);   // [2, 4]
  * group.save();                                    // later: client.restoreGroup(group.getId())
@@ -39,51 +38,77 @@ public final class GroupResult {
 		this.backend = backend;
 	}
 
-	/** @return the group id (the {@code group} header of every member) */
+	/**
+	 * Return the group id (the {@code group} header of every member).
+	 * @return the group id (the {@code group} header of every member)
+	 */
 	public String getId() {
 		return this.id;
 	}
 
-	/** @return a handle on each member, in order */
+	/**
+	 * Return a handle on each member, in order.
+	 * @return a handle on each member, in order
+	 */
 	public List<TaskResult> getResults() {
 		return this.results;
 	}
 
-	/** @return how many members there are */
+	/**
+	 * Return how many members there are.
+	 * @return how many members there are
+	 */
 	public int size() {
 		return this.results.size();
 	}
 
-	/** @return whether every member has finished (succeeded, failed or was revoked) */
+	/**
+	 * Return whether every member has finished (succeeded, failed or was revoked).
+	 * @return whether every member has finished (succeeded, failed or was revoked)
+	 */
 	public boolean isReady() {
 		return this.results.stream().allMatch(TaskResult::isReady);
 	}
 
-	/** @return whether some member has not finished yet */
+	/**
+	 * Return whether some member has not finished yet.
+	 * @return whether some member has not finished yet
+	 */
 	public boolean isWaiting() {
 		return !isReady();
 	}
 
-	/** @return whether every member succeeded */
+	/**
+	 * Return whether every member succeeded.
+	 * @return whether every member succeeded
+	 */
 	public boolean isSuccessful() {
 		return this.results.stream().allMatch(TaskResult::isSuccessful);
 	}
 
-	/** @return whether some member failed */
+	/**
+	 * Return whether some member failed.
+	 * @return whether some member failed
+	 */
 	public boolean isFailed() {
 		return this.results.stream().anyMatch(TaskResult::isFailed);
 	}
 
-	/** @return how many members succeeded (Celery's {@code completed_count()}) */
+	/**
+	 * Return how many members succeeded (Celery's {@code completed_count()}).
+	 * @return how many members succeeded (Celery's {@code completed_count()})
+	 */
 	public int completedCount() {
 		return (int) this.results.stream().filter(TaskResult::isSuccessful).count();
 	}
 
 	/**
-	 * Wait for every member and return their results in member order (Celery's {@code join()}).
+	 * Wait for every member and return their results in member order (Celery's
+	 * {@code join()}).
 	 * @param timeout how long to wait in all
 	 * @return the results
-	 * @throws TaskFailedException for the first member, in order, that failed or was revoked
+	 * @throws TaskFailedException for the first member, in order, that failed or was
+	 * revoked
 	 * @throws TaskTimeoutException if a member was not ready in time
 	 */
 	public List<@Nullable Object> get(Duration timeout) {
@@ -100,12 +125,14 @@ public final class GroupResult {
 	}
 
 	/**
-	 * Wait for every member and return their results converted to a type, in member order.
+	 * Wait for every member and return their results converted to a type, in member
+	 * order.
 	 * @param <T> the result type
 	 * @param timeout how long to wait in all
 	 * @param type the type to convert each result to (with Jackson)
 	 * @return the results
-	 * @throws TaskFailedException for the first member, in order, that failed or was revoked
+	 * @throws TaskFailedException for the first member, in order, that failed or was
+	 * revoked
 	 * @throws TaskTimeoutException if a member was not ready in time
 	 */
 	public <T> List<@Nullable T> get(Duration timeout, Class<T> type) {
@@ -119,8 +146,9 @@ public final class GroupResult {
 	}
 
 	/**
-	 * The results as a future, completed with them in member order once every member is ready,
-	 * or exceptionally with {@link TaskFailedException} for the first failed member.
+	 * The results as a future, completed with them in member order once every member is
+	 * ready, or exceptionally with {@link TaskFailedException} for the first failed
+	 * member.
 	 * @return the future
 	 */
 	public CompletableFuture<List<@Nullable Object>> toFuture() {
@@ -135,9 +163,9 @@ public final class GroupResult {
 	}
 
 	/**
-	 * Store the group under {@code celery-taskset-meta-<id>} in Celery's format, so it can be
-	 * found by id later, from Java ({@link TaskClient#restoreGroup(String)}) or Python
-	 * ({@code GroupResult.restore(id)}).
+	 * Store the group under {@code celery-taskset-meta-<id>} in Celery's format, so it
+	 * can be found by id later, from Java ({@link TaskClient#restoreGroup(String)}) or
+	 * Python ({@code GroupResult.restore(id)}).
 	 * @return this group
 	 */
 	public GroupResult save() {

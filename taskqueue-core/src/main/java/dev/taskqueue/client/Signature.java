@@ -13,26 +13,25 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task call to be made later: a task name, partial arguments, keyword arguments and send
- * options (Celery's {@code signature}, {@code .s()} and {@code .si()}). Links, errbacks and
- * canvases are made of signatures; they need no class of the worker.
+ * A task call to be made later: a task name, partial arguments, keyword arguments and
+ * send options (Celery's {@code signature}, {@code .s()} and {@code .si()}). Links,
+ * errbacks and canvases are made of signatures; they need no class of the worker.
  * <pre class="code">
  * client.send(TaskRequest.builder("worker.divide").args(16, 2)
  *     .link(Signature.of("worker.divide", 8))             // divide(8.0, 8) after success
  *     .linkError(Signature.of("worker.error_handler"))   // error_handler(failed_id) after failure
  *     .build());
- * </pre>
- * On the wire a signature is Celery's dict: {@code task}, {@code args}, {@code kwargs},
- * {@code options}, {@code subtask_type}, {@code immutable}. Options use Celery's names
- * ({@code task_id}, {@code queue}, {@code routing_key}, {@code exchange}, {@code countdown},
- * {@code eta}, {@code expires}, {@code priority}, {@code link}, {@code link_error}) and apply
- * when the signature is sent. Instances are immutable.
+ * </pre> On the wire a signature is Celery's dict: {@code task}, {@code args},
+ * {@code kwargs}, {@code options}, {@code subtask_type}, {@code immutable}. Options use
+ * Celery's names ({@code task_id}, {@code queue}, {@code routing_key}, {@code exchange},
+ * {@code countdown}, {@code eta}, {@code expires}, {@code priority}, {@code link},
+ * {@code link_error}) and apply when the signature is sent. Instances are immutable.
  * <p>
  * Canvases are signatures too, in Celery's form: {@link #chain(Signature...)},
- * {@link #group(Signature...)} and {@link #chord(List, Signature)} nest freely, e.g. a group of
- * chains, or a chain with a group in it (which Celery upgrades to a chord with the next step as
- * its body). Send them with {@link TaskClient#chain}, {@link TaskClient#group} and
- * {@link TaskClient#chord}.
+ * {@link #group(Signature...)} and {@link #chord(List, Signature)} nest freely, e.g. a
+ * group of chains, or a chain with a group in it (which Celery upgrades to a chord with
+ * the next step as its body). Send them with {@link TaskClient#chain},
+ * {@link TaskClient#group} and {@link TaskClient#chord}.
  */
 public final class Signature {
 
@@ -68,8 +67,8 @@ public final class Signature {
 	}
 
 	/**
-	 * A signature with partial positional arguments (Celery's {@code task.s(*args)}): the parent's
-	 * result is put in front of them when it is used as a callback.
+	 * A signature with partial positional arguments (Celery's {@code task.s(*args)}): the
+	 * parent's result is put in front of them when it is used as a callback.
 	 * @param task the task name
 	 * @param args the partial arguments
 	 * @return the signature
@@ -79,8 +78,8 @@ public final class Signature {
 	}
 
 	/**
-	 * An immutable signature (Celery's {@code task.si(*args)}): called with exactly its own
-	 * arguments, never with a parent's result.
+	 * An immutable signature (Celery's {@code task.si(*args)}): called with exactly its
+	 * own arguments, never with a parent's result.
 	 * @param task the task name
 	 * @param args the arguments
 	 * @return the signature
@@ -111,14 +110,14 @@ public final class Signature {
 	}
 
 	/**
-	 * A chain (Celery's {@code chain(a, b, c)}, that is {@code a | b | c}): each task is called
-	 * with the result of the one before it put in front of its arguments (unless it is
-	 * immutable). Built as Celery's {@code |} builds it: nested chains are spliced in, a group
-	 * followed by a step becomes a chord with that step as its body, and a step after a chord
-	 * joins the chord's body.
+	 * A chain (Celery's {@code chain(a, b, c)}, that is {@code a | b | c}): each task is
+	 * called with the result of the one before it put in front of its arguments (unless
+	 * it is immutable). Built as Celery's {@code |} builds it: nested chains are spliced
+	 * in, a group followed by a step becomes a chord with that step as its body, and a
+	 * step after a chord joins the chord's body.
 	 * @param tasks the steps, in order
-	 * @return the chain signature ({@code subtask_type} {@code chain}), or the chord it reduces to
-	 * when it starts with a group followed by a step
+	 * @return the chain signature ({@code subtask_type} {@code chain}), or the chord it
+	 * reduces to when it starts with a group followed by a step
 	 */
 	public static Signature chain(Signature... tasks) {
 		return chain(Arrays.asList(tasks));
@@ -216,8 +215,8 @@ public final class Signature {
 	}
 
 	/**
-	 * A chord (Celery's {@code chord(header, body)}): the header tasks run in parallel, then the
-	 * body is called once with the list of their results, in header order.
+	 * A chord (Celery's {@code chord(header, body)}): the header tasks run in parallel,
+	 * then the body is called once with the list of their results, in header order.
 	 * @param header the header tasks
 	 * @param body the body, called with the list of results
 	 * @return the chord signature ({@code subtask_type} {@code chord})
@@ -250,27 +249,42 @@ public final class Signature {
 		return result;
 	}
 
-	/** @return the task name */
+	/**
+	 * Return the task name.
+	 * @return the task name
+	 */
 	public String getTask() {
 		return this.task;
 	}
 
-	/** @return the partial positional arguments */
+	/**
+	 * Return the partial positional arguments.
+	 * @return the partial positional arguments
+	 */
 	public List<@Nullable Object> getArgs() {
 		return this.args;
 	}
 
-	/** @return the keyword arguments */
+	/**
+	 * Return the keyword arguments.
+	 * @return the keyword arguments
+	 */
 	public Map<String, @Nullable Object> getKwargs() {
 		return this.kwargs;
 	}
 
-	/** @return the send options, with Celery's names */
+	/**
+	 * Return the send options, with Celery's names.
+	 * @return the send options, with Celery's names
+	 */
 	public Map<String, @Nullable Object> getOptions() {
 		return this.options;
 	}
 
-	/** @return whether a parent's result is left out of the arguments */
+	/**
+	 * Return whether a parent's result is left out of the arguments.
+	 * @return whether a parent's result is left out of the arguments
+	 */
 	public boolean isImmutable() {
 		return this.immutable;
 	}
@@ -310,7 +324,12 @@ public final class Signature {
 				: null;
 	}
 
-	/** @return Celery's {@code subtask_type} ({@code null} for a plain task; {@code chain}, {@code group}, {@code chord} for canvases) */
+	/**
+	 * Return Celery's {@code subtask_type} ({@code null} for a plain task; {@code chain},
+	 * {@code group}, {@code chord} for canvases).
+	 * @return Celery's {@code subtask_type} ({@code null} for a plain task;
+	 * {@code chain}, {@code group}, {@code chord} for canvases)
+	 */
 	public @Nullable String getSubtaskType() {
 		return this.subtaskType;
 	}
@@ -374,13 +393,15 @@ public final class Signature {
 	}
 
 	/**
-	 * A copy that, after it succeeds, calls another signature (Celery's {@code sig.link(other)}).
+	 * A copy that, after it succeeds, calls another signature (Celery's
+	 * {@code sig.link(other)}).
 	 * @param callback the callback
 	 * @return the new signature
 	 */
 	public Signature withLink(Signature callback) {
 		if (GROUP.equals(this.subtaskType)) {
-			// As Celery: the first member calls it, made immutable (it cannot see the siblings' results).
+			// As Celery: the first member calls it, made immutable (it cannot see the
+			// siblings' results).
 			List<Signature> members = new ArrayList<>(getTasks());
 			if (members.isEmpty()) {
 				throw new IllegalStateException("An empty group cannot call a callback");
@@ -395,7 +416,8 @@ public final class Signature {
 	}
 
 	/**
-	 * A copy that, after it fails, calls another signature (Celery's {@code sig.link_error(other)}).
+	 * A copy that, after it fails, calls another signature (Celery's
+	 * {@code sig.link_error(other)}).
 	 * @param errback the errback
 	 * @return the new signature
 	 */
@@ -411,7 +433,8 @@ public final class Signature {
 	}
 
 	/**
-	 * A copy with send options added (new values win), as Celery's {@code sig.set(**options)}.
+	 * A copy with send options added (new values win), as Celery's
+	 * {@code sig.set(**options)}.
 	 * @param options the options, with Celery's names
 	 * @return the new signature
 	 */
@@ -422,10 +445,11 @@ public final class Signature {
 	}
 
 	/**
-	 * A copy called with more arguments, as Celery's {@code sig.clone(args, kwargs, **options)}:
-	 * the arguments go in front of its own and the keyword arguments are merged (new values win),
-	 * both unless the signature is immutable; the options are merged (new values win, except a
-	 * {@code group_id} already set).
+	 * A copy called with more arguments, as Celery's
+	 * {@code sig.clone(args, kwargs, **options)}: the arguments go in front of its own
+	 * and the keyword arguments are merged (new values win), both unless the signature is
+	 * immutable; the options are merged (new values win, except a {@code group_id}
+	 * already set).
 	 * @param args arguments to put in front
 	 * @param kwargs keyword arguments to merge
 	 * @param options options to merge
@@ -457,8 +481,8 @@ public final class Signature {
 	}
 
 	/**
-	 * A copy of a chain or group with other steps or members, or of a chord with other header
-	 * tasks.
+	 * A copy of a chain or group with other steps or members, or of a chord with other
+	 * header tasks.
 	 * @param tasks the new steps, members or header tasks
 	 * @return the new signature
 	 */
@@ -477,7 +501,8 @@ public final class Signature {
 	}
 
 	/**
-	 * A copy of a chord with another header group (its options kept, e.g. a frozen group id).
+	 * A copy of a chord with another header group (its options kept, e.g. a frozen group
+	 * id).
 	 * @param header the header group
 	 * @return the new signature
 	 */
@@ -513,7 +538,8 @@ public final class Signature {
 			return null;
 		}
 		Object header = this.kwargs.get("header");
-		// Celery writes the header as a group; a plain list of signatures is read as one too.
+		// Celery writes the header as a group; a plain list of signatures is read as one
+		// too.
 		return (header instanceof Map<?, ?> map) ? fromMap(map) : group(signatureList(header));
 	}
 
@@ -545,8 +571,9 @@ public final class Signature {
 	}
 
 	/**
-	 * The request that calls this signature, with arguments put in front of its own (the parent's
-	 * result for a callback, the failed task's id for an errback) unless it is immutable.
+	 * The request that calls this signature, with arguments put in front of its own (the
+	 * parent's result for a callback, the failed task's id for an errback) unless it is
+	 * immutable.
 	 * @param leadingArgs the arguments to put first
 	 * @return a request builder with the signature's arguments and options
 	 */
@@ -622,7 +649,8 @@ public final class Signature {
 					case "time_limit" -> builder.timeLimit(seconds(value));
 					case "soft_time_limit" -> builder.softTimeLimit(seconds(value));
 					default -> {
-						// Celery options with no meaning here (serializer, ...) are ignored.
+						// Celery options with no meaning here (serializer, ...) are
+						// ignored.
 					}
 				}
 			});
@@ -632,7 +660,8 @@ public final class Signature {
 			return Duration.ofNanos((long) (((Number) value).doubleValue() * 1_000_000_000L));
 		}
 
-		// Celery may write a queue or exchange as a dict ({"name": ..., ...}) when given a Queue object.
+		// Celery may write a queue or exchange as a dict ({"name": ..., ...}) when given
+		// a Queue object.
 		private static String queueName(Object value) {
 			return (value instanceof Map<?, ?> map && map.get("name") != null) ? String.valueOf(map.get("name"))
 					: String.valueOf(value);

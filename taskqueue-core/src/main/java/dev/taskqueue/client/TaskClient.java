@@ -5,14 +5,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends tasks by name and looks up their results: Celery's {@code send_task}, {@code delay} and
- * {@code apply_async}, and {@code AsyncResult(id)}. The dispatcher needs no class of the worker.
- * <pre class="code">
+ * Sends tasks by name and looks up their results: Celery's {@code send_task},
+ * {@code delay} and {@code apply_async}, and {@code AsyncResult(id)}. The dispatcher
+ * needs no class of the worker. <pre class="code">
  * TaskResult result = client.send("worker.divide", 1, 2);
  * double quotient = result.get(Duration.ofSeconds(10), Double.class);
- * </pre>
- * Workflows are sent the same way, as Celery's canvas:
- * <pre class="code">
+ * </pre> Workflows are sent the same way, as Celery's canvas: <pre class="code">
  * TaskResult last = client.chain(Signature.of("tasks.add", 1, 2), Signature.of("tasks.add", 3)).send();
  * GroupResult all = client.group(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2)).send();
  * TaskResult sum = client.chord(List.of(Signature.of("tasks.add", 1, 1), Signature.of("tasks.add", 2, 2)),
@@ -22,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 public interface TaskClient {
 
 	/**
-	 * Send a task with positional arguments. Returns once the broker has confirmed the message.
+	 * Send a task with positional arguments. Returns once the broker has confirmed the
+	 * message.
 	 * @param name the task name
 	 * @param args the positional arguments
 	 * @return a handle on the task
@@ -31,8 +30,8 @@ public interface TaskClient {
 	TaskResult send(String name, @Nullable Object... args);
 
 	/**
-	 * Send a task with every option of a request. Returns once the broker has confirmed the
-	 * message.
+	 * Send a task with every option of a request. Returns once the broker has confirmed
+	 * the message.
 	 * @param request the request
 	 * @return a handle on the task
 	 * @throws TaskPublishException if the broker did not confirm the message
@@ -48,9 +47,10 @@ public interface TaskClient {
 	TaskResult result(String taskId);
 
 	/**
-	 * Revoke a task on every worker (Celery's {@code revoke}): a worker that receives it later
-	 * does not run it, and its result reads {@link dev.taskqueue.result.TaskState#REVOKED}. A
-	 * running task goes on. An unknown id is harmless. The revocation is kept in Redis for
+	 * Revoke a task on every worker (Celery's {@code revoke}): a worker that receives it
+	 * later does not run it, and its result reads
+	 * {@link dev.taskqueue.result.TaskState#REVOKED}. A running task goes on. An unknown
+	 * id is harmless. The revocation is kept in Redis for
 	 * {@code taskqueue.result.expires}.
 	 * @param taskId the task id
 	 */
@@ -59,10 +59,10 @@ public interface TaskClient {
 	}
 
 	/**
-	 * Revoke a task on every worker and, with {@code terminate}, interrupt it where it runs: it
-	 * then ends {@link dev.taskqueue.result.TaskState#REVOKED}. Interruption is cooperative
-	 * ({@link Thread#interrupt()}): a task that never waits or checks its interrupt flag runs on,
-	 * and still ends {@code REVOKED}.
+	 * Revoke a task on every worker and, with {@code terminate}, interrupt it where it
+	 * runs: it then ends {@link dev.taskqueue.result.TaskState#REVOKED}. Interruption is
+	 * cooperative ({@link Thread#interrupt()}): a task that never waits or checks its
+	 * interrupt flag runs on, and still ends {@code REVOKED}.
 	 * @param taskId the task id
 	 * @param terminate whether to interrupt the task if it runs now
 	 * @throws IllegalStateException if there is no Redis to keep revocations in
@@ -70,13 +70,14 @@ public interface TaskClient {
 	void revoke(String taskId, boolean terminate);
 
 	/**
-	 * A chain: each step is called with the result of the one before it put in front of its
-	 * arguments (unless it is immutable); only the first task is sent now, the rest travels with
-	 * it. A step may be a group, which becomes a chord with the next step as its body, or a chord.
-	 * A failing step stops the chain, marks the steps after it failed and calls its errbacks.
+	 * A chain: each step is called with the result of the one before it put in front of
+	 * its arguments (unless it is immutable); only the first task is sent now, the rest
+	 * travels with it. A step may be a group, which becomes a chord with the next step as
+	 * its body, or a chord. A failing step stops the chain, marks the steps after it
+	 * failed and calls its errbacks.
 	 * @param steps the steps, in order
-	 * @return the chain, to set options on and {@link CanvasCall#send() send}; its handle is the
-	 * last task's
+	 * @return the chain, to set options on and {@link CanvasCall#send() send}; its handle
+	 * is the last task's
 	 * @throws IllegalArgumentException if there is no step, or the last step is a group
 	 */
 	CanvasCall<TaskResult> chain(Signature... steps);
@@ -91,8 +92,8 @@ public interface TaskClient {
 
 	/**
 	 * A group: the members run in parallel under one group id.
-	 * @param members the members (tasks, or chains: then the chain's last task is the member's
-	 * result)
+	 * @param members the members (tasks, or chains: then the chain's last task is the
+	 * member's result)
 	 * @return the group, to set options on and {@link CanvasCall#send() send}
 	 */
 	CanvasCall<GroupResult> group(Signature... members);
@@ -106,14 +107,14 @@ public interface TaskClient {
 	CanvasCall<GroupResult> group(List<Signature> members);
 
 	/**
-	 * A chord: the header tasks run in parallel, then the body is called exactly once with the
-	 * list of their results in header order. When a header task fails, the body is not called: it
-	 * fails with Celery's {@code ChordError} naming that task, and its errbacks are called.
-	 * Workers in Java and Python can share one chord's header tasks.
+	 * A chord: the header tasks run in parallel, then the body is called exactly once
+	 * with the list of their results in header order. When a header task fails, the body
+	 * is not called: it fails with Celery's {@code ChordError} naming that task, and its
+	 * errbacks are called. Workers in Java and Python can share one chord's header tasks.
 	 * @param header the header tasks
 	 * @param body the body
-	 * @return the chord, to set options on and {@link CanvasCall#send() send}; its handle is the
-	 * body's
+	 * @return the chord, to set options on and {@link CanvasCall#send() send}; its handle
+	 * is the body's
 	 */
 	CanvasCall<TaskResult> chord(List<Signature> header, Signature body);
 

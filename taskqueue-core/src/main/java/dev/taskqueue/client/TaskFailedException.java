@@ -7,8 +7,9 @@ import dev.taskqueue.result.TaskState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by {@link TaskResult#get} when the task failed or was revoked. Carries the remote
- * exception's type, module, message and traceback, whichever language the worker was written in.
+ * Thrown by {@link TaskResult#get} when the task failed or was revoked. Carries the
+ * remote exception's type, module, message and traceback, whichever language the worker
+ * was written in.
  */
 public class TaskFailedException extends RuntimeException {
 
@@ -21,7 +22,8 @@ public class TaskFailedException extends RuntimeException {
 	/**
 	 * Create a new instance.
 	 * @param taskId the task id
-	 * @param state the final state ({@link TaskState#FAILURE} or {@link TaskState#REVOKED})
+	 * @param state the final state ({@link TaskState#FAILURE} or
+	 * {@link TaskState#REVOKED})
 	 * @param exception the remote exception
 	 */
 	public TaskFailedException(String taskId, TaskState state, ExceptionInfo exception) {
@@ -32,42 +34,70 @@ public class TaskFailedException extends RuntimeException {
 		this.exception = exception;
 	}
 
-	/** @return the task id */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}
 
-	/** @return the final state */
+	/**
+	 * Return the final state.
+	 * @return the final state
+	 */
 	public TaskState getState() {
 		return this.state;
 	}
 
-	/** @return the remote exception type's name, e.g. {@code ZeroDivisionError} or {@code ArithmeticException} */
+	/**
+	 * Return the remote exception type's name, e.g. {@code ZeroDivisionError} or
+	 * {@code ArithmeticException}.
+	 * @return the remote exception type's name, e.g. {@code ZeroDivisionError} or
+	 * {@code ArithmeticException}
+	 */
 	public String getExceptionType() {
 		return this.exception.type();
 	}
 
-	/** @return the remote exception's module or package, e.g. {@code builtins} or {@code java.lang} */
+	/**
+	 * Return the remote exception's module or package, e.g. {@code builtins} or
+	 * {@code java.lang}.
+	 * @return the remote exception's module or package, e.g. {@code builtins} or
+	 * {@code java.lang}
+	 */
 	public @Nullable String getExceptionModule() {
 		return this.exception.module();
 	}
 
-	/** @return the remote exception's message */
+	/**
+	 * Return the remote exception's message.
+	 * @return the remote exception's message
+	 */
 	public String getRemoteMessage() {
 		return this.exception.message();
 	}
 
-	/** @return the remote exception's args, as stored */
+	/**
+	 * Return the remote exception's args, as stored.
+	 * @return the remote exception's args, as stored
+	 */
 	public List<?> getExceptionArgs() {
 		return this.exception.messageArgs();
 	}
 
-	/** @return the remote traceback or stack trace, or {@code null} */
+	/**
+	 * Return the remote traceback or stack trace, or {@code null}.
+	 * @return the remote traceback or stack trace, or {@code null}
+	 */
 	public @Nullable String getRemoteTraceback() {
 		return this.exception.traceback();
 	}
 
-	/** @return the remote exception as stored */
+	/**
+	 * Return the remote exception as stored.
+	 * @return the remote exception as stored
+	 */
 	public ExceptionInfo getExceptionInfo() {
 		return this.exception;
 	}

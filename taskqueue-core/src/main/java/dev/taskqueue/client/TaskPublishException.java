@@ -3,9 +3,9 @@ package dev.taskqueue.client;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when a task message was not confirmed by the broker: the broker is unreachable, refused
- * (nacked) it, could not route it to any queue, or did not confirm it in time. The task may not
- * run; it is safe to send it again with the same id.
+ * Thrown when a task message was not confirmed by the broker: the broker is unreachable,
+ * refused (nacked) it, could not route it to any queue, or did not confirm it in time.
+ * The task may not run; it is safe to send it again with the same id.
  */
 public class TaskPublishException extends RuntimeException {
 
@@ -22,7 +22,10 @@ public class TaskPublishException extends RuntimeException {
 		this.taskId = taskId;
 	}
 
-	/** @return the id of the task that was being sent, or {@code null} */
+	/**
+	 * Return the id of the task that was being sent, or {@code null}.
+	 * @return the id of the task that was being sent, or {@code null}
+	 */
 	public @Nullable String getTaskId() {
 		return this.taskId;
 	}

@@ -15,9 +15,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a caller may say about one task call: Celery's {@code apply_async} options. Build it
- * with {@link #builder(String)}.
- * <pre class="code">
+ * Everything a caller may say about one task call: Celery's {@code apply_async} options.
+ * Build it with {@link #builder(String)}. <pre class="code">
  * TaskRequest request = TaskRequest.builder("worker.divide")
  *     .args(16, 2)
  *     .countdown(Duration.ofSeconds(10))
@@ -77,6 +76,7 @@ public final class TaskRequest {
 	private final @Nullable String serializer;
 
 	private final @Nullable String compression;
+
 	private final @Nullable Duration timeLimit;
 
 	private final @Nullable Duration softTimeLimit;
@@ -126,102 +126,164 @@ public final class TaskRequest {
 		return new Builder(name);
 	}
 
-	/** @return the task name */
+	/**
+	 * Return the task name.
+	 * @return the task name
+	 */
 	public String getName() {
 		return this.name;
 	}
 
-	/** @return the positional arguments */
+	/**
+	 * Return the positional arguments.
+	 * @return the positional arguments
+	 */
 	public List<@Nullable Object> getArgs() {
 		return this.args;
 	}
 
-	/** @return the keyword arguments */
+	/**
+	 * Return the keyword arguments.
+	 * @return the keyword arguments
+	 */
 	public Map<String, @Nullable Object> getKwargs() {
 		return this.kwargs;
 	}
 
-	/** @return the queue override, or {@code null} to route by configuration */
+	/**
+	 * Return the queue override, or {@code null} to route by configuration.
+	 * @return the queue override, or {@code null} to route by configuration
+	 */
 	public @Nullable String getQueue() {
 		return this.queue;
 	}
 
-	/** @return the exchange override, or {@code null} */
+	/**
+	 * Return the exchange override, or {@code null}.
+	 * @return the exchange override, or {@code null}
+	 */
 	public @Nullable String getExchange() {
 		return this.exchange;
 	}
 
-	/** @return the routing key override, or {@code null} */
+	/**
+	 * Return the routing key override, or {@code null}.
+	 * @return the routing key override, or {@code null}
+	 */
 	public @Nullable String getRoutingKey() {
 		return this.routingKey;
 	}
 
-	/** @return the delay before the task may run, or {@code null} */
+	/**
+	 * Return the delay before the task may run, or {@code null}.
+	 * @return the delay before the task may run, or {@code null}
+	 */
 	public @Nullable Duration getCountdown() {
 		return this.countdown;
 	}
 
-	/** @return the earliest time the task may run, or {@code null} */
+	/**
+	 * Return the earliest time the task may run, or {@code null}.
+	 * @return the earliest time the task may run, or {@code null}
+	 */
 	public @Nullable OffsetDateTime getEta() {
 		return this.eta;
 	}
 
-	/** @return how long after sending the task expires, or {@code null} */
+	/**
+	 * Return how long after sending the task expires, or {@code null}.
+	 * @return how long after sending the task expires, or {@code null}
+	 */
 	public @Nullable Duration getExpiresIn() {
 		return this.expiresIn;
 	}
 
-	/** @return when the task expires, or {@code null} */
+	/**
+	 * Return when the task expires, or {@code null}.
+	 * @return when the task expires, or {@code null}
+	 */
 	public @Nullable OffsetDateTime getExpiresAt() {
 		return this.expiresAt;
 	}
 
-	/** @return the message priority, or {@code null} for the default (0) */
+	/**
+	 * Return the message priority, or {@code null} for the default (0).
+	 * @return the message priority, or {@code null} for the default (0)
+	 */
 	public @Nullable Integer getPriority() {
 		return this.priority;
 	}
 
-	/** @return the caller-chosen task id, or {@code null} to generate one */
+	/**
+	 * Return the caller-chosen task id, or {@code null} to generate one.
+	 * @return the caller-chosen task id, or {@code null} to generate one
+	 */
 	public @Nullable String getTaskId() {
 		return this.taskId;
 	}
 
-	/** @return extra message headers */
+	/**
+	 * Return extra message headers.
+	 * @return extra message headers
+	 */
 	public Map<String, @Nullable Object> getHeaders() {
 		return this.headers;
 	}
 
-	/** @return whether to store no result, or {@code null} for the task's default */
+	/**
+	 * Return whether to store no result, or {@code null} for the task's default.
+	 * @return whether to store no result, or {@code null} for the task's default
+	 */
 	public @Nullable Boolean getIgnoreResult() {
 		return this.ignoreResult;
 	}
 
-	/** @return the callbacks sent after the task succeeds */
+	/**
+	 * Return the callbacks sent after the task succeeds.
+	 * @return the callbacks sent after the task succeeds
+	 */
 	public List<Signature> getLinks() {
 		return this.links;
 	}
 
-	/** @return the errbacks sent after the task fails */
+	/**
+	 * Return the errbacks sent after the task fails.
+	 * @return the errbacks sent after the task fails
+	 */
 	public List<Signature> getLinkErrors() {
 		return this.linkErrors;
 	}
 
-	/** @return the id of the task that sends this one, or {@code null} */
+	/**
+	 * Return the id of the task that sends this one, or {@code null}.
+	 * @return the id of the task that sends this one, or {@code null}
+	 */
 	public @Nullable String getParentId() {
 		return this.parentId;
 	}
 
-	/** @return the id of the first task of the workflow, or {@code null} for this task's own id */
+	/**
+	 * Return the id of the first task of the workflow, or {@code null} for this task's
+	 * own id.
+	 * @return the id of the first task of the workflow, or {@code null} for this task's
+	 * own id
+	 */
 	public @Nullable String getRootId() {
 		return this.rootId;
 	}
 
-	/** @return the group id, or {@code null} */
+	/**
+	 * Return the group id, or {@code null}.
+	 * @return the group id, or {@code null}
+	 */
 	public @Nullable String getGroup() {
 		return this.group;
 	}
 
-	/** @return the position in a chord header, or {@code null} */
+	/**
+	 * Return the position in a chord header, or {@code null}.
+	 * @return the position in a chord header, or {@code null}
+	 */
 	public @Nullable Integer getGroupIndex() {
 		return this.groupIndex;
 	}
@@ -234,22 +296,34 @@ public final class TaskRequest {
 		return this.chain;
 	}
 
-	/** @return the chord body this task is a header part of, or {@code null} */
+	/**
+	 * Return the chord body this task is a header part of, or {@code null}.
+	 * @return the chord body this task is a header part of, or {@code null}
+	 */
 	public @Nullable Signature getChord() {
 		return this.chord;
 	}
 
-	/** @return the {@code reply_to} to send, or {@code null} for the client's own */
+	/**
+	 * Return the {@code reply_to} to send, or {@code null} for the client's own.
+	 * @return the {@code reply_to} to send, or {@code null} for the client's own
+	 */
 	public @Nullable String getReplyTo() {
 		return this.replyTo;
 	}
 
-	/** @return the hard time limit for this call, or {@code null} for the task's own */
+	/**
+	 * Return the hard time limit for this call, or {@code null} for the task's own.
+	 * @return the hard time limit for this call, or {@code null} for the task's own
+	 */
 	public @Nullable Duration getTimeLimit() {
 		return this.timeLimit;
 	}
 
-	/** @return the soft time limit for this call, or {@code null} for the task's own */
+	/**
+	 * Return the soft time limit for this call, or {@code null} for the task's own.
+	 * @return the soft time limit for this call, or {@code null} for the task's own
+	 */
 	public @Nullable Duration getSoftTimeLimit() {
 		return this.softTimeLimit;
 	}
@@ -263,22 +337,25 @@ public final class TaskRequest {
 	}
 
 	/**
-	 * @return whether duplicates are recognised by task name and arguments ({@code true}) or by
-	 * task id ({@code false})
+	 * @return whether duplicates are recognised by task name and arguments ({@code true})
+	 * or by task id ({@code false})
 	 */
 	public boolean isUniqueByArgs() {
 		return this.uniqueByArgs;
 	}
 
 	/**
-	 * @return the serializer name or content type to send with, or {@code null} for the task's
-	 * or the client's
+	 * @return the serializer name or content type to send with, or {@code null} for the
+	 * task's or the client's
 	 */
 	public @Nullable String getSerializer() {
 		return this.serializer;
 	}
 
-	/** @return the compression to send with, or {@code null} for the client's */
+	/**
+	 * Return the compression to send with, or {@code null} for the client's.
+	 * @return the compression to send with, or {@code null} for the client's
+	 */
 	public @Nullable String getCompression() {
 		return this.compression;
 	}
@@ -337,6 +414,7 @@ public final class TaskRequest {
 		private @Nullable String serializer;
 
 		private @Nullable String compression;
+
 		private @Nullable Duration timeLimit;
 
 		private @Nullable Duration softTimeLimit;
@@ -455,7 +533,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Expire this long after sending: a worker that receives it later does not run it.
+		 * Expire this long after sending: a worker that receives it later does not run
+		 * it.
 		 * @param expires the time to live
 		 * @return this builder
 		 */
@@ -477,7 +556,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Set the message priority (0-255; honoured by queues declared with a maximum priority).
+		 * Set the message priority (0-255; honoured by queues declared with a maximum
+		 * priority).
 		 * @param priority the priority
 		 * @return this builder
 		 */
@@ -524,8 +604,9 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Send a callback after the task succeeds (Celery's {@code link}): the task's result is put
-		 * in front of the callback's arguments unless the callback is immutable.
+		 * Send a callback after the task succeeds (Celery's {@code link}): the task's
+		 * result is put in front of the callback's arguments unless the callback is
+		 * immutable.
 		 * @param callback the callback
 		 * @return this builder
 		 */
@@ -535,9 +616,10 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Send an errback after the task fails (Celery's {@code link_error}): it is called with the
-		 * failed task's id in front of its own arguments. A Java errback may declare a
-		 * {@link dev.taskqueue.worker.TaskFailure} parameter to see the failed call.
+		 * Send an errback after the task fails (Celery's {@code link_error}): it is
+		 * called with the failed task's id in front of its own arguments. A Java errback
+		 * may declare a {@link dev.taskqueue.worker.TaskFailure} parameter to see the
+		 * failed call.
 		 * @param errback the errback
 		 * @return this builder
 		 */
@@ -557,7 +639,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Record the first task of the workflow (set by workers for callbacks and retries).
+		 * Record the first task of the workflow (set by workers for callbacks and
+		 * retries).
 		 * @param rootId the root task id
 		 * @return this builder
 		 */
@@ -587,9 +670,10 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Make the task a chain step: after it succeeds, the last of these is called with its
-		 * result and the rest (set by canvases; Celery's {@code embed.chain}).
-		 * @param chain the remaining steps, last step first (an empty list is sent as {@code []})
+		 * Make the task a chain step: after it succeeds, the last of these is called with
+		 * its result and the rest (set by canvases; Celery's {@code embed.chain}).
+		 * @param chain the remaining steps, last step first (an empty list is sent as
+		 * {@code []})
 		 * @return this builder
 		 */
 		public Builder chain(@Nullable List<Signature> chain) {
@@ -598,8 +682,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Make the task a chord header part whose body is this signature (set by canvases;
-		 * Celery's {@code embed.chord}).
+		 * Make the task a chord header part whose body is this signature (set by
+		 * canvases; Celery's {@code embed.chord}).
 		 * @param body the chord body
 		 * @return this builder
 		 */
@@ -609,8 +693,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Send with this {@code reply_to} property instead of the client's own (canvases keep
-		 * the one of the client that made them, as Celery does).
+		 * Send with this {@code reply_to} property instead of the client's own (canvases
+		 * keep the one of the client that made them, as Celery does).
 		 * @param replyTo the value
 		 * @return this builder
 		 */
@@ -620,8 +704,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Set the hard time limit of this call (Celery's {@code time_limit} option, sent in the
-		 * {@code timelimit} header): it wins over the task's and the worker's.
+		 * Set the hard time limit of this call (Celery's {@code time_limit} option, sent
+		 * in the {@code timelimit} header): it wins over the task's and the worker's.
 		 * @param timeLimit the limit, or {@code null} for the task's own
 		 * @return this builder
 		 */
@@ -631,8 +715,9 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Set the soft time limit of this call (Celery's {@code soft_time_limit} option, sent in
-		 * the {@code timelimit} header): it wins over the task's and the worker's.
+		 * Set the soft time limit of this call (Celery's {@code soft_time_limit} option,
+		 * sent in the {@code timelimit} header): it wins over the task's and the
+		 * worker's.
 		 * @param softTimeLimit the limit, or {@code null} for the task's own
 		 * @return this builder
 		 */
@@ -643,11 +728,13 @@ public final class TaskRequest {
 
 		/**
 		 * Send this call only if no call with the same task id is pending (celery-once's
-		 * {@code QueueOnce}, keyed by id): a lock {@code <key-prefix>taskqueue-unique-<hash>} is
-		 * taken in Redis with {@code SET NX PX}, held until the task's outcome is stored or for
-		 * {@code ttl}, whichever comes first. A duplicate publishes nothing and
-		 * {@link TaskClient#send(TaskRequest)} returns the {@link TaskResult} of the pending
-		 * call's id. Meant with {@link #taskId(String)}: without one every call has a fresh id.
+		 * {@code QueueOnce}, keyed by id): a lock
+		 * {@code <key-prefix>taskqueue-unique-<hash>} is taken in Redis with
+		 * {@code SET NX PX}, held until the task's outcome is stored or for {@code ttl},
+		 * whichever comes first. A duplicate publishes nothing and
+		 * {@link TaskClient#send(TaskRequest)} returns the {@link TaskResult} of the
+		 * pending call's id. Meant with {@link #taskId(String)}: without one every call
+		 * has a fresh id.
 		 * @param ttl how long the lock lasts at most
 		 * @return this builder
 		 */
@@ -658,9 +745,9 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Send this call only if no call of the same task with equal arguments (args and kwargs) is
-		 * pending: as {@link #unique(Duration)}, keyed by a SHA-256 hash of the task name and the
-		 * arguments' JSON.
+		 * Send this call only if no call of the same task with equal arguments (args and
+		 * kwargs) is pending: as {@link #unique(Duration)}, keyed by a SHA-256 hash of
+		 * the task name and the arguments' JSON.
 		 * @param ttl how long the lock lasts at most
 		 * @return this builder
 		 */
@@ -678,10 +765,10 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Send with this serializer (Celery's {@code apply_async(serializer=...)}), over the
-		 * task's and the client's default. The workers must accept it.
-		 * @param serializer a name ({@code json}, {@code msgpack}, or an application's own
-		 * serializer's) or content type
+		 * Send with this serializer (Celery's {@code apply_async(serializer=...)}), over
+		 * the task's and the client's default. The workers must accept it.
+		 * @param serializer a name ({@code json}, {@code msgpack}, or an application's
+		 * own serializer's) or content type
 		 * @return this builder
 		 */
 		public Builder serializer(String serializer) {
@@ -690,8 +777,8 @@ public final class TaskRequest {
 		}
 
 		/**
-		 * Compress the body (Celery's {@code apply_async(compression=...)}), over the client's
-		 * default.
+		 * Compress the body (Celery's {@code apply_async(compression=...)}), over the
+		 * client's default.
 		 * @param compression {@code gzip}, {@code zlib} (the same to kombu) or
 		 * {@code application/x-gzip}
 		 * @return this builder
@@ -701,7 +788,10 @@ public final class TaskRequest {
 			return this;
 		}
 
-		/** @return the request */
+		/**
+		 * Return the request.
+		 * @return the request
+		 */
 		public TaskRequest build() {
 			return new TaskRequest(this);
 		}

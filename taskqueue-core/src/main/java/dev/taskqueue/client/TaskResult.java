@@ -17,9 +17,9 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A handle on a sent task (Celery's {@code AsyncResult}): its state and, once ready, its result
- * or failure. Every read goes to the result store, so a handle can be made for any id, in any
- * process, with {@link TaskClient#result(String)}.
+ * A handle on a sent task (Celery's {@code AsyncResult}): its state and, once ready, its
+ * result or failure. Every read goes to the result store, so a handle can be made for any
+ * id, in any process, with {@link TaskClient#result(String)}.
  */
 public final class TaskResult {
 
@@ -38,13 +38,17 @@ public final class TaskResult {
 		this.client = client;
 	}
 
-	/** @return the task id */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	public String getId() {
 		return this.id;
 	}
 
 	/**
-	 * The task's current state; {@link TaskState#PENDING} when the store knows nothing of it.
+	 * The task's current state; {@link TaskState#PENDING} when the store knows nothing of
+	 * it.
 	 * @return the state
 	 */
 	public TaskState getState() {
@@ -52,8 +56,8 @@ public final class TaskResult {
 	}
 
 	/**
-	 * The stored record: state, result or exception, traceback and (when the worker stores them)
-	 * name, args, kwargs, worker, retries and queue.
+	 * The stored record: state, result or exception, traceback and (when the worker
+	 * stores them) name, args, kwargs, worker, retries and queue.
 	 * @return the record
 	 */
 	public ResultMeta meta() {
@@ -61,8 +65,8 @@ public final class TaskResult {
 	}
 
 	/**
-	 * What the task returned when it succeeded, the exception when it failed, retried or was
-	 * revoked, or {@code null} (Celery's {@code AsyncResult.info}).
+	 * What the task returned when it succeeded, the exception when it failed, retried or
+	 * was revoked, or {@code null} (Celery's {@code AsyncResult.info}).
 	 * @return the result value, an {@link ExceptionInfo}, or {@code null}
 	 */
 	public @Nullable Object getInfo() {
@@ -71,7 +75,10 @@ public final class TaskResult {
 		return (meta.status() == TaskState.SUCCESS || exception == null) ? meta.result() : exception;
 	}
 
-	/** @return the remote traceback of a failed task, or {@code null} */
+	/**
+	 * Return the remote traceback of a failed task, or {@code null}.
+	 * @return the remote traceback of a failed task, or {@code null}
+	 */
 	public @Nullable String getTraceback() {
 		return meta().traceback();
 	}
@@ -93,24 +100,33 @@ public final class TaskResult {
 		this.client.revoke(this.id, terminate);
 	}
 
-	/** @return whether the task has finished (succeeded, failed or was revoked) */
+	/**
+	 * Return whether the task has finished (succeeded, failed or was revoked).
+	 * @return whether the task has finished (succeeded, failed or was revoked)
+	 */
 	public boolean isReady() {
 		return getState().isReady();
 	}
 
-	/** @return whether the task succeeded */
+	/**
+	 * Return whether the task succeeded.
+	 * @return whether the task succeeded
+	 */
 	public boolean isSuccessful() {
 		return getState() == TaskState.SUCCESS;
 	}
 
-	/** @return whether the task failed */
+	/**
+	 * Return whether the task failed.
+	 * @return whether the task failed
+	 */
 	public boolean isFailed() {
 		return getState() == TaskState.FAILURE;
 	}
 
 	/**
-	 * Wait for the result, as the JSON value the task returned (numbers, strings, booleans, lists,
-	 * maps or {@code null}).
+	 * Wait for the result, as the JSON value the task returned (numbers, strings,
+	 * booleans, lists, maps or {@code null}).
 	 * @param timeout how long to wait
 	 * @return the result
 	 * @throws TaskFailedException if the task failed or was revoked
@@ -134,9 +150,9 @@ public final class TaskResult {
 	}
 
 	/**
-	 * The result as a future, completed when the task is ready: with the result on success,
-	 * exceptionally with {@link TaskFailedException} on failure. Cancelling the future stops
-	 * waiting, not the task.
+	 * The result as a future, completed when the task is ready: with the result on
+	 * success, exceptionally with {@link TaskFailedException} on failure. Cancelling the
+	 * future stops waiting, not the task.
 	 * @return the future
 	 */
 	public CompletableFuture<@Nullable Object> toFuture() {

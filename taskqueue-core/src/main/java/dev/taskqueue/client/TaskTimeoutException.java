@@ -5,8 +5,8 @@ import java.time.Duration;
 import dev.taskqueue.result.TaskState;
 
 /**
- * Thrown by {@link TaskResult#get} when the task was not ready within the timeout. The task may
- * still run; its result can be read later.
+ * Thrown by {@link TaskResult#get} when the task was not ready within the timeout. The
+ * task may still run; its result can be read later.
  */
 public class TaskTimeoutException extends RuntimeException {
 
@@ -26,12 +26,18 @@ public class TaskTimeoutException extends RuntimeException {
 		this.lastState = lastState;
 	}
 
-	/** @return the task id */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}
 
-	/** @return the state last seen */
+	/**
+	 * Return the state last seen.
+	 * @return the state last seen
+	 */
 	public TaskState getLastState() {
 		return this.lastState;
 	}

@@ -22,10 +22,11 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Redis locks behind unique tasks ({@link TaskRequest.Builder#unique(Duration)}, Celery
- * users' celery-once): a sender takes {@code <key-prefix>taskqueue-unique-<hash>} with
- * {@code SET NX PX} and the task id as value; the worker that settles the task deletes it when
- * it still holds that id. The key travels to the worker in the {@value #HEADER} header.
+ * The Redis locks behind unique tasks ({@link TaskRequest.Builder#unique(Duration)},
+ * Celery users' celery-once): a sender takes {@code <key-prefix>taskqueue-unique-<hash>}
+ * with {@code SET NX PX} and the task id as value; the worker that settles the task
+ * deletes it when it still holds that id. The key travels to the worker in the
+ * {@value #HEADER} header.
  */
 public class UniqueLocks {
 
@@ -65,8 +66,9 @@ public class UniqueLocks {
 	 * @return the key
 	 */
 	public String keyOf(TaskRequest request, String taskId) {
-		String identity = request.isUniqueByArgs() ? "args\u0000" + request.getName() + "\u0000"
-				+ this.canonical.writeValueAsString(Arrays.asList(request.getArgs(), request.getKwargs()))
+		String identity = request.isUniqueByArgs()
+				? "args\u0000" + request.getName() + "\u0000"
+						+ this.canonical.writeValueAsString(Arrays.asList(request.getArgs(), request.getKwargs()))
 				: "id\u0000" + taskId;
 		return this.keyPrefix + KEY_PART + sha256(identity);
 	}
@@ -76,13 +78,14 @@ public class UniqueLocks {
 	 * @param key the lock key
 	 * @param taskId the task that wants it
 	 * @param ttl how long it lasts at most
-	 * @return {@code null} if the lock is now the task's, otherwise the id of the pending task
-	 * that holds it
+	 * @return {@code null} if the lock is now the task's, otherwise the id of the pending
+	 * task that holds it
 	 * @throws TaskPublishException if Redis cannot be reached
 	 */
 	public @Nullable String acquire(String key, String taskId, Duration ttl) {
 		try {
-			// Again when the holder's lock expired between SET and GET; a few times at most.
+			// Again when the holder's lock expired between SET and GET; a few times at
+			// most.
 			for (int attempt = 0; attempt < 3; attempt++) {
 				if (Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(key, taskId, ttl))) {
 					return null;
@@ -92,8 +95,9 @@ public class UniqueLocks {
 					return holder;
 				}
 			}
-			throw new TaskPublishException("Unique lock " + key + " for task " + taskId
-					+ " kept changing hands; nothing was sent", taskId, null);
+			throw new TaskPublishException(
+					"Unique lock " + key + " for task " + taskId + " kept changing hands; nothing was sent", taskId,
+					null);
 		}
 		catch (DataAccessException ex) {
 			throw new TaskPublishException("Cannot take the unique lock " + key + " for task " + taskId
@@ -112,8 +116,8 @@ public class UniqueLocks {
 	}
 
 	/**
-	 * Release the lock of a settled task, if it was sent as unique. Never throws: a lock that
-	 * cannot be deleted expires by itself.
+	 * Release the lock of a settled task, if it was sent as unique. Never throws: a lock
+	 * that cannot be deleted expires by itself.
 	 * @param taskId the task id
 	 * @param headers the message's headers
 	 */

@@ -35,14 +35,15 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Workers' control plane in Redis, shared by every worker and client of one application (same
- * key prefix).
+ * Workers' control plane in Redis, shared by every worker and client of one application
+ * (same key prefix).
  * <p>
  * <b>Revocations</b> are kept under {@code <prefix>taskqueue-revoked-<id>} with a TTL and
- * announced on the {@code <prefix>taskqueue-control} channel. A worker keeps the revoked ids in
- * memory: it loads the existing keys with {@code SCAN} each time its subscription to the channel
- * is (re)established, and adds the ids announced on the channel; {@link #isRevoked(String)} is a
- * map lookup, so checking a message costs no round trip to Redis.
+ * announced on the {@code <prefix>taskqueue-control} channel. A worker keeps the revoked
+ * ids in memory: it loads the existing keys with {@code SCAN} each time its subscription
+ * to the channel is (re)established, and adds the ids announced on the channel;
+ * {@link #isRevoked(String)} is a map lookup, so checking a message costs no round trip
+ * to Redis.
  */
 public class ControlBus implements DisposableBean {
 
@@ -119,18 +120,25 @@ public class ControlBus implements DisposableBean {
 		return this.keyPrefix + REVOKED_KEY_PREFIX + taskId;
 	}
 
-	/** @return the control channel */
+	/**
+	 * Return the control channel.
+	 * @return the control channel
+	 */
 	public String channel() {
 		return this.keyPrefix + CHANNEL;
 	}
 
-	/** @return how long revocations are kept, in seconds */
+	/**
+	 * Return how long revocations are kept, in seconds.
+	 * @return how long revocations are kept, in seconds
+	 */
 	public long revokeTtlSeconds() {
 		return this.revokeTtlSeconds;
 	}
 
 	/**
-	 * Revoke a task on every worker: store the revocation and announce it, in one round trip.
+	 * Revoke a task on every worker: store the revocation and announce it, in one round
+	 * trip.
 	 * @param taskId the task id (an unknown id is harmless)
 	 * @param terminate whether a worker running the task interrupts it
 	 */
@@ -144,7 +152,8 @@ public class ControlBus implements DisposableBean {
 	}
 
 	/**
-	 * Announce a new rate limit of a task (rate, burst and scope) to every worker listening now.
+	 * Announce a new rate limit of a task (rate, burst and scope) to every worker
+	 * listening now.
 	 * @param taskName the task name
 	 * @param limit the limit
 	 * @return how many processes listen on the control channel
@@ -162,8 +171,9 @@ public class ControlBus implements DisposableBean {
 	}
 
 	/**
-	 * Whether a task was revoked, from this process's copy of the revocations (no round trip).
-	 * Only answers for revocations made while, or before, this bus {@link #start() listened}.
+	 * Whether a task was revoked, from this process's copy of the revocations (no round
+	 * trip). Only answers for revocations made while, or before, this bus {@link #start()
+	 * listened}.
 	 * @param taskId the task id
 	 * @return whether it was revoked
 	 */
@@ -197,8 +207,9 @@ public class ControlBus implements DisposableBean {
 	}
 
 	/**
-	 * Subscribe to the control channel and load the revocations stored so far. When Redis cannot
-	 * be reached, tries again every {@value #RETRY_SECONDS} seconds in the background.
+	 * Subscribe to the control channel and load the revocations stored so far. When Redis
+	 * cannot be reached, tries again every {@value #RETRY_SECONDS} seconds in the
+	 * background.
 	 */
 	public void start() {
 		if (this.started) {
@@ -292,7 +303,8 @@ public class ControlBus implements DisposableBean {
 								: RateLimitScope.WORKER);
 			}
 			catch (IllegalArgumentException ex) {
-				logger.warn("Ignored an invalid rate limit of task " + task + " on " + channel() + ": " + ex.getMessage());
+				logger.warn(
+						"Ignored an invalid rate limit of task " + task + " on " + channel() + ": " + ex.getMessage());
 				return;
 			}
 			for (ControlListener listener : this.listeners) {
@@ -340,7 +352,8 @@ public class ControlBus implements DisposableBean {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
-			// Subscribed first, loaded second: a revocation made in between arrives on the channel.
+			// Subscribed first, loaded second: a revocation made in between arrives on
+			// the channel.
 			try {
 				load();
 				ControlBus.this.loaded.complete(null);

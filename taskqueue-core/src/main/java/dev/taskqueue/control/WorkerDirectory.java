@@ -23,11 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The workers of a cluster, as their heartbeats keep them in Redis: one key per worker,
- * {@code <prefix>taskqueue-worker-<name>}, holding a JSON record with a TTL of a few heartbeat
- * intervals. A worker that stops cleanly deletes its key; one that dies stops refreshing it and
- * disappears when the TTL runs out. Liveness is Redis's TTL, so the workers' clocks need not agree.
+ * {@code <prefix>taskqueue-worker-<name>}, holding a JSON record with a TTL of a few
+ * heartbeat intervals. A worker that stops cleanly deletes its key; one that dies stops
+ * refreshing it and disappears when the TTL runs out. Liveness is Redis's TTL, so the
+ * workers' clocks need not agree.
  * <p>
- * Listing {@code SCAN}s for the keys (never {@code KEYS}) and reads them with {@code MGET}.
+ * Listing {@code SCAN}s for the keys (never {@code KEYS}) and reads them with
+ * {@code MGET}.
  */
 public class WorkerDirectory {
 
@@ -38,7 +40,8 @@ public class WorkerDirectory {
 
 	private static final int BATCH = 100;
 
-	// The record changes with every heartbeat; the instance id it carries says whose it is.
+	// The record changes with every heartbeat; the instance id it carries says whose it
+	// is.
 	private static final RedisScript<Long> REMOVE_OWN = new DefaultRedisScript<>(
 			"local v = redis.call('GET', KEYS[1]); "
 					+ "if v and string.find(v, ARGV[1], 1, true) then return redis.call('DEL', KEYS[1]) end; return 0",
@@ -82,7 +85,8 @@ public class WorkerDirectory {
 	public List<WorkerInfo> list() {
 		List<WorkerInfo> workers = new ArrayList<>();
 		List<String> batch = new ArrayList<>(BATCH);
-		ScanOptions options = ScanOptions.scanOptions().match(escapeGlob(this.keyPrefix + KEY_PREFIX) + "*")
+		ScanOptions options = ScanOptions.scanOptions()
+			.match(escapeGlob(this.keyPrefix + KEY_PREFIX) + "*")
 			.count(1000)
 			.build();
 		try (Cursor<String> keys = this.redis.scan(options)) {
@@ -112,10 +116,11 @@ public class WorkerDirectory {
 	/**
 	 * Write a worker's record.
 	 * @param worker the record
-	 * @param instance an id of the running process, so a worker reusing the name cannot delete it
+	 * @param instance an id of the running process, so a worker reusing the name cannot
+	 * delete it
 	 * @param ttl how long the record lives unless written again
-	 * @return the instance id of the record this one replaced, {@code null} if there was none or
-	 * it had none
+	 * @return the instance id of the record this one replaced, {@code null} if there was
+	 * none or it had none
 	 */
 	public @Nullable String write(WorkerInfo worker, String instance, Duration ttl) {
 		String previous = this.redis.execute(WRITE, List.of(key(worker.name())), encode(worker, instance),

@@ -1,5 +1,6 @@
 /**
- * Cluster-wide control of workers over Redis: revocations, rate-limit changes and heartbeats.
+ * Cluster-wide control of workers over Redis: revocations, rate-limit changes and
+ * heartbeats.
  */
 @NullMarked
 package dev.taskqueue.control;

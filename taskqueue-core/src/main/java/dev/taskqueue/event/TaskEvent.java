@@ -4,9 +4,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Something happened to a task. Listen with {@code @EventListener} for a subclass, or for this
- * class to see them all. Worker events are published on the worker thread that runs the task;
- * keep listeners quick.
+ * Something happened to a task. Listen with {@code @EventListener} for a subclass, or for
+ * this class to see them all. Worker events are published on the worker thread that runs
+ * the task; keep listeners quick.
  */
 public abstract class TaskEvent extends ApplicationEvent {
 
@@ -26,12 +26,18 @@ public abstract class TaskEvent extends ApplicationEvent {
 		this.taskName = taskName;
 	}
 
-	/** @return the task id */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}
 
-	/** @return the task name, or {@code null} when the message did not say */
+	/**
+	 * Return the task name, or {@code null} when the message did not say.
+	 * @return the task name, or {@code null} when the message did not say
+	 */
 	public @Nullable String getTaskName() {
 		return this.taskName;
 	}

@@ -25,12 +25,18 @@ public class TaskFailedEvent extends TaskEvent {
 		this.runtime = runtime;
 	}
 
-	/** @return what the task threw */
+	/**
+	 * Return what the task threw.
+	 * @return what the task threw
+	 */
 	public Throwable getException() {
 		return this.exception;
 	}
 
-	/** @return how long the task ran */
+	/**
+	 * Return how long the task ran.
+	 * @return how long the task ran
+	 */
 	public Duration getRuntime() {
 		return this.runtime;
 	}

@@ -3,7 +3,8 @@ package dev.taskqueue.event;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A worker refused a message and dead-lettered it (content type, malformed, unknown task).
+ * A worker refused a message and dead-lettered it (content type, malformed, unknown
+ * task).
  */
 public class TaskRejectedEvent extends TaskEvent {
 
@@ -21,7 +22,10 @@ public class TaskRejectedEvent extends TaskEvent {
 		this.reason = reason;
 	}
 
-	/** @return why the message was refused */
+	/**
+	 * Return why the message was refused.
+	 * @return why the message was refused
+	 */
 	public String getReason() {
 		return this.reason;
 	}

@@ -28,12 +28,18 @@ public class TaskRetriedEvent extends TaskEvent {
 		this.countdown = countdown;
 	}
 
-	/** @return why the task is retried, or {@code null} */
+	/**
+	 * Return why the task is retried, or {@code null}.
+	 * @return why the task is retried, or {@code null}
+	 */
 	public @Nullable Throwable getException() {
 		return this.exception;
 	}
 
-	/** @return how long until the task runs again */
+	/**
+	 * Return how long until the task runs again.
+	 * @return how long until the task runs again
+	 */
 	public Duration getCountdown() {
 		return this.countdown;
 	}

@@ -19,7 +19,10 @@ public class TaskRevokedEvent extends TaskEvent {
 		this.reason = reason;
 	}
 
-	/** @return why the task will not run */
+	/**
+	 * Return why the task will not run.
+	 * @return why the task will not run
+	 */
 	public String getReason() {
 		return this.reason;
 	}

@@ -36,12 +36,20 @@ public class TaskSentEvent extends TaskEvent {
 		this.publishTime = publishTime;
 	}
 
-	/** @return the queue the task was routed to */
+	/**
+	 * Return the queue the task was routed to.
+	 * @return the queue the task was routed to
+	 */
 	public String getQueue() {
 		return this.queue;
 	}
 
-	/** @return how long publishing took, until the broker confirmed ({@code 0} when not measured) */
+	/**
+	 * Return how long publishing took, until the broker confirmed ({@code 0} when not
+	 * measured).
+	 * @return how long publishing took, until the broker confirmed ({@code 0} when not
+	 * measured)
+	 */
 	public Duration getPublishTime() {
 		return this.publishTime;
 	}

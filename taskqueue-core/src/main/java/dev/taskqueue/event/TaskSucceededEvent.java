@@ -28,12 +28,18 @@ public class TaskSucceededEvent extends TaskEvent {
 		this.runtime = runtime;
 	}
 
-	/** @return what the task returned */
+	/**
+	 * Return what the task returned.
+	 * @return what the task returned
+	 */
 	public @Nullable Object getResult() {
 		return this.result;
 	}
 
-	/** @return how long the task ran */
+	/**
+	 * Return how long the task ran.
+	 * @return how long the task ran
+	 */
 	public Duration getRuntime() {
 		return this.runtime;
 	}

@@ -3,9 +3,9 @@ package dev.taskqueue.observation;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names of {@code taskqueue.execute}: low-cardinality {@code task}, {@code queue}
- * and {@code outcome}, high-cardinality {@code task.id} and {@code task.retries}; spans are
- * named {@code <task name> execute}.
+ * The default names of {@code taskqueue.execute}: low-cardinality {@code task},
+ * {@code queue} and {@code outcome}, high-cardinality {@code task.id} and
+ * {@code task.retries}; spans are named {@code <task name> execute}.
  */
 public class DefaultTaskExecuteObservationConvention implements TaskExecuteObservationConvention {
 

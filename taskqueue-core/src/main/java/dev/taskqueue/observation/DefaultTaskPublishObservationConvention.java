@@ -3,8 +3,8 @@ package dev.taskqueue.observation;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names of {@code taskqueue.publish}: low-cardinality {@code task}, {@code queue}
- * and {@code outcome}, high-cardinality {@code task.id}; spans are named
+ * The default names of {@code taskqueue.publish}: low-cardinality {@code task},
+ * {@code queue} and {@code outcome}, high-cardinality {@code task.id}; spans are named
  * {@code <task name> publish}.
  */
 public class DefaultTaskPublishObservationConvention implements TaskPublishObservationConvention {

@@ -6,9 +6,9 @@ import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The context of a task being run by a worker ({@code taskqueue.execute}). Its carrier is the
- * task message, so a propagating tracing handler reads the sender's trace context from its
- * headers and the execution joins the sender's trace.
+ * The context of a task being run by a worker ({@code taskqueue.execute}). Its carrier is
+ * the task message, so a propagating tracing handler reads the sender's trace context
+ * from its headers and the execution joins the sender's trace.
  */
 public class TaskExecuteContext extends ReceiverContext<TaskMessage> {
 
@@ -31,7 +31,10 @@ public class TaskExecuteContext extends ReceiverContext<TaskMessage> {
 		this.queue = queue;
 	}
 
-	/** @return the task message */
+	/**
+	 * Return the task message.
+	 * @return the task message
+	 */
 	public TaskMessage getMessage() {
 		TaskMessage message = getCarrier();
 		if (message == null) {
@@ -40,21 +43,27 @@ public class TaskExecuteContext extends ReceiverContext<TaskMessage> {
 		return message;
 	}
 
-	/** @return the queue the task came from */
+	/**
+	 * Return the queue the task came from.
+	 * @return the queue the task came from
+	 */
 	public String getQueue() {
 		return this.queue;
 	}
 
 	/**
-	 * @return {@code success}, {@code failure}, {@code retry}, {@code revoked}, or {@code error}
-	 * when the outcome could not be stored or published (the message goes back to its queue);
-	 * {@code null} while the task runs
+	 * @return {@code success}, {@code failure}, {@code retry}, {@code revoked}, or
+	 * {@code error} when the outcome could not be stored or published (the message goes
+	 * back to its queue); {@code null} while the task runs
 	 */
 	public @Nullable String getOutcome() {
 		return this.outcome;
 	}
 
-	/** @param outcome the outcome */
+	/**
+	 * Set the outcome.
+	 * @param outcome the outcome
+	 */
 	public void setOutcome(String outcome) {
 		this.outcome = outcome;
 	}

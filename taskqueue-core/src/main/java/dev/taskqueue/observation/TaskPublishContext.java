@@ -7,9 +7,9 @@ import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 
 /**
- * The context of a task being sent ({@code taskqueue.publish}). Its carrier is the map of headers
- * added to the task message, so a propagating tracing handler writes the trace context
- * ({@code traceparent}, {@code b3}, ...) there, after Celery's own headers.
+ * The context of a task being sent ({@code taskqueue.publish}). Its carrier is the map of
+ * headers added to the task message, so a propagating tracing handler writes the trace
+ * context ({@code traceparent}, {@code b3}, ...) there, after Celery's own headers.
  */
 public class TaskPublishContext extends SenderContext<Map<String, Object>> {
 
@@ -40,32 +40,50 @@ public class TaskPublishContext extends SenderContext<Map<String, Object>> {
 		this.queue = queue;
 	}
 
-	/** @return the task id */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	public String getTaskId() {
 		return this.taskId;
 	}
 
-	/** @return the task name */
+	/**
+	 * Return the task name.
+	 * @return the task name
+	 */
 	public String getTaskName() {
 		return this.taskName;
 	}
 
-	/** @return the queue the task is routed to */
+	/**
+	 * Return the queue the task is routed to.
+	 * @return the queue the task is routed to
+	 */
 	public String getQueue() {
 		return this.queue;
 	}
 
-	/** @return {@code success}, or {@code failure} when the broker did not take the task */
+	/**
+	 * Return {@code success}, or {@code failure} when the broker did not take the task.
+	 * @return {@code success}, or {@code failure} when the broker did not take the task
+	 */
 	public String getOutcome() {
 		return this.outcome;
 	}
 
-	/** @param outcome the outcome */
+	/**
+	 * Set the outcome.
+	 * @param outcome the outcome
+	 */
 	public void setOutcome(String outcome) {
 		this.outcome = outcome;
 	}
 
-	/** @return the headers the observation handlers added, to send with the task */
+	/**
+	 * Return the headers the observation handlers added, to send with the task.
+	 * @return the headers the observation handlers added, to send with the task
+	 */
 	public Map<String, Object> getHeaders() {
 		Map<String, Object> carrier = getCarrier();
 		return (carrier != null) ? carrier : Map.of();

@@ -9,8 +9,8 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Times as Celery writes them: Python's {@code datetime.isoformat()}, with microseconds when
- * they are not zero.
+ * Times as Celery writes them: Python's {@code datetime.isoformat()}, with microseconds
+ * when they are not zero.
  */
 public final class CeleryTime {
 
@@ -43,8 +43,8 @@ public final class CeleryTime {
 	}
 
 	/**
-	 * Parse a time from a header. Text without an offset is taken as UTC, as Celery does with
-	 * {@code enable_utc}.
+	 * Parse a time from a header. Text without an offset is taken as UTC, as Celery does
+	 * with {@code enable_utc}.
 	 * @param text the ISO-8601 text
 	 * @return the time
 	 * @throws DateTimeParseException if the text is not an ISO-8601 date-time

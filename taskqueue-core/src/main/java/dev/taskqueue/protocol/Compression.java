@@ -8,9 +8,10 @@ import java.util.zip.Inflater;
 
 /**
  * Compression of task message bodies as kombu does it, named in the message's
- * {@code compression} header. Celery's {@code gzip} and {@code zlib} are the same method to kombu:
- * {@code zlib.compress} (zlib framing, not gzip's), sent as {@code application/x-gzip}. kombu's
- * optional methods (bzip2, lzma, brotli, zstd) are not supported.
+ * {@code compression} header. Celery's {@code gzip} and {@code zlib} are the same method
+ * to kombu: {@code zlib.compress} (zlib framing, not gzip's), sent as
+ * {@code application/x-gzip}. kombu's optional methods (bzip2, lzma, brotli, zstd) are
+ * not supported.
  */
 public final class Compression {
 
@@ -63,21 +64,22 @@ public final class Compression {
 	 * @param type the header's value
 	 * @param data the compressed bytes
 	 * @return the bytes
-	 * @throws IllegalArgumentException if the method is not supported or the data is not valid
+	 * @throws IllegalArgumentException if the method is not supported or the data is not
+	 * valid
 	 */
 	public static byte[] decompress(String type, byte[] data) {
 		return decompress(type, data, Integer.MAX_VALUE - 8);
 	}
 
 	/**
-	 * Decompress a body whose {@code compression} header names a method, refusing to inflate it
-	 * past a size: a few kilobytes of zlib can inflate to gigabytes.
+	 * Decompress a body whose {@code compression} header names a method, refusing to
+	 * inflate it past a size: a few kilobytes of zlib can inflate to gigabytes.
 	 * @param type the header's value
 	 * @param data the compressed bytes
 	 * @param maxSize the largest decompressed size accepted, in bytes
 	 * @return the bytes
-	 * @throws IllegalArgumentException if the method is not supported, the data is not valid, or
-	 * it inflates past {@code maxSize}
+	 * @throws IllegalArgumentException if the method is not supported, the data is not
+	 * valid, or it inflates past {@code maxSize}
 	 */
 	public static byte[] decompress(String type, byte[] data, long maxSize) {
 		String method = type.trim().toLowerCase(Locale.ROOT);
@@ -93,8 +95,8 @@ public final class Compression {
 			while (!inflater.finished()) {
 				int n = inflater.inflate(buffer);
 				if (out.size() + (long) n > maxSize) {
-					throw new IllegalArgumentException("compressed body inflates past the limit of " + maxSize
-							+ " bytes");
+					throw new IllegalArgumentException(
+							"compressed body inflates past the limit of " + maxSize + " bytes");
 				}
 				if (n == 0 && !inflater.finished() && (inflater.needsInput() || inflater.needsDictionary())) {
 					throw new IllegalArgumentException("compressed body (" + GZIP + ") is truncated");
@@ -104,8 +106,8 @@ public final class Compression {
 			return out.toByteArray();
 		}
 		catch (DataFormatException ex) {
-			throw new IllegalArgumentException("compressed body is not valid zlib data (" + GZIP + "): "
-					+ ex.getMessage(), ex);
+			throw new IllegalArgumentException(
+					"compressed body is not valid zlib data (" + GZIP + "): " + ex.getMessage(), ex);
 		}
 		finally {
 			inflater.end();

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Serializer names and content types, as Celery's {@code accept_content} spells them: a name
- * ({@code json}) or a MIME type ({@code application/json}).
+ * Serializer names and content types, as Celery's {@code accept_content} spells them: a
+ * name ({@code json}) or a MIME type ({@code application/json}).
  */
 public final class ContentTypes {
 

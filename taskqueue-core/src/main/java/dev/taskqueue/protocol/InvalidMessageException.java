@@ -3,8 +3,8 @@ package dev.taskqueue.protocol;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when a message cannot be accepted as a task: its content type is not allowed, or it is
- * not a valid Celery protocol v2 message. Such a message is never executed.
+ * Thrown when a message cannot be accepted as a task: its content type is not allowed, or
+ * it is not a valid Celery protocol v2 message. Such a message is never executed.
  */
 public class InvalidMessageException extends RuntimeException {
 
@@ -31,19 +31,24 @@ public class InvalidMessageException extends RuntimeException {
 	 * @param taskName the task name, when it could be read
 	 * @param cause the underlying error
 	 */
-	public InvalidMessageException(String reason, @Nullable String taskId, @Nullable String taskName,
-			Throwable cause) {
+	public InvalidMessageException(String reason, @Nullable String taskId, @Nullable String taskName, Throwable cause) {
 		super(reason, cause);
 		this.taskId = taskId;
 		this.taskName = taskName;
 	}
 
-	/** @return the task id, or {@code null} if the message did not carry a readable one */
+	/**
+	 * Return the task id, or {@code null} if the message did not carry a readable one.
+	 * @return the task id, or {@code null} if the message did not carry a readable one
+	 */
 	public @Nullable String getTaskId() {
 		return this.taskId;
 	}
 
-	/** @return the task name, or {@code null} if the message did not carry a readable one */
+	/**
+	 * Return the task name, or {@code null} if the message did not carry a readable one.
+	 * @return the task name, or {@code null} if the message did not carry a readable one
+	 */
 	public @Nullable String getTaskName() {
 		return this.taskName;
 	}

@@ -6,8 +6,8 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 
 /**
- * Celery's {@code json} serializer: bytes exactly as Python's {@code json.dumps} writes them
- * ({@link PythonJson}).
+ * Celery's {@code json} serializer: bytes exactly as Python's {@code json.dumps} writes
+ * them ({@link PythonJson}).
  */
 public final class JsonTaskSerializer implements TaskSerializer {
 

@@ -27,17 +27,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Celery's {@code msgpack} serializer ({@code application/x-msgpack}), as kombu writes it:
- * {@code msgpack.packb(value, use_bin_type=True)} and {@code unpackb(data, raw=False)}. Strings
- * are msgpack strings, {@code byte[]} is msgpack binary (Python {@code bytes}), floats are
- * 64-bit.
+ * Celery's {@code msgpack} serializer ({@code application/x-msgpack}), as kombu writes
+ * it: {@code msgpack.packb(value, use_bin_type=True)} and
+ * {@code unpackb(data, raw=False)}. Strings are msgpack strings, {@code byte[]} is
+ * msgpack binary (Python {@code bytes}), floats are 64-bit.
  * <p>
- * Values the JSON model has no place for are written as the JSON mapper would write them (a
- * record becomes a map, a date the mapper's text for it), so a task reads the same arguments
- * whichever serializer carried them. Integers must fit msgpack's range ({@code -2^63} to
- * {@code 2^64-1}), as in Python. Map keys that are not strings (Python may send {@code {1: 'a'}})
- * are read as their text, as JSON would have sent them. msgpack's timestamp extension is read
- * as an ISO-8601 string; other extension types are refused.
+ * Values the JSON model has no place for are written as the JSON mapper would write them
+ * (a record becomes a map, a date the mapper's text for it), so a task reads the same
+ * arguments whichever serializer carried them. Integers must fit msgpack's range
+ * ({@code -2^63} to {@code 2^64-1}), as in Python. Map keys that are not strings (Python
+ * may send {@code {1: 'a'}}) are read as their text, as JSON would have sent them.
+ * msgpack's timestamp extension is read as an ISO-8601 string; other extension types are
+ * refused.
  */
 public final class MsgpackTaskSerializer implements TaskSerializer {
 
@@ -202,8 +203,8 @@ public final class MsgpackTaskSerializer implements TaskSerializer {
 
 	private static void writeBigInteger(MessagePacker packer, BigInteger big) throws IOException {
 		if (big.compareTo(MIN_INT64) < 0 || big.compareTo(MAX_UINT64) > 0) {
-			throw new IllegalArgumentException("integer " + big + " is outside msgpack's range (-2^63 to 2^64-1); "
-					+ "send it as a string");
+			throw new IllegalArgumentException(
+					"integer " + big + " is outside msgpack's range (-2^63 to 2^64-1); " + "send it as a string");
 		}
 		packer.packBigInteger(big);
 	}
@@ -216,8 +217,8 @@ public final class MsgpackTaskSerializer implements TaskSerializer {
 			}
 			Object value = read(unpacker, 0);
 			if (unpacker.hasNext()) {
-				throw new IllegalArgumentException("unexpected bytes after the msgpack value at offset "
-						+ unpacker.getTotalReadBytes());
+				throw new IllegalArgumentException(
+						"unexpected bytes after the msgpack value at offset " + unpacker.getTotalReadBytes());
 			}
 			return value;
 		}
@@ -273,8 +274,8 @@ public final class MsgpackTaskSerializer implements TaskSerializer {
 			case EXTENSION: {
 				ExtensionTypeHeader header = unpacker.unpackExtensionTypeHeader();
 				if (header.isTimestampType()) {
-					return CeleryTime.formatAware(
-							OffsetDateTime.ofInstant(unpacker.unpackTimestamp(header), ZoneOffset.UTC));
+					return CeleryTime
+						.formatAware(OffsetDateTime.ofInstant(unpacker.unpackTimestamp(header), ZoneOffset.UTC));
 				}
 				throw new IllegalArgumentException("msgpack extension type " + header.getType()
 						+ " is not supported (only the timestamp type -1 is)");
@@ -296,10 +297,11 @@ public final class MsgpackTaskSerializer implements TaskSerializer {
 			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		if (key instanceof Map || key instanceof List) {
-			throw new IllegalArgumentException("a msgpack map key must be a string or a number, got "
-					+ TaskMessageCodec.describe(key));
+			throw new IllegalArgumentException(
+					"a msgpack map key must be a string or a number, got " + TaskMessageCodec.describe(key));
 		}
-		// As Python's json.dumps writes them: None -> "null", True -> "true", 1.0 -> "1.0".
+		// As Python's json.dumps writes them: None -> "null", True -> "true", 1.0 ->
+		// "1.0".
 		return String.valueOf(key);
 	}
 

@@ -12,11 +12,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Basic properties whose headers go on the wire in the order they were given.
  * <p>
- * {@link AMQP.BasicProperties} copies its headers into a {@code HashMap}, so the RabbitMQ client
- * would write Celery's sixteen headers in hash order. Celery writes them in a fixed order
- * ({@code lang, task, id, shadow, eta, ...}); this class keeps that order for
- * {@link #getHeaders()} and for the bytes it writes. Every other property is written exactly as
- * the superclass writes it.
+ * {@link AMQP.BasicProperties} copies its headers into a {@code HashMap}, so the RabbitMQ
+ * client would write Celery's sixteen headers in hash order. Celery writes them in a
+ * fixed order ({@code lang, task, id, shadow, eta, ...}); this class keeps that order for
+ * {@link #getHeaders()} and for the bytes it writes. Every other property is written
+ * exactly as the superclass writes it.
  */
 final class OrderedBasicProperties extends AMQP.BasicProperties {
 

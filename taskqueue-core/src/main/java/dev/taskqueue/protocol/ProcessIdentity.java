@@ -14,17 +14,26 @@ public final class ProcessIdentity {
 	private ProcessIdentity() {
 	}
 
-	/** @return this machine's host name */
+	/**
+	 * Return this machine's host name.
+	 * @return this machine's host name
+	 */
 	public static String hostname() {
 		return HOSTNAME;
 	}
 
-	/** @return this process's id */
+	/**
+	 * Return this process's id.
+	 * @return this process's id
+	 */
 	public static long pid() {
 		return ProcessHandle.current().pid();
 	}
 
-	/** @return the {@code origin} header value of messages this process sends */
+	/**
+	 * Return the {@code origin} header value of messages this process sends.
+	 * @return the {@code origin} header value of messages this process sends
+	 */
 	public static String origin() {
 		return "gen" + pid() + "@" + HOSTNAME;
 	}

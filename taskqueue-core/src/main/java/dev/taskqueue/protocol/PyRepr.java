@@ -20,13 +20,15 @@ import org.jspecify.annotations.Nullable;
  * The {@code argsrepr} and {@code kwargsrepr} headers as Celery writes them, and Python's
  * {@code repr} of JSON-like values for error messages.
  * <p>
- * Celery does not use {@code repr} for those headers but {@code celery.utils.saferepr.saferepr}
- * with a limit of 1024 characters, which differs from it: strings are always in single quotes
- * with only {@code '} escaped (as {@code \'}), containers nested deeper than three levels show
- * as {@code [...]} or {@code {...}}, and past the limit each further token is cut at its last
- * space and marked {@code ...}, then {@code , ...} and the pending closing brackets end the
- * text. {@link #args(List)} and {@link #kwargs(Map)} reproduce that (Celery 5.2) token by token.
- * Values that are neither JSON scalars nor collections are shown with {@code toString()}.
+ * Celery does not use {@code repr} for those headers but
+ * {@code celery.utils.saferepr.saferepr} with a limit of 1024 characters, which differs
+ * from it: strings are always in single quotes with only {@code '} escaped (as
+ * {@code \'}), containers nested deeper than three levels show as {@code [...]} or
+ * {@code {...}}, and past the limit each further token is cut at its last space and
+ * marked {@code ...}, then {@code , ...} and the pending closing brackets end the text.
+ * {@link #args(List)} and {@link #kwargs(Map)} reproduce that (Celery 5.2) token by
+ * token. Values that are neither JSON scalars nor collections are shown with
+ * {@code toString()}.
  */
 final class PyRepr {
 
@@ -69,13 +71,17 @@ final class PyRepr {
 		return sb.toString();
 	}
 
-	// ---- saferepr --------------------------------------------------------------------------
+	// ---- saferepr
+	// --------------------------------------------------------------------------
 
 	/** The positional arguments, shown as a Python tuple. */
 	private record Tuple(List<?> values) {
 	}
 
-	/** Literal text; {@code truncatable} separators are dropped after the limit, brackets kept. */
+	/**
+	 * Literal text; {@code truncatable} separators are dropped after the limit, brackets
+	 * kept.
+	 */
 	private record Literal(String value, boolean truncatable, int direction) {
 	}
 
@@ -103,7 +109,8 @@ final class PyRepr {
 		Object token;
 		while ((token = tokens.next()) != null) {
 			if (remaining <= 0) {
-				// The token that found the limit exhausted is dropped, even a closing bracket.
+				// The token that found the limit exhausted is dropped, even a closing
+				// bracket.
 				out.append(", ...");
 				cut = true;
 				break;
@@ -145,8 +152,8 @@ final class PyRepr {
 	}
 
 	/**
-	 * saferepr's token stream: containers are opened lazily, so what is left when the limit is
-	 * reached still holds the closing brackets of every open container.
+	 * saferepr's token stream: containers are opened lazily, so what is left when the
+	 * limit is reached still holds the closing brackets of every open container.
 	 */
 	private static final class Tokens {
 
@@ -158,7 +165,10 @@ final class PyRepr {
 			this.stack.push(Collections.singletonList(value).iterator());
 		}
 
-		/** @return the next token, or {@code null} at the end */
+		/**
+		 * Return the next token, or {@code null} at the end.
+		 * @return the next token, or {@code null} at the end
+		 */
 		@Nullable Object next() {
 			while (!this.stack.isEmpty()) {
 				Iterator<?> it = this.stack.peek();
@@ -236,7 +246,10 @@ final class PyRepr {
 			}
 		}
 
-		/** @return the token of a scalar, or {@code null} for a container */
+		/**
+		 * Return the token of a scalar, or {@code null} for a container.
+		 * @return the token of a scalar, or {@code null} for a container
+		 */
 		private static @Nullable Object scalar(@Nullable Object value) {
 			if (value == null) {
 				return new Text("None");
@@ -254,7 +267,8 @@ final class PyRepr {
 				return new Text(pyFloat(((Number) value).doubleValue()));
 			}
 			if (value instanceof Float f) {
-				// Jackson writes a float as Float.toString does; Python reads that as a double.
+				// Jackson writes a float as Float.toString does; Python reads that as a
+				// double.
 				return new Text(pyFloat(Double.parseDouble(f.toString())));
 			}
 			if (value instanceof Number) {
@@ -269,7 +283,8 @@ final class PyRepr {
 
 	}
 
-	// ---- repr --------------------------------------------------------------------------------
+	// ---- repr
+	// --------------------------------------------------------------------------------
 
 	private static void append(StringBuilder sb, @Nullable Object value) {
 		if (sb.length() > MAX_LENGTH) {
@@ -367,8 +382,9 @@ final class PyRepr {
 	}
 
 	/**
-	 * Python's {@code repr} of a float: the shortest digits that read back as the same double,
-	 * in positional notation when the decimal exponent is in [-4, 16), else as {@code 1e+16}.
+	 * Python's {@code repr} of a float: the shortest digits that read back as the same
+	 * double, in positional notation when the decimal exponent is in [-4, 16), else as
+	 * {@code 1e+16}.
 	 */
 	static String pyFloat(double d) {
 		if (Double.isNaN(d)) {
@@ -391,7 +407,8 @@ final class PyRepr {
 		}
 		shortest = shortest.stripTrailingZeros();
 		String digits = shortest.unscaledValue().abs().toString();
-		// the position of the decimal point relative to the first digit, as Python's dtoa has it
+		// the position of the decimal point relative to the first digit, as Python's dtoa
+		// has it
 		int point = digits.length() - shortest.scale();
 		String sign = (d < 0) ? "-" : "";
 		if (point > -4 && point <= 16) {

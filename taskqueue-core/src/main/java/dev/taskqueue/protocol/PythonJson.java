@@ -7,11 +7,12 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 
 /**
- * JSON written and read the way Python's {@code json} module does by default, which Celery and
- * kombu use for message bodies and stored results: one line with {@code ", "} and {@code ": "}
- * separators ({@link PythonJsonPrettyPrinter}), every non-ASCII character as a lower-case
- * {@code \\uXXXX} escape ({@code ensure_ascii=True}), and the floats JSON has no literal for as the
- * bare tokens {@code NaN}, {@code Infinity} and {@code -Infinity}.
+ * JSON written and read the way Python's {@code json} module does by default, which
+ * Celery and kombu use for message bodies and stored results: one line with {@code ", "}
+ * and {@code ": "} separators ({@link PythonJsonPrettyPrinter}), every non-ASCII
+ * character as a lower-case {@code \\uXXXX} escape ({@code ensure_ascii=True}), and the
+ * floats JSON has no literal for as the bare tokens {@code NaN}, {@code Infinity} and
+ * {@code -Infinity}.
  */
 public final class PythonJson {
 
@@ -32,8 +33,8 @@ public final class PythonJson {
 	}
 
 	/**
-	 * A reader of any JSON value that also accepts Python's {@code NaN}, {@code Infinity} and
-	 * {@code -Infinity}.
+	 * A reader of any JSON value that also accepts Python's {@code NaN}, {@code Infinity}
+	 * and {@code -Infinity}.
 	 * @param mapper the mapper to read with
 	 * @return the reader
 	 */

@@ -4,13 +4,14 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.PrettyPrinter;
 
 /**
- * Writes JSON on one line with the separators of Python's {@code json.dumps} (and so of Celery's
- * message bodies and stored results): {@code ", "} between elements and entries,
- * {@code ": "} between a name and its value, and nothing inside empty arrays and objects, e.g.
- * {@code [[2, 3], {}, {"callbacks": null}]}.
+ * Writes JSON on one line with the separators of Python's {@code json.dumps} (and so of
+ * Celery's message bodies and stored results): {@code ", "} between elements and entries,
+ * {@code ": "} between a name and its value, and nothing inside empty arrays and objects,
+ * e.g. {@code [[2, 3], {}, {"callbacks": null}]}.
  * <p>
- * Jackson's {@code MinimalPrettyPrinter} cannot do this: it writes only the separator character
- * and ignores the spacing of its {@code Separators}. The printer is stateless and can be shared.
+ * Jackson's {@code MinimalPrettyPrinter} cannot do this: it writes only the separator
+ * character and ignores the spacing of its {@code Separators}. The printer is stateless
+ * and can be shared.
  */
 public final class PythonJsonPrettyPrinter implements PrettyPrinter {
 

@@ -24,8 +24,9 @@ public final class Serializers {
 
 	/**
 	 * Create a registry.
-	 * @param serializers the serializers; a later one with the same name or content type replaces
-	 * an earlier one, so an application's own serializer may replace a built-in one
+	 * @param serializers the serializers; a later one with the same name or content type
+	 * replaces an earlier one, so an application's own serializer may replace a built-in
+	 * one
 	 */
 	public Serializers(Collection<? extends TaskSerializer> serializers) {
 		Map<String, TaskSerializer> types = new LinkedHashMap<>();
@@ -34,8 +35,8 @@ public final class Serializers {
 			String type = serializer.contentType().trim().toLowerCase(Locale.ROOT);
 			String name = serializer.name().trim().toLowerCase(Locale.ROOT);
 			if (type.isEmpty() || name.isEmpty()) {
-				throw new IllegalArgumentException("Serializer " + serializer.getClass().getName()
-						+ " must have a name and a content type");
+				throw new IllegalArgumentException(
+						"Serializer " + serializer.getClass().getName() + " must have a name and a content type");
 			}
 			List.of(name, type).forEach((key) -> {
 				TaskSerializer replaced = keys.get(key);
@@ -85,8 +86,8 @@ public final class Serializers {
 	 * Find a serializer by name or content type.
 	 * @param nameOrType e.g. {@code msgpack} or {@code application/x-msgpack}, any case
 	 * @return the serializer
-	 * @throws IllegalArgumentException if none has that name or content type; the message lists
-	 * the accepted forms
+	 * @throws IllegalArgumentException if none has that name or content type; the message
+	 * lists the accepted forms
 	 */
 	public TaskSerializer get(String nameOrType) {
 		TaskSerializer serializer = this.byKey.get(nameOrType);
@@ -94,8 +95,8 @@ public final class Serializers {
 			serializer = this.byKey.get(nameOrType.trim().toLowerCase(Locale.ROOT));
 		}
 		if (serializer == null) {
-			throw new IllegalArgumentException("Unknown serializer '" + nameOrType + "': use one of "
-					+ describeAccepted());
+			throw new IllegalArgumentException(
+					"Unknown serializer '" + nameOrType + "': use one of " + describeAccepted());
 		}
 		return serializer;
 	}
@@ -113,7 +114,10 @@ public final class Serializers {
 		return String.join(", ", forms);
 	}
 
-	/** @return every serializer, by content type */
+	/**
+	 * Return every serializer, by content type.
+	 * @return every serializer, by content type
+	 */
 	public Collection<TaskSerializer> all() {
 		return this.byContentType.values();
 	}

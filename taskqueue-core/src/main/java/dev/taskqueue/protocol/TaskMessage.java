@@ -10,13 +10,14 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One task message of Celery's protocol v2: the AMQP properties and headers that describe the
- * call and the {@code [args, kwargs, embed]} body.
+ * One task message of Celery's protocol v2: the AMQP properties and headers that describe
+ * the call and the {@code [args, kwargs, embed]} body.
  * <p>
  * Argument values are plain JSON values as Jackson reads them without a target type
- * ({@code List}, {@code Map}, {@code String}, {@code Integer}/{@code Long}/{@code BigInteger},
- * {@code Double}, {@code Boolean}, {@code null}) when decoded, or any value Jackson can write when a
- * client builds the message. Instances are immutable; use {@link #builder(String, String)} or
+ * ({@code List}, {@code Map}, {@code String},
+ * {@code Integer}/{@code Long}/{@code BigInteger}, {@code Double}, {@code Boolean},
+ * {@code null}) when decoded, or any value Jackson can write when a client builds the
+ * message. Instances are immutable; use {@link #builder(String, String)} or
  * {@link #toBuilder()}.
  *
  * @see TaskMessageCodec
@@ -141,114 +142,179 @@ public final class TaskMessage {
 		return b;
 	}
 
-	/** @return the task id ({@code id} header and {@code correlation_id} property) */
+	/**
+	 * Return the task id ({@code id} header and {@code correlation_id} property).
+	 * @return the task id ({@code id} header and {@code correlation_id} property)
+	 */
 	public String id() {
 		return this.id;
 	}
 
-	/** @return the task name ({@code task} header) */
+	/**
+	 * Return the task name ({@code task} header).
+	 * @return the task name ({@code task} header)
+	 */
 	public String task() {
 		return this.task;
 	}
 
-	/** @return the {@code lang} header */
+	/**
+	 * Return the {@code lang} header.
+	 * @return the {@code lang} header
+	 */
 	public String lang() {
 		return this.lang;
 	}
 
-	/** @return when the task should run, or {@code null} to run at once */
+	/**
+	 * Return when the task should run, or {@code null} to run at once.
+	 * @return when the task should run, or {@code null} to run at once
+	 */
 	public @Nullable OffsetDateTime eta() {
 		return this.eta;
 	}
 
-	/** @return when the task expires, or {@code null} */
+	/**
+	 * Return when the task expires, or {@code null}.
+	 * @return when the task expires, or {@code null}
+	 */
 	public @Nullable OffsetDateTime expires() {
 		return this.expires;
 	}
 
-	/** @return the group id, or {@code null} */
+	/**
+	 * Return the group id, or {@code null}.
+	 * @return the group id, or {@code null}
+	 */
 	public @Nullable String group() {
 		return this.group;
 	}
 
-	/** @return the position in a chord header, or {@code null} */
+	/**
+	 * Return the position in a chord header, or {@code null}.
+	 * @return the position in a chord header, or {@code null}
+	 */
 	public @Nullable Integer groupIndex() {
 		return this.groupIndex;
 	}
 
-	/** @return how many times the task has been retried */
+	/**
+	 * Return how many times the task has been retried.
+	 * @return how many times the task has been retried
+	 */
 	public int retries() {
 		return this.retries;
 	}
 
-	/** @return the hard time limit in seconds, or {@code null} */
+	/**
+	 * Return the hard time limit in seconds, or {@code null}.
+	 * @return the hard time limit in seconds, or {@code null}
+	 */
 	public @Nullable Number hardTimeLimit() {
 		return this.hardTimeLimit;
 	}
 
-	/** @return the soft time limit in seconds, or {@code null} */
+	/**
+	 * Return the soft time limit in seconds, or {@code null}.
+	 * @return the soft time limit in seconds, or {@code null}
+	 */
 	public @Nullable Number softTimeLimit() {
 		return this.softTimeLimit;
 	}
 
-	/** @return the id of the first task of the workflow (the task's own id when standalone) */
+	/**
+	 * Return the id of the first task of the workflow (the task's own id when
+	 * standalone).
+	 * @return the id of the first task of the workflow (the task's own id when
+	 * standalone)
+	 */
 	public String rootId() {
 		return this.rootId;
 	}
 
-	/** @return the id of the task that published this one, or {@code null} */
+	/**
+	 * Return the id of the task that published this one, or {@code null}.
+	 * @return the id of the task that published this one, or {@code null}
+	 */
 	public @Nullable String parentId() {
 		return this.parentId;
 	}
 
-	/** @return who published the message ({@code gen<pid>@<host>}), or {@code null} */
+	/**
+	 * Return who published the message ({@code gen<pid>@<host>}), or {@code null}.
+	 * @return who published the message ({@code gen<pid>@<host>}), or {@code null}
+	 */
 	public @Nullable String origin() {
 		return this.origin;
 	}
 
-	/** @return whether the sender asked for no result to be stored */
+	/**
+	 * Return whether the sender asked for no result to be stored.
+	 * @return whether the sender asked for no result to be stored
+	 */
 	public boolean ignoreResult() {
 		return this.ignoreResult;
 	}
 
-	/** @return the {@code shadow} header (a display alias), or {@code null} */
+	/**
+	 * Return the {@code shadow} header (a display alias), or {@code null}.
+	 * @return the {@code shadow} header (a display alias), or {@code null}
+	 */
 	public @Nullable String shadow() {
 		return this.shadow;
 	}
 
-	/** @return the positional arguments */
+	/**
+	 * Return the positional arguments.
+	 * @return the positional arguments
+	 */
 	public List<?> args() {
 		return this.args;
 	}
 
-	/** @return the keyword arguments */
+	/**
+	 * Return the keyword arguments.
+	 * @return the keyword arguments
+	 */
 	public Map<String, ?> kwargs() {
 		return this.kwargs;
 	}
 
-	/** @return the embed part of the body (callbacks, errbacks, chain, chord) */
+	/**
+	 * Return the embed part of the body (callbacks, errbacks, chain, chord).
+	 * @return the embed part of the body (callbacks, errbacks, chain, chord)
+	 */
 	public Embed embed() {
 		return this.embed;
 	}
 
-	/** @return the {@code reply_to} property, or {@code null} */
+	/**
+	 * Return the {@code reply_to} property, or {@code null}.
+	 * @return the {@code reply_to} property, or {@code null}
+	 */
 	public @Nullable String replyTo() {
 		return this.replyTo;
 	}
 
-	/** @return the AMQP priority (0 by default, as Celery sends it) */
+	/**
+	 * Return the AMQP priority (0 by default, as Celery sends it).
+	 * @return the AMQP priority (0 by default, as Celery sends it)
+	 */
 	public int priority() {
 		return this.priority;
 	}
 
-	/** @return headers beyond Celery's sixteen, in the order they were given */
+	/**
+	 * Return headers beyond Celery's sixteen, in the order they were given.
+	 * @return headers beyond Celery's sixteen, in the order they were given
+	 */
 	public Map<String, Object> extraHeaders() {
 		return this.extraHeaders;
 	}
 
 	/**
-	 * The serializer of the body: for a received message its content type, for one to send the
-	 * name or content type the caller chose.
+	 * The serializer of the body: for a received message its content type, for one to
+	 * send the name or content type the caller chose.
 	 * @return the serializer, or {@code null} for the codec's default
 	 */
 	public @Nullable String serializer() {
@@ -256,8 +322,8 @@ public final class TaskMessage {
 	}
 
 	/**
-	 * The compression of the body ({@code compression} header): for a received message as it
-	 * came, for one to send as the caller chose.
+	 * The compression of the body ({@code compression} header): for a received message as
+	 * it came, for one to send as the caller chose.
 	 * @return the compression, or {@code null} for the codec's default
 	 */
 	public @Nullable String compression() {
@@ -442,8 +508,8 @@ public final class TaskMessage {
 
 		/**
 		 * Choose the body's serializer.
-		 * @param serializer a serializer name or content type, or {@code null} for the codec's
-		 * default
+		 * @param serializer a serializer name or content type, or {@code null} for the
+		 * codec's default
 		 * @return this builder
 		 */
 		public Builder serializer(@Nullable String serializer) {

@@ -27,11 +27,11 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Encodes and decodes Celery protocol v2 task messages exactly as Celery 5 writes them: the
- * sixteen headers in Celery's order and AMQP types, the properties Celery sets, and an
- * {@code [args, kwargs, embed]} body in the message's serializer ({@code json} with Python's
- * separators by default, {@code msgpack}, or an application's own {@link TaskSerializer}),
- * optionally compressed as kombu does ({@link Compression}).
+ * Encodes and decodes Celery protocol v2 task messages exactly as Celery 5 writes them:
+ * the sixteen headers in Celery's order and AMQP types, the properties Celery sets, and
+ * an {@code [args, kwargs, embed]} body in the message's serializer ({@code json} with
+ * Python's separators by default, {@code msgpack}, or an application's own
+ * {@link TaskSerializer}), optionally compressed as kombu does ({@link Compression}).
  */
 public final class TaskMessageCodec {
 
@@ -72,10 +72,10 @@ public final class TaskMessageCodec {
 	 * @param acceptContent serializer names or content types a worker accepts (Celery's
 	 * {@code accept_content})
 	 * @param serializers the serializers known to this process
-	 * @param serializer the name or content type of the serializer messages are sent with unless
-	 * they choose another (Celery's {@code task_serializer})
-	 * @param compression the compression messages are sent with unless they choose another
-	 * (Celery's {@code task_compression}), or {@code null} for none
+	 * @param serializer the name or content type of the serializer messages are sent with
+	 * unless they choose another (Celery's {@code task_serializer})
+	 * @param compression the compression messages are sent with unless they choose
+	 * another (Celery's {@code task_compression}), or {@code null} for none
 	 * @throws IllegalArgumentException if the serializer or compression is unknown
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent, Serializers serializers,
@@ -89,7 +89,8 @@ public final class TaskMessageCodec {
 		this.compression = (compression != null) ? Compression.resolve(compression) : null;
 	}
 
-	// An application's serializer names resolve to their content types; Celery's names and any
+	// An application's serializer names resolve to their content types; Celery's names
+	// and any
 	// content type as ContentTypes resolves them.
 	private static Set<String> resolveAccept(Collection<String> acceptContent, Serializers serializers) {
 		Set<String> resolved = new LinkedHashSet<>();
@@ -100,7 +101,8 @@ public final class TaskMessageCodec {
 					type = serializers.get(entry).contentType().toLowerCase(Locale.ROOT);
 				}
 				catch (IllegalArgumentException ex) {
-					// Not a serializer here: messages of it are refused as having no decoder.
+					// Not a serializer here: messages of it are refused as having no
+					// decoder.
 				}
 			}
 			resolved.add(type);
@@ -111,35 +113,48 @@ public final class TaskMessageCodec {
 	/**
 	 * A message names its task; it must never name a class. Default typing would let any
 	 * {@code "@class"} (or wrapper-array) value in the arguments pick the class Jackson
-	 * instantiates, the classic Jackson gadget-chain hole, so a mapper that has it (from an
-	 * application's customizer) is used here without it.
+	 * instantiates, the classic Jackson gadget-chain hole, so a mapper that has it (from
+	 * an application's customizer) is used here without it.
 	 */
 	static JsonMapper withoutDefaultTyping(JsonMapper mapper) {
 		if (mapper.deserializationConfig().getDefaultTyper(mapper.constructType(Object.class)) == null
 				&& mapper.serializationConfig().getDefaultTyper(mapper.constructType(Object.class)) == null) {
 			return mapper;
 		}
-		LogFactory.getLog(TaskMessageCodec.class).warn("The JSON mapper given to taskqueue has default typing "
-				+ "activated; taskqueue uses it without default typing so that messages cannot choose classes");
+		LogFactory.getLog(TaskMessageCodec.class)
+			.warn("The JSON mapper given to taskqueue has default typing "
+					+ "activated; taskqueue uses it without default typing so that messages cannot choose classes");
 		return mapper.rebuild().deactivateDefaultTyping().build();
 	}
 
-	/** @return the mapper used for bodies and argument values */
+	/**
+	 * Return the mapper used for bodies and argument values.
+	 * @return the mapper used for bodies and argument values
+	 */
 	public JsonMapper mapper() {
 		return this.mapper;
 	}
 
-	/** @return the accepted content types */
+	/**
+	 * Return the accepted content types.
+	 * @return the accepted content types
+	 */
 	public Set<String> acceptedContentTypes() {
 		return this.accept;
 	}
 
-	/** @return the serializers known to this codec */
+	/**
+	 * Return the serializers known to this codec.
+	 * @return the serializers known to this codec
+	 */
 	public Serializers serializers() {
 		return this.serializers;
 	}
 
-	/** @return the serializer messages are sent with unless they choose another */
+	/**
+	 * Return the serializer messages are sent with unless they choose another.
+	 * @return the serializer messages are sent with unless they choose another
+	 */
 	public TaskSerializer defaultSerializer() {
 		return this.serializer;
 	}
@@ -185,7 +200,8 @@ public final class TaskMessageCodec {
 		else {
 			headers.remove(COMPRESSION);
 		}
-		// Not AMQP.BasicProperties.Builder: it keeps headers in a HashMap, losing Celery's order.
+		// Not AMQP.BasicProperties.Builder: it keeps headers in a HashMap, losing
+		// Celery's order.
 		AMQP.BasicProperties props = new OrderedBasicProperties(serializer.contentType(), serializer.contentEncoding(),
 				headers, PERSISTENT, message.priority(), message.id(), message.replyTo(), expiration);
 		return new EncodedMessage(props, body);
@@ -227,16 +243,16 @@ public final class TaskMessageCodec {
 	 * @param properties the message properties, as Spring AMQP converted them
 	 * @param body the body
 	 * @return the task message
-	 * @throws InvalidMessageException if the content type is not accepted or the message is not
-	 * valid protocol v2
+	 * @throws InvalidMessageException if the content type is not accepted or the message
+	 * is not valid protocol v2
 	 */
 	public TaskMessage decode(MessageProperties properties, byte[] body) {
 		return decode(properties, body, Long.MAX_VALUE);
 	}
 
 	/**
-	 * Decode a received message whose body may be at most a given size. The size is checked
-	 * before anything else, so an oversized body is never parsed.
+	 * Decode a received message whose body may be at most a given size. The size is
+	 * checked before anything else, so an oversized body is never parsed.
 	 * @param properties the message properties, as Spring AMQP converted them
 	 * @param body the body
 	 * @param maxBodySize the largest body accepted, in bytes
@@ -249,14 +265,15 @@ public final class TaskMessageCodec {
 		String id = textOrNull(headers.get("id"));
 		String task = textOrNull(headers.get("task"));
 		if (body.length > maxBodySize) {
-			throw new InvalidMessageException("message body of " + body.length + " bytes exceeds the limit of "
-					+ maxBodySize + " bytes (taskqueue.worker.max-message-size)", id,
-					(task != null && !task.chars().anyMatch(Character::isISOControl)) ? task : null);
+			throw new InvalidMessageException(
+					"message body of " + body.length + " bytes exceeds the limit of " + maxBodySize
+							+ " bytes (taskqueue.worker.max-message-size)",
+					id, (task != null && !task.chars().anyMatch(Character::isISOControl)) ? task : null);
 		}
 		String contentType = properties.getContentType();
 		if (contentType == null || !this.accept.contains(contentType.toLowerCase(java.util.Locale.ROOT))) {
-			throw new InvalidMessageException("content type '" + contentType + "' is not accepted (accepted: "
-					+ this.accept + ")", id, task);
+			throw new InvalidMessageException(
+					"content type '" + contentType + "' is not accepted (accepted: " + this.accept + ")", id, task);
 		}
 		TaskSerializer serializer = this.serializers.forContentType(contentType.toLowerCase(java.util.Locale.ROOT));
 		if (serializer == null) {
@@ -296,7 +313,8 @@ public final class TaskMessageCodec {
 			builder.timeLimit(fields.number(limits.get(0), "timelimit"), fields.number(limits.get(1), "timelimit"));
 		}
 		else if (timelimit != null) {
-			throw fields.invalid("header 'timelimit' must be a list of two numbers or nulls, got " + describe(timelimit));
+			throw fields
+				.invalid("header 'timelimit' must be a list of two numbers or nulls, got " + describe(timelimit));
 		}
 		headers.forEach((name, value) -> {
 			if (!CELERY_HEADERS.contains(name) && !COMPRESSION.equals(name)) {
@@ -309,8 +327,8 @@ public final class TaskMessageCodec {
 				body = Compression.decompress(compression, body, maxBodySize);
 			}
 			catch (IllegalArgumentException ex) {
-				throw fields.invalid(ex.getMessage() + (ex.getMessage().contains("limit")
-						? " (taskqueue.worker.max-message-size)" : ""));
+				throw fields.invalid(ex.getMessage()
+						+ (ex.getMessage().contains("limit") ? " (taskqueue.worker.max-message-size)" : ""));
 			}
 			builder.compression(compression);
 		}
@@ -330,8 +348,9 @@ public final class TaskMessageCodec {
 					: serializer.decode(body);
 		}
 		catch (JacksonException ex) {
-			throw new InvalidMessageException("body is not valid " + formatName(serializer) + ": "
-					+ ex.getOriginalMessage(), fields.id, fields.task, ex);
+			throw new InvalidMessageException(
+					"body is not valid " + formatName(serializer) + ": " + ex.getOriginalMessage(), fields.id,
+					fields.task, ex);
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidMessageException("body is not valid " + formatName(serializer) + ": " + ex.getMessage(),
@@ -366,10 +385,12 @@ public final class TaskMessageCodec {
 	/** kombu's header naming the body's compression. */
 	private static final String COMPRESSION = "compression";
 
-	/** The sixteen headers Celery's protocol v2 defines; anything else is an extra header. */
-	public static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires",
-			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
-			"origin", "ignore_result");
+	/**
+	 * The sixteen headers Celery's protocol v2 defines; anything else is an extra header.
+	 */
+	public static final Set<String> CELERY_HEADERS = Set.of("lang", "task", "id", "shadow", "eta", "expires", "group",
+			"group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr", "origin",
+			"ignore_result");
 
 	private static int orZero(@Nullable Integer value) {
 		return (value != null) ? value : 0;

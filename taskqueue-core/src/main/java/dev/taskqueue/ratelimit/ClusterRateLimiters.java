@@ -37,8 +37,8 @@ public class ClusterRateLimiters {
 	}
 
 	/**
-	 * A limiter on a task's shared bucket. Limiters made for one task share its bucket, whatever
-	 * their rates: a changed rate applies from the next reservation on.
+	 * A limiter on a task's shared bucket. Limiters made for one task share its bucket,
+	 * whatever their rates: a changed rate applies from the next reservation on.
 	 * @param taskName the task name
 	 * @param limit the rate limit
 	 * @return the limiter

@@ -5,14 +5,14 @@ import java.util.Locale;
 
 /**
  * A rate: so many task starts per second, minute or hour, written as Celery writes it
- * ({@code "10/s"}, {@code "100/m"}, {@code "1000/h"}, or a plain number meaning per second), with
- * how many starts may follow each other without spacing after an idle period (the burst) and
- * where the limit is enforced.
+ * ({@code "10/s"}, {@code "100/m"}, {@code "1000/h"}, or a plain number meaning per
+ * second), with how many starts may follow each other without spacing after an idle
+ * period (the burst) and where the limit is enforced.
  *
  * @param permits how many starts
  * @param per in how long
- * @param burst how many starts may happen at once after an idle period (the token bucket's
- * capacity); 1 spaces every start one interval from the previous, as Celery does
+ * @param burst how many starts may happen at once after an idle period (the token
+ * bucket's capacity); 1 spaces every start one interval from the previous, as Celery does
  * @param scope where the limit is enforced
  */
 public record RateLimit(double permits, Duration per, int burst, RateLimitScope scope) {
@@ -65,8 +65,8 @@ public record RateLimit(double permits, Duration per, int burst, RateLimitScope 
 			case "s", "sec", "second" -> Duration.ofSeconds(1);
 			case "m", "min", "minute" -> Duration.ofMinutes(1);
 			case "h", "hour" -> Duration.ofHours(1);
-			default -> throw new IllegalArgumentException("Invalid rate limit '" + text
-					+ "': the unit must be s, m or h; expected " + ACCEPTED_FORMS);
+			default -> throw new IllegalArgumentException(
+					"Invalid rate limit '" + text + "': the unit must be s, m or h; expected " + ACCEPTED_FORMS);
 		};
 		double permits;
 		try {
@@ -101,22 +101,24 @@ public record RateLimit(double permits, Duration per, int burst, RateLimitScope 
 		return new RateLimit(this.permits, this.per, this.burst, scope);
 	}
 
-	/** @return the time between two starts at this rate, in nanoseconds */
+	/**
+	 * Return the time between two starts at this rate, in nanoseconds.
+	 * @return the time between two starts at this rate, in nanoseconds
+	 */
 	public long intervalNanos() {
 		return (long) (this.per.toNanos() / this.permits);
 	}
 
 	/**
-	 * The rate in Celery's notation, with the burst and scope when they are not the defaults:
-	 * {@code 10/s}, {@code 100/m (burst 5, cluster)}.
+	 * The rate in Celery's notation, with the burst and scope when they are not the
+	 * defaults: {@code 10/s}, {@code 100/m (burst 5, cluster)}.
 	 * @return the description
 	 */
 	public String describe() {
 		String count = (this.permits == Math.rint(this.permits)) ? String.valueOf((long) this.permits)
 				: String.valueOf(this.permits);
-		String unit = this.per.equals(Duration.ofSeconds(1)) ? "s"
-				: this.per.equals(Duration.ofMinutes(1)) ? "m" : this.per.equals(Duration.ofHours(1)) ? "h"
-						: this.per.toMillis() + "ms";
+		String unit = this.per.equals(Duration.ofSeconds(1)) ? "s" : this.per.equals(Duration.ofMinutes(1)) ? "m"
+				: this.per.equals(Duration.ofHours(1)) ? "h" : this.per.toMillis() + "ms";
 		StringBuilder text = new StringBuilder(count).append('/').append(unit);
 		if (this.burst != 1 || this.scope != RateLimitScope.WORKER) {
 			text.append(" (");

@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A per-worker rate limiter: a token bucket of capacity {@link RateLimit#burst()} (1 by default,
- * Celery's semantics: starts are spaced at least one interval apart), kept as the bucket's
- * theoretical arrival time (GCRA). Callers reserve a start and are told how long to wait for it,
- * so waiting never has to block a thread.
+ * A per-worker rate limiter: a token bucket of capacity {@link RateLimit#burst()} (1 by
+ * default, Celery's semantics: starts are spaced at least one interval apart), kept as
+ * the bucket's theoretical arrival time (GCRA). Callers reserve a start and are told how
+ * long to wait for it, so waiting never has to block a thread.
  */
 public final class RateLimiter implements TaskRateLimiter {
 
@@ -18,7 +18,10 @@ public final class RateLimiter implements TaskRateLimiter {
 
 	private final LongSupplier nanoClock;
 
-	/** When the bucket is empty again at this rate, if nothing else starts; MIN_VALUE: idle. */
+	/**
+	 * When the bucket is empty again at this rate, if nothing else starts; MIN_VALUE:
+	 * idle.
+	 */
 	private final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE);
 
 	/**

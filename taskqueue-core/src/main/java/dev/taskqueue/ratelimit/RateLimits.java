@@ -4,11 +4,12 @@ import dev.taskqueue.control.ControlBus;
 
 /**
  * Changes a task's rate limit on every running worker at once, by broadcasting on the
- * {@link ControlBus control channel}: each worker replaces its limiter for that task. The new
- * limit replaces rate, burst and {@link RateLimitScope scope}; for a cluster-wide limit the shared
- * bucket in Redis stays, so the new rate applies from the next start on. The change
- * lasts until a worker restarts, which then starts again from {@code taskqueue.tasks.*} or
- * {@code @QueueTask(rateLimit)}; workers that start after the change do not get it.
+ * {@link ControlBus control channel}: each worker replaces its limiter for that task. The
+ * new limit replaces rate, burst and {@link RateLimitScope scope}; for a cluster-wide
+ * limit the shared bucket in Redis stays, so the new rate applies from the next start on.
+ * The change lasts until a worker restarts, which then starts again from
+ * {@code taskqueue.tasks.*} or {@code @QueueTask(rateLimit)}; workers that start after
+ * the change do not get it.
  */
 public class RateLimits {
 

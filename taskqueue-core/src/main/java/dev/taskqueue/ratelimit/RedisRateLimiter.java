@@ -8,16 +8,16 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * A rate limiter shared by every worker: one token bucket (GCRA, capacity
- * {@link RateLimit#burst()}) in a Redis key, reserved atomically by a Lua script that reads the
- * Redis server's clock, so workers on machines whose clocks differ still share one rate. Each
- * reservation is one round trip.
+ * {@link RateLimit#burst()}) in a Redis key, reserved atomically by a Lua script that
+ * reads the Redis server's clock, so workers on machines whose clocks differ still share
+ * one rate. Each reservation is one round trip.
  */
 public final class RedisRateLimiter implements TaskRateLimiter {
 
 	/**
-	 * Reserves a start. KEYS[1]: the bucket; ARGV[1]: interval, ARGV[2]: tolerance (burst - 1
-	 * intervals), both in microseconds. Returns the wait in microseconds. The key holds the
-	 * theoretical arrival time and expires once the bucket is full again.
+	 * Reserves a start. KEYS[1]: the bucket; ARGV[1]: interval, ARGV[2]: tolerance (burst
+	 * - 1 intervals), both in microseconds. Returns the wait in microseconds. The key
+	 * holds the theoretical arrival time and expires once the bucket is full again.
 	 */
 	private static final RedisScript<Long> RESERVE = new DefaultRedisScript<>("""
 			if redis.replicate_commands then pcall(redis.replicate_commands) end
@@ -55,7 +55,10 @@ public final class RedisRateLimiter implements TaskRateLimiter {
 		this.toleranceMicros = (limit.burst() - 1) * this.intervalMicros;
 	}
 
-	/** @return the bucket's key */
+	/**
+	 * Return the bucket's key.
+	 * @return the bucket's key
+	 */
 	public String getKey() {
 		return this.key;
 	}

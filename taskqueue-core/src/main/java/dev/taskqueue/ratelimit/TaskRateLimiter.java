@@ -1,8 +1,9 @@
 package dev.taskqueue.ratelimit;
 
 /**
- * Hands out the starts of one rate-limited task. A caller reserves a start and is told how long to
- * wait for it, so waiting never has to block a thread; a reservation is not given back.
+ * Hands out the starts of one rate-limited task. A caller reserves a start and is told
+ * how long to wait for it, so waiting never has to block a thread; a reservation is not
+ * given back.
  */
 public interface TaskRateLimiter {
 
@@ -13,8 +14,8 @@ public interface TaskRateLimiter {
 	long reserveMillis();
 
 	/**
-	 * Whether every worker reserves from this limiter's bucket, so a start reserved by one worker
-	 * may be taken by another.
+	 * Whether every worker reserves from this limiter's bucket, so a start reserved by
+	 * one worker may be taken by another.
 	 * @return whether the bucket is shared
 	 */
 	default boolean isShared() {

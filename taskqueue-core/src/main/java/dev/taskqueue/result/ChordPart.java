@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one chord header task, as Celery's Redis backend keeps it in the chord's
- * {@code .j} sorted set: the JSON array {@code [1, task_id, state, result]} scored by the task's
- * {@code group_index}.
+ * {@code .j} sorted set: the JSON array {@code [1, task_id, state, result]} scored by the
+ * task's {@code group_index}.
  *
  * @param taskId the header task's id
  * @param state its final state

@@ -9,12 +9,13 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An exception as Celery encodes it in a result: {@code exc_type}, {@code exc_message} (the
- * exception's args) and {@code exc_module}, plus the traceback kept beside it.
+ * An exception as Celery encodes it in a result: {@code exc_type}, {@code exc_message}
+ * (the exception's args) and {@code exc_module}, plus the traceback kept beside it.
  *
  * @param type the exception type's simple name (e.g. {@code ZeroDivisionError},
  * {@code ArithmeticException})
- * @param module the module or package (e.g. {@code builtins}, {@code java.lang}), or {@code null}
+ * @param module the module or package (e.g. {@code builtins}, {@code java.lang}), or
+ * {@code null}
  * @param messageArgs the exception's args; for Java exceptions the message alone
  * @param traceback the formatted traceback or stack trace, or {@code null}
  */
@@ -32,8 +33,8 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 		}
 		Class<?> type = ex.getClass();
 		String module = (type.getPackageName().isEmpty()) ? null : type.getPackageName();
-		String simpleName = type.getName().substring(type.getPackageName().isEmpty() ? 0
-				: type.getPackageName().length() + 1);
+		String simpleName = type.getName()
+			.substring(type.getPackageName().isEmpty() ? 0 : type.getPackageName().length() + 1);
 		List<Object> args = new ArrayList<>(1);
 		args.add(ex.getMessage());
 		return new ExceptionInfo(simpleName, module, args, traceback);
@@ -43,20 +44,23 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 	 * Read an encoded exception from a stored result.
 	 * @param result the stored {@code result} field
 	 * @param traceback the stored traceback
-	 * @return the exception info, or {@code null} if the value is not an encoded exception
+	 * @return the exception info, or {@code null} if the value is not an encoded
+	 * exception
 	 */
 	static @Nullable ExceptionInfo from(@Nullable Object result, @Nullable String traceback) {
 		if (!(result instanceof Map<?, ?> map) || !(map.get("exc_type") instanceof String type)) {
 			return null;
 		}
 		Object message = map.get("exc_message");
-		List<?> args = (message instanceof List<?> list) ? list
-				: (message != null) ? List.of(message) : List.of();
+		List<?> args = (message instanceof List<?> list) ? list : (message != null) ? List.of(message) : List.of();
 		Object module = map.get("exc_module");
 		return new ExceptionInfo(type, (module instanceof String m) ? m : null, args, traceback);
 	}
 
-	/** @return the encoded form stored as a result */
+	/**
+	 * Return the encoded form stored as a result.
+	 * @return the encoded form stored as a result
+	 */
 	public Map<String, Object> toResult() {
 		Map<String, Object> map = new LinkedHashMap<>(4);
 		map.put("exc_type", this.type);
@@ -65,7 +69,12 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 		return map;
 	}
 
-	/** @return the message, as Python prints {@code str(exc)}: the single arg, or the args joined */
+	/**
+	 * Return the message, as Python prints {@code str(exc)}: the single arg, or the args
+	 * joined.
+	 * @return the message, as Python prints {@code str(exc)}: the single arg, or the args
+	 * joined
+	 */
 	public String message() {
 		if (this.messageArgs.size() == 1) {
 			return String.valueOf(this.messageArgs.get(0));
@@ -73,25 +82,40 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 		return this.messageArgs.stream().map(String::valueOf).collect(Collectors.joining(", "));
 	}
 
-	/** @return the qualified type name ({@code module.type}), or the type alone without a module */
+	/**
+	 * Return the qualified type name ({@code module.type}), or the type alone without a
+	 * module.
+	 * @return the qualified type name ({@code module.type}), or the type alone without a
+	 * module
+	 */
 	public String qualifiedType() {
 		return (this.module == null || this.module.equals("builtins")) ? this.type : this.module + "." + this.type;
 	}
 
 	/**
-	 * An exception that stands for one of Celery's own and is stored under that type's name and
-	 * module, so a Python client raises the real Celery class (for example
-	 * {@code billiard.exceptions.TimeLimitExceeded}, which {@code celery.exceptions} re-exports).
+	 * An exception that stands for one of Celery's own and is stored under that type's
+	 * name and module, so a Python client raises the real Celery class (for example
+	 * {@code billiard.exceptions.TimeLimitExceeded}, which {@code celery.exceptions}
+	 * re-exports).
 	 */
 	public interface CeleryType {
 
-		/** @return the Python type's name */
+		/**
+		 * Return the Python type's name.
+		 * @return the Python type's name
+		 */
 		String celeryType();
 
-		/** @return the Python module that defines it */
+		/**
+		 * Return the Python module that defines it.
+		 * @return the Python module that defines it
+		 */
 		String celeryModule();
 
-		/** @return the exception's args as Celery would store them */
+		/**
+		 * Return the exception's args as Celery would store them.
+		 * @return the exception's args as Celery would store them
+		 */
 		List<?> celeryArgs();
 
 	}

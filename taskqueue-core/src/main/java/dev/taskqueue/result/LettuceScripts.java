@@ -9,8 +9,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Lettuce's asynchronous scripting, kept apart so that nothing of Lettuce is loaded when the
- * application uses another Redis client.
+ * Lettuce's asynchronous scripting, kept apart so that nothing of Lettuce is loaded when
+ * the application uses another Redis client.
  */
 final class LettuceScripts {
 
@@ -18,9 +18,10 @@ final class LettuceScripts {
 	}
 
 	/**
-	 * Whether the factory's connections all share one native connection, which outlives the
-	 * Spring Data connection a command was sent on (Lettuce's default). Otherwise each Spring Data
-	 * connection has a native one of its own, closed — with its pending replies — when it is.
+	 * Whether the factory's connections all share one native connection, which outlives
+	 * the Spring Data connection a command was sent on (Lettuce's default). Otherwise
+	 * each Spring Data connection has a native one of its own, closed — with its pending
+	 * replies — when it is.
 	 * @param connectionFactory the connection factory
 	 * @return whether replies can be awaited after the connection is released
 	 */
@@ -29,8 +30,8 @@ final class LettuceScripts {
 	}
 
 	/**
-	 * Run a script on Lettuce's connection without waiting for the reply: {@code EVALSHA}, and
-	 * {@code EVAL} when Redis does not know the script.
+	 * Run a script on Lettuce's connection without waiting for the reply:
+	 * {@code EVALSHA}, and {@code EVAL} when Redis does not know the script.
 	 * @param nativeConnection what Spring Data Redis's connection wraps
 	 * @param sha the script's SHA-1
 	 * @param script the script

@@ -16,12 +16,13 @@ import org.springframework.data.redis.serializer.GenericToStringSerializer;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
- * Groups and chords in Redis, in Celery's keys and formats, so Java and Python clients and
- * workers share them: {@code celery-taskset-meta-<gid>} for a saved group, and for a chord
- * {@code <that>.s} (its size, written when it is sent), {@code <that>.j} (a sorted set of
- * {@code [1, task_id, state, result]} scored by {@code group_index}) and {@code <that>.t} (Celery's
- * size adjustment, read when present). Parts and groups are written in the result serializer, as
- * Celery's Redis backend writes them, and read in JSON or msgpack.
+ * Groups and chords in Redis, in Celery's keys and formats, so Java and Python clients
+ * and workers share them: {@code celery-taskset-meta-<gid>} for a saved group, and for a
+ * chord {@code <that>.s} (its size, written when it is sent), {@code <that>.j} (a sorted
+ * set of {@code [1, task_id, state, result]} scored by {@code group_index}) and
+ * {@code <that>.t} (Celery's size adjustment, read when present). Parts and groups are
+ * written in the result serializer, as Celery's Redis backend writes them, and read in
+ * JSON or msgpack.
  */
 final class RedisGroupStore {
 
@@ -33,10 +34,10 @@ final class RedisGroupStore {
 			Long.class);
 
 	/**
-	 * Celery's {@code on_chord_part_return} pipeline (ZADD, ZCOUNT, GET .t, GET .s, EXPIRE x3) as
-	 * one script, so exactly one part sees the count reach the size; that part also gets the
-	 * ordered members in the same step. A part that comes again (a redelivered message) replaces
-	 * its earlier entry instead of counting twice.
+	 * Celery's {@code on_chord_part_return} pipeline (ZADD, ZCOUNT, GET .t, GET .s,
+	 * EXPIRE x3) as one script, so exactly one part sees the count reach the size; that
+	 * part also gets the ordered members in the same step. A part that comes again (a
+	 * redelivered message) replaces its earlier entry instead of counting twice.
 	 */
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> PART_RETURNED = new DefaultRedisScript<>("""
@@ -130,8 +131,8 @@ final class RedisGroupStore {
 
 	@Nullable List<String> restore(String groupId) {
 		byte[] key = utf8(key(groupId));
-		byte[] stored = this.redis.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands()
-			.get(key));
+		byte[] stored = this.redis
+			.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands().get(key));
 		if (stored == null) {
 			return null;
 		}
@@ -151,7 +152,8 @@ final class RedisGroupStore {
 		this.redis.delete(key(groupId));
 	}
 
-	// A member is Celery's result tuple: [[id, parent], null] (a task) or [[id, parent], [...]] (a group).
+	// A member is Celery's result tuple: [[id, parent], null] (a task) or [[id, parent],
+	// [...]] (a group).
 	private static String idOf(@Nullable Object tuple) {
 		if (tuple instanceof List<?> list && !list.isEmpty()) {
 			Object head = list.get(0);
@@ -162,8 +164,9 @@ final class RedisGroupStore {
 	}
 
 	/**
-	 * What identifies a task's part whatever its state and result: the bytes up to its id, and in
-	 * JSON the closing quote, so that no other id that starts with this one matches.
+	 * What identifies a task's part whatever its state and result: the bytes up to its
+	 * id, and in JSON the closing quote, so that no other id that starts with this one
+	 * matches.
 	 */
 	private byte[] prefix(byte[] member, String taskId) {
 		byte[] id = utf8(taskId);

@@ -32,14 +32,16 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.ClassUtils;
 
 /**
- * Celery's Redis result backend: each result is a value under {@code celery-task-meta-<id>}
- * with a TTL (JSON text, or the bytes of the result serializer), and the same value is published
- * on a channel of that name so waiting clients wake at once.
+ * Celery's Redis result backend: each result is a value under
+ * {@code celery-task-meta-<id>} with a TTL (JSON text, or the bytes of the result
+ * serializer), and the same value is published on a channel of that name so waiting
+ * clients wake at once.
  * <p>
  * Writes run as one Lua script ({@code SETEX} + {@code PUBLISH}): as atomic as Celery's
- * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined connection.
- * {@link #storeAsync(ResultMeta)} pipelines the writes of any number of threads on Lettuce's
- * shared connection, so its throughput is not bound by one round trip per record.
+ * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined
+ * connection. {@link #storeAsync(ResultMeta)} pipelines the writes of any number of
+ * threads on Lettuce's shared connection, so its throughput is not bound by one round
+ * trip per record.
  */
 public class RedisResultBackend implements ResultBackend, DisposableBean {
 
@@ -52,7 +54,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
 			Long.class);
 
-	/** The key prefix of a redelivered task's run count (taskqueue's own, next to Celery's results). */
+	/**
+	 * The key prefix of a redelivered task's run count (taskqueue's own, next to Celery's
+	 * results).
+	 */
 	public static final String DELIVERIES_KEY_PREFIX = "taskqueue-task-deliveries-";
 
 	private static final RedisScript<Long> COUNT = new DefaultRedisScript<>(
@@ -60,8 +65,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private static final String STORE_SHA = STORE.getSha1();
 
-	private static final boolean LETTUCE = ClassUtils.isPresent(
-			"io.lettuce.core.api.async.RedisScriptingAsyncCommands", RedisResultBackend.class.getClassLoader());
+	private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.api.async.RedisScriptingAsyncCommands",
+			RedisResultBackend.class.getClassLoader());
 
 	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
 
@@ -80,7 +85,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final byte[] ttlBytes;
 
-	/** Whether {@link #storeAsync} can leave replies in flight on a shared Lettuce connection. */
+	/**
+	 * Whether {@link #storeAsync} can leave replies in flight on a shared Lettuce
+	 * connection.
+	 */
 	private final boolean asyncStores;
 
 	private final RedisMessageListenerContainer listenerContainer;
@@ -99,8 +107,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 * Create a backend.
 	 * @param connectionFactory the Redis connection factory
 	 * @param codec the result codec
-	 * @param keyPrefix a prefix for every key, before Celery's own names ({@code ""} for exactly
-	 * Celery's keys)
+	 * @param keyPrefix a prefix for every key, before Celery's own names ({@code ""} for
+	 * exactly Celery's keys)
 	 * @param expires how long results are kept
 	 */
 	public RedisResultBackend(RedisConnectionFactory connectionFactory, ResultCodec codec, String keyPrefix,
@@ -113,14 +121,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.asyncStores = LETTUCE && LettuceScripts.sharesNativeConnection(connectionFactory);
 		this.listenerContainer = new RedisMessageListenerContainer();
 		this.listenerContainer.setConnectionFactory(connectionFactory);
-		// The container's default executor starts a thread for every notification: a thread
-		// start on the way to each waiting caller. Not the client's I/O thread either: a waiter
+		// The container's default executor starts a thread for every notification: a
+		// thread
+		// start on the way to each waiting caller. Not the client's I/O thread either: a
+		// waiter
 		// that is done unsubscribes, which waits for Redis's reply on that very thread.
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-result-");
 		threads.setDaemon(true);
 		this.notificationExecutor = Executors.newFixedThreadPool(2, threads);
 		this.listenerContainer.setTaskExecutor(this.notificationExecutor);
-		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not one of the pool's.
+		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not
+		// one of the pool's.
 		SimpleAsyncTaskExecutor subscriptions = new SimpleAsyncTaskExecutor("taskqueue-result-subscription-");
 		subscriptions.setDaemon(true);
 		this.listenerContainer.setSubscriptionExecutor(subscriptions);
@@ -154,7 +165,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return this.keyPrefix + DELIVERIES_KEY_PREFIX + taskId;
 	}
 
-	/** @return the TTL of stored results, in seconds */
+	/**
+	 * Return the TTL of stored results, in seconds.
+	 * @return the TTL of stored results, in seconds
+	 */
 	public long ttlSeconds() {
 		return this.ttlSeconds;
 	}
@@ -169,11 +183,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * The record is encoded at once, on the caller's thread. With Lettuce's shared connection (its
-	 * default) the script is sent without waiting for its reply, so records from any number of
-	 * threads are pipelined rather than bound by one round trip each; the future then completes on
-	 * Lettuce's I/O thread, so what depends on it must be short (an acknowledgement, not a task).
-	 * Otherwise the record is stored before this returns.
+	 * The record is encoded at once, on the caller's thread. With Lettuce's shared
+	 * connection (its default) the script is sent without waiting for its reply, so
+	 * records from any number of threads are pipelined rather than bound by one round
+	 * trip each; the future then completes on Lettuce's I/O thread, so what depends on it
+	 * must be short (an acknowledgement, not a task). Otherwise the record is stored
+	 * before this returns.
 	 */
 	@Override
 	public CompletableFuture<Void> storeAsync(ResultMeta meta) {
@@ -183,9 +198,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		try {
 			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
 			byte[] json = this.codec.encodeBytes(meta);
-			CompletableFuture<Void> sent = this.redis.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (
-					connection) -> LettuceScripts.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT,
-							key, this.ttlBytes, json), true);
+			CompletableFuture<Void> sent = this.redis.execute(
+					(RedisCallback<@Nullable CompletableFuture<Void>>) (connection) -> LettuceScripts
+						.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT, key, this.ttlBytes, json),
+					true);
 			return (sent != null) ? sent : ResultBackend.super.storeAsync(meta);
 		}
 		catch (RuntimeException ex) {
@@ -206,8 +222,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	@Override
 	public ResultMeta get(String taskId) {
 		byte[] key = key(taskId).getBytes(StandardCharsets.UTF_8);
-		byte[] value = this.redis.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands()
-			.get(key));
+		byte[] value = this.redis
+			.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands().get(key));
 		return (value != null) ? this.codec.decode(taskId, value) : ResultMeta.pending(taskId);
 	}
 
@@ -249,17 +265,21 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			return CompletableFuture.completedFuture(current);
 		}
 		ensureStarted();
-		// Counted inside compute so a waiter being released cannot be handed to a new caller.
+		// Counted inside compute so a waiter being released cannot be handed to a new
+		// caller.
 		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
 			Waiter w = (existing != null) ? existing : subscribe(id);
 			w.views++;
 			return w;
 		});
 		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
-		// Unsubscribing waits for Redis's reply: not on the caller's way out, when the check
-		// below finds the result, nor on the notification thread ahead of other waiters' results.
+		// Unsubscribing waits for Redis's reply: not on the caller's way out, when the
+		// check
+		// below finds the result, nor on the notification thread ahead of other waiters'
+		// results.
 		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
-		// A result stored between the first read and the subscription sent no message we saw.
+		// A result stored between the first read and the subscription sent no message we
+		// saw.
 		waiter.check();
 		return view;
 	}
@@ -270,12 +290,14 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
 		}
 		catch (RuntimeException ex) {
-			// The subscription could not be registered in time (Redis slow or reconnecting): the
+			// The subscription could not be registered in time (Redis slow or
+			// reconnecting): the
 			// caller still gets its result, read from the key until it is ready.
 			logger.warn("Could not subscribe to the result of task " + taskId + " (" + ex.getMessage()
 					+ "); polling it every " + POLL_INTERVAL_MILLIS + " ms instead");
 			waiter.polling = true;
-			// Not polled from here: this runs inside the waiters map's compute, before the
+			// Not polled from here: this runs inside the waiters map's compute, before
+			// the
 			// waiter is in the map that tells a poll whether anyone still waits.
 			waiter.schedulePoll();
 		}
@@ -301,9 +323,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			synchronized (this.startMonitor) {
 				if (!this.started) {
 					this.listenerContainer.start();
-					// Without a listener left the container closes its subscription, and the next
-					// waiter has to open a new one and wait for it: a round trip more per result
-					// for sequential callers, and a registration timeout under load. One listener
+					// Without a listener left the container closes its subscription, and
+					// the next
+					// waiter has to open a new one and wait for it: a round trip more per
+					// result
+					// for sequential callers, and a registration timeout under load. One
+					// listener
 					// on a channel of this backend's own keeps the subscription open.
 					try {
 						this.listenerContainer.addMessageListener((message, pattern) -> {
@@ -338,7 +363,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		/** Callers waiting on this id; guarded by the waiters map's compute. */
 		private int views;
 
-		/** Whether the result is read from its key because no subscription could be made. */
+		/**
+		 * Whether the result is read from its key because no subscription could be made.
+		 */
 		private volatile boolean polling;
 
 		Waiter(String taskId) {

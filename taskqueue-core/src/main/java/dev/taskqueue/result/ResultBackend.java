@@ -17,10 +17,10 @@ public interface ResultBackend {
 	void store(ResultMeta meta);
 
 	/**
-	 * Store a task's state and result without waiting for it: the future completes once the record
-	 * is stored and published (exceptionally if it could not be), so a caller that must act only
-	 * after the result is stored — a worker acknowledging its message — can go on to the next task
-	 * meanwhile. The default stores synchronously.
+	 * Store a task's state and result without waiting for it: the future completes once
+	 * the record is stored and published (exceptionally if it could not be), so a caller
+	 * that must act only after the result is stored — a worker acknowledging its message
+	 * — can go on to the next task meanwhile. The default stores synchronously.
 	 * @param meta the record to store
 	 * @return a future completed when the record is stored
 	 */
@@ -42,27 +42,29 @@ public interface ResultBackend {
 	ResultMeta get(String taskId);
 
 	/**
-	 * A future that completes with the task's record once it is in a ready state (success,
-	 * failure, revoked). Waits on notifications, not by polling. Cancelling the future releases
-	 * the subscription.
+	 * A future that completes with the task's record once it is in a ready state
+	 * (success, failure, revoked). Waits on notifications, not by polling. Cancelling the
+	 * future releases the subscription.
 	 * @param taskId the task id
 	 * @return the future
 	 */
 	CompletableFuture<ResultMeta> whenReady(String taskId);
 
 	/**
-	 * Count one more run of a task whose message the broker marked redelivered, so a task that
-	 * keeps killing its worker can be stopped after a bounded number of attempts. The count lives
-	 * as long as results do.
+	 * Count one more run of a task whose message the broker marked redelivered, so a task
+	 * that keeps killing its worker can be stopped after a bounded number of attempts.
+	 * The count lives as long as results do.
 	 * @param taskId the task id
-	 * @return the runs counted so far, this one included; {@code 0} if this backend does not count
+	 * @return the runs counted so far, this one included; {@code 0} if this backend does
+	 * not count
 	 */
 	default long countRedeliveredRun(String taskId) {
 		return 0;
 	}
 
 	/**
-	 * How many runs of a redelivered task were counted by {@link #countRedeliveredRun(String)}.
+	 * How many runs of a redelivered task were counted by
+	 * {@link #countRedeliveredRun(String)}.
 	 * @param taskId the task id
 	 * @return the count; {@code 0} if none, or if this backend does not count
 	 */
@@ -71,7 +73,8 @@ public interface ResultBackend {
 	}
 
 	/**
-	 * Whether results are stored at all. A disabled backend stores nothing and refuses reads.
+	 * Whether results are stored at all. A disabled backend stores nothing and refuses
+	 * reads.
 	 * @return {@code true} if this backend keeps results
 	 */
 	default boolean isEnabled() {
@@ -90,11 +93,12 @@ public interface ResultBackend {
 	}
 
 	/**
-	 * Record the outcome of a chord header part, as Celery's {@code on_chord_part_return}:
-	 * atomically, so of parts finishing at the same time on different workers exactly one sees
-	 * the chord complete.
+	 * Record the outcome of a chord header part, as Celery's
+	 * {@code on_chord_part_return}: atomically, so of parts finishing at the same time on
+	 * different workers exactly one sees the chord complete.
 	 * @param groupId the chord's group id
-	 * @param groupIndex the part's position in the header, or {@code null} (then it sorts last)
+	 * @param groupIndex the part's position in the header, or {@code null} (then it sorts
+	 * last)
 	 * @param taskId the part's task id
 	 * @param state its final state
 	 * @param result its result, or its encoded exception
@@ -108,7 +112,8 @@ public interface ResultBackend {
 	}
 
 	/**
-	 * Remove a completed chord's bookkeeping (its {@code .j}, {@code .t} and {@code .s} keys).
+	 * Remove a completed chord's bookkeeping (its {@code .j}, {@code .t} and {@code .s}
+	 * keys).
 	 * @param groupId the chord's group id
 	 */
 	default void deleteChord(String groupId) {
@@ -116,8 +121,8 @@ public interface ResultBackend {
 	}
 
 	/**
-	 * Save a group's member ids (Celery's {@code GroupResult.save()}), so the group can be looked
-	 * up by its id later.
+	 * Save a group's member ids (Celery's {@code GroupResult.save()}), so the group can
+	 * be looked up by its id later.
 	 * @param groupId the group id
 	 * @param memberIds the members' task ids, in order
 	 * @throws UnsupportedOperationException if this backend keeps no groups
@@ -146,13 +151,13 @@ public interface ResultBackend {
 	}
 
 	private UnsupportedOperationException noChords() {
-		return new UnsupportedOperationException(getClass().getSimpleName()
-				+ " keeps no groups or chords: they need a result backend such as Redis");
+		return new UnsupportedOperationException(
+				getClass().getSimpleName() + " keeps no groups or chords: they need a result backend such as Redis");
 	}
 
 	/**
-	 * The backend for {@code taskqueue.result.backend=none}: stores nothing, and says so plainly
-	 * when asked for a result.
+	 * The backend for {@code taskqueue.result.backend=none}: stores nothing, and says so
+	 * plainly when asked for a result.
 	 * @return the disabled backend
 	 */
 	static ResultBackend none() {

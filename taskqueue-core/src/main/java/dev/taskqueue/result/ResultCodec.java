@@ -16,14 +16,15 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes and reads result records in Celery's layout and key order, in the result serializer
- * (Celery's {@code result_serializer}): JSON by default, or msgpack or an application's own
- * {@link TaskSerializer}, whose bytes are then the Redis value as Celery's Redis backend stores
- * them.
+ * Writes and reads result records in Celery's layout and key order, in the result
+ * serializer (Celery's {@code result_serializer}): JSON by default, or msgpack or an
+ * application's own {@link TaskSerializer}, whose bytes are then the Redis value as
+ * Celery's Redis backend stores them.
  * <p>
- * Reading tells JSON from msgpack by the first byte (a JSON record starts with <code>{</code>,
- * a msgpack one with a map header), so clients and workers with different result serializers
- * read each other's results; with an application's own serializer every record is read with it.
+ * Reading tells JSON from msgpack by the first byte (a JSON record starts with
+ * <code>{</code>, a msgpack one with a map header), so clients and workers with different
+ * result serializers read each other's results; with an application's own serializer
+ * every record is read with it.
  */
 public final class ResultCodec {
 
@@ -63,20 +64,26 @@ public final class ResultCodec {
 				: (serializer instanceof MsgpackTaskSerializer m) ? m : new MsgpackTaskSerializer(mapper);
 	}
 
-	/** @return the serializer records are written in */
+	/**
+	 * Return the serializer records are written in.
+	 * @return the serializer records are written in
+	 */
 	public TaskSerializer serializer() {
 		return this.serializer;
 	}
 
-	/** @return the mapper */
+	/**
+	 * Return the mapper.
+	 * @return the mapper
+	 */
 	public JsonMapper mapper() {
 		return this.mapper;
 	}
 
 	/**
 	 * Encode a record as Celery's {@code _store_result} does: status, result, traceback,
-	 * children, date_done, then group_id and parent_id when set, then the extended fields, then
-	 * task_id.
+	 * children, date_done, then group_id and parent_id when set, then the extended
+	 * fields, then task_id.
 	 * @param meta the record
 	 * @return the JSON text
 	 * @see #encodeBytes(ResultMeta)
@@ -146,12 +153,12 @@ public final class ResultCodec {
 			parsed = (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalStateException("Stored result of task " + taskId + " is not JSON: "
-					+ ex.getOriginalMessage(), ex);
+			throw new IllegalStateException(
+					"Stored result of task " + taskId + " is not JSON: " + ex.getOriginalMessage(), ex);
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException("Stored result of task " + taskId + " is not " + format.name() + ": "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Stored result of task " + taskId + " is not " + format.name() + ": " + ex.getMessage(), ex);
 		}
 		if (!(parsed instanceof Map<?, ?> map) || !(map.get("status") instanceof String status)) {
 			throw new IllegalStateException("Stored result of task " + taskId + " has no status");
@@ -170,15 +177,18 @@ public final class ResultCodec {
 	}
 
 	/**
-	 * Encode another value Celery's Redis backend stores with the result serializer (a chord
-	 * part, a saved group).
+	 * Encode another value Celery's Redis backend stores with the result serializer (a
+	 * chord part, a saved group).
 	 */
 	byte[] encodeValue(@Nullable Object value) {
 		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(value)
 				: this.serializer.encode(value);
 	}
 
-	/** Decode a value {@link #encodeValue} or Celery wrote, in JSON, msgpack or the result serializer. */
+	/**
+	 * Decode a value {@link #encodeValue} or Celery wrote, in JSON, msgpack or the result
+	 * serializer.
+	 */
 	@Nullable Object decodeValue(byte[] value) {
 		TaskSerializer format = formatOf(value);
 		return (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
@@ -194,7 +204,8 @@ public final class ResultCodec {
 		if (msgpack == null || value.length == 0) {
 			return this.serializer;
 		}
-		// JSON text starts with an ASCII character; a msgpack map or array (all Celery stores)
+		// JSON text starts with an ASCII character; a msgpack map or array (all Celery
+		// stores)
 		// with a byte of 0x80 or more.
 		return ((value[0] & 0x80) != 0) ? msgpack : this.json;
 	}

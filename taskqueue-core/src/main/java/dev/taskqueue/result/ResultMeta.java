@@ -44,7 +44,8 @@ public record ResultMeta(String taskId, TaskState status, @Nullable Object resul
 
 	/**
 	 * The exception details of a failure, retry or revocation.
-	 * @return the exception info, or {@code null} if {@link #result()} is not an encoded exception
+	 * @return the exception info, or {@code null} if {@link #result()} is not an encoded
+	 * exception
 	 */
 	public @Nullable ExceptionInfo exception() {
 		return ExceptionInfo.from(this.result, this.traceback);

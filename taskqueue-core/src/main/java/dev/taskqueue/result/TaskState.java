@@ -28,19 +28,27 @@ public enum TaskState {
 	/** Revoked or expired: will not run. */
 	REVOKED;
 
-	/** @return whether the task will not change state again (success, failure or revoked) */
+	/**
+	 * Return whether the task will not change state again (success, failure or revoked).
+	 * @return whether the task will not change state again (success, failure or revoked)
+	 */
 	public boolean isReady() {
 		return this == SUCCESS || this == FAILURE || this == REVOKED;
 	}
 
-	/** @return whether this is a failure state whose result is an exception (failure or revoked) */
+	/**
+	 * Return whether this is a failure state whose result is an exception (failure or
+	 * revoked).
+	 * @return whether this is a failure state whose result is an exception (failure or
+	 * revoked)
+	 */
 	public boolean isException() {
 		return this == FAILURE || this == REVOKED;
 	}
 
 	/**
-	 * Parse a state as stored by Celery; unknown names read as {@link #PENDING}, as Celery
-	 * treats custom states it does not know.
+	 * Parse a state as stored by Celery; unknown names read as {@link #PENDING}, as
+	 * Celery treats custom states it does not know.
 	 * @param name the stored status
 	 * @return the state
 	 */

@@ -3,9 +3,9 @@ package dev.taskqueue.routing;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a task message goes, as a Celery route says it: a queue, and optionally the exchange and
- * routing key to publish with. Without an exchange the message goes to the default exchange with
- * the queue name as routing key, as Celery publishes it.
+ * Where a task message goes, as a Celery route says it: a queue, and optionally the
+ * exchange and routing key to publish with. Without an exchange the message goes to the
+ * default exchange with the queue name as routing key, as Celery publishes it.
  *
  * @param queue the queue name
  * @param exchange the exchange, or {@code null} for the default exchange
@@ -22,12 +22,18 @@ public record Route(String queue, @Nullable String exchange, @Nullable String ro
 		return new Route(queue, null, null);
 	}
 
-	/** @return the exchange to publish to ({@code ""} for the default exchange) */
+	/**
+	 * Return the exchange to publish to ({@code ""} for the default exchange).
+	 * @return the exchange to publish to ({@code ""} for the default exchange)
+	 */
 	public String effectiveExchange() {
 		return (this.exchange != null) ? this.exchange : "";
 	}
 
-	/** @return the routing key to publish with */
+	/**
+	 * Return the routing key to publish with.
+	 * @return the routing key to publish with
+	 */
 	public String effectiveRoutingKey() {
 		return (this.routingKey != null) ? this.routingKey : this.queue;
 	}

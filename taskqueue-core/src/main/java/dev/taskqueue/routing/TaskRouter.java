@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Picks the route of a task by name, as Celery's {@code task_routes} does: an exact name first,
- * then glob patterns ({@code *} any run of characters, {@code ?} one character) in the order they
- * were configured, then the queue named on the task, then the default queue.
+ * Picks the route of a task by name, as Celery's {@code task_routes} does: an exact name
+ * first, then glob patterns ({@code *} any run of characters, {@code ?} one character) in
+ * the order they were configured, then the queue named on the task, then the default
+ * queue.
  */
 public class TaskRouter {
 
@@ -38,7 +39,10 @@ public class TaskRouter {
 		this.defaultQueue = defaultQueue;
 	}
 
-	/** @return the default queue */
+	/**
+	 * Return the default queue.
+	 * @return the default queue
+	 */
 	public String getDefaultQueue() {
 		return this.defaultQueue;
 	}
@@ -64,7 +68,8 @@ public class TaskRouter {
 	/**
 	 * The route of a task.
 	 * @param taskName the task name
-	 * @param taskQueue the queue the task names for itself (its annotation), or {@code null}
+	 * @param taskQueue the queue the task names for itself (its annotation), or
+	 * {@code null}
 	 * @return the route
 	 */
 	public Route route(String taskName, @Nullable String taskQueue) {

@@ -1,5 +1,6 @@
 /**
- * Choosing the queue, exchange and routing key of a task, as Celery's {@code task_routes} does.
+ * Choosing the queue, exchange and routing key of a task, as Celery's {@code task_routes}
+ * does.
  */
 @NullMarked
 package dev.taskqueue.routing;

@@ -13,16 +13,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Acknowledges a task's message once its outcome is stored, without holding the consumer thread
- * while the store is on its way to Redis.
+ * Acknowledges a task's message once its outcome is stored, without holding the consumer
+ * thread while the store is on its way to Redis.
  * <p>
- * A plain success (nothing published after it: no callbacks, no chain step, no chord) is stored
- * with {@link ResultBackend#storeAsync}: the consumer goes on to its next message and the
- * acknowledgement follows in the store's completion, so stores of consecutive tasks are pipelined
- * instead of costing one Redis round trip each. The prefetch still bounds how many messages wait
- * for their store. A store that fails sends the message back to its queue after the redelivery
- * backoff, scheduled rather than slept, since the completion runs on the Redis client's I/O
- * thread. Everything else is stored synchronously, before the steps it triggers are published.
+ * A plain success (nothing published after it: no callbacks, no chain step, no chord) is
+ * stored with {@link ResultBackend#storeAsync}: the consumer goes on to its next message
+ * and the acknowledgement follows in the store's completion, so stores of consecutive
+ * tasks are pipelined instead of costing one Redis round trip each. The prefetch still
+ * bounds how many messages wait for their store. A store that fails sends the message
+ * back to its queue after the redelivery backoff, scheduled rather than slept, since the
+ * completion runs on the Redis client's I/O thread. Everything else is stored
+ * synchronously, before the steps it triggers are published.
  */
 final class Acknowledgements {
 
@@ -41,7 +42,10 @@ final class Acknowledgements {
 	/** Acknowledgements waiting for their store; guarded by this. */
 	private int pending;
 
-	/** Set once the worker stops: stores are then awaited, so no acknowledgement is left behind. */
+	/**
+	 * Set once the worker stops: stores are then awaited, so no acknowledgement is left
+	 * behind.
+	 */
 	private volatile boolean stopping;
 
 	Acknowledgements(ResultBackend backend, ScheduledExecutorService scheduler, Duration redeliveryBackoff) {
@@ -54,8 +58,9 @@ final class Acknowledgements {
 	 * Store a successful task's record; the message is acknowledged by
 	 * {@link #acknowledge} once the returned future completes.
 	 * @param meta the record
-	 * @param followedBySteps whether anything is published after the store (callbacks, the next
-	 * chain step, a chord body), which must not run before the parent's result is readable
+	 * @param followedBySteps whether anything is published after the store (callbacks,
+	 * the next chain step, a chord body), which must not run before the parent's result
+	 * is readable
 	 * @return a future completed once the record is stored
 	 */
 	CompletableFuture<Void> storeSuccess(ResultMeta meta, boolean followedBySteps) {
@@ -66,21 +71,25 @@ final class Acknowledgements {
 		return this.backend.storeAsync(meta);
 	}
 
-	/** @return a future for outcomes that have nothing left in flight */
+	/**
+	 * Return a future for outcomes that have nothing left in flight.
+	 * @return a future for outcomes that have nothing left in flight
+	 */
 	static CompletableFuture<Void> done() {
 		return DONE;
 	}
 
 	/**
-	 * Acknowledge a message once its outcome is stored. Already stored: at once, on this thread,
-	 * and a failure to acknowledge is thrown as before. Still in flight: from the store's
-	 * completion; if the store failed, the message is returned to its queue after the
-	 * redelivery backoff.
+	 * Acknowledge a message once its outcome is stored. Already stored: at once, on this
+	 * thread, and a failure to acknowledge is thrown as before. Still in flight: from the
+	 * store's completion; if the store failed, the message is returned to its queue after
+	 * the redelivery backoff.
 	 * @param channel the consumer's channel
 	 * @param tag the delivery tag
 	 * @param stored the store of the message's outcome
 	 * @param taskId the task id, for the logs
-	 * @throws Exception if an immediate acknowledgement fails, or the store failed at once
+	 * @throws Exception if an immediate acknowledgement fails, or the store failed at
+	 * once
 	 */
 	void acknowledge(Channel channel, long tag, CompletableFuture<Void> stored, String taskId) throws Exception {
 		if (stored.isDone() && !stored.isCompletedExceptionally()) {
@@ -120,9 +129,9 @@ final class Acknowledgements {
 	}
 
 	/**
-	 * Store synchronously from now on and wait for acknowledgements still waiting for their
-	 * store, so that stopping the consumers (which closes their channels) does not send back
-	 * messages whose tasks have already run.
+	 * Store synchronously from now on and wait for acknowledgements still waiting for
+	 * their store, so that stopping the consumers (which closes their channels) does not
+	 * send back messages whose tasks have already run.
 	 * @param timeout the longest wait
 	 * @return whether none is left
 	 */
@@ -157,7 +166,8 @@ final class Acknowledgements {
 			channel.basicAck(tag, false);
 		}
 		catch (Exception ex) {
-			// The channel closed: the broker has put the message back and another delivery will
+			// The channel closed: the broker has put the message back and another
+			// delivery will
 			// find the stored result overwritten by the same outcome.
 			logger.warn("Could not acknowledge task " + taskId + " after storing its result (" + ex
 					+ "); the broker will deliver it again");

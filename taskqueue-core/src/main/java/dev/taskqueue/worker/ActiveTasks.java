@@ -14,8 +14,8 @@ import dev.taskqueue.protocol.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The tasks a worker is running right now. Thread-safe; an entry exists from just before a task's
- * method is called until its outcome is stored and published (or that failed).
+ * The tasks a worker is running right now. Thread-safe; an entry exists from just before
+ * a task's method is called until its outcome is stored and published (or that failed).
  */
 public final class ActiveTasks {
 
@@ -43,8 +43,8 @@ public final class ActiveTasks {
 	}
 
 	/**
-	 * Record that a task's method returned or threw; from now on it is not interrupted. Clears
-	 * the calling thread's interrupt flag when the call was terminated.
+	 * Record that a task's method returned or threw; from now on it is not interrupted.
+	 * Clears the calling thread's interrupt flag when the call was terminated.
 	 * @param task the task
 	 * @return whether the call was terminated
 	 */
@@ -61,17 +61,20 @@ public final class ActiveTasks {
 		this.tasks.remove(task);
 	}
 
-	/** @return how many tasks are running */
+	/**
+	 * Return how many tasks are running.
+	 * @return how many tasks are running
+	 */
 	public int size() {
 		return this.tasks.size();
 	}
 
-	/** @return the running tasks, oldest first */
+	/**
+	 * Return the running tasks, oldest first.
+	 * @return the running tasks, oldest first
+	 */
 	public List<ActiveTask> list() {
-		return this.tasks.keySet()
-			.stream()
-			.sorted(Comparator.comparingLong(ActiveTask::startNanos))
-			.toList();
+		return this.tasks.keySet().stream().sorted(Comparator.comparingLong(ActiveTask::startNanos)).toList();
 	}
 
 	/**
@@ -121,7 +124,8 @@ public final class ActiveTasks {
 	}
 
 	/**
-	 * One running task. Identity-based: a task id delivered twice to one worker gives two entries.
+	 * One running task. Identity-based: a task id delivered twice to one worker gives two
+	 * entries.
 	 *
 	 * @param message the task message
 	 * @param queue the queue it came from
@@ -130,26 +134,36 @@ public final class ActiveTasks {
 	 */
 	public record ActiveTask(TaskMessage message, String queue, Instant startedAt, long startNanos) {
 
-		/** @return the task id */
+		/**
+		 * Return the task id.
+		 * @return the task id
+		 */
 		public String id() {
 			return this.message.id();
 		}
 
-		/** @return the task name */
+		/**
+		 * Return the task name.
+		 * @return the task name
+		 */
 		public String name() {
 			return this.message.task();
 		}
 
-		/** @return how long the task has been running */
+		/**
+		 * Return how long the task has been running.
+		 * @return how long the task has been running
+		 */
 		public Duration runtime() {
 			return Duration.ofNanos(System.nanoTime() - this.startNanos);
 		}
 
 		/**
-		 * How long the task waited in the broker before it started: from when it was sent (the
-		 * {@value DefaultTaskClient#SENT_AT_HEADER} header a taskqueue client adds) or, for a
-		 * task sent with an eta or countdown, from when it was due.
-		 * @return the wait, or {@code null} when the sender did not say when it sent the task
+		 * How long the task waited in the broker before it started: from when it was sent
+		 * (the {@value DefaultTaskClient#SENT_AT_HEADER} header a taskqueue client adds)
+		 * or, for a task sent with an eta or countdown, from when it was due.
+		 * @return the wait, or {@code null} when the sender did not say when it sent the
+		 * task
 		 */
 		public @Nullable Duration queueWait() {
 			Object sentAt = this.message.extraHeaders().get(DefaultTaskClient.SENT_AT_HEADER);

@@ -27,11 +27,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a worker does for the canvas fields of a message's {@code embed}, as Celery 5.2's worker
- * does ({@code celery/app/trace.py}, {@code celery/backends/base.py} and {@code redis.py}):
- * callbacks and the next chain step after success; the chord part's outcome after success or
- * failure, and the chord's body when that part completes it; after a failure, the chain steps
- * that will never run are marked failed.
+ * What a worker does for the canvas fields of a message's {@code embed}, as Celery 5.2's
+ * worker does ({@code celery/app/trace.py}, {@code celery/backends/base.py} and
+ * {@code redis.py}): callbacks and the next chain step after success; the chord part's
+ * outcome after success or failure, and the chord's body when that part completes it;
+ * after a failure, the chain steps that will never run are marked failed.
  */
 final class CanvasSteps {
 
@@ -47,8 +47,8 @@ final class CanvasSteps {
 	}
 
 	/**
-	 * Pop the next chain step (the last element of {@code embed.chain}) and assign its ids, so
-	 * the task's result can name it among its children before it is sent.
+	 * Pop the next chain step (the last element of {@code embed.chain}) and assign its
+	 * ids, so the task's result can name it among its children before it is sent.
 	 * @param task the task that succeeded
 	 * @return the next step, or {@code null} when the task is no chain step
 	 */
@@ -90,8 +90,8 @@ final class CanvasSteps {
 	}
 
 	/**
-	 * Record the outcome of a chord header part and, if it completes the chord, send the body
-	 * (or fail it when a part failed).
+	 * Record the outcome of a chord header part and, if it completes the chord, send the
+	 * body (or fail it when a part failed).
 	 * @param task the task
 	 * @param state its final state
 	 * @param result its result, or its encoded exception
@@ -105,9 +105,9 @@ final class CanvasSteps {
 	}
 
 	/**
-	 * Mark the chain steps after a failed task failed too (they will never run), so a handle on
-	 * the chain's last task does not wait forever; a step that is a chord header part counts as a
-	 * failed part, as in Celery's {@code mark_as_failure}.
+	 * Mark the chain steps after a failed task failed too (they will never run), so a
+	 * handle on the chain's last task does not wait forever; a step that is a chord
+	 * header part counts as a failed part, as in Celery's {@code mark_as_failure}.
 	 * @param task the task that failed
 	 * @param exception its encoded exception
 	 * @param traceback its traceback
@@ -172,8 +172,8 @@ final class CanvasSteps {
 	}
 
 	/**
-	 * Celery's {@code chord_error_from_stack}: the body fails with a {@code ChordError} and its
-	 * errbacks are called with its id.
+	 * Celery's {@code chord_error_from_stack}: the body fails with a {@code ChordError}
+	 * and its errbacks are called with its id.
 	 */
 	private void chordError(Signature body, String message) {
 		logger.info("Chord body " + body.getTask() + " fails: " + message);
@@ -236,7 +236,10 @@ final class CanvasSteps {
 		return (value != null) ? String.valueOf(value) : null;
 	}
 
-	/** Python's {@code repr} of a stored result; an encoded exception shows as {@code Type('message')}. */
+	/**
+	 * Python's {@code repr} of a stored result; an encoded exception shows as
+	 * {@code Type('message')}.
+	 */
 	static String pythonRepr(@Nullable Object value) {
 		if (value instanceof Map<?, ?> map && map.get("exc_type") instanceof String type) {
 			Object message = map.get("exc_message");
@@ -267,7 +270,9 @@ final class CanvasSteps {
 			StringBuilder sb = new StringBuilder("{");
 			int i = 0;
 			for (Map.Entry<?, ?> entry : map.entrySet()) {
-				sb.append((i++ > 0) ? ", " : "").append(pythonRepr(entry.getKey())).append(": ")
+				sb.append((i++ > 0) ? ", " : "")
+					.append(pythonRepr(entry.getKey()))
+					.append(": ")
 					.append(pythonRepr(entry.getValue()));
 			}
 			return sb.append('}').toString();

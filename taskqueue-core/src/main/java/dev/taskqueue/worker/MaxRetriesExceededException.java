@@ -1,9 +1,10 @@
 package dev.taskqueue.worker;
 
 /**
- * The failure of a task that asked to be retried once more than its {@code maxRetries} allow,
- * without saying why (Celery's {@code MaxRetriesExceededError}). When a retry had a cause, the
- * task fails with that cause instead, and its traceback starts with this type's name.
+ * The failure of a task that asked to be retried once more than its {@code maxRetries}
+ * allow, without saying why (Celery's {@code MaxRetriesExceededError}). When a retry had
+ * a cause, the task fails with that cause instead, and its traceback starts with this
+ * type's name.
  */
 public class MaxRetriesExceededException extends RuntimeException {
 

@@ -10,12 +10,12 @@ import dev.taskqueue.ratelimit.RateLimitScope;
 import org.springframework.core.annotation.AliasFor;
 
 /**
- * Marks a method of a Spring bean as a task (Celery's {@code @app.task}). Workers that consume
- * the task's queue run it when a message names it; clients send it by name.
+ * Marks a method of a Spring bean as a task (Celery's {@code @app.task}). Workers that
+ * consume the task's queue run it when a message names it; clients send it by name.
  * <p>
- * Positional arguments bind to the parameters in order and keyword arguments by parameter name
- * (compile with {@code -parameters}); Jackson converts each value to the declared type. The return
- * value is the task's result ({@code void} gives {@code null}).
+ * Positional arguments bind to the parameters in order and keyword arguments by parameter
+ * name (compile with {@code -parameters}); Jackson converts each value to the declared
+ * type. The return value is the task's result ({@code void} gives {@code null}).
  * <pre class="code">
  * &#64;Component
  * class Worker {
@@ -41,41 +41,42 @@ public @interface QueueTask {
 	String value() default "";
 
 	/**
-	 * The task name that senders use. Defaults to the fully qualified name of the declaring class,
-	 * a dot and the method name (e.g. {@code com.example.Reports.render}), as Celery names a task
-	 * by module and function.
+	 * The task name that senders use. Defaults to the fully qualified name of the
+	 * declaring class, a dot and the method name (e.g.
+	 * {@code com.example.Reports.render}), as Celery names a task by module and function.
 	 * @return the task name
 	 */
 	@AliasFor("value")
 	String name() default "";
 
 	/**
-	 * The queue the task is sent to when no route in {@code taskqueue.routes} names one. Defaults
-	 * to {@code taskqueue.default-queue}.
+	 * The queue the task is sent to when no route in {@code taskqueue.routes} names one.
+	 * Defaults to {@code taskqueue.default-queue}.
 	 * @return the queue name
 	 */
 	String queue() default "";
 
 	/**
-	 * Whether to store no result (Celery's {@code ignore_result}). Failures are still stored when
-	 * {@code taskqueue.result.store-errors-even-if-ignored} is set.
+	 * Whether to store no result (Celery's {@code ignore_result}). Failures are still
+	 * stored when {@code taskqueue.result.store-errors-even-if-ignored} is set.
 	 * @return whether the result is ignored
 	 */
 	boolean ignoreResult() default false;
 
 	/**
-	 * How often each worker may start this task (Celery's {@code rate_limit}): {@code "10/s"},
-	 * {@code "100/m"}, {@code "1000/h"}, or a plain number per second. Empty for no limit.
-	 * {@code taskqueue.tasks.<name>.rate-limit} overrides it.
+	 * How often each worker may start this task (Celery's {@code rate_limit}):
+	 * {@code "10/s"}, {@code "100/m"}, {@code "1000/h"}, or a plain number per second.
+	 * Empty for no limit. {@code taskqueue.tasks.<name>.rate-limit} overrides it.
 	 * @return the rate limit
 	 */
 	String rateLimit() default "";
 
 	/**
-	 * How many starts of this task may follow each other without spacing after an idle period
-	 * (the token bucket's capacity); 1, the default, spaces every start one interval apart, as
-	 * Celery does. Only with a {@link #rateLimit()}; {@code taskqueue.tasks.<name>.rate-limit}
-	 * (with its {@code rate-limit-burst}) overrides it.
+	 * How many starts of this task may follow each other without spacing after an idle
+	 * period (the token bucket's capacity); 1, the default, spaces every start one
+	 * interval apart, as Celery does. Only with a {@link #rateLimit()};
+	 * {@code taskqueue.tasks.<name>.rate-limit} (with its {@code rate-limit-burst})
+	 * overrides it.
 	 * @return the burst
 	 */
 	int rateLimitBurst() default 1;
@@ -89,8 +90,8 @@ public @interface QueueTask {
 	RateLimitScope rateLimitScope() default RateLimitScope.WORKER;
 
 	/**
-	 * How many times the task may be retried (Celery's {@code max_retries}); {@code -1} for no
-	 * limit. Past it the task ends {@code FAILURE} with its last exception.
+	 * How many times the task may be retried (Celery's {@code max_retries}); {@code -1}
+	 * for no limit. Past it the task ends {@code FAILURE} with its last exception.
 	 * @return the maximum number of retries
 	 */
 	int maxRetries() default 3;
@@ -116,58 +117,61 @@ public @interface QueueTask {
 	boolean retryBackoff() default false;
 
 	/**
-	 * The longest exponential retry delay, in seconds (Celery's {@code retry_backoff_max}).
+	 * The longest exponential retry delay, in seconds (Celery's
+	 * {@code retry_backoff_max}).
 	 * @return the maximum delay in seconds
 	 */
 	long retryBackoffMax() default 600;
 
 	/**
-	 * Whether exponential retry delays are drawn at random between zero and the delay (Celery's
-	 * {@code retry_jitter}).
+	 * Whether exponential retry delays are drawn at random between zero and the delay
+	 * (Celery's {@code retry_jitter}).
 	 * @return whether to add jitter
 	 */
 	boolean retryJitter() default true;
 
 	/**
-	 * The retry delay without back-off, in seconds (Celery's {@code default_retry_delay}).
+	 * The retry delay without back-off, in seconds (Celery's
+	 * {@code default_retry_delay}).
 	 * @return the delay in seconds
 	 */
 	long defaultRetryDelay() default 180;
 
 	/**
-	 * Listeners for this task only, in addition to the {@link TaskListener} beans. A listener
-	 * class that is a bean is taken from the application context; otherwise it is created with its
-	 * no-argument constructor.
+	 * Listeners for this task only, in addition to the {@link TaskListener} beans. A
+	 * listener class that is a bean is taken from the application context; otherwise it
+	 * is created with its no-argument constructor.
 	 * @return the listener types
 	 */
 	Class<? extends TaskListener>[] listeners() default {};
 
 	/**
 	 * The serializer this task is sent with by this application's client (Celery's
-	 * {@code Task.serializer}): {@code json}, {@code msgpack}, an application's own serializer's
-	 * name, or a content type. Defaults to {@code taskqueue.serializer};
-	 * {@code taskqueue.tasks.<name>.serializer} and a request's own choice win over it. The
-	 * workers must accept it ({@code taskqueue.accept-content}). Results are written in
-	 * {@code taskqueue.result.serializer} whatever the task's serializer.
+	 * {@code Task.serializer}): {@code json}, {@code msgpack}, an application's own
+	 * serializer's name, or a content type. Defaults to {@code taskqueue.serializer};
+	 * {@code taskqueue.tasks.<name>.serializer} and a request's own choice win over it.
+	 * The workers must accept it ({@code taskqueue.accept-content}). Results are written
+	 * in {@code taskqueue.result.serializer} whatever the task's serializer.
 	 * @return the serializer, or {@code ""} for the default
 	 */
 	String serializer() default "";
 
 	/**
-	 * The hard time limit in seconds (Celery's {@code time_limit}); {@code 0} for the worker's
-	 * default ({@code taskqueue.worker.time-limit}). A task still running at it ends
-	 * {@code FAILURE} with {@code TimeLimitExceeded}; the worker abandons its thread and goes on.
-	 * {@code taskqueue.tasks.<name>.time-limit} and the message's {@code timelimit} header win.
+	 * The hard time limit in seconds (Celery's {@code time_limit}); {@code 0} for the
+	 * worker's default ({@code taskqueue.worker.time-limit}). A task still running at it
+	 * ends {@code FAILURE} with {@code TimeLimitExceeded}; the worker abandons its thread
+	 * and goes on. {@code taskqueue.tasks.<name>.time-limit} and the message's
+	 * {@code timelimit} header win.
 	 * @return the hard time limit in seconds
 	 */
 	double timeLimit() default 0;
 
 	/**
-	 * The soft time limit in seconds (Celery's {@code soft_time_limit}); {@code 0} for the
-	 * worker's default ({@code taskqueue.worker.soft-time-limit}). At it the task's thread is
-	 * interrupted; a task that then throws ends {@code FAILURE} with
-	 * {@code SoftTimeLimitExceeded}. {@code taskqueue.tasks.<name>.soft-time-limit} and the
-	 * message's {@code timelimit} header win.
+	 * The soft time limit in seconds (Celery's {@code soft_time_limit}); {@code 0} for
+	 * the worker's default ({@code taskqueue.worker.soft-time-limit}). At it the task's
+	 * thread is interrupted; a task that then throws ends {@code FAILURE} with
+	 * {@code SoftTimeLimitExceeded}. {@code taskqueue.tasks.<name>.soft-time-limit} and
+	 * the message's {@code timelimit} header win.
 	 * @return the soft time limit in seconds
 	 */
 	double softTimeLimit() default 0;

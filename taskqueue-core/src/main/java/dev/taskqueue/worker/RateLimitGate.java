@@ -17,19 +17,20 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 
 /**
- * Decides how long a rate-limited task waits and where: a start is reserved for it; a short wait
- * is held by the worker, a long one parks the message in the broker's {@link DelayQueues} with
- * the reserved start in a header, so it neither fills the consumer's prefetch window nor is lost
- * if the worker stops. When the message comes back it starts at its reserved time instead of
- * reserving again.
+ * Decides how long a rate-limited task waits and where: a start is reserved for it; a
+ * short wait is held by the worker, a long one parks the message in the broker's
+ * {@link DelayQueues} with the reserved start in a header, so it neither fills the
+ * consumer's prefetch window nor is lost if the worker stops. When the message comes back
+ * it starts at its reserved time instead of reserving again.
  */
 final class RateLimitGate {
 
 	/**
 	 * Header of a parked rate-limited message:
-	 * {@code <task id>:<retries>:<start, epoch millis>:<owner>}. Only the same attempt of the same
-	 * task may use the start, so a retry reserves its own; and only on the worker that reserved it
-	 * ({@code owner}), unless the bucket is shared by all ({@code *}).
+	 * {@code <task id>:<retries>:<start, epoch millis>:<owner>}. Only the same attempt of
+	 * the same task may use the start, so a retry reserves its own; and only on the
+	 * worker that reserved it ({@code owner}), unless the bucket is shared by all
+	 * ({@code *}).
 	 */
 	static final String SLOT_HEADER = "x-taskqueue-rate-limit-slot";
 
@@ -80,8 +81,8 @@ final class RateLimitGate {
 	}
 
 	/**
-	 * Park a message until its reserved start, whole seconds in the broker; the worker that gets
-	 * it back holds the rest.
+	 * Park a message until its reserved start, whole seconds in the broker; the worker
+	 * that gets it back holds the rest.
 	 */
 	void park(DelayQueues delayQueues, Message message, TaskMessage task, String queue, long waitMillis,
 			TaskRateLimiter limiter, String worker) {
@@ -104,7 +105,8 @@ final class RateLimitGate {
 		String value = header.toString();
 		String prefix = task.id() + ":" + task.retries() + ":";
 		String suffix = ":" + owner;
-		if (!value.startsWith(prefix) || !value.endsWith(suffix) || value.length() <= prefix.length() + suffix.length()) {
+		if (!value.startsWith(prefix) || !value.endsWith(suffix)
+				|| value.length() <= prefix.length() + suffix.length()) {
 			return null;
 		}
 		try {
@@ -117,6 +119,7 @@ final class RateLimitGate {
 
 	/**
 	 * A start for a task.
+	 *
 	 * @param waitMillis how long until it
 	 * @param fresh whether it was reserved now (not carried by a parked message)
 	 */

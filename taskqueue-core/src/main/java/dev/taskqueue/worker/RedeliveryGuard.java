@@ -12,15 +12,16 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides what to do with a message the broker marks redelivered: its earlier delivery may have
- * finished the task (the worker died between storing the result and acknowledging), or the task
- * itself may be what keeps killing workers.
+ * Decides what to do with a message the broker marks redelivered: its earlier delivery
+ * may have finished the task (the worker died between storing the result and
+ * acknowledging), or the task itself may be what keeps killing workers.
  * <p>
- * Only runs are counted, not deliveries: a message that was merely prefetched by a worker that
- * died, or handed back by one that stopped, is not to blame. And a redelivered task runs alone on
- * its worker, so that when a worker dies again, the task it was running is the only one whose
- * count goes up: tasks that happened to run beside a poison task are never dead-lettered for it.
- * A first delivery never comes here, so the common path costs no Redis round trip.
+ * Only runs are counted, not deliveries: a message that was merely prefetched by a worker
+ * that died, or handed back by one that stopped, is not to blame. And a redelivered task
+ * runs alone on its worker, so that when a worker dies again, the task it was running is
+ * the only one whose count goes up: tasks that happened to run beside a poison task are
+ * never dead-lettered for it. A first delivery never comes here, so the common path costs
+ * no Redis round trip.
  */
 final class RedeliveryGuard {
 
@@ -39,8 +40,8 @@ final class RedeliveryGuard {
 	}
 
 	/**
-	 * Check a redelivered task. Throws when the result store cannot answer, so the message goes
-	 * back to its queue rather than being run or dropped blindly.
+	 * Check a redelivered task. Throws when the result store cannot answer, so the
+	 * message goes back to its queue rather than being run or dropped blindly.
 	 * @param task the task
 	 * @return what to do with it
 	 */
@@ -57,12 +58,12 @@ final class RedeliveryGuard {
 		if (max <= 0) {
 			return Verdict.RUN;
 		}
-		// The first delivery is not counted (it was not marked redelivered); assume it ran.
+		// The first delivery is not counted (it was not marked redelivered); assume it
+		// ran.
 		long unfinished = this.backend.getRedeliveredRuns(task.id()) + 1;
 		if (unfinished >= max) {
-			return new Verdict(Action.DEAD_LETTER,
-					"taskqueue.worker.max-deliveries (" + max + ") reached: " + unfinished + " deliveries ended "
-							+ "without the task finishing (did it kill its worker?)");
+			return new Verdict(Action.DEAD_LETTER, "taskqueue.worker.max-deliveries (" + max + ") reached: "
+					+ unfinished + " deliveries ended " + "without the task finishing (did it kill its worker?)");
 		}
 		logger.warn("Task " + task.task() + "[" + task.id() + "] redelivered: " + unfinished
 				+ " earlier deliveries did not finish it (at most " + max + " are allowed); running it alone");
@@ -96,9 +97,10 @@ final class RedeliveryGuard {
 	}
 
 	/**
-	 * Whether a stored SUCCESS means everything the task causes was done. A task with callbacks,
-	 * a chain or a chord sends them after its result is stored; a worker that died in between
-	 * left them unsent, so such a task runs again rather than being skipped.
+	 * Whether a stored SUCCESS means everything the task causes was done. A task with
+	 * callbacks, a chain or a chord sends them after its result is stored; a worker that
+	 * died in between left them unsent, so such a task runs again rather than being
+	 * skipped.
 	 */
 	private static boolean isFinishedAlone(TaskMessage task) {
 		TaskMessage.Embed embed = task.embed();
@@ -126,6 +128,7 @@ final class RedeliveryGuard {
 
 	/**
 	 * What to do with a redelivered task.
+	 *
 	 * @param action the action
 	 * @param reason why it is dead-lettered, for {@link Action#DEAD_LETTER}
 	 */

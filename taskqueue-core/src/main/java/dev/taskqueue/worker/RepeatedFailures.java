@@ -9,9 +9,10 @@ import org.apache.commons.logging.Log;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Logs failures that repeat while something the worker depends on is down — every redelivery
- * during a Redis outage fails the same way — with the stack trace once a minute per cause and as
- * one line in between, so an outage does not bury the log in identical traces.
+ * Logs failures that repeat while something the worker depends on is down — every
+ * redelivery during a Redis outage fails the same way — with the stack trace once a
+ * minute per cause and as one line in between, so an outage does not bury the log in
+ * identical traces.
  */
 final class RepeatedFailures {
 

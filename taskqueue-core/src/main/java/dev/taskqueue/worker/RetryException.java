@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by {@link TaskContext#retry} to ask the worker to run the task again later (Celery's
- * {@code celery.exceptions.Retry}).
+ * Thrown by {@link TaskContext#retry} to ask the worker to run the task again later
+ * (Celery's {@code celery.exceptions.Retry}).
  */
 public class RetryException extends RuntimeException {
 
@@ -14,7 +14,8 @@ public class RetryException extends RuntimeException {
 
 	/**
 	 * Create a new instance.
-	 * @param countdown how long to wait, or {@code null} for the task's default retry delay
+	 * @param countdown how long to wait, or {@code null} for the task's default retry
+	 * delay
 	 * @param cause why the attempt failed, or {@code null}
 	 */
 	public RetryException(@Nullable Duration countdown, @Nullable Throwable cause) {
@@ -23,7 +24,10 @@ public class RetryException extends RuntimeException {
 		this.countdown = countdown;
 	}
 
-	/** @return how long to wait, or {@code null} for the task's default */
+	/**
+	 * Return how long to wait, or {@code null} for the task's default.
+	 * @return how long to wait, or {@code null} for the task's default
+	 */
 	public @Nullable Duration getCountdown() {
 		return this.countdown;
 	}

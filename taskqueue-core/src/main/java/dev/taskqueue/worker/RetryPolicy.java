@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * When and how a task is retried, with Celery's semantics: automatic retries for
- * {@code autoRetryFor} exceptions (minus {@code dontAutoRetryFor}), at most {@code maxRetries}
- * times, after {@code defaultDelay} or, with {@code backoff}, after
+ * {@code autoRetryFor} exceptions (minus {@code dontAutoRetryFor}), at most
+ * {@code maxRetries} times, after {@code defaultDelay} or, with {@code backoff}, after
  * {@code min(backoffMax, 2^retries)} seconds, with full jitter when {@code jitter} is on.
  *
  * @param maxRetries how many retries are allowed ({@code -1} for no limit)
@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param backoff whether delays grow exponentially
  * @param backoffMax the longest exponential delay
  * @param jitter whether exponential delays are drawn at random between 0 and the delay
- * @param defaultDelay the delay without backoff, and of {@link TaskContext#retry(Throwable)}
+ * @param defaultDelay the delay without backoff, and of
+ * {@link TaskContext#retry(Throwable)}
  */
 public record RetryPolicy(int maxRetries, List<Class<? extends Throwable>> autoRetryFor,
 		List<Class<? extends Throwable>> dontAutoRetryFor, boolean backoff, Duration backoffMax, boolean jitter,

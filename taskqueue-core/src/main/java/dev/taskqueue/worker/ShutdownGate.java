@@ -8,9 +8,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Closed while the worker stops: a consumer drains the messages it had prefetched into the
- * listener even after its subscription is cancelled, and held tasks fall due, but none of them
- * may start now. They go back to their queue unacknowledged, for another worker or the next start.
+ * Closed while the worker stops: a consumer drains the messages it had prefetched into
+ * the listener even after its subscription is cancelled, and held tasks fall due, but
+ * none of them may start now. They go back to their queue unacknowledged, for another
+ * worker or the next start.
  */
 final class ShutdownGate {
 
@@ -27,8 +28,9 @@ final class ShutdownGate {
 	}
 
 	/**
-	 * A task the worker interrupted because its shutdown timeout was up did not fail: it was cut
-	 * short. Nothing is stored for it and its message is not acknowledged, so it runs again.
+	 * A task the worker interrupted because its shutdown timeout was up did not fail: it
+	 * was cut short. Nothing is stored for it and its message is not acknowledged, so it
+	 * runs again.
 	 * @param task the task
 	 * @param raised what it raised
 	 * @throws Abandoned if the worker is stopping and the task was interrupted
@@ -65,7 +67,8 @@ final class ShutdownGate {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			// The channel is closing, and the broker requeues what it delivered on it by itself.
+			// The channel is closing, and the broker requeues what it delivered on it by
+			// itself.
 			logger.debug("Could not return message " + tag + " to its queue while stopping", ex);
 		}
 		return true;

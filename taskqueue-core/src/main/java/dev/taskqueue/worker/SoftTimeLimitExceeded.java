@@ -7,10 +7,10 @@ import dev.taskqueue.result.ExceptionInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of a task that ended by throwing after its soft time limit interrupted it (Celery's
- * {@code celery.exceptions.SoftTimeLimitExceeded}, stored with Celery's module
- * {@code billiard.exceptions}). The exception the task threw is the cause. A task that catches
- * the interruption and returns normally succeeds, as a Celery task that catches
+ * The outcome of a task that ended by throwing after its soft time limit interrupted it
+ * (Celery's {@code celery.exceptions.SoftTimeLimitExceeded}, stored with Celery's module
+ * {@code billiard.exceptions}). The exception the task threw is the cause. A task that
+ * catches the interruption and returns normally succeeds, as a Celery task that catches
  * {@code SoftTimeLimitExceeded} does.
  */
 public class SoftTimeLimitExceeded extends RuntimeException implements ExceptionInfo.CeleryType {
@@ -27,7 +27,10 @@ public class SoftTimeLimitExceeded extends RuntimeException implements Exception
 		this.limit = limit;
 	}
 
-	/** @return the soft time limit */
+	/**
+	 * Return the soft time limit.
+	 * @return the soft time limit
+	 */
 	public Duration getLimit() {
 		return this.limit;
 	}

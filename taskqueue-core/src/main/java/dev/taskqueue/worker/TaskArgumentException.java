@@ -1,9 +1,9 @@
 package dev.taskqueue.worker;
 
 /**
- * Thrown when a message's arguments do not fit the task method: too few or too many, an unknown
- * keyword, or a value that cannot be converted to a parameter's type. The task ends
- * {@code FAILURE} with this exception; the message is not retried.
+ * Thrown when a message's arguments do not fit the task method: too few or too many, an
+ * unknown keyword, or a value that cannot be converted to a parameter's type. The task
+ * ends {@code FAILURE} with this exception; the message is not retried.
  */
 public class TaskArgumentException extends IllegalArgumentException {
 

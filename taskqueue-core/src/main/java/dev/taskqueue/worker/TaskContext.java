@@ -9,10 +9,9 @@ import dev.taskqueue.protocol.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The running task's request (Celery's {@code self.request}) and its {@code retry}. Declare a
- * parameter of this type on a {@link QueueTask} method to receive it; it takes no argument from
- * the message.
- * <pre class="code">
+ * The running task's request (Celery's {@code self.request}) and its {@code retry}.
+ * Declare a parameter of this type on a {@link QueueTask} method to receive it; it takes
+ * no argument from the message. <pre class="code">
  * &#64;QueueTask("reports.fetch")
  * String fetch(String url, TaskContext task) {
  *     try {
@@ -41,85 +40,134 @@ public final class TaskContext {
 		this.redelivered = redelivered;
 	}
 
-	/** @return the task id */
+	/**
+	 * Return the task id.
+	 * @return the task id
+	 */
 	public String getId() {
 		return this.message.id();
 	}
 
-	/** @return the task name */
+	/**
+	 * Return the task name.
+	 * @return the task name
+	 */
 	public String getName() {
 		return this.message.task();
 	}
 
-	/** @return the positional arguments, as they came in the message */
+	/**
+	 * Return the positional arguments, as they came in the message.
+	 * @return the positional arguments, as they came in the message
+	 */
 	public List<?> getArgs() {
 		return this.message.args();
 	}
 
-	/** @return the keyword arguments, as they came in the message */
+	/**
+	 * Return the keyword arguments, as they came in the message.
+	 * @return the keyword arguments, as they came in the message
+	 */
 	public Map<String, ?> getKwargs() {
 		return this.message.kwargs();
 	}
 
-	/** @return how many times this task has been retried so far */
+	/**
+	 * Return how many times this task has been retried so far.
+	 * @return how many times this task has been retried so far
+	 */
 	public int getRetries() {
 		return this.message.retries();
 	}
 
-	/** @return the id of the first task of the workflow (this task's own id when standalone) */
+	/**
+	 * Return the id of the first task of the workflow (this task's own id when
+	 * standalone).
+	 * @return the id of the first task of the workflow (this task's own id when
+	 * standalone)
+	 */
 	public String getRootId() {
 		return this.message.rootId();
 	}
 
-	/** @return the id of the task that sent this one, or {@code null} */
+	/**
+	 * Return the id of the task that sent this one, or {@code null}.
+	 * @return the id of the task that sent this one, or {@code null}
+	 */
 	public @Nullable String getParentId() {
 		return this.message.parentId();
 	}
 
-	/** @return the group this task belongs to, or {@code null} */
+	/**
+	 * Return the group this task belongs to, or {@code null}.
+	 * @return the group this task belongs to, or {@code null}
+	 */
 	public @Nullable String getGroup() {
 		return this.message.group();
 	}
 
-	/** @return when the task was due, or {@code null} */
+	/**
+	 * Return when the task was due, or {@code null}.
+	 * @return when the task was due, or {@code null}
+	 */
 	public @Nullable OffsetDateTime getEta() {
 		return this.message.eta();
 	}
 
-	/** @return when the task expires, or {@code null} */
+	/**
+	 * Return when the task expires, or {@code null}.
+	 * @return when the task expires, or {@code null}
+	 */
 	public @Nullable OffsetDateTime getExpires() {
 		return this.message.expires();
 	}
 
-	/** @return headers of the message beyond Celery's own */
+	/**
+	 * Return headers of the message beyond Celery's own.
+	 * @return headers of the message beyond Celery's own
+	 */
 	public Map<String, Object> getHeaders() {
 		return this.message.extraHeaders();
 	}
 
-	/** @return the queue the task was consumed from (Celery's {@code delivery_info}) */
+	/**
+	 * Return the queue the task was consumed from (Celery's {@code delivery_info}).
+	 * @return the queue the task was consumed from (Celery's {@code delivery_info})
+	 */
 	public String getQueue() {
 		return this.queue;
 	}
 
-	/** @return whether the broker delivered this message before (a worker may have died running it) */
+	/**
+	 * Return whether the broker delivered this message before (a worker may have died
+	 * running it).
+	 * @return whether the broker delivered this message before (a worker may have died
+	 * running it)
+	 */
 	public boolean isRedelivered() {
 		return this.redelivered;
 	}
 
-	/** @return the name of the worker running the task */
+	/**
+	 * Return the name of the worker running the task.
+	 * @return the name of the worker running the task
+	 */
 	public String getWorker() {
 		return this.worker;
 	}
 
-	/** @return the task message */
+	/**
+	 * Return the task message.
+	 * @return the task message
+	 */
 	public TaskMessage getMessage() {
 		return this.message;
 	}
 
 	/**
 	 * Run this task again later (Celery's {@code self.retry}). Throws; write
-	 * {@code throw context.retry(...)} so the compiler knows the method ends here. Past the task's
-	 * {@code maxRetries} the task ends {@code FAILURE} with the cause.
+	 * {@code throw context.retry(...)} so the compiler knows the method ends here. Past
+	 * the task's {@code maxRetries} the task ends {@code FAILURE} with the cause.
 	 * @param countdown how long to wait before the next attempt
 	 * @param cause why the attempt failed, or {@code null}
 	 * @return never returns

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps a task's execution in a {@code taskqueue.execute} observation whose parent is the
- * sender's trace (read from the message headers). It also listens to the task, to learn its
- * outcome: every way a task ends passes through {@link #afterReturn}, on the thread that runs it.
+ * sender's trace (read from the message headers). It also listens to the task, to learn
+ * its outcome: every way a task ends passes through {@link #afterReturn}, on the thread
+ * that runs it.
  */
 final class TaskExecutionObserver implements TaskListener {
 
@@ -25,7 +26,12 @@ final class TaskExecutionObserver implements TaskListener {
 		this.registry = registry;
 	}
 
-	/** @return whether executions are observed at all (there is a registry that is not a no-op) */
+	/**
+	 * Return whether executions are observed at all (there is a registry that is not a
+	 * no-op).
+	 * @return whether executions are observed at all (there is a registry that is not a
+	 * no-op)
+	 */
 	boolean isObserving() {
 		return !this.registry.isNoop();
 	}
@@ -52,7 +58,8 @@ final class TaskExecutionObserver implements TaskListener {
 			observation.stop();
 			throw ex;
 		}
-		// Ends once the outcome is stored (asynchronously for a plain success); the caller keeps
+		// Ends once the outcome is stored (asynchronously for a plain success); the
+		// caller keeps
 		// the original future.
 		settled.whenComplete((ignored, failure) -> {
 			if (failure != null) {

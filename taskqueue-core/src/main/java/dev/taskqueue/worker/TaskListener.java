@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Hooks around a task's run (Celery's {@code Task.before_start}, {@code on_success},
- * {@code on_retry}, {@code on_failure} and {@code after_return}). A listener bean applies to every
- * task of the worker; {@link QueueTask#listeners()} adds listeners to one task. A listener that
- * throws is logged and does not change the task's outcome.
+ * {@code on_retry}, {@code on_failure} and {@code after_return}). A listener bean applies
+ * to every task of the worker; {@link QueueTask#listeners()} adds listeners to one task.
+ * A listener that throws is logged and does not change the task's outcome.
  * <pre class="code">
  * &#64;Component
  * class DebugTask implements TaskListener {
@@ -53,7 +53,8 @@ public interface TaskListener {
 	/**
 	 * Called last, whatever happened.
 	 * @param task the task's request
-	 * @param state the state the task ended this attempt in ({@code SUCCESS}, {@code FAILURE} or {@code RETRY})
+	 * @param state the state the task ended this attempt in ({@code SUCCESS},
+	 * {@code FAILURE} or {@code RETRY})
 	 * @param result the return value or the exception
 	 */
 	default void afterReturn(TaskContext task, TaskState state, @Nullable Object result) {

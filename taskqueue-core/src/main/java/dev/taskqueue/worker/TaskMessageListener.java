@@ -61,17 +61,18 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Runs the task a message names and acknowledges the message only once the outcome is stored and
- * the callbacks, errbacks or retry it causes are published (late acknowledgement).
+ * Runs the task a message names and acknowledges the message only once the outcome is
+ * stored and the callbacks, errbacks or retry it causes are published (late
+ * acknowledgement).
  * <p>
- * A message that cannot be a task here (content type not accepted, not protocol v2, task not
- * registered) is never run and never requeued: it is republished to {@code <queue>.dlq} with the
- * reason in its headers, a {@code FAILURE} result is stored when the id is readable, and then it is
- * acknowledged. A task due a second or more from now is parked in the broker's
- * {@link DelayQueues delay queues}; one due sooner is held unacknowledged, and one waiting for
- * its rate limit is held or parked by its {@link RateLimitGate}. When an outcome cannot be stored
- * or published (Redis or the broker down), the message goes back to its queue after a pause, so
- * nothing is lost.
+ * A message that cannot be a task here (content type not accepted, not protocol v2, task
+ * not registered) is never run and never requeued: it is republished to
+ * {@code <queue>.dlq} with the reason in its headers, a {@code FAILURE} result is stored
+ * when the id is readable, and then it is acknowledged. A task due a second or more from
+ * now is parked in the broker's {@link DelayQueues delay queues}; one due sooner is held
+ * unacknowledged, and one waiting for its rate limit is held or parked by its
+ * {@link RateLimitGate}. When an outcome cannot be stored or published (Redis or the
+ * broker down), the message goes back to its queue after a pause, so nothing is lost.
  */
 public class TaskMessageListener implements ChannelAwareMessageListener {
 
@@ -122,7 +123,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final Map<String, TaskRuntime> runtimes = new ConcurrentHashMap<>();
 
-	/** Rate limits changed at run time, by task name; they win over settings and annotations. */
+	/**
+	 * Rate limits changed at run time, by task name; they win over settings and
+	 * annotations.
+	 */
 	private final Map<String, RateLimit> changedRateLimits = new ConcurrentHashMap<>();
 
 	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
@@ -158,9 +162,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 * @param scheduler holds tasks until they are due
 	 * @param executor runs tasks that were held
 	 */
-	public TaskMessageListener(TaskRegistry registry, TaskMessageCodec codec, ResultBackend backend,
-			TaskClient client, ConfirmedPublisher publisher, QueueDeclarer declarer, DelayQueues delayQueues,
-			WorkerSettings settings, ScheduledExecutorService scheduler, Executor executor) {
+	public TaskMessageListener(TaskRegistry registry, TaskMessageCodec codec, ResultBackend backend, TaskClient client,
+			ConfirmedPublisher publisher, QueueDeclarer declarer, DelayQueues delayQueues, WorkerSettings settings,
+			ScheduledExecutorService scheduler, Executor executor) {
 		this.registry = registry;
 		this.codec = codec;
 		this.backend = backend;
@@ -301,8 +305,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Stop running new tasks: from now on every message that reaches this listener, prefetched
-	 * or held until due, goes straight back to its queue; tasks already running finish.
+	 * Stop running new tasks: from now on every message that reaches this listener,
+	 * prefetched or held until due, goes straight back to its queue; tasks already
+	 * running finish.
 	 */
 	public void stopTakingTasks() {
 		this.shutdown.close();
@@ -313,12 +318,18 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.shutdown.open();
 	}
 
-	/** @return the tasks this listener is running right now */
+	/**
+	 * Return the tasks this listener is running right now.
+	 * @return the tasks this listener is running right now
+	 */
 	public ActiveTasks getActiveTasks() {
 		return this.activeTasks;
 	}
 
-	/** @return how this listener keeps tasks within their time limits */
+	/**
+	 * Return how this listener keeps tasks within their time limits.
+	 * @return how this listener keeps tasks within their time limits
+	 */
 	TimeLimits timeLimits() {
 		return this.timeLimits;
 	}
@@ -352,8 +363,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		catch (InvalidMessageException ex) {
 			boolean contentType = ex.getMessage() != null && ex.getMessage().startsWith("content type");
 			reject(message, channel, queue, String.valueOf(ex.getMessage()), ex.getTaskId(), ex.getTaskName(),
-					contentType ? new ExceptionInfo("ContentDisallowed", "kombu.exceptions",
-							List.of(String.valueOf(ex.getMessage())), null)
+					contentType
+							? new ExceptionInfo("ContentDisallowed", "kombu.exceptions",
+									List.of(String.valueOf(ex.getMessage())), null)
 							: new ExceptionInfo("InvalidTaskError", "celery.exceptions",
 									List.of(String.valueOf(ex.getMessage())), null));
 			return;
@@ -418,21 +430,24 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Hold a message unacknowledged until it is due, as Celery holds eta and rate-limited tasks:
-	 * if this worker stops, the broker hands the message on. Only short waits come here: a task
-	 * due within a second, or waiting for a rate-limit slot already reserved for it.
+	 * Hold a message unacknowledged until it is due, as Celery holds eta and rate-limited
+	 * tasks: if this worker stops, the broker hands the message on. Only short waits come
+	 * here: a task due within a second, or waiting for a rate-limit slot already reserved
+	 * for it.
 	 */
 	private void hold(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
 			long delayMillis, boolean reserved) {
-		this.scheduler.schedule(() -> this.executor.execute(() -> runDue(message, channel, task, method, queue,
-				reserved)), delayMillis, TimeUnit.MILLISECONDS);
+		this.scheduler.schedule(
+				() -> this.executor.execute(() -> runDue(message, channel, task, method, queue, reserved)), delayMillis,
+				TimeUnit.MILLISECONDS);
 	}
 
 	private void runDue(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
 			boolean reserved) {
 		long tag = message.getMessageProperties().getDeliveryTag();
 		if (!channel.isOpen()) {
-			// The consumer stopped: the broker has already put the message back for another worker.
+			// The consumer stopped: the broker has already put the message back for
+			// another worker.
 			return;
 		}
 		if (this.shutdown.refuse(channel, tag)) {
@@ -460,13 +475,14 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Reserve a start for a rate-limited task and, unless it is now, wait for it without a
-	 * consumer thread: held when it is near, parked in the broker (and acknowledged) when it is a
-	 * second or more away, so it does not fill the consumer's prefetch window.
+	 * Reserve a start for a rate-limited task and, unless it is now, wait for it without
+	 * a consumer thread: held when it is near, parked in the broker (and acknowledged)
+	 * when it is a second or more away, so it does not fill the consumer's prefetch
+	 * window.
 	 * @return whether the task waits (it must not run now)
 	 */
-	private boolean awaitRateLimit(Message message, Channel channel, TaskMessage task, TaskMethod method,
-			String queue) throws Exception {
+	private boolean awaitRateLimit(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue)
+			throws Exception {
 		TaskRateLimiter limiter = runtime(method).limiter();
 		if (limiter == null) {
 			return false;
@@ -506,14 +522,14 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Bind, run and store the outcome of one task, then publish what the outcome calls for:
-	 * callbacks after success, errbacks after failure, the next attempt of a retry.
+	 * Bind, run and store the outcome of one task, then publish what the outcome calls
+	 * for: callbacks after success, errbacks after failure, the next attempt of a retry.
 	 * @param task the message
 	 * @param method the task method
 	 * @param queue the queue it came from
 	 * @param redelivered whether the broker delivered the message before
-	 * @return the store of the outcome, if still in flight: the message is acknowledged once it
-	 * completes
+	 * @return the store of the outcome, if still in flight: the message is acknowledged
+	 * once it completes
 	 */
 	CompletableFuture<Void> execute(TaskMessage task, TaskMethod method, String queue, boolean redelivered) {
 		return this.observer.observe(task, queue, () -> executeObserved(task, method, queue, redelivered));
@@ -524,7 +540,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		RedeliveryGuard.Permit permit = this.redeliveries.enter(task, redelivered);
 		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
 		try {
-			// Checked again once the task is active, so a terminate announced since receipt (or
+			// Checked again once the task is active, so a terminate announced since
+			// receipt (or
 			// while the task was held) is not missed.
 			if (isRevoked(task)) {
 				revoke(task, method, queue, "revoked");
@@ -598,7 +615,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	private CompletableFuture<Void> succeed(TaskRuntime runtime, TaskContext context, TaskMethod method,
 			@Nullable Object result, long start) {
 		TaskMessage task = context.getMessage();
-		// Callback ids and the next chain step's ids are chosen first so the result can name its
+		// Callback ids and the next chain step's ids are chosen first so the result can
+		// name its
 		// children, as Celery's does.
 		List<Signature> callbacks = new ArrayList<>();
 		List<Object> children = new ArrayList<>();
@@ -617,12 +635,15 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		CompletableFuture<Void> stored = Acknowledgements.done();
 		if (!isIgnoreResult(task, method)) {
-			stored = this.acks.storeSuccess(meta(task, TaskState.SUCCESS, result, null, children, method.getName(),
-					context.getQueue()), !callbacks.isEmpty() || next != null || task.embed().chord() != null);
+			stored = this.acks.storeSuccess(
+					meta(task, TaskState.SUCCESS, result, null, children, method.getName(), context.getQueue()),
+					!callbacks.isEmpty() || next != null || task.embed().chord() != null);
 		}
 		if (task.extraHeaders().containsKey(UniqueLocks.HEADER)) {
-			// Released once the result is readable, and not at all when the store fails and the
-			// task goes back to run again; never on the Redis client's own thread, which the
+			// Released once the result is readable, and not at all when the store fails
+			// and the
+			// task goes back to run again; never on the Redis client's own thread, which
+			// the
 			// store's completion may run on.
 			stored.thenRunAsync(() -> releaseUnique(task.id(), task.extraHeaders()), this.executor);
 		}
@@ -648,13 +669,14 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		String traceback = (marker != null) ? marker + "\n" + stackTrace(exception) : stackTrace(exception);
 		Map<String, Object> encoded = ExceptionInfo.of(exception, null).toResult();
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
-			this.backend.store(meta(task, TaskState.FAILURE, encoded, traceback, List.of(), method.getName(),
-					context.getQueue()));
+			this.backend.store(
+					meta(task, TaskState.FAILURE, encoded, traceback, List.of(), method.getName(), context.getQueue()));
 		}
 		releaseUnique(task.id(), task.extraHeaders());
 		notify(runtime, context, (listener) -> listener.onFailure(context, exception));
 		publishEvent(new TaskFailedEvent(this, task.id(), task.task(), exception, since(start)));
-		// As Celery's mark_as_failure: the chord part, then the chain steps that will never run.
+		// As Celery's mark_as_failure: the chord part, then the chain steps that will
+		// never run.
 		this.canvas.partReturned(task, TaskState.FAILURE, encoded);
 		this.canvas.chainFailed(task, encoded, traceback);
 		List<Signature> errbacks = signatures(task.embed().errbacks());
@@ -662,7 +684,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			// Celery sends errbacks as a group, so they share a fresh group id.
 			String group = UUID.randomUUID().toString();
 			for (Signature errback : errbacks) {
-				this.client.send(errback.toRequest(List.of(task.id())).parentId(task.id()).rootId(task.rootId())
+				this.client.send(errback.toRequest(List.of(task.id()))
+					.parentId(task.id())
+					.rootId(task.rootId())
 					.group(group)
 					.build());
 			}
@@ -725,7 +749,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	}
 
 	/**
-	 * Store a task's {@code REVOKED} outcome (Celery's {@code TaskRevokedError}) and announce it.
+	 * Store a task's {@code REVOKED} outcome (Celery's {@code TaskRevokedError}) and
+	 * announce it.
 	 */
 	private void revoke(TaskMessage task, TaskMethod method, String queue, String reason) {
 		if ("revoked".equals(reason)) {
@@ -733,8 +758,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions", List.of(reason), null);
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
-			this.backend.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(),
-					queue));
+			this.backend
+				.store(meta(task, TaskState.REVOKED, revoked.toResult(), null, List.of(), method.getName(), queue));
 		}
 		releaseUnique(task.id(), task.extraHeaders());
 		this.canvas.partReturned(task, TaskState.REVOKED, revoked.toResult());
@@ -743,8 +768,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private void reject(Message message, Channel channel, String queue, String reason, @Nullable String taskId,
 			@Nullable String taskName, ExceptionInfo failure) throws Exception {
-		logger.error("Rejected message " + ((taskId != null) ? "for task " + taskId + " " : "") + "from queue '"
-				+ queue + "': " + reason + "; moved to '" + queue + QueueDeclarer.DLQ_SUFFIX + "'");
+		logger.error("Rejected message " + ((taskId != null) ? "for task " + taskId + " " : "") + "from queue '" + queue
+				+ "': " + reason + "; moved to '" + queue + QueueDeclarer.DLQ_SUFFIX + "'");
 		MessageProperties props = message.getMessageProperties();
 		props.setHeader(REASON_HEADER, reason);
 		props.setHeader(ORIGINAL_QUEUE_HEADER, queue);
@@ -846,7 +871,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			}
 		}
 		catch (Exception ex) {
-			// The channel is gone, and with it the delivery: the broker requeues it by itself.
+			// The channel is gone, and with it the delivery: the broker requeues it by
+			// itself.
 			logger.debug("Could not return message " + tag + " to its queue", ex);
 		}
 	}

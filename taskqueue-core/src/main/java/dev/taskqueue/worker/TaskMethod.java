@@ -21,8 +21,8 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A registered task: a bean method, its name and options, and how message arguments bind to its
- * parameters.
+ * A registered task: a bean method, its name and options, and how message arguments bind
+ * to its parameters.
  */
 public final class TaskMethod {
 
@@ -75,12 +75,12 @@ public final class TaskMethod {
 		boolean failure = false;
 		for (int i = 0; i < params.length; i++) {
 			Class<?> type = params[i].getType();
-			Kind kind = (type == TaskContext.class) ? Kind.CONTEXT : (type == TaskFailure.class) ? Kind.FAILURE
-					: Kind.ARGUMENT;
+			Kind kind = (type == TaskContext.class) ? Kind.CONTEXT
+					: (type == TaskFailure.class) ? Kind.FAILURE : Kind.ARGUMENT;
 			if (kind == Kind.FAILURE) {
 				if (failure) {
-					throw new IllegalStateException("Task '" + name + "' declares more than one TaskFailure parameter: "
-							+ describe(method));
+					throw new IllegalStateException(
+							"Task '" + name + "' declares more than one TaskFailure parameter: " + describe(method));
 				}
 				failure = true;
 			}
@@ -90,47 +90,74 @@ public final class TaskMethod {
 		this.takesFailure = failure;
 	}
 
-	/** @return the task name */
+	/**
+	 * Return the task name.
+	 * @return the task name
+	 */
 	public String getName() {
 		return this.name;
 	}
 
-	/** @return the bean the method is invoked on */
+	/**
+	 * Return the bean the method is invoked on.
+	 * @return the bean the method is invoked on
+	 */
 	public Object getBean() {
 		return this.bean;
 	}
 
-	/** @return the method */
+	/**
+	 * Return the method.
+	 * @return the method
+	 */
 	public Method getMethod() {
 		return this.method;
 	}
 
-	/** @return the queue the task names for itself, or {@code null} */
+	/**
+	 * Return the queue the task names for itself, or {@code null}.
+	 * @return the queue the task names for itself, or {@code null}
+	 */
 	public @Nullable String getQueue() {
 		return this.queue;
 	}
 
-	/** @return whether the result is ignored */
+	/**
+	 * Return whether the result is ignored.
+	 * @return whether the result is ignored
+	 */
 	public boolean isIgnoreResult() {
 		return this.ignoreResult;
 	}
 
-	/** @return the task's own rate limit, or {@code null} */
+	/**
+	 * Return the task's own rate limit, or {@code null}.
+	 * @return the task's own rate limit, or {@code null}
+	 */
 	public @Nullable RateLimit getRateLimit() {
 		return this.rateLimit;
 	}
 
-	/** @return the task's own retry policy */
+	/**
+	 * Return the task's own retry policy.
+	 * @return the task's own retry policy
+	 */
 	public RetryPolicy getRetryPolicy() {
 		return this.retryPolicy;
 	}
 
-	/** @return the task's own listeners */
+	/**
+	 * Return the task's own listeners.
+	 * @return the task's own listeners
+	 */
 	public List<TaskListener> getListeners() {
 		return this.listeners.get();
 	}
 
-	/** @return whether the task is an errback that takes a {@link TaskFailure} */
+	/**
+	 * Return whether the task is an errback that takes a {@link TaskFailure}.
+	 * @return whether the task is an errback that takes a {@link TaskFailure}
+	 */
 	public boolean takesFailure() {
 		return this.takesFailure;
 	}
@@ -152,10 +179,10 @@ public final class TaskMethod {
 	}
 
 	/**
-	 * Bind positional and keyword arguments to the parameters, converting each value to the
-	 * parameter's type. {@link TaskContext} and {@link TaskFailure} parameters take no argument of
-	 * their own, except that a {@code TaskFailure} consumes the first positional argument: the
-	 * failed task's id, as Celery calls errbacks.
+	 * Bind positional and keyword arguments to the parameters, converting each value to
+	 * the parameter's type. {@link TaskContext} and {@link TaskFailure} parameters take
+	 * no argument of their own, except that a {@code TaskFailure} consumes the first
+	 * positional argument: the failed task's id, as Celery calls errbacks.
 	 * @param args the positional arguments
 	 * @param kwargs the keyword arguments
 	 * @param mapper the mapper that converts values
@@ -173,7 +200,8 @@ public final class TaskMethod {
 		if (this.takesFailure) {
 			if (args.isEmpty() || !(args.get(0) instanceof String failedId)) {
 				throw new TaskArgumentException("Task '" + this.name + "' takes a TaskFailure, so its first positional "
-						+ "argument must be the failed task's id, got " + (args.isEmpty() ? "no arguments" : args.get(0)));
+						+ "argument must be the failed task's id, got "
+						+ (args.isEmpty() ? "no arguments" : args.get(0)));
 			}
 			for (ParameterSlot slot : this.parameters) {
 				if (slot.kind == Kind.FAILURE) {
@@ -212,8 +240,8 @@ public final class TaskMethod {
 						+ kwarg.getKey() + "' (parameters: " + parameterNames() + ")");
 			}
 			if (bound[slot.index]) {
-				throw new TaskArgumentException("Task '" + this.name + "' got multiple values for argument '"
-						+ slot.name + "'");
+				throw new TaskArgumentException(
+						"Task '" + this.name + "' got multiple values for argument '" + slot.name + "'");
 			}
 			values[slot.index] = slot.convert(kwarg.getValue(), this.name, mapper);
 			bound[slot.index] = true;

@@ -25,9 +25,9 @@ public class TaskRegistry {
 	public void register(TaskMethod task) {
 		TaskMethod existing = this.tasks.putIfAbsent(task.getName(), task);
 		if (existing != null && !existing.getMethod().equals(task.getMethod())) {
-			throw new IllegalStateException("Duplicate task name '" + task.getName() + "': declared by "
-					+ existing.describe() + " and by " + task.describe()
-					+ ". Give one of them another name with @QueueTask(name = ...)");
+			throw new IllegalStateException(
+					"Duplicate task name '" + task.getName() + "': declared by " + existing.describe() + " and by "
+							+ task.describe() + ". Give one of them another name with @QueueTask(name = ...)");
 		}
 	}
 
@@ -69,12 +69,18 @@ public class TaskRegistry {
 		return this.serializers.get(name);
 	}
 
-	/** @return the serializers tasks name for themselves, by task name */
+	/**
+	 * Return the serializers tasks name for themselves, by task name.
+	 * @return the serializers tasks name for themselves, by task name
+	 */
 	public Map<String, String> getSerializers() {
 		return Collections.unmodifiableMap(new TreeMap<>(this.serializers));
 	}
 
-	/** @return every registered task, sorted by name */
+	/**
+	 * Return every registered task, sorted by name.
+	 * @return every registered task, sorted by name
+	 */
 	public Collection<TaskMethod> getTasks() {
 		return Collections.unmodifiableCollection(new TreeMap<>(this.tasks).values());
 	}

@@ -24,7 +24,10 @@ public class TimeLimitExceeded extends RuntimeException implements ExceptionInfo
 		this.limit = limit;
 	}
 
-	/** @return the hard time limit */
+	/**
+	 * Return the hard time limit.
+	 * @return the hard time limit
+	 */
 	public Duration getLimit() {
 		return this.limit;
 	}

@@ -27,17 +27,18 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Calls task methods within their time limits (Celery's {@code soft_time_limit} and
  * {@code time_limit}).
  * <p>
- * Limits come from the message's {@code timelimit} header ({@code [hard, soft]} in seconds, set
- * per call), then {@code taskqueue.tasks.<name>.*}, then {@code @QueueTask}, then the worker's
- * defaults; each limit is resolved on its own, and zero or less means none.
+ * Limits come from the message's {@code timelimit} header ({@code [hard, soft]} in
+ * seconds, set per call), then {@code taskqueue.tasks.<name>.*}, then {@code @QueueTask},
+ * then the worker's defaults; each limit is resolved on its own, and zero or less means
+ * none.
  * <p>
- * Without limits the method runs on the calling (consumer) thread, as before. With only a soft
- * limit it still does, and the thread is interrupted when the limit passes. With a hard limit the
- * method runs on a daemon thread of its own while the consumer waits at most until the hard
- * limit: then it interrupts the method one last time, abandons its thread (the JVM cannot kill a
- * thread; its eventual outcome is discarded) and throws {@link TimeLimitExceeded}, so the message
- * is settled and the consumer takes the next one. Abandoned threads are daemons and never hold up
- * the JVM's exit.
+ * Without limits the method runs on the calling (consumer) thread, as before. With only a
+ * soft limit it still does, and the thread is interrupted when the limit passes. With a
+ * hard limit the method runs on a daemon thread of its own while the consumer waits at
+ * most until the hard limit: then it interrupts the method one last time, abandons its
+ * thread (the JVM cannot kill a thread; its eventual outcome is discarded) and throws
+ * {@link TimeLimitExceeded}, so the message is settled and the consumer takes the next
+ * one. Abandoned threads are daemons and never hold up the JVM's exit.
  */
 final class TimeLimits {
 
@@ -64,8 +65,9 @@ final class TimeLimits {
 	}
 
 	/**
-	 * Carry the calling thread's current observation (the task's {@code taskqueue.execute}) to
-	 * the thread a hard-limited method runs on, so the method runs inside its span.
+	 * Carry the calling thread's current observation (the task's
+	 * {@code taskqueue.execute}) to the thread a hard-limited method runs on, so the
+	 * method runs inside its span.
 	 * @param observations the observation registry
 	 */
 	void setObservationRegistry(ObservationRegistry observations) {
@@ -78,7 +80,8 @@ final class TimeLimits {
 	 * @param values the bound arguments
 	 * @param task the message, whose header may set limits for this call
 	 * @return what the method returned
-	 * @throws SoftTimeLimitExceeded if the method threw after its soft limit interrupted it
+	 * @throws SoftTimeLimitExceeded if the method threw after its soft limit interrupted
+	 * it
 	 * @throws TimeLimitExceeded if the method was still running at its hard limit
 	 * @throws Throwable what the method threw
 	 */
@@ -116,7 +119,8 @@ final class TimeLimits {
 				throw (cause instanceof Carrier carrier) ? carrier.getCause() : (cause != null) ? cause : ex;
 			}
 			catch (InterruptedException ex) {
-				// A terminate interrupts the thread the task started on: pass it on to the method.
+				// A terminate interrupts the thread the task started on: pass it on to
+				// the method.
 				call.interrupt();
 			}
 			catch (TimeoutException ex) {
@@ -133,13 +137,17 @@ final class TimeLimits {
 		}
 	}
 
-	/** @return how many task threads were abandoned at their hard limit and still run */
+	/**
+	 * Return how many task threads were abandoned at their hard limit and still run.
+	 * @return how many task threads were abandoned at their hard limit and still run
+	 */
 	int abandonedCount() {
 		return this.abandoned.get();
 	}
 
 	/**
-	 * Interrupt every task thread; abandoned ones that ignore it are daemons and die with the JVM.
+	 * Interrupt every task thread; abandoned ones that ignore it are daemons and die with
+	 * the JVM.
 	 */
 	void shutdown() {
 		this.bodies.shutdownNow();
@@ -272,7 +280,8 @@ final class TimeLimits {
 				return TimeLimits.this.scheduler.schedule(this::softLimit, soft.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (RejectedExecutionException ex) {
-				// The worker is being destroyed: the task finishes without its soft limit.
+				// The worker is being destroyed: the task finishes without its soft
+				// limit.
 				logger.debug("Worker stopping: task " + this.task.id() + " runs without its soft time limit");
 				return null;
 			}
@@ -331,7 +340,8 @@ final class TimeLimits {
 	}
 
 	/**
-	 * Carries an {@link Error} or other non-{@link Exception} throwable out of the task's thread.
+	 * Carries an {@link Error} or other non-{@link Exception} throwable out of the task's
+	 * thread.
 	 */
 	private static final class Carrier extends Exception {
 

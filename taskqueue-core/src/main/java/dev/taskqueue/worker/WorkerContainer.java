@@ -40,16 +40,19 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Consumes the worker's queues and runs their tasks: one listener container with
- * {@code concurrency} consumers, manual (late) acknowledgement and {@code prefetch} messages per
- * consumer for the queues without settings of their own, and one container per queue that has
- * its own concurrency or prefetch ({@link WorkerSettings#queueOptions()}). Declares each queue,
- * its exchange and its dead-letter queue before consuming.
+ * {@code concurrency} consumers, manual (late) acknowledgement and {@code prefetch}
+ * messages per consumer for the queues without settings of their own, and one container
+ * per queue that has its own concurrency or prefetch
+ * ({@link WorkerSettings#queueOptions()}). Declares each queue, its exchange and its
+ * dead-letter queue before consuming.
  */
 public class WorkerContainer implements SmartLifecycle, ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(WorkerContainer.class);
 
-	/** Long header values (argsrepr of big arguments) stay strings up to this many bytes. */
+	/**
+	 * Long header values (argsrepr of big arguments) stay strings up to this many bytes.
+	 */
 	private static final int LONG_STRING_LIMIT = 1024 * 1024;
 
 	/** Longest wait at stop for results still on their way to the store. */
@@ -126,10 +129,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.listener = new TaskMessageListener(registry, codec, backend, client, publisher, declarer, delayQueues,
 				settings, this.scheduler, this.etaExecutor);
 		this.containers = new ArrayList<>();
-		groups(settings).forEach((name, queues) -> this.containers
-			.add(container(connectionFactory, name, queues, settings.concurrencyOf(queues.get(0)),
-					settings.prefetchOf(queues.get(0)))));
-		// Declare again on every new connection: the broker may have restarted without them.
+		groups(settings).forEach((name, queues) -> this.containers.add(container(connectionFactory, name, queues,
+				settings.concurrencyOf(queues.get(0)), settings.prefetchOf(queues.get(0)))));
+		// Declare again on every new connection: the broker may have restarted without
+		// them.
 		this.connectionFactory = connectionFactory;
 		this.redeclare = (connection) -> {
 			this.declarer.reset();
@@ -145,8 +148,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * The queues that share consumers: those without settings of their own together, each other
-	 * queue alone.
+	 * The queues that share consumers: those without settings of their own together, each
+	 * other queue alone.
 	 */
 	private static Map<String, List<String>> groups(WorkerSettings settings) {
 		Map<String, List<String>> groups = new LinkedHashMap<>();
@@ -171,7 +174,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
 		container.setMissingQueuesFatal(false);
 		container.setDefaultRequeueRejected(true);
-		// Running tasks get this long to finish on stop; then the channels close and the broker
+		// Running tasks get this long to finish on stop; then the channels close and the
+		// broker
 		// requeues whatever is still unacknowledged.
 		container.setShutdownTimeout(Math.max(1, this.settings.shutdownTimeout().toMillis()));
 		container.setMessageListener(this.listener);
@@ -189,8 +193,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Enforce cluster-wide rate limits with shared buckets in Redis. Set before {@link #start()};
-	 * without it, a task with a cluster-wide limit stops the worker from starting.
+	 * Enforce cluster-wide rate limits with shared buckets in Redis. Set before
+	 * {@link #start()}; without it, a task with a cluster-wide limit stops the worker
+	 * from starting.
 	 * @param cluster the shared limiters, or {@code null} for none
 	 */
 	public void setClusterRateLimiters(@Nullable ClusterRateLimiters cluster) {
@@ -206,8 +211,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Take part in the cluster's control plane: refuse revoked tasks and interrupt running ones
-	 * revoked with {@code terminate}. Set before {@link #start()}.
+	 * Take part in the cluster's control plane: refuse revoked tasks and interrupt
+	 * running ones revoked with {@code terminate}. Set before {@link #start()}.
 	 * @param control the control bus, or {@code null} for none
 	 */
 	public void setControlBus(@Nullable ControlBus control) {
@@ -216,8 +221,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * How many task threads were abandoned at their hard time limit and still run: the JVM
-	 * cannot stop them, so a count that keeps growing means tasks that ignore interrupts.
+	 * How many task threads were abandoned at their hard time limit and still run: the
+	 * JVM cannot stop them, so a count that keeps growing means tasks that ignore
+	 * interrupts.
 	 * @return the number of abandoned threads still running
 	 */
 	public int getAbandonedTaskCount() {
@@ -225,7 +231,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Release the Redis locks of unique tasks once they are settled. Set before {@link #start()}.
+	 * Release the Redis locks of unique tasks once they are settled. Set before
+	 * {@link #start()}.
 	 * @param uniqueLocks the locks, or {@code null}: locks then only expire
 	 */
 	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
@@ -233,8 +240,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Observe each task's execution ({@code taskqueue.execute}) as part of the trace of whoever
-	 * sent it. Set before {@link #start()}.
+	 * Observe each task's execution ({@code taskqueue.execute}) as part of the trace of
+	 * whoever sent it. Set before {@link #start()}.
 	 * @param registry the observation registry
 	 */
 	public void setObservationRegistry(ObservationRegistry registry) {
@@ -246,24 +253,33 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.listener.setEventPublisher(applicationEventPublisher);
 	}
 
-	/** @return the settings this worker runs with */
+	/**
+	 * Return the settings this worker runs with.
+	 * @return the settings this worker runs with
+	 */
 	public WorkerSettings getSettings() {
 		return this.settings;
 	}
 
-	/** @return the queues this worker consumes */
+	/**
+	 * Return the queues this worker consumes.
+	 * @return the queues this worker consumes
+	 */
 	public List<String> getQueues() {
 		return this.settings.queues();
 	}
 
-	/** @return the tasks this worker is running right now */
+	/**
+	 * Return the tasks this worker is running right now.
+	 * @return the tasks this worker is running right now
+	 */
 	public ActiveTasks getActiveTasks() {
 		return this.listener.getActiveTasks();
 	}
 
 	/**
-	 * A task's effective rate limit on this worker: changed at run time, else configured, else
-	 * annotated.
+	 * A task's effective rate limit on this worker: changed at run time, else configured,
+	 * else annotated.
 	 * @param taskName the task name
 	 * @return the limit, or {@code null} for none (or an unknown task)
 	 */
@@ -283,20 +299,26 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * The listener container of the queues without settings of their own, or the first queue's
-	 * when every queue has its own.
+	 * The listener container of the queues without settings of their own, or the first
+	 * queue's when every queue has its own.
 	 * @return the listener container
 	 */
 	public SimpleMessageListenerContainer getListenerContainer() {
 		return this.containers.get(0);
 	}
 
-	/** @return every listener container of this worker: one per group of queues */
+	/**
+	 * Return every listener container of this worker: one per group of queues.
+	 * @return every listener container of this worker: one per group of queues
+	 */
 	public List<SimpleMessageListenerContainer> getListenerContainers() {
 		return List.copyOf(this.containers);
 	}
 
-	/** @return how many tasks this worker runs at once, over all its queues */
+	/**
+	 * Return how many tasks this worker runs at once, over all its queues.
+	 * @return how many tasks this worker runs at once, over all its queues
+	 */
 	public int getConcurrency() {
 		return totalConcurrency(this.settings);
 	}
@@ -307,7 +329,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			declareQueues();
 		}
 		catch (QueueDeclarationException ex) {
-			// Consuming would work, but not as configured (no priorities, another queue type).
+			// Consuming would work, but not as configured (no priorities, another queue
+			// type).
 			throw ex;
 		}
 		catch (AmqpException ex) {
@@ -355,10 +378,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Stop taking tasks and wait up to the settings' shutdown timeout for running ones to finish.
-	 * Messages prefetched or held for their eta go back to the queue unacknowledged; a task still
-	 * running when the time is up has its message returned too (it runs again elsewhere), and
-	 * nothing is acknowledged that did not finish.
+	 * Stop taking tasks and wait up to the settings' shutdown timeout for running ones to
+	 * finish. Messages prefetched or held for their eta go back to the queue
+	 * unacknowledged; a task still running when the time is up has its message returned
+	 * too (it runs again elsewhere), and nothing is acknowledged that did not finish.
 	 */
 	@Override
 	public void stop() {
@@ -368,7 +391,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
 					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
 		}
-		// Acknowledgements still waiting for their result's store go out before the consumers'
+		// Acknowledgements still waiting for their result's store go out before the
+		// consumers'
 		// channels close, or the broker would deliver tasks that already ran once more.
 		if (!this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT)) {
 			logger.warn("Worker " + this.settings.name() + " stops with results still being stored; their messages "
@@ -378,7 +402,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			this.containers.get(0).stop();
 			return;
 		}
-		// Each container waits for its running tasks; they stop together, not one after another.
+		// Each container waits for its running tasks; they stop together, not one after
+		// another.
 		CountDownLatch stopped = new CountDownLatch(this.containers.size());
 		this.containers.forEach((container) -> container.stop(stopped::countDown));
 		try {
@@ -401,8 +426,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Stop for good, releasing threads. Tasks held for their eta go back to the broker when the
-	 * consumers' channels close.
+	 * Stop for good, releasing threads. Tasks held for their eta go back to the broker
+	 * when the consumers' channels close.
 	 */
 	public void destroy() {
 		this.connectionFactory.removeConnectionListener(this.redeclare);

@@ -19,11 +19,11 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Keeps a worker's record in the {@link WorkerDirectory}: writes it every
  * {@link WorkerSettings#heartbeatInterval() heartbeat interval} with a TTL of
- * {@value #TTL_INTERVALS} intervals, and deletes it when the worker stops. A worker that dies
- * disappears when the TTL runs out.
+ * {@value #TTL_INTERVALS} intervals, and deletes it when the worker stops. A worker that
+ * dies disappears when the TTL runs out.
  * <p>
- * Redis being unreachable never affects the worker: the failure is logged once, the heartbeat
- * keeps trying at its interval and says so when it gets through again.
+ * Redis being unreachable never affects the worker: the failure is logged once, the
+ * heartbeat keeps trying at its interval and says so when it gets through again.
  */
 public class WorkerHeartbeat implements SmartLifecycle {
 
@@ -62,7 +62,10 @@ public class WorkerHeartbeat implements SmartLifecycle {
 		this.directory = directory;
 	}
 
-	/** @return how long a record lives without a new heartbeat */
+	/**
+	 * Return how long a record lives without a new heartbeat.
+	 * @return how long a record lives without a new heartbeat
+	 */
 	public Duration ttl() {
 		return this.worker.getSettings().heartbeatInterval().multipliedBy(TTL_INTERVALS);
 	}
@@ -70,7 +73,8 @@ public class WorkerHeartbeat implements SmartLifecycle {
 	@Override
 	public void start() {
 		synchronized (this.monitor) {
-			// Read at start: a WorkerContainer the application defines may be a test double without settings.
+			// Read at start: a WorkerContainer the application defines may be a test
+			// double without settings.
 			@Nullable WorkerSettings settings = this.worker.getSettings();
 			if (this.beats != null || settings == null || settings.heartbeatInterval().isZero()) {
 				return;
@@ -113,9 +117,9 @@ public class WorkerHeartbeat implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			if (!this.failing) {
 				this.failing = true;
-				logger.warn("Could not write the heartbeat of worker " + settings.name() + " to Redis ("
-						+ ex.getMessage() + "); trying again every " + this.interval.toMillis()
-						+ " ms, the worker keeps running");
+				logger
+					.warn("Could not write the heartbeat of worker " + settings.name() + " to Redis (" + ex.getMessage()
+							+ "); trying again every " + this.interval.toMillis() + " ms, the worker keeps running");
 			}
 			else if (logger.isDebugEnabled()) {
 				logger.debug("Heartbeat of worker " + settings.name() + " still failing: " + ex.getMessage());
@@ -167,7 +171,8 @@ public class WorkerHeartbeat implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Just after the worker's (Integer.MAX_VALUE - 1000): starts once it consumes, and its
+		// Just after the worker's (Integer.MAX_VALUE - 1000): starts once it consumes,
+		// and its
 		// record goes first when it stops.
 		return Integer.MAX_VALUE - 999;
 	}

@@ -13,36 +13,40 @@ import org.jspecify.annotations.Nullable;
  * @param queues the queues to consume (Celery's {@code -Q})
  * @param concurrency how many tasks run at once (consumers)
  * @param prefetch how many unacknowledged messages each consumer may hold
- * @param extendedResults whether results carry name, args, kwargs, worker, retries and queue
- * @param storeErrorsEvenIfIgnored whether failures are stored for tasks whose result is ignored
- * @param redeliveryBackoff how long to wait before returning a message to its queue when it could
- * not be finished for a reason outside the task (result store or broker down)
+ * @param extendedResults whether results carry name, args, kwargs, worker, retries and
+ * queue
+ * @param storeErrorsEvenIfIgnored whether failures are stored for tasks whose result is
+ * ignored
+ * @param redeliveryBackoff how long to wait before returning a message to its queue when
+ * it could not be finished for a reason outside the task (result store or broker down)
  * @param tasks options by task name, overriding those of the annotations
- * @param timeLimit the hard time limit of tasks that set none (Celery's {@code task_time_limit}),
- * or {@code null} for none
+ * @param timeLimit the hard time limit of tasks that set none (Celery's
+ * {@code task_time_limit}), or {@code null} for none
  * @param softTimeLimit the soft time limit of tasks that set none (Celery's
  * {@code task_soft_time_limit}), or {@code null} for none
  * @param maxMessageSize the largest message body accepted, in bytes; larger ones are
  * dead-lettered unread
  * @param queueOptions consumer settings of single queues by name, overriding
- * {@code concurrency} and {@code prefetch} for them: each such queue gets consumers of its own
- * @param fairMargin {@code null} to let each consumer hold {@code prefetch} messages; otherwise
- * fair dispatch: each consumer holds at most its running task plus this many messages, so a long
- * task traps at most that many others behind it
- * @param maxDeliveries how many deliveries of a task may end without it finishing (its worker
- * died, or its outcome could not be stored) before it is dead-lettered as {@code FAILURE} instead
- * of run again ({@code 0} for no limit): stops a task that kills its worker every time from
- * looping forever. Counted in the result backend, so not enforced without one
- * @param shutdownTimeout how long stopping the worker waits for running tasks to finish before
- * their messages are returned to the queue unacknowledged
+ * {@code concurrency} and {@code prefetch} for them: each such queue gets consumers of
+ * its own
+ * @param fairMargin {@code null} to let each consumer hold {@code prefetch} messages;
+ * otherwise fair dispatch: each consumer holds at most its running task plus this many
+ * messages, so a long task traps at most that many others behind it
+ * @param maxDeliveries how many deliveries of a task may end without it finishing (its
+ * worker died, or its outcome could not be stored) before it is dead-lettered as
+ * {@code FAILURE} instead of run again ({@code 0} for no limit): stops a task that kills
+ * its worker every time from looping forever. Counted in the result backend, so not
+ * enforced without one
+ * @param shutdownTimeout how long stopping the worker waits for running tasks to finish
+ * before their messages are returned to the queue unacknowledged
  * @param heartbeatInterval how often the worker writes its heartbeat record to Redis
  * ({@link Duration#ZERO}: never)
  */
-public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch,
-		boolean extendedResults, boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff,
-		Map<String, TaskOptions> tasks, @Nullable Duration timeLimit, @Nullable Duration softTimeLimit,
-		long maxMessageSize, Map<String, QueueOptions> queueOptions, @Nullable Integer fairMargin,
-		int maxDeliveries, Duration shutdownTimeout, Duration heartbeatInterval) {
+public record WorkerSettings(String name, List<String> queues, int concurrency, int prefetch, boolean extendedResults,
+		boolean storeErrorsEvenIfIgnored, Duration redeliveryBackoff, Map<String, TaskOptions> tasks,
+		@Nullable Duration timeLimit, @Nullable Duration softTimeLimit, long maxMessageSize,
+		Map<String, QueueOptions> queueOptions, @Nullable Integer fairMargin, int maxDeliveries,
+		Duration shutdownTimeout, Duration heartbeatInterval) {
 
 	/** The default of {@link #maxMessageSize()}: 10 MB. */
 	public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
@@ -81,8 +85,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 	}
 
 	/**
-	 * Consumer settings of one queue ({@code taskqueue.queues.<name>.*}); {@code null} takes the
-	 * worker's.
+	 * Consumer settings of one queue ({@code taskqueue.queues.<name>.*}); {@code null}
+	 * takes the worker's.
 	 *
 	 * @param concurrency how many tasks of this queue run at once
 	 * @param prefetch how many unacknowledged messages each of its consumers may hold
@@ -92,7 +96,10 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		/** Nothing of its own: the queue shares the worker's consumers. */
 		public static final QueueOptions NONE = new QueueOptions(null, null);
 
-		/** @return whether the queue has consumers of its own */
+		/**
+		 * Return whether the queue has consumers of its own.
+		 * @return whether the queue has consumers of its own
+		 */
 		public boolean isOwn() {
 			return this.concurrency != null || this.prefetch != null;
 		}
@@ -117,12 +124,11 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 				+ dev.taskqueue.protocol.ProcessIdentity.hostname();
 	}
 
-
 	/**
-	 * A builder with the defaults of a worker started without configuration: concurrency 1,
-	 * prefetch 1, extended results, failures of ignored tasks not stored, 1 s redelivery backoff,
-	 * no time limits, messages up to 10 MB, at most 5 deliveries per task, 30 s for running tasks
-	 * to finish on stop, a heartbeat every 2 s.
+	 * A builder with the defaults of a worker started without configuration: concurrency
+	 * 1, prefetch 1, extended results, failures of ignored tasks not stored, 1 s
+	 * redelivery backoff, no time limits, messages up to 10 MB, at most 5 deliveries per
+	 * task, 30 s for running tasks to finish on stop, a heartbeat every 2 s.
 	 * @param name the worker's name
 	 * @param queues the queues to consume
 	 * @return the builder
@@ -132,8 +138,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 	}
 
 	/**
-	 * Builds {@link WorkerSettings}; new settings get a default here, so callers only name what
-	 * they change.
+	 * Builds {@link WorkerSettings}; new settings get a default here, so callers only
+	 * name what they change.
 	 */
 	public static final class Builder {
 
@@ -193,7 +199,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param extendedResults whether results carry name, args, kwargs, worker, retries and queue
+		 * @param extendedResults whether results carry name, args, kwargs, worker,
+		 * retries and queue
 		 * @return this builder
 		 */
 		public Builder extendedResults(boolean extendedResults) {
@@ -202,7 +209,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param storeErrorsEvenIfIgnored whether failures are stored for tasks whose result is ignored
+		 * @param storeErrorsEvenIfIgnored whether failures are stored for tasks whose
+		 * result is ignored
 		 * @return this builder
 		 */
 		public Builder storeErrorsEvenIfIgnored(boolean storeErrorsEvenIfIgnored) {
@@ -211,7 +219,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param redeliveryBackoff the pause before a message that could not be finished goes back
+		 * @param redeliveryBackoff the pause before a message that could not be finished
+		 * goes back
 		 * @return this builder
 		 */
 		public Builder redeliveryBackoff(Duration redeliveryBackoff) {
@@ -229,7 +238,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param timeLimit the hard time limit of tasks that set none, or {@code null} for none
+		 * @param timeLimit the hard time limit of tasks that set none, or {@code null}
+		 * for none
 		 * @return this builder
 		 */
 		public Builder timeLimit(@Nullable Duration timeLimit) {
@@ -238,7 +248,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param queueOptions consumer settings of single queues by name (none by default)
+		 * @param queueOptions consumer settings of single queues by name (none by
+		 * default)
 		 * @return this builder
 		 */
 		public Builder queueOptions(Map<String, QueueOptions> queueOptions) {
@@ -247,7 +258,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param softTimeLimit the soft time limit of tasks that set none, or {@code null} for none
+		 * @param softTimeLimit the soft time limit of tasks that set none, or
+		 * {@code null} for none
 		 * @return this builder
 		 */
 		public Builder softTimeLimit(@Nullable Duration softTimeLimit) {
@@ -275,8 +287,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 		}
 
 		/**
-		 * @param maxDeliveries how many deliveries of a task may end without it finishing before
-		 * it is dead-lettered ({@code 0} for no limit)
+		 * @param maxDeliveries how many deliveries of a task may end without it finishing
+		 * before it is dead-lettered ({@code 0} for no limit)
 		 * @return this builder
 		 */
 		public Builder maxDeliveries(int maxDeliveries) {
@@ -309,12 +321,15 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 			return this;
 		}
 
-		/** @return the settings */
+		/**
+		 * Return the settings.
+		 * @return the settings
+		 */
 		public WorkerSettings build() {
 			return new WorkerSettings(this.name, this.queues, this.concurrency, this.prefetch, this.extendedResults,
-					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit, this.softTimeLimit,
-					this.maxMessageSize, this.queueOptions, this.fairMargin, this.maxDeliveries, this.shutdownTimeout,
-					this.heartbeatInterval);
+					this.storeErrorsEvenIfIgnored, this.redeliveryBackoff, this.tasks, this.timeLimit,
+					this.softTimeLimit, this.maxMessageSize, this.queueOptions, this.fairMargin, this.maxDeliveries,
+					this.shutdownTimeout, this.heartbeatInterval);
 		}
 
 	}

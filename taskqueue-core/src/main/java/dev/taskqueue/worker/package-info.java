@@ -1,5 +1,6 @@
 /**
- * The worker side: {@link dev.taskqueue.worker.QueueTask} methods, their registry, argument binding and the listener containers that run them.
+ * The worker side: {@link dev.taskqueue.worker.QueueTask} methods, their registry,
+ * argument binding and the listener containers that run them.
  */
 @NullMarked
 package dev.taskqueue.worker;

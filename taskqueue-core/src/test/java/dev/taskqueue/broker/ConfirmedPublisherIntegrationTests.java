@@ -93,7 +93,9 @@ class ConfirmedPublisherIntegrationTests {
 	}
 
 	private static AMQP.BasicProperties properties(String id) {
-		return new AMQP.BasicProperties.Builder().correlationId(id).deliveryMode(2).contentType("application/json")
+		return new AMQP.BasicProperties.Builder().correlationId(id)
+			.deliveryMode(2)
+			.contentType("application/json")
 			.build();
 	}
 

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Signatures as canvases: Celery's clone and option merging, and chains, groups and chords in
- * Celery's dict form, built as Celery's {@code |} builds them.
+ * Signatures as canvases: Celery's clone and option merging, and chains, groups and
+ * chords in Celery's dict form, built as Celery's {@code |} builds them.
  */
 class CanvasSignatureTests {
 
@@ -29,7 +29,8 @@ class CanvasSignatureTests {
 
 	@Test
 	void cloneOfAnImmutableSignatureKeepsItsArgumentsButMergesOptions() {
-		Signature clone = Signature.immutable("tasks.add", 5, 5).clone(List.of(1), Map.of("x", 1), Map.of("queue", "q"));
+		Signature clone = Signature.immutable("tasks.add", 5, 5)
+			.clone(List.of(1), Map.of("x", 1), Map.of("queue", "q"));
 		assertThat(clone.getArgs()).containsExactly(5, 5);
 		assertThat(clone.getKwargs()).isEmpty();
 		assertThat(clone.getOptions()).isEqualTo(Map.of("queue", "q"));
@@ -73,8 +74,8 @@ class CanvasSignatureTests {
 	@Test
 	void canvasesReadBackFromTheirDicts() {
 		Signature chord = Signature.chord(List.of(Signature.chain(add(1, 1), add(2))), Signature.of("tasks.tsum"));
-		Signature read = Signature.fromMap(CeleryVectors.mapper().readValue(
-				CeleryVectors.mapper().writeValueAsString(chord.toMap()), Map.class));
+		Signature read = Signature.fromMap(
+				CeleryVectors.mapper().readValue(CeleryVectors.mapper().writeValueAsString(chord.toMap()), Map.class));
 		assertThat(read.getTasks().get(0).getTasks()).containsExactly(add(1, 1), add(2));
 		assertThat(read.getBody()).isEqualTo(Signature.of("tasks.tsum"));
 	}

@@ -26,15 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Canvases sent by the Java client produce the messages Celery 5.2.6's client produces for the
- * same canvas ({@code canvas-vectors/celery-5.2.6-canvases.json}): same tasks, arguments, headers
- * and embed, ids assigned in the same places. Ids differ, so both sides are compared with every
- * id replaced by its order of first appearance.
+ * Canvases sent by the Java client produce the messages Celery 5.2.6's client produces
+ * for the same canvas ({@code canvas-vectors/celery-5.2.6-canvases.json}): same tasks,
+ * arguments, headers and embed, ids assigned in the same places. Ids differ, so both
+ * sides are compared with every id replaced by its order of first appearance.
  */
 class CanvasWireFormatIntegrationTests {
 
-	private static final Pattern UUID = Pattern
-		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+	private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -71,41 +70,42 @@ class CanvasWireFormatIntegrationTests {
 
 	@Test
 	void stepAfterAChordJoinsTheChordsBody() {
-		assertSameAsCelery("chain_chord_task", () -> this.stack.client
-			.chain(add(1, 1), Signature.chord(List.of(add(10), add(20)), tsum()), add(100))
-			.send());
+		assertSameAsCelery("chain_chord_task",
+				() -> this.stack.client.chain(add(1, 1), Signature.chord(List.of(add(10), add(20)), tsum()), add(100))
+					.send());
 	}
 
 	@Test
 	void groupOfChainsSendsEachChainsFirstStep() {
-		assertSameAsCelery("group_of_chains", () -> this.stack.client
-			.group(Signature.chain(add(1, 1), add(2)), Signature.chain(add(3, 3), add(4)))
-			.send());
+		assertSameAsCelery("group_of_chains",
+				() -> this.stack.client.group(Signature.chain(add(1, 1), add(2)), Signature.chain(add(3, 3), add(4)))
+					.send());
 	}
 
 	@Test
 	void chordOfChainsPutsTheBodyOnEachChainsLastStep() {
-		assertSameAsCelery("chord_of_chains", () -> this.stack.client
-			.chord(List.of(Signature.chain(add(1, 1), add(2)), Signature.chain(add(3, 3), add(4))), tsum())
-			.send());
+		assertSameAsCelery("chord_of_chains",
+				() -> this.stack.client
+					.chord(List.of(Signature.chain(add(1, 1), add(2)), Signature.chain(add(3, 3), add(4))), tsum())
+					.send());
 	}
 
 	@Test
 	void chainEndingInAGroupCarriesTheFrozenGroup() {
-		// The client API refuses such a chain (it has no single result), but Python sends it.
+		// The client API refuses such a chain (it has no single result), but Python sends
+		// it.
 		this.stack.client.send("t.add", 0, 0);
 		String replyTo = (String) ((Map<?, ?>) received().get(0).get("props")).get("reply_to");
 		assertSameAsCelery("chain_ending_group",
-				() -> new CanvasPublisher(this.stack.client, this.stack.backend, replyTo)
-					.apply(Signature.chain(add(1, 1), Signature.group(add(10), add(20))), List.of(), Map.of(), Map.of(),
-							null));
+				() -> new CanvasPublisher(this.stack.client, this.stack.backend, replyTo).apply(
+						Signature.chain(add(1, 1), Signature.group(add(10), add(20))), List.of(), Map.of(), Map.of(),
+						null));
 	}
 
 	@Test
 	void chordWithAChainBody() {
-		assertSameAsCelery("chord_chain_body", () -> this.stack.client
-			.chord(List.of(add(1, 1), add(2, 2)), Signature.chain(tsum(), add(5)))
-			.send());
+		assertSameAsCelery("chord_chain_body",
+				() -> this.stack.client.chord(List.of(add(1, 1), add(2, 2)), Signature.chain(tsum(), add(5))).send());
 	}
 
 	@Test
@@ -116,40 +116,40 @@ class CanvasWireFormatIntegrationTests {
 
 	@Test
 	void immutableStepStaysImmutable() {
-		assertSameAsCelery("chain_immutable", () -> this.stack.client
-			.chain(add(1, 1), Signature.immutable("t.add", 5, 5), add(1))
-			.send());
+		assertSameAsCelery("chain_immutable",
+				() -> this.stack.client.chain(add(1, 1), Signature.immutable("t.add", 5, 5), add(1)).send());
 	}
 
 	@Test
 	void groupOptionsGoToEveryMember() {
-		assertSameAsCelery("group_opts", () -> this.stack.client.group(add(1, 1), add(2, 2))
-			.priority(3)
-			.queue(this.stack.defaultQueue)
-			.send());
+		assertSameAsCelery("group_opts",
+				() -> this.stack.client.group(add(1, 1), add(2, 2)).priority(3).queue(this.stack.defaultQueue).send());
 	}
 
 	@Test
 	void chainOptionsGoToTheFirstStepAndTheTaskIdToTheLast() {
-		assertSameAsCelery("chain_opts", () -> this.stack.client.chain(add(1, 1), add(2))
-			.priority(3)
-			.taskId("0b1c0b1c-0000-4000-8000-00000000000a")
-			.send());
+		assertSameAsCelery("chain_opts",
+				() -> this.stack.client.chain(add(1, 1), add(2))
+					.priority(3)
+					.taskId("0b1c0b1c-0000-4000-8000-00000000000a")
+					.send());
 	}
 
 	@Test
 	void chordOptionsGoToTheHeaderAndTheBody() {
-		assertSameAsCelery("chord_opts", () -> this.stack.client.chord(List.of(add(1, 1), add(2, 2)), tsum())
-			.priority(3)
-			.taskId("0b1c0b1c-0000-4000-8000-00000000000b")
-			.send());
+		assertSameAsCelery("chord_opts",
+				() -> this.stack.client.chord(List.of(add(1, 1), add(2, 2)), tsum())
+					.priority(3)
+					.taskId("0b1c0b1c-0000-4000-8000-00000000000b")
+					.send());
 	}
 
 	@Test
 	void chordBodyErrbacksTravelWithTheBody() {
-		assertSameAsCelery("chord_body_link_error", () -> this.stack.client
-			.chord(List.of(add(1, 1), add(2, 2)), tsum().withLinkError(Signature.of("t.err")))
-			.send());
+		assertSameAsCelery("chord_body_link_error",
+				() -> this.stack.client
+					.chord(List.of(add(1, 1), add(2, 2)), tsum().withLinkError(Signature.of("t.err")))
+					.send());
 	}
 
 	@Test
@@ -192,7 +192,10 @@ class CanvasWireFormatIntegrationTests {
 		return messages;
 	}
 
-	/** The JSON text with every UUID replaced by {@code ID<n>}, n its order of first appearance. */
+	/**
+	 * The JSON text with every UUID replaced by {@code ID<n>}, n its order of first
+	 * appearance.
+	 */
 	private static String canonical(String json) {
 		String normalized = MAPPER.readTree(json).toString();
 		Map<String, String> ids = new LinkedHashMap<>();

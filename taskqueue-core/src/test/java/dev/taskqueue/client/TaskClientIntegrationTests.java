@@ -67,7 +67,10 @@ class TaskClientIntegrationTests {
 	void exactRouteWinsOverGlob() {
 		String exact = Infrastructure.unique("exact");
 		String glob = Infrastructure.unique("glob");
-		this.stack = Stack.builder().route("worker.*", Route.toQueue(glob)).route("worker.divide", Route.toQueue(exact)).build();
+		this.stack = Stack.builder()
+			.route("worker.*", Route.toQueue(glob))
+			.route("worker.divide", Route.toQueue(exact))
+			.build();
 		this.stack.client.send("worker.divide", 1, 2);
 		assertThat(receiveTask(exact)).isEqualTo("worker.divide");
 	}
@@ -167,11 +170,13 @@ class TaskClientIntegrationTests {
 	@Test
 	void argumentsAreWrittenAsCeleryJson() {
 		this.stack = Stack.builder().build();
-		this.stack.client.send(TaskRequest.builder("t").args(1, "\u9664\u6cd5", null, true, 2.5).kwarg("k", List.of(1)).build());
+		this.stack.client
+			.send(TaskRequest.builder("t").args(1, "\u9664\u6cd5", null, true, 2.5).kwarg("k", List.of(1)).build());
 		Message message = new RabbitTemplate(this.stack.rabbit).receive(this.stack.defaultQueue, RECEIVE_MILLIS);
 		assertThat(new String(message.getBody(), StandardCharsets.UTF_8)).isEqualTo(
 				"[[1, \"\\u9664\\u6cd5\", null, true, 2.5], {\"k\": [1]}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, \"chord\": null}]");
-		assertThat(message.getMessageProperties().getHeaders()).containsEntry("argsrepr", "(1, '\u9664\u6cd5', None, True, 2.5)")
+		assertThat(message.getMessageProperties().getHeaders())
+			.containsEntry("argsrepr", "(1, '\u9664\u6cd5', None, True, 2.5)")
 			.containsEntry("kwargsrepr", "{'k': [1]}");
 	}
 

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Time limits and uniqueness as request options, and the {@code timelimit} header as Celery
- * writes it.
+ * Time limits and uniqueness as request options, and the {@code timelimit} header as
+ * Celery writes it.
  */
 class TaskRequestTimeLimitTests {
 

@@ -26,15 +26,16 @@ class WorkerDirectoryIntegrationTests {
 
 	@AfterEach
 	void close() {
-		this.template.delete(List.of(key("tq-test-dir-" + this.id + "[1]:", "a"),
-				key("tq-test-dir-" + this.id + "1:", "b"), key("tq-test-dir-" + this.id + ":", "broken"),
-				key("tq-test-dir-" + this.id + ":", "fine")));
+		this.template
+			.delete(List.of(key("tq-test-dir-" + this.id + "[1]:", "a"), key("tq-test-dir-" + this.id + "1:", "b"),
+					key("tq-test-dir-" + this.id + ":", "broken"), key("tq-test-dir-" + this.id + ":", "fine")));
 		this.redis.destroy();
 	}
 
 	@Test
 	void globCharactersInTheKeyPrefixAreTakenLiterally() {
-		// Unescaped, the pattern "...[1]:*" would also match the second application's "...1:" keys.
+		// Unescaped, the pattern "...[1]:*" would also match the second application's
+		// "...1:" keys.
 		WorkerDirectory bracketed = new WorkerDirectory(this.redis, "tq-test-dir-" + this.id + "[1]:");
 		WorkerDirectory plain = new WorkerDirectory(this.redis, "tq-test-dir-" + this.id + "1:");
 		bracketed.write(worker("a"), "i-a", Duration.ofSeconds(30));

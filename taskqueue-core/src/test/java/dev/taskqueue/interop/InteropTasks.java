@@ -11,9 +11,9 @@ import dev.taskqueue.worker.TaskFailure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Java tasks the interoperability tests call from Python. Their names are explicit and
- * Celery-style; {@code interop_app.py} declares stubs with some of these names so that Python's
- * {@code delay} and {@code apply_async} can send them.
+ * The Java tasks the interoperability tests call from Python. Their names are explicit
+ * and Celery-style; {@code interop_app.py} declares stubs with some of these names so
+ * that Python's {@code delay} and {@code apply_async} can send them.
  */
 class InteropTasks {
 
@@ -108,7 +108,10 @@ class InteropTasks {
 		return new Polygon(name, points, points.size());
 	}
 
-	/** Records that Java ran call {@code i} and says so; Python's task of this name does the same. */
+	/**
+	 * Records that Java ran call {@code i} and says so; Python's task of this name does
+	 * the same.
+	 */
 	@QueueTask("interop.whoami")
 	Map<String, Object> whoami(int i, String runsKey) throws InterruptedException {
 		this.whoamiRuns.add(i);

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Java client calls a Python Celery worker: results, keyword arguments, countdowns and
- * failures as Java sees them.
+ * The Java client calls a Python Celery worker: results, keyword arguments, countdowns
+ * and failures as Java sees them.
  */
 class JavaToPythonInteropTests {
 
@@ -38,7 +38,8 @@ class JavaToPythonInteropTests {
 	@BeforeAll
 	static void startPythonWorker() {
 		queue = Infrastructure.unique("py");
-		// Both sides agree on the route: Python's worker consumes the queue the client routes to.
+		// Both sides agree on the route: Python's worker consumes the queue the client
+		// routes to.
 		stack = Stack.builder().route("interop.py.*", Route.toQueue(queue)).build();
 		python = PythonCelery.startWorker(queue);
 	}
@@ -95,9 +96,10 @@ class JavaToPythonInteropTests {
 	}
 
 	/**
-	 * Celery's worker logs "Received unregistered task", rejects the message without requeue (it
-	 * is gone: the queue has no dead-letter exchange, and Celery knows nothing of Java's
-	 * {@code .dlq}) and stores FAILURE with {@code NotRegistered} and no traceback.
+	 * Celery's worker logs "Received unregistered task", rejects the message without
+	 * requeue (it is gone: the queue has no dead-letter exchange, and Celery knows
+	 * nothing of Java's {@code .dlq}) and stores FAILURE with {@code NotRegistered} and
+	 * no traceback.
 	 */
 	@Test
 	void unknownTaskNameIsRejectedByCeleryWithANotRegisteredFailure() {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * link and link_error across languages: a Java worker sends callbacks and errbacks that Python
- * workers run, and the other way round, because both send them as Celery's worker does.
+ * link and link_error across languages: a Java worker sends callbacks and errbacks that
+ * Python workers run, and the other way round, because both send them as Celery's worker
+ * does.
  */
 class LinkInteropTests {
 
@@ -60,7 +61,8 @@ class LinkInteropTests {
 	@Test
 	void javaTaskSendsItsResultToAPythonCallback() {
 		String callbackId = UUID.randomUUID().toString();
-		stack.client.send(TaskRequest.builder("interop.java.divide").args(16, 2)
+		stack.client.send(TaskRequest.builder("interop.java.divide")
+			.args(16, 2)
 			.link(Signature.of("interop.py.divide", 8).withQueue(pythonQueue).withTaskId(callbackId))
 			.build());
 		assertThat(stack.client.result(callbackId).get(TIMEOUT)).isEqualTo(1.0);
@@ -70,7 +72,8 @@ class LinkInteropTests {
 	@Test
 	void pythonTaskSendsItsResultToAJavaCallback() {
 		String callbackId = UUID.randomUUID().toString();
-		stack.client.send(TaskRequest.builder("interop.py.add").args(2, 2)
+		stack.client.send(TaskRequest.builder("interop.py.add")
+			.args(2, 2)
 			.link(Signature.of("interop.java.add", 10).withQueue(javaQueue).withTaskId(callbackId))
 			.build());
 		assertThat(stack.client.result(callbackId).get(TIMEOUT)).isEqualTo(14);
@@ -80,18 +83,24 @@ class LinkInteropTests {
 	@Test
 	void javaFailureCallsAPythonErrbackWithTheFailedTaskId() {
 		String errbackId = UUID.randomUUID().toString();
-		String failedId = stack.client.send(TaskRequest.builder("interop.java.divide").args(1, 0)
-			.linkError(Signature.of("interop.py.error_handler").withQueue(pythonQueue).withTaskId(errbackId))
-			.build()).getId();
+		String failedId = stack.client
+			.send(TaskRequest.builder("interop.java.divide")
+				.args(1, 0)
+				.linkError(Signature.of("interop.py.error_handler").withQueue(pythonQueue).withTaskId(errbackId))
+				.build())
+			.getId();
 		assertThat(stack.client.result(errbackId).get(TIMEOUT)).isEqualTo(Map.of("failed_task_id", failedId));
 	}
 
 	@Test
 	void pythonFailureCallsAJavaErrbackThatSeesTheFailedCall() {
 		String errbackId = UUID.randomUUID().toString();
-		String failedId = stack.client.send(TaskRequest.builder("interop.py.divide").args(1, 0)
-			.linkError(Signature.of("interop.java.failure").withQueue(javaQueue).withTaskId(errbackId))
-			.build()).getId();
+		String failedId = stack.client
+			.send(TaskRequest.builder("interop.py.divide")
+				.args(1, 0)
+				.linkError(Signature.of("interop.java.failure").withQueue(javaQueue).withTaskId(errbackId))
+				.build())
+			.getId();
 		Map<?, ?> seen = (Map<?, ?>) stack.client.result(errbackId).get(TIMEOUT);
 		assertThat(seen.get("id")).isEqualTo(failedId);
 		assertThat(seen.get("name")).isEqualTo("interop.py.divide");
@@ -105,7 +114,9 @@ class LinkInteropTests {
 	@Test
 	void pythonClientLinksTwoJavaTasksAndFindsTheCallbackUnderItsOwnId() {
 		String callbackId = UUID.randomUUID().toString();
-		PythonCelery.call("interop.java.divide").queue(javaQueue).args(16, 2)
+		PythonCelery.call("interop.java.divide")
+			.queue(javaQueue)
+			.args(16, 2)
 			.link("interop.java.divide", List.of(8), Map.of("task_id", callbackId, "queue", javaQueue))
 			.run();
 		Map<String, Object> callback = PythonCelery.result(callbackId, true);
@@ -115,7 +126,9 @@ class LinkInteropTests {
 	@Test
 	void pythonClientErrbackOnAJavaTaskSeesTheFailure() {
 		String errbackId = UUID.randomUUID().toString();
-		Map<String, Object> failed = PythonCelery.call("interop.java.divide").queue(javaQueue).args(1, 0)
+		Map<String, Object> failed = PythonCelery.call("interop.java.divide")
+			.queue(javaQueue)
+			.args(1, 0)
 			.linkError("interop.java.failure", List.of(), Map.of("task_id", errbackId, "queue", javaQueue))
 			.run();
 		Map<?, ?> seen = (Map<?, ?>) stack.client.result(errbackId).get(TIMEOUT);

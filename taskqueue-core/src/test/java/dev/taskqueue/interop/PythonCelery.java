@@ -27,10 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Python side of the interoperability tests, run with Debian's Celery
- * ({@code /usr/bin/python3}, or {@code -Dtaskqueue.test.python=...}): Celery worker processes that
- * are started, awaited until ready and stopped with their whole process tree, and the client
- * scripts of {@code src/test/resources/interop}, run with a timeout, whose JSON output line is
- * returned. {@code scripts/services} installs Celery when it is missing.
+ * ({@code /usr/bin/python3}, or {@code -Dtaskqueue.test.python=...}): Celery worker
+ * processes that are started, awaited until ready and stopped with their whole process
+ * tree, and the client scripts of {@code src/test/resources/interop}, run with a timeout,
+ * whose JSON output line is returned. {@code scripts/services} installs Celery when it is
+ * missing.
  */
 final class PythonCelery {
 
@@ -45,8 +46,8 @@ final class PythonCelery {
 	private static final Pattern READY = Pattern.compile("\\] (\\S+@\\S+) ready\\.");
 
 	/**
-	 * Script arguments are JSON with non-ASCII characters escaped, so no locale can garble them;
-	 * script output is Python's JSON, NaN and infinities included.
+	 * Script arguments are JSON with non-ASCII characters escaped, so no locale can
+	 * garble them; script output is Python's JSON, NaN and infinities included.
 	 */
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(JsonWriteFeature.ESCAPE_NON_ASCII)
@@ -55,7 +56,10 @@ final class PythonCelery {
 
 	private static final Path LOGS = Path.of("target", "interop");
 
-	/** Every process still running, killed when the JVM exits in case a test did not stop it. */
+	/**
+	 * Every process still running, killed when the JVM exits in case a test did not stop
+	 * it.
+	 */
 	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
 	static {
@@ -77,7 +81,8 @@ final class PythonCelery {
 
 	/**
 	 * Start a Celery worker consuming one queue, configured by environment variables that
-	 * {@code interop_app.py} reads ({@code INTEROP_SERIALIZER}, ...), and wait until it is ready.
+	 * {@code interop_app.py} reads ({@code INTEROP_SERIALIZER}, ...), and wait until it
+	 * is ready.
 	 * @param queue the queue (Celery's {@code -Q})
 	 * @param env the environment variables
 	 * @return the running worker; close it to stop it
@@ -85,9 +90,9 @@ final class PythonCelery {
 	static Worker startWorker(String queue, Map<String, String> env) {
 		String name = Infrastructure.unique("celery");
 		Path log = LOGS.resolve(name + ".log");
-		List<String> command = List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-c",
-				"2", "-P", "prefork", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n",
-				name + "@%h", "-l", "info");
+		List<String> command = List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-c", "2",
+				"-P", "prefork", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", name + "@%h",
+				"-l", "info");
 		Process process;
 		try {
 			Files.createDirectories(LOGS);
@@ -119,7 +124,8 @@ final class PythonCelery {
 	}
 
 	/**
-	 * Read a task's state and extended meta with {@code AsyncResult(id)} in a new Python process.
+	 * Read a task's state and extended meta with {@code AsyncResult(id)} in a new Python
+	 * process.
 	 * @param taskId the task id
 	 * @param wait whether to wait for the result ({@code AsyncResult.get})
 	 * @return the JSON line {@code result.py} printed
@@ -159,7 +165,8 @@ final class PythonCelery {
 			Path out = Files.createTempFile(LOGS, "script-", ".out");
 			Path err = Files.createTempFile(LOGS, "script-", ".err");
 			try {
-				Process process = start(processBuilder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()));
+				Process process = start(
+						processBuilder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()));
 				boolean ended;
 				try {
 					ended = process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -175,8 +182,8 @@ final class PythonCelery {
 							+ "; stderr:\n" + stderr);
 				}
 				if (process.exitValue() != 0) {
-					throw new AssertionError(String.join(" ", command) + " exited with " + process.exitValue()
-							+ "; stderr:\n" + stderr);
+					throw new AssertionError(
+							String.join(" ", command) + " exited with " + process.exitValue() + "; stderr:\n" + stderr);
 				}
 				return new ScriptResult(String.join(" ", command), stdout, stderr);
 			}
@@ -232,7 +239,10 @@ final class PythonCelery {
 		}
 	}
 
-	/** @return the directory of {@code interop_app.py} and the client scripts */
+	/**
+	 * Return the directory of {@code interop_app.py} and the client scripts.
+	 * @return the directory of {@code interop_app.py} and the client scripts
+	 */
 	private static Path home() {
 		URL app = PythonCelery.class.getResource("/interop/interop_app.py");
 		if (app == null) {
@@ -247,8 +257,8 @@ final class PythonCelery {
 	}
 
 	/**
-	 * Stop a process and everything it started: SIGTERM first (Celery's warm shutdown), SIGKILL
-	 * for whatever is still alive after {@link #STOP_TIMEOUT}.
+	 * Stop a process and everything it started: SIGTERM first (Celery's warm shutdown),
+	 * SIGKILL for whatever is still alive after {@link #STOP_TIMEOUT}.
 	 */
 	private static void destroyTree(Process process) {
 		List<ProcessHandle> descendants = process.descendants().toList();
@@ -273,7 +283,8 @@ final class PythonCelery {
 	}
 
 	/**
-	 * A Celery worker process ({@code celery -A interop_app worker -Q <queue> -c 2 -P prefork}).
+	 * A Celery worker process
+	 * ({@code celery -A interop_app worker -Q <queue> -c 2 -P prefork}).
 	 */
 	static final class Worker implements AutoCloseable {
 
@@ -316,11 +327,16 @@ final class PythonCelery {
 					throw new IllegalStateException("Interrupted while waiting for Celery worker " + this.name, ex);
 				}
 			}
-			throw new AssertionError("Celery worker " + this.name + " was not ready within " + READY_TIMEOUT
-					+ "; its log:\n" + log());
+			throw new AssertionError(
+					"Celery worker " + this.name + " was not ready within " + READY_TIMEOUT + "; its log:\n" + log());
 		}
 
-		/** @return the worker's node name, as Celery stores it in results ({@code name@host}) */
+		/**
+		 * Return the worker's node name, as Celery stores it in results
+		 * ({@code name@host}).
+		 * @return the worker's node name, as Celery stores it in results
+		 * ({@code name@host})
+		 */
 		String nodeName() {
 			if (this.nodeName == null) {
 				throw new IllegalStateException("Celery worker " + this.name + " is not ready");
@@ -328,17 +344,26 @@ final class PythonCelery {
 			return this.nodeName;
 		}
 
-		/** @return the queue it consumes */
+		/**
+		 * Return the queue it consumes.
+		 * @return the queue it consumes
+		 */
 		String queue() {
 			return this.queue;
 		}
 
-		/** @return the pid of the worker's main process */
+		/**
+		 * Return the pid of the worker's main process.
+		 * @return the pid of the worker's main process
+		 */
 		long pid() {
 			return this.process.pid();
 		}
 
-		/** @return everything the worker logged so far */
+		/**
+		 * Return everything the worker logged so far.
+		 * @return everything the worker logged so far
+		 */
 		String log() {
 			try {
 				return Files.exists(this.log) ? Files.readString(this.log, StandardCharsets.UTF_8) : "";
@@ -358,8 +383,9 @@ final class PythonCelery {
 	}
 
 	/**
-	 * One {@code call.py} run: a task sent by a Python client with {@code send_task} (default),
-	 * {@code delay} or {@code apply_async}, and (unless {@link #noWait()}) its outcome.
+	 * One {@code call.py} run: a task sent by a Python client with {@code send_task}
+	 * (default), {@code delay} or {@code apply_async}, and (unless {@link #noWait()}) its
+	 * outcome.
 	 */
 	static final class Call {
 
@@ -383,7 +409,9 @@ final class PythonCelery {
 			return option("--args", json(Arrays.asList(args)));
 		}
 
-		/** Positional args as JSON text, for what Java's JSON cannot write (Python's NaN). */
+		/**
+		 * Positional args as JSON text, for what Java's JSON cannot write (Python's NaN).
+		 */
 		Call argsJson(String json) {
 			return option("--args", json);
 		}
@@ -429,7 +457,10 @@ final class PythonCelery {
 			return option("--compression", compression);
 		}
 
-		/** Configure the Python client through {@code interop_app.py}'s environment variables. */
+		/**
+		 * Configure the Python client through {@code interop_app.py}'s environment
+		 * variables.
+		 */
 		Call env(String name, String value) {
 			this.env.put(name, value);
 			return this;
@@ -446,7 +477,10 @@ final class PythonCelery {
 			return this;
 		}
 
-		/** @return the JSON line {@code call.py} printed */
+		/**
+		 * Return the JSON line {@code call.py} printed.
+		 * @return the JSON line {@code call.py} printed
+		 */
 		Map<String, Object> run() {
 			return PythonCelery.run("call.py", this.args, this.env).json();
 		}
@@ -462,7 +496,10 @@ final class PythonCelery {
 	 */
 	record ScriptResult(String command, String stdout, String stderr) {
 
-		/** @return the last line of standard output, parsed as a JSON object */
+		/**
+		 * Return the last line of standard output, parsed as a JSON object.
+		 * @return the last line of standard output, parsed as a JSON object
+		 */
 		Map<String, Object> json() {
 			String[] lines = this.stdout.strip().split("\n");
 			String last = lines[lines.length - 1];

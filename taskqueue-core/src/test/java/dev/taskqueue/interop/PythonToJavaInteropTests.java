@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Python Celery client calls a Java worker: every way Celery sends a task, the options it
- * sends with it, and what Python reads back.
+ * A Python Celery client calls a Java worker: every way Celery sends a task, the options
+ * it sends with it, and what Python reads back.
  */
 class PythonToJavaInteropTests {
 
@@ -43,7 +43,9 @@ class PythonToJavaInteropTests {
 	@Test
 	void sendTaskRunsTheJavaTask() {
 		Map<String, Object> call = PythonCelery.call("interop.java.add").queue(queue).args(2, 3).run();
-		assertThat(call).containsEntry("state", "SUCCESS").containsEntry("result", 5).containsEntry("result_type", "int");
+		assertThat(call).containsEntry("state", "SUCCESS")
+			.containsEntry("result", 5)
+			.containsEntry("result_type", "int");
 	}
 
 	@Test
@@ -64,33 +66,43 @@ class PythonToJavaInteropTests {
 
 	@Test
 	void applyAsyncCountdownHoldsTheTaskUntilItsEta() {
-		Map<String, Object> call = PythonCelery.call("interop.java.now").via("apply_async").queue(queue).countdown(1.5)
+		Map<String, Object> call = PythonCelery.call("interop.java.now")
+			.via("apply_async")
+			.queue(queue)
+			.countdown(1.5)
 			.run();
 		assertThat(call).containsEntry("state", "SUCCESS");
 		long sentAt = Math.round(((Number) call.get("sent_at")).doubleValue() * 1000);
 		long ranAt = ((Number) call.get("result")).longValue();
-		// Python took sent_at before computing eta = now + countdown; Java runs at the eta (to the ms).
+		// Python took sent_at before computing eta = now + countdown; Java runs at the
+		// eta (to the ms).
 		assertThat(ranAt - sentAt).isBetween(1500L - 2, 1500L + 5000);
 	}
 
 	@Test
 	void applyAsyncExpiresInTheFutureRuns() {
-		Map<String, Object> call = PythonCelery.call("interop.java.add").via("apply_async").queue(queue).args(1, 1)
+		Map<String, Object> call = PythonCelery.call("interop.java.add")
+			.via("apply_async")
+			.queue(queue)
+			.args(1, 1)
 			.expires(60)
 			.run();
 		assertThat(call).containsEntry("state", "SUCCESS").containsEntry("result", 2);
 	}
 
 	/**
-	 * Celery turns an {@code expires} in the past into the AMQP {@code expiration} "0", which
-	 * RabbitMQ honours by delivering the message only if a consumer can take it at once. An idle
-	 * Java worker can: it sees the past {@code expires} header, does not run the task and stores
-	 * REVOKED, which Python reads as {@code TaskRevokedError}.
+	 * Celery turns an {@code expires} in the past into the AMQP {@code expiration} "0",
+	 * which RabbitMQ honours by delivering the message only if a consumer can take it at
+	 * once. An idle Java worker can: it sees the past {@code expires} header, does not
+	 * run the task and stores REVOKED, which Python reads as {@code TaskRevokedError}.
 	 */
 	@Test
 	void alreadyExpiredTaskReachingAnIdleJavaWorkerReadsRevoked() {
 		int before = (int) tasks.calls.stream().filter("add"::equals).count();
-		Map<String, Object> call = PythonCelery.call("interop.java.add").via("apply_async").queue(queue).args(1, 2)
+		Map<String, Object> call = PythonCelery.call("interop.java.add")
+			.via("apply_async")
+			.queue(queue)
+			.args(1, 2)
 			.expires(-5)
 			.run();
 		assertThat(call).containsEntry("state", "REVOKED")
@@ -100,22 +112,25 @@ class PythonToJavaInteropTests {
 	}
 
 	/**
-	 * With nobody consuming, RabbitMQ drops the message with expiration "0" as it reaches the
-	 * queue: no worker ever sees it, nothing is stored, and Python's AsyncResult reads PENDING
-	 * forever (as Celery's own capture saw: no REVOKED state).
+	 * With nobody consuming, RabbitMQ drops the message with expiration "0" as it reaches
+	 * the queue: no worker ever sees it, nothing is stored, and Python's AsyncResult
+	 * reads PENDING forever (as Celery's own capture saw: no REVOKED state).
 	 */
 	@Test
 	void alreadyExpiredTaskIsDroppedByTheBrokerWhenNoWorkerConsumes() {
 		String unconsumed = Infrastructure.unique("unconsumed");
 		stack.deleteOnClose(unconsumed);
 		stack.declarer.declareQueue(unconsumed);
-		Map<String, Object> expired = PythonCelery.call("interop.java.add").via("apply_async").queue(unconsumed)
+		Map<String, Object> expired = PythonCelery.call("interop.java.add")
+			.via("apply_async")
+			.queue(unconsumed)
 			.args(1, 2)
 			.expires(-5)
 			.noWait()
 			.run();
 		PythonCelery.call("interop.java.add").via("apply_async").queue(unconsumed).args(1, 1).noWait().run();
-		// The message sent after it (no expiry) waits in the queue; the expired one is gone.
+		// The message sent after it (no expiry) waits in the queue; the expired one is
+		// gone.
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			QueueInformation info = stack.admin().getQueueInfo(unconsumed);
 			assertThat(info).isNotNull();

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Celery 5.2 clients and workers configured for msgpack ({@code task_serializer},
  * {@code result_serializer}, {@code accept_content}) and sending compressed bodies
- * ({@code compression='zlib'}), with Java on the other side: task messages and results in both
- * directions, and the bytes themselves compared with kombu's.
+ * ({@code compression='zlib'}), with Java on the other side: task messages and results in
+ * both directions, and the bytes themselves compared with kombu's.
  */
 class SerializationInteropTests {
 
@@ -112,18 +112,20 @@ class SerializationInteropTests {
 		assertThat((byte[]) bytes.get(2)).containsExactly("b".repeat(300).getBytes(StandardCharsets.US_ASCII));
 		byte[] jsonBody = PythonJson.writer(MAPPER).writeValueAsBytes(java.get("body"));
 		assertThat(HexFormat.of().formatHex(Compression.compress(jsonBody))).isEqualTo(python.get("zlib_body"));
-		assertThat(Compression.decompress("application/x-gzip", HexFormat.of().parseHex((String) python.get("zlib_body"))))
+		assertThat(
+				Compression.decompress("application/x-gzip", HexFormat.of().parseHex((String) python.get("zlib_body"))))
 			.containsExactly(jsonBody);
 	}
 
 	private static Map<String, Object> javaVectors() {
 		Map<String, Object> vectors = new LinkedHashMap<>();
-		vectors.put("ints", List.of(0, 1, -1, 127, 128, 255, 256, -32, -33, 65535, 65536, Integer.MAX_VALUE,
-				1L << 31, Long.MAX_VALUE, Long.MIN_VALUE, MAX_UINT64));
-		vectors.put("floats", List.of(0.0, 1.5, -2.25, 1e300, Double.NaN, Double.POSITIVE_INFINITY,
-				Double.NEGATIVE_INFINITY));
+		vectors.put("ints", List.of(0, 1, -1, 127, 128, 255, 256, -32, -33, 65535, 65536, Integer.MAX_VALUE, 1L << 31,
+				Long.MAX_VALUE, Long.MIN_VALUE, MAX_UINT64));
+		vectors.put("floats",
+				List.of(0.0, 1.5, -2.25, 1e300, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
 		vectors.put("text", List.of("中文 😀", "", "x".repeat(40), "y".repeat(300), "z".repeat(70000)));
-		vectors.put("bytes", List.of(new byte[] { 0, -1 }, new byte[0], "b".repeat(300).getBytes(StandardCharsets.US_ASCII)));
+		vectors.put("bytes",
+				List.of(new byte[] { 0, -1 }, new byte[0], "b".repeat(300).getBytes(StandardCharsets.US_ASCII)));
 		Map<String, @Nullable Object> inner = new LinkedHashMap<>();
 		inner.put("b", Arrays.asList(2.5, null, "x"));
 		Map<String, Object> nested = new LinkedHashMap<>();
@@ -153,12 +155,12 @@ class SerializationInteropTests {
 					+ "'\\u4e2d\\u6587 \\U0001f600', 2.5, None, True, {'k': [1, {}]}]]")
 			.run();
 		assertThat(call).containsEntry("state", "SUCCESS");
-		assertThat(call.get("result_repr")).isEqualTo("{'serializer': 'application/x-msgpack', "
-				+ "'compression': 'application/x-gzip', "
-				+ "'types': ['byte[]', 'BigInteger', 'Long', 'Long', 'String', 'Double', 'null', 'Boolean', "
-				+ "'LinkedHashMap'], "
-				+ "'values': [b'\\x00\\xff', 18446744073709551615, -9223372036854775808, 2147483648, "
-				+ "'中文 😀', 2.5, None, True, {'k': [1, {}]}]}");
+		assertThat(call.get("result_repr"))
+			.isEqualTo("{'serializer': 'application/x-msgpack', " + "'compression': 'application/x-gzip', "
+					+ "'types': ['byte[]', 'BigInteger', 'Long', 'Long', 'String', 'Double', 'null', 'Boolean', "
+					+ "'LinkedHashMap'], "
+					+ "'values': [b'\\x00\\xff', 18446744073709551615, -9223372036854775808, 2147483648, "
+					+ "'中文 😀', 2.5, None, True, {'k': [1, {}]}]}");
 	}
 
 	@Test
@@ -171,7 +173,9 @@ class SerializationInteropTests {
 			.env("INTEROP_ACCEPT", "json,msgpack")
 			.args(40, 2)
 			.run();
-		assertThat(call).containsEntry("state", "SUCCESS").containsEntry("result", 42).containsEntry("result_type", "int");
+		assertThat(call).containsEntry("state", "SUCCESS")
+			.containsEntry("result", 42)
+			.containsEntry("result_type", "int");
 	}
 
 	@Test

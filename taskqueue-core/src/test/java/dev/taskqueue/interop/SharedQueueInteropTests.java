@@ -19,8 +19,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Python Celery worker and a Java worker consume one queue at once: both declare it, and
- * between them they run every task exactly once.
+ * A Python Celery worker and a Java worker consume one queue at once: both declare it,
+ * and between them they run every task exactly once.
  */
 class SharedQueueInteropTests {
 
@@ -63,7 +63,8 @@ class SharedQueueInteropTests {
 	void bothWorkersConsumeTheQueueTheyBothDeclared() {
 		QueueInformation info = stack.admin().getQueueInfo(queue);
 		assertThat(info).isNotNull();
-		// Two consumers of the Java worker (concurrency 2), one of Celery's (its main process).
+		// Two consumers of the Java worker (concurrency 2), one of Celery's (its main
+		// process).
 		assertThat(info.getConsumerCount()).isEqualTo(3);
 		assertThat(python.log()).doesNotContain("PRECONDITION_FAILED");
 	}

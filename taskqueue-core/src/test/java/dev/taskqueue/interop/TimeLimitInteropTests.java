@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Python client's {@code time_limit} and {@code soft_time_limit} options reach a Java worker
- * in the {@code timelimit} header, and Python reads the outcome as Celery's own exceptions.
+ * A Python client's {@code time_limit} and {@code soft_time_limit} options reach a Java
+ * worker in the {@code timelimit} header, and Python reads the outcome as Celery's own
+ * exceptions.
  */
 class TimeLimitInteropTests {
 
@@ -43,7 +44,11 @@ class TimeLimitInteropTests {
 
 	@Test
 	void softLimitSentByPythonInterruptsTheJavaTask() {
-		Map<String, Object> call = PythonCelery.call("interop.java.sleep").queue(queue).args(30).softTimeLimit(0.5).run();
+		Map<String, Object> call = PythonCelery.call("interop.java.sleep")
+			.queue(queue)
+			.args(30)
+			.softTimeLimit(0.5)
+			.run();
 		assertThat(call).containsEntry("state", "FAILURE")
 			.containsEntry("exc_class", "billiard.exceptions.SoftTimeLimitExceeded");
 		assertThat((String) call.get("traceback")).contains("java.lang.InterruptedException: sleep interrupted");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Python Celery worker runs tasks whose messages carry trace headers after Celery's own.
+ * A Python Celery worker runs tasks whose messages carry trace headers after Celery's
+ * own.
  */
 class TracedInteropTests {
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Argument and result values crossing between Python and Java in both directions: JSON's types,
- * and what each side makes of them.
+ * Argument and result values crossing between Python and Java in both directions: JSON's
+ * types, and what each side makes of them.
  */
 class ValuesInteropTests {
 

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code taskqueue.publish} and {@code taskqueue.execute} observations across a real RabbitMQ
- * round trip: the trace context travels in the message headers.
+ * {@code taskqueue.publish} and {@code taskqueue.execute} observations across a real
+ * RabbitMQ round trip: the trace context travels in the message headers.
  */
 class TaskObservationIntegrationTests {
 
@@ -69,7 +69,8 @@ class TaskObservationIntegrationTests {
 			.containsEntry("queue", this.stack.defaultQueue)
 			.containsEntry("outcome", "success")
 			.containsEntry("task.id", result.getId());
-		// The task ran inside its span, and the header was a plain extra header after Celery's.
+		// The task ran inside its span, and the header was a plain extra header after
+		// Celery's.
 		assertThat(this.tasks.traceIdsInside).containsExactly(publish.getTraceId());
 		assertThat(this.tasks.headers.get(0)).containsKey(W3cTestPropagator.TRACEPARENT);
 	}
@@ -137,8 +138,8 @@ class TaskObservationIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stopped).hasSize(2));
 		assertThat(stopped).extracting(Observation.Context::getName)
 			.containsExactlyInAnyOrder("taskqueue.publish", "taskqueue.execute");
-		assertThat(stopped).allSatisfy((context) -> assertThat(context.getLowCardinalityKeyValue("outcome").getValue())
-			.isEqualTo("success"));
+		assertThat(stopped).allSatisfy(
+				(context) -> assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success"));
 	}
 
 	@Test

@@ -8,8 +8,9 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 
 /**
- * W3C {@code traceparent} propagation for {@link io.micrometer.tracing.test.simple.SimpleTracer},
- * which comes without a propagator: what Brave's or OpenTelemetry's would write and read.
+ * W3C {@code traceparent} propagation for
+ * {@link io.micrometer.tracing.test.simple.SimpleTracer}, which comes without a
+ * propagator: what Brave's or OpenTelemetry's would write and read.
  */
 final class W3cTestPropagator implements Propagator {
 

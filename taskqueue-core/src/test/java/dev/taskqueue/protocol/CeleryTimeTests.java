@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link CeleryTime} writes and reads times as Celery does: Python's {@code isoformat()}, aware
- * with {@code +00:00} in headers, naive UTC in {@code date_done}.
+ * {@link CeleryTime} writes and reads times as Celery does: Python's {@code isoformat()},
+ * aware with {@code +00:00} in headers, naive UTC in {@code date_done}.
  */
 class CeleryTimeTests {
 
@@ -92,7 +92,8 @@ class CeleryTimeTests {
 
 	@Test
 	void timeWithZIsParsed() {
-		assertThat(CeleryTime.parse("2026-11-28T02:18:53Z").toInstant()).isEqualTo(Instant.parse("2026-11-28T02:18:53Z"));
+		assertThat(CeleryTime.parse("2026-11-28T02:18:53Z").toInstant())
+			.isEqualTo(Instant.parse("2026-11-28T02:18:53Z"));
 	}
 
 	@Test

@@ -26,8 +26,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every message that Celery 5.2.6 published in the reference capture (client and worker) decodes
- * to the values Celery wrote.
+ * Every message that Celery 5.2.6 published in the reference capture (client and worker)
+ * decodes to the values Celery wrote.
  */
 class CeleryVectorDecodingTests {
 
@@ -65,18 +65,21 @@ class CeleryVectorDecodingTests {
 		for (String name : CeleryVectors.WORKER_CASES) {
 			expected += CeleryVectors.load(name + ".json").get("messages").size();
 		}
-		// 18 client cases (3 messages each for group_3, chord, chord_partial): 24; worker: 7
+		// 18 client cases (3 messages each for group_3, chord, chord_partial): 24;
+		// worker: 7
 		assertThat(messages().count()).isEqualTo(expected).isEqualTo(31);
 	}
 
 	/**
-	 * The worker vectors have no raw bytes, so their properties are built from the JSON fields.
-	 * For the client vectors, building them the same way gives exactly what the raw bytes hold.
+	 * The worker vectors have no raw bytes, so their properties are built from the JSON
+	 * fields. For the client vectors, building them the same way gives exactly what the
+	 * raw bytes hold.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("clientMessages")
 	void propertiesBuiltFromTheVectorJsonEqualTheCapturedRawContentHeader(MessageVector vector) {
-		// AMQP.BasicProperties keeps headers in a HashMap, so compare without header order
+		// AMQP.BasicProperties keeps headers in a HashMap, so compare without header
+		// order
 		RawContentHeader fromJson = RawContentHeader.written(vector.basicPropertiesFromJson());
 		RawContentHeader raw = RawContentHeader.parse(vector.rawContentHeader());
 		assertThat(fromJson.present()).isEqualTo(raw.present());
@@ -110,7 +113,8 @@ class CeleryVectorDecodingTests {
 		softly.assertThat(instant(message.eta())).as("eta").isEqualTo(instant(vector.header("eta")));
 		softly.assertThat(instant(message.expires())).as("expires").isEqualTo(instant(vector.header("expires")));
 		softly.assertThat(message.group()).as("group").isEqualTo(vector.header("group"));
-		softly.assertThat(message.groupIndex()).as("group_index")
+		softly.assertThat(message.groupIndex())
+			.as("group_index")
 			.isEqualTo(h.get("group_index").isNull() ? null : h.get("group_index").intValue());
 		softly.assertThat(message.retries()).as("retries").isEqualTo(h.get("retries").intValue());
 		softly.assertThat(message.hardTimeLimit()).as("timelimit[0]").isNull();
@@ -130,7 +134,8 @@ class CeleryVectorDecodingTests {
 		SoftAssertions softly = new SoftAssertions();
 		softly.assertThat(message.replyTo()).as("reply_to").isEqualTo(vector.properties().get("reply_to").asString());
 		softly.assertThat(message.priority()).as("priority").isEqualTo(vector.properties().get("priority").intValue());
-		softly.assertThat(message.id()).as("id = correlation_id")
+		softly.assertThat(message.id())
+			.as("id = correlation_id")
 			.isEqualTo(vector.properties().get("correlation_id").asString());
 		softly.assertAll();
 	}
@@ -173,8 +178,8 @@ class CeleryVectorDecodingTests {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> next = (Map<String, Object>) message.embed().chain().get(0);
 		assertThat(next).containsOnlyKeys("task", "args", "kwargs", "options", "subtask_type", "immutable");
-		assertThat(new ArrayList<>(next.keySet())).containsExactly("task", "args", "kwargs", "options",
-				"subtask_type", "immutable");
+		assertThat(new ArrayList<>(next.keySet())).containsExactly("task", "args", "kwargs", "options", "subtask_type",
+				"immutable");
 		assertThat(next.get("options")).isEqualTo(new LinkedHashMap<>(Map.of("task_id",
 				"37995427-70f4-442b-85f2-ffd0617358a2", "reply_to", "9e370efb-d6e1-3e6e-82e7-23038490260d")));
 	}

@@ -26,13 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The client-side calls of the Celery capture, made again as {@link TaskMessage}s and encoded,
- * give what Celery 5.2.6 put on the wire: the same headers in the same order with the same AMQP
- * types and values, the same properties, and the same body bytes. Only ids, times and
- * {@code origin} differ, as they must.
+ * The client-side calls of the Celery capture, made again as {@link TaskMessage}s and
+ * encoded, give what Celery 5.2.6 put on the wire: the same headers in the same order
+ * with the same AMQP types and values, the same properties, and the same body bytes. Only
+ * ids, times and {@code origin} differ, as they must.
  * <p>
- * Header types and order are read from the bytes the RabbitMQ Java client writes for the encoded
- * properties (what {@code basicPublish} sends), compared with the captured raw content header.
+ * Header types and order are read from the bytes the RabbitMQ Java client writes for the
+ * encoded properties (what {@code basicPublish} sends), compared with the captured raw
+ * content header.
  */
 class CeleryVectorEncodingTests {
 
@@ -41,7 +42,9 @@ class CeleryVectorEncodingTests {
 	/** Python's {@code datetime.isoformat()} of an aware UTC time. */
 	private static final String CELERY_TIME_PATTERN = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00";
 
-	/** Headers that hold ids, times or the sender's identity: compared by form, not value. */
+	/**
+	 * Headers that hold ids, times or the sender's identity: compared by form, not value.
+	 */
 	private static final Set<String> VARYING = Set.of("id", "root_id", "eta", "expires", "origin");
 
 	private final TaskMessageCodec codec = new TaskMessageCodec(JsonMapper.builder().build(), List.of("json"));
@@ -88,8 +91,8 @@ class CeleryVectorEncodingTests {
 	}
 
 	/**
-	 * The call of a vector as a new message: same task, arguments and options, a new id, this
-	 * process as origin and a reply-to oid of its own.
+	 * The call of a vector as a new message: same task, arguments and options, a new id,
+	 * this process as origin and a reply-to oid of its own.
 	 */
 	private static TaskMessage call(String name) {
 		MessageVector vector = CeleryVectors.first(name);
@@ -132,9 +135,12 @@ class CeleryVectorEncodingTests {
 			}
 			Object expected = field.value();
 			if (name.equals("send_task_divide") && field.name().equals("argsrepr")) {
-				// Celery wrote "[1, 0]" because send_task was given a Python list; delay() and
-				// apply_async() with a tuple write "(1, 0)". A Java client has no tuple/list
-				// distinction and the codec always writes the tuple form, which is what Celery
+				// Celery wrote "[1, 0]" because send_task was given a Python list;
+				// delay() and
+				// apply_async() with a tuple write "(1, 0)". A Java client has no
+				// tuple/list
+				// distinction and the codec always writes the tuple form, which is what
+				// Celery
 				// writes for every call made through a task object.
 				assertThat(expected).isEqualTo("[1, 0]");
 				expected = "(1, 0)";
@@ -161,8 +167,7 @@ class CeleryVectorEncodingTests {
 	void originIsThisProcessInCelerysForm(String name) {
 		RawContentHeader ours = RawContentHeader.written(this.codec.encode(call(name)).properties());
 		assertThat(CeleryVectors.first(name).header("origin")).matches("gen\\d+@.+");
-		assertThat((String) ours.header("origin").value()).matches("gen\\d+@.+")
-			.isEqualTo(ProcessIdentity.origin());
+		assertThat((String) ours.header("origin").value()).matches("gen\\d+@.+").isEqualTo(ProcessIdentity.origin());
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -204,11 +209,13 @@ class CeleryVectorEncodingTests {
 		RawContentHeader celery = RawContentHeader.parse(CeleryVectors.first(name).rawContentHeader());
 		SoftAssertions softly = new SoftAssertions();
 		for (String property : List.of("content_type", "content_encoding", "delivery_mode", "priority")) {
-			softly.assertThat(ours.properties().get(property)).as(property)
+			softly.assertThat(ours.properties().get(property))
+				.as(property)
 				.isEqualTo(celery.properties().get(property));
 		}
 		softly.assertThat(ours.properties().get("correlation_id")).as("correlation_id").isEqualTo(message.id());
-		softly.assertThat((String) ours.properties().get("reply_to")).as("reply_to")
+		softly.assertThat((String) ours.properties().get("reply_to"))
+			.as("reply_to")
 			.isEqualTo(message.replyTo())
 			.matches(UUID_PATTERN);
 		softly.assertThat((String) celery.properties().get("reply_to")).as("reply_to (Celery)").matches(UUID_PATTERN);
@@ -225,8 +232,8 @@ class CeleryVectorEncodingTests {
 	}
 
 	/**
-	 * With Celery's id, reply-to and origin, the whole content header (flags, properties, the
-	 * header table with its order and types) is the one Celery sent, byte for byte.
+	 * With Celery's id, reply-to and origin, the whole content header (flags, properties,
+	 * the header table with its order and types) is the one Celery sent, byte for byte.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "delay", "eta", "kwargs", "args_and_kwargs", "priority", "ignore_result", "noop" })
@@ -240,10 +247,11 @@ class CeleryVectorEncodingTests {
 	}
 
 	/**
-	 * Celery writes bodies with Python's {@code json.dumps} defaults ({@code ensure_ascii=True}):
-	 * non-ASCII text as lower-case unicode escapes, astral characters as surrogate pairs, control
-	 * characters as short or unicode escapes. The expected text is Python 3's
-	 * {@code json.dumps([['中文', 'é', '😀', 'a\x01b', 'tab\t'], {'k': 'ü'}, embed])}.
+	 * Celery writes bodies with Python's {@code json.dumps} defaults
+	 * ({@code ensure_ascii=True}): non-ASCII text as lower-case unicode escapes, astral
+	 * characters as surrogate pairs, control characters as short or unicode escapes. The
+	 * expected text is Python 3's {@code json.dumps([['中文', 'é', '😀', 'a\x01b',
+	 * 'tab\t'], {'k': 'ü'}, embed])}.
 	 */
 	@Test
 	void nonAsciiArgumentsAreEscapedAsPythonJsonEscapesThem() {

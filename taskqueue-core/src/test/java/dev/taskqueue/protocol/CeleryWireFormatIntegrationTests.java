@@ -33,9 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Messages encoded by the codec and published by {@link ConfirmedPublisher} arrive at a consumer
- * on the real broker as a Celery worker (py-amqp) expects them: read here with a plain RabbitMQ
- * client channel ({@code basicGet}), and byte by byte from the frames the broker sent.
+ * Messages encoded by the codec and published by {@link ConfirmedPublisher} arrive at a
+ * consumer on the real broker as a Celery worker (py-amqp) expects them: read here with a
+ * plain RabbitMQ client channel ({@code basicGet}), and byte by byte from the frames the
+ * broker sent.
  */
 class CeleryWireFormatIntegrationTests {
 
@@ -113,7 +114,8 @@ class CeleryWireFormatIntegrationTests {
 	@Test
 	void headerTypesOnTheWireAreCelerys() throws Exception {
 		Delivery delivery = publishAndGet(delay());
-		assertThat(delivery.raw().headerTypes()).containsExactlyEntriesOf(CeleryVectors.first("delay").headerTypeLetters());
+		assertThat(delivery.raw().headerTypes())
+			.containsExactlyEntriesOf(CeleryVectors.first("delay").headerTypeLetters());
 	}
 
 	@Test
@@ -154,8 +156,8 @@ class CeleryWireFormatIntegrationTests {
 	@Test
 	void presentPropertiesOnTheWireAreCelerys() throws Exception {
 		Delivery delivery = publishAndGet(delay());
-		assertThat(delivery.raw().present())
-			.containsExactlyElementsOf(RawContentHeader.parse(CeleryVectors.first("delay").rawContentHeader()).present());
+		assertThat(delivery.raw().present()).containsExactlyElementsOf(
+				RawContentHeader.parse(CeleryVectors.first("delay").rawContentHeader()).present());
 	}
 
 	@Test
@@ -164,8 +166,9 @@ class CeleryWireFormatIntegrationTests {
 	}
 
 	/**
-	 * Published with Celery's id, reply-to and origin, the content header a consumer receives is
-	 * the one RabbitMQ delivered for Celery's own {@code add.delay(2, 3)}, byte for byte.
+	 * Published with Celery's id, reply-to and origin, the content header a consumer
+	 * receives is the one RabbitMQ delivered for Celery's own {@code add.delay(2, 3)},
+	 * byte for byte.
 	 */
 	@Test
 	void withCelerysIdsTheDeliveredContentHeaderIsCelerysByteForByte() throws Exception {

@@ -64,9 +64,8 @@ class CompressionTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Compression.decompress("application/x-gzip", "not zlib".getBytes(StandardCharsets.UTF_8)))
 			.withMessageStartingWith("compressed body is not valid zlib data");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Compression.decompress("application/x-gzip",
-					Arrays.copyOf(compressed, compressed.length - 3)))
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> Compression.decompress("application/x-gzip", Arrays.copyOf(compressed, compressed.length - 3)))
 			.withMessageContaining("truncated");
 	}
 

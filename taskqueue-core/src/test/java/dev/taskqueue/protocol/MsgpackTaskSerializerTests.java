@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link MsgpackTaskSerializer}: round trips of edge values into the JSON value model, and clear
- * errors for what msgpack cannot carry or what is not msgpack.
+ * {@link MsgpackTaskSerializer}: round trips of edge values into the JSON value model,
+ * and clear errors for what msgpack cannot carry or what is not msgpack.
  */
 class MsgpackTaskSerializerTests {
 
@@ -123,15 +123,22 @@ class MsgpackTaskSerializerTests {
 		List<Object> value = List.of(new Point(1, 2, LocalDate.of(2026, 1, 2)), new BigDecimal("1.25"),
 				java.util.Optional.of("x"), Thread.State.NEW, new String[] { "a", "b" });
 		Object back = this.msgpack.decode(this.msgpack.encode(value));
-		assertThat(back).isEqualTo(List.of(Map.of("x", 1, "y", 2, "day", "2026-01-02"), 1.25, "x", "NEW",
-				List.of("a", "b")));
+		assertThat(back)
+			.isEqualTo(List.of(Map.of("x", 1, "y", 2, "day", "2026-01-02"), 1.25, "x", "NEW", List.of("a", "b")));
 	}
 
 	@Test
 	void nonStringKeysAreReadAsTheTextJsonWouldHaveSent() throws Exception {
 		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
-			packer.packMapHeader(3).packInt(1).packString("one").packBoolean(true).packString("yes").packNil().packInt(0);
-			assertThat(this.msgpack.decode(packer.toByteArray())).isEqualTo(Map.of("1", "one", "true", "yes", "null", 0));
+			packer.packMapHeader(3)
+				.packInt(1)
+				.packString("one")
+				.packBoolean(true)
+				.packString("yes")
+				.packNil()
+				.packInt(0);
+			assertThat(this.msgpack.decode(packer.toByteArray()))
+				.isEqualTo(Map.of("1", "one", "true", "yes", "null", 0));
 		}
 	}
 

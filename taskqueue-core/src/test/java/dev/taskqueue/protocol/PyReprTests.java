@@ -21,10 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code argsrepr} and {@code kwargsrepr} headers the codec writes ({@link PyRepr}) are what
- * Celery 5.2.6 writes: {@code saferepr(args, 1024)} and {@code saferepr(kwargs, 1024)}. Every
- * expected value here was produced by Celery's own {@code celery.utils.saferepr} (see
- * {@code src/test/resources/saferepr/README.md}).
+ * The {@code argsrepr} and {@code kwargsrepr} headers the codec writes ({@link PyRepr})
+ * are what Celery 5.2.6 writes: {@code saferepr(args, 1024)} and
+ * {@code saferepr(kwargs, 1024)}. Every expected value here was produced by Celery's own
+ * {@code celery.utils.saferepr} (see {@code src/test/resources/saferepr/README.md}).
  */
 class PyReprTests {
 

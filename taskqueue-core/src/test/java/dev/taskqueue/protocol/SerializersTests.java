@@ -30,14 +30,15 @@ class SerializersTests {
 	@Test
 	void unknownNameIsRefusedListingTheAcceptedForms() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Serializers.defaults(this.mapper).get("pickle"))
-			.withMessage("Unknown serializer 'pickle': use one of json (application/json), msgpack (application/x-msgpack)");
+			.withMessage(
+					"Unknown serializer 'pickle': use one of json (application/json), msgpack (application/x-msgpack)");
 	}
 
 	@Test
 	void aLaterSerializerWithTheSameNameReplacesTheEarlierOne() {
 		TaskSerializer own = new Named("msgpack", "application/x-msgpack");
-		Serializers serializers = new Serializers(List.of(new JsonTaskSerializer(this.mapper),
-				new MsgpackTaskSerializer(this.mapper), own));
+		Serializers serializers = new Serializers(
+				List.of(new JsonTaskSerializer(this.mapper), new MsgpackTaskSerializer(this.mapper), own));
 		assertThat(serializers.get("msgpack")).isSameAs(own);
 		assertThat(serializers.forContentType("application/x-msgpack")).isSameAs(own);
 		assertThat(serializers.all()).hasSize(2);

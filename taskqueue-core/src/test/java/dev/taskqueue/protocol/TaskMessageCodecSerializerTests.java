@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@link TaskMessageCodec} with serializers other than JSON and with compression: the properties
- * and headers kombu writes, the decoder chosen by content type, and clear refusals.
+ * {@link TaskMessageCodec} with serializers other than JSON and with compression: the
+ * properties and headers kombu writes, the decoder chosen by content type, and clear
+ * refusals.
  */
 class TaskMessageCodecSerializerTests {
 
@@ -51,7 +52,8 @@ class TaskMessageCodecSerializerTests {
 
 	@Test
 	void serializerMayBeNamedByContentTypeInAnyCase() {
-		EncodedMessage encoded = this.codec.encode(this.message.toBuilder().serializer("Application/X-Msgpack").build());
+		EncodedMessage encoded = this.codec
+			.encode(this.message.toBuilder().serializer("Application/X-Msgpack").build());
 		assertThat(encoded.properties().getContentType()).isEqualTo("application/x-msgpack");
 	}
 
@@ -83,7 +85,8 @@ class TaskMessageCodecSerializerTests {
 
 	@Test
 	void aReceivedMessageIsResentInItsOwnSerializerAndCompression() {
-		EncodedMessage encoded = this.codec.encode(this.message.toBuilder().serializer("msgpack").compression("gzip").build());
+		EncodedMessage encoded = this.codec
+			.encode(this.message.toBuilder().serializer("msgpack").compression("gzip").build());
 		TaskMessage retry = decode(this.codec, encoded).toBuilder().retries(1).build();
 		EncodedMessage again = this.codec.encode(retry);
 		assertThat(again.properties().getContentType()).isEqualTo("application/x-msgpack");
@@ -98,7 +101,8 @@ class TaskMessageCodecSerializerTests {
 		EncodedMessage encoded = msgpackByDefault.encode(this.message);
 		assertThat(encoded.properties().getContentType()).isEqualTo("application/x-msgpack");
 		assertThat(encoded.properties().getHeaders()).containsEntry("compression", "application/x-gzip");
-		assertThat(msgpackByDefault.encode(this.message.toBuilder().serializer("json").build()).properties()
+		assertThat(msgpackByDefault.encode(this.message.toBuilder().serializer("json").build())
+			.properties()
 			.getContentType()).isEqualTo("application/json");
 	}
 
@@ -113,7 +117,8 @@ class TaskMessageCodecSerializerTests {
 	void unknownSerializerOrCompressionFailsTheSendNamingTheAcceptedForms() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.codec.encode(this.message.toBuilder().serializer("yaml").build()))
-			.withMessage("Unknown serializer 'yaml': use one of json (application/json), msgpack (application/x-msgpack)");
+			.withMessage(
+					"Unknown serializer 'yaml': use one of json (application/json), msgpack (application/x-msgpack)");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.codec.encode(this.message.toBuilder().compression("bz2").build()))
 			.withMessageContaining("use gzip, zlib or application/x-gzip");
@@ -139,7 +144,8 @@ class TaskMessageCodecSerializerTests {
 
 	@Test
 	void msgpackBodyThatIsNotMsgpackIsRefusedNamingTheTask() {
-		MessageProperties properties = properties(this.codec.encode(this.message.toBuilder().serializer("msgpack").build()));
+		MessageProperties properties = properties(
+				this.codec.encode(this.message.toBuilder().serializer("msgpack").build()));
 		assertThatExceptionOfType(InvalidMessageException.class)
 			.isThrownBy(() -> this.codec.decode(properties, new byte[] { (byte) 0x93, 0x01 }))
 			.withMessageStartingWith("body is not valid msgpack: ")
@@ -148,10 +154,12 @@ class TaskMessageCodecSerializerTests {
 
 	@Test
 	void msgpackWithATextEncodingIsRefused() {
-		MessageProperties properties = properties(this.codec.encode(this.message.toBuilder().serializer("msgpack").build()));
+		MessageProperties properties = properties(
+				this.codec.encode(this.message.toBuilder().serializer("msgpack").build()));
 		properties.setContentEncoding("utf-8");
 		assertThatExceptionOfType(InvalidMessageException.class)
-			.isThrownBy(() -> this.codec.decode(properties, this.codec.encodeBody(this.message.toBuilder().serializer("msgpack").build())))
+			.isThrownBy(() -> this.codec.decode(properties,
+					this.codec.encodeBody(this.message.toBuilder().serializer("msgpack").build())))
 			.withMessage("content encoding 'utf-8' is not supported for application/x-msgpack (expected 'binary')");
 	}
 
@@ -181,7 +189,10 @@ class TaskMessageCodecSerializerTests {
 		assertThat(this.codec.decode(properties(encoded), encoded.body(), 300_000).args()).hasSize(1);
 	}
 
-	/** An application's own serializer: JSON inside Base64, a content type no one else has. */
+	/**
+	 * An application's own serializer: JSON inside Base64, a content type no one else
+	 * has.
+	 */
 	static final class Base64JsonSerializer implements TaskSerializer {
 
 		private final JsonTaskSerializer json = new JsonTaskSerializer(JsonMapper.builder().build());
@@ -215,7 +226,8 @@ class TaskMessageCodecSerializerTests {
 
 	@Test
 	void anApplicationsOwnSerializerIsUsedByNameAndFoundByContentType() {
-		Serializers serializers = new Serializers(List.of(new JsonTaskSerializer(this.mapper), new Base64JsonSerializer()));
+		Serializers serializers = new Serializers(
+				List.of(new JsonTaskSerializer(this.mapper), new Base64JsonSerializer()));
 		TaskMessageCodec custom = new TaskMessageCodec(this.mapper, List.of("b64json"), serializers, "b64json", null);
 		EncodedMessage encoded = custom.encode(this.message.toBuilder().args(List.of("x", 2)).build());
 		assertThat(encoded.properties().getContentType()).isEqualTo("application/x-b64json");

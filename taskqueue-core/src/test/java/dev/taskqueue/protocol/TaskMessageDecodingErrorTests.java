@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Messages that are not valid Celery protocol v2 JSON task messages are refused with an
- * {@link InvalidMessageException} that says what is wrong and names the task when it can. Each
- * case starts from Celery's own {@code add.delay(2, 3)} message and breaks one thing.
+ * {@link InvalidMessageException} that says what is wrong and names the task when it can.
+ * Each case starts from Celery's own {@code add.delay(2, 3)} message and breaks one
+ * thing.
  */
 class TaskMessageDecodingErrorTests {
 
@@ -54,7 +55,8 @@ class TaskMessageDecodingErrorTests {
 
 	@Test
 	void bodyWithTwoElementsIsRefused() {
-		refused(properties(), "[[2, 3], {}]").withMessage("body must be a JSON array [args, kwargs, embed], got an array of 2");
+		refused(properties(), "[[2, 3], {}]")
+			.withMessage("body must be a JSON array [args, kwargs, embed], got an array of 2");
 	}
 
 	@Test
@@ -77,15 +79,17 @@ class TaskMessageDecodingErrorTests {
 
 	@Test
 	void callbacksThatAreNotAListAreRefused() {
-		refused(properties(), "[[2, 3], {}, {\"callbacks\": \"tasks.add\", \"errbacks\": null, \"chain\": null, "
-				+ "\"chord\": null}]")
+		refused(properties(),
+				"[[2, 3], {}, {\"callbacks\": \"tasks.add\", \"errbacks\": null, \"chain\": null, "
+						+ "\"chord\": null}]")
 			.withMessage("embed 'callbacks' must be an array of signatures or null, got a string");
 	}
 
 	@Test
 	void chordThatIsNotASignatureIsRefused() {
-		refused(properties(), "[[2, 3], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, "
-				+ "\"chord\": {\"args\": []}}]")
+		refused(properties(),
+				"[[2, 3], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null, "
+						+ "\"chord\": {\"args\": []}}]")
 			.withMessage("a signature in embed must be an object with a 'task' name, got an object");
 	}
 
@@ -136,8 +140,10 @@ class TaskMessageDecodingErrorTests {
 				assertThat(ex.getTaskId()).isEqualTo(ID);
 				assertThat(ex.getTaskName()).isEqualTo("tasks.add");
 			});
-		assertThat(this.codec.decode(properties(), this.delay.bodyText().getBytes(StandardCharsets.UTF_8),
-				this.delay.bodyText().getBytes(StandardCharsets.UTF_8).length).task()).isEqualTo("tasks.add");
+		assertThat(this.codec
+			.decode(properties(), this.delay.bodyText().getBytes(StandardCharsets.UTF_8),
+					this.delay.bodyText().getBytes(StandardCharsets.UTF_8).length)
+			.task()).isEqualTo("tasks.add");
 	}
 
 	@Test

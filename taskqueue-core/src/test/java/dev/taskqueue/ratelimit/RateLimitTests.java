@@ -23,7 +23,8 @@ class RateLimitTests {
 	@Test
 	void rejectsWhatIsNotARate() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.parse("3/week")).withMessageContaining("unit");
-		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.parse("x/s")).withMessageContaining("not a number");
+		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.parse("x/s"))
+			.withMessageContaining("not a number");
 		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.parse("0/s")).withMessageContaining("positive");
 	}
 

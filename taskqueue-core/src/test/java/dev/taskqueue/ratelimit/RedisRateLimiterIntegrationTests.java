@@ -61,7 +61,8 @@ class RedisRateLimiterIntegrationTests {
 			for (Future<Long> future : executor.invokeAll(calls)) {
 				waits.add(future.get());
 			}
-			// At one a minute with a burst of 5, whatever the interleaving: five start now and the
+			// At one a minute with a burst of 5, whatever the interleaving: five start
+			// now and the
 			// others get one distinct minute each, none skipped and none given twice.
 			assertThat(waits.stream().filter((wait) -> wait == 0)).hasSize(5);
 			List<Long> minutes = waits.stream()
@@ -69,8 +70,8 @@ class RedisRateLimiterIntegrationTests {
 				.map((wait) -> Math.round(wait / 60_000.0))
 				.sorted()
 				.toList();
-			assertThat(minutes).containsExactlyElementsOf(
-					java.util.stream.LongStream.rangeClosed(1, 35).boxed().toList());
+			assertThat(minutes)
+				.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 35).boxed().toList());
 		}
 		finally {
 			executor.shutdownNow();

@@ -75,8 +75,9 @@ class RedisChordIntegrationTests {
 	void partIsAddedToTheSortedSetAsCeleryAddsIt() {
 		String group = group();
 		this.backend.setChordSize(group, 3);
-		assertThat(this.backend.chordPartReturned(group, 1, "b423c3e0-41ed-4370-90c5-5d43b630a70f", TaskState.SUCCESS,
-				4)).isNull();
+		assertThat(
+				this.backend.chordPartReturned(group, 1, "b423c3e0-41ed-4370-90c5-5d43b630a70f", TaskState.SUCCESS, 4))
+			.isNull();
 		var members = this.template.opsForZSet().rangeWithScores(key(group) + ".j", 0, -1);
 		assertThat(members).extracting(TypedTuple::getValue)
 			.containsExactly("[1, \"b423c3e0-41ed-4370-90c5-5d43b630a70f\", \"SUCCESS\", 4]");
@@ -103,7 +104,8 @@ class RedisChordIntegrationTests {
 		this.template.opsForValue().set(key(group) + ".s", "2");
 		this.template.opsForZSet().add(key(group) + ".j", "[1, \"py-part\", \"SUCCESS\", [1, 2]]", 0);
 		assertThat(this.backend.chordPartReturned(group, 1, "java-part", TaskState.SUCCESS, 7)).containsExactly(
-				new ChordPart("py-part", TaskState.SUCCESS, List.of(1, 2)), new ChordPart("java-part", TaskState.SUCCESS, 7));
+				new ChordPart("py-part", TaskState.SUCCESS, List.of(1, 2)),
+				new ChordPart("java-part", TaskState.SUCCESS, 7));
 	}
 
 	@Test
@@ -180,8 +182,11 @@ class RedisChordIntegrationTests {
 		this.groups.add(group);
 		this.backend.saveGroup(group, List.of("66d2d445-993e-4d79-a220-1bd15a8b7b98",
 				"db3c1708-e35b-4ee6-a29c-ac2ea89e60e9", "4a36bac5-c47c-4593-9890-530baa27ac4e"));
-		String expected = dev.taskqueue.support.CeleryVectors.load("results-group.json").get("redis")
-			.get(key(group)).get("value").asString();
+		String expected = dev.taskqueue.support.CeleryVectors.load("results-group.json")
+			.get("redis")
+			.get(key(group))
+			.get("value")
+			.asString();
 		assertThat(this.template.opsForValue().get(key(group))).isEqualTo(expected);
 		assertThat(this.backend.restoreGroup(group)).containsExactly("66d2d445-993e-4d79-a220-1bd15a8b7b98",
 				"db3c1708-e35b-4ee6-a29c-ac2ea89e60e9", "4a36bac5-c47c-4593-9890-530baa27ac4e");

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code result_serializer = 'msgpack'} Celery's Redis backend writes chord parts and saved
- * groups in msgpack too: so does this backend, and it reads both formats.
+ * With {@code result_serializer = 'msgpack'} Celery's Redis backend writes chord parts
+ * and saved groups in msgpack too: so does this backend, and it reads both formats.
  */
 class RedisMsgpackGroupIntegrationTests {
 
@@ -68,7 +68,8 @@ class RedisMsgpackGroupIntegrationTests {
 		String first = UUID.randomUUID().toString();
 		String second = UUID.randomUUID().toString();
 		assertThat(this.msgpack.chordPartReturned(group, 0, first, TaskState.SUCCESS, "中文")).isNull();
-		// The same part again (a redelivered message) replaces its entry instead of counting twice.
+		// The same part again (a redelivered message) replaces its entry instead of
+		// counting twice.
 		assertThat(this.msgpack.chordPartReturned(group, 0, first, TaskState.SUCCESS, "中文")).isNull();
 		try (RedisConnection connection = this.redis.getConnection()) {
 			Set<byte[]> members = connection.zSetCommands()

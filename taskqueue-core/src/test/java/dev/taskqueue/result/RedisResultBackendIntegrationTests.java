@@ -28,9 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link RedisResultBackend} on the real Redis keeps results as Celery's Redis backend does: a
- * string under {@code celery-task-meta-<id>} with the result TTL, published on the channel of the
- * same name.
+ * {@link RedisResultBackend} on the real Redis keeps results as Celery's Redis backend
+ * does: a string under {@code celery-task-meta-<id>} with the result TTL, published on
+ * the channel of the same name.
  */
 class RedisResultBackendIntegrationTests {
 
@@ -77,7 +77,8 @@ class RedisResultBackendIntegrationTests {
 		this.backend.store(meta);
 		assertThat(this.template.opsForValue().get("celery-task-meta-" + meta.taskId()))
 			.isEqualTo(this.codec.encode(meta))
-			.startsWith("{\"status\": \"SUCCESS\", \"result\": 5, \"traceback\": null, \"children\": [], \"date_done\": ");
+			.startsWith(
+					"{\"status\": \"SUCCESS\", \"result\": 5, \"traceback\": null, \"children\": [], \"date_done\": ");
 	}
 
 	@Test
@@ -143,9 +144,9 @@ class RedisResultBackendIntegrationTests {
 	@Test
 	void whenReadyWaitsPastARetryForTheFinalResult() throws Exception {
 		String id = newId();
-		this.backend.store(new ResultMeta(id, TaskState.RETRY, Map.of("exc_type", "ValueError", "exc_message",
-				List.of("transient failure"), "exc_module", "builtins"), "Traceback ...", List.of(), null, null, null,
-				null, null, null, null, null, null));
+		this.backend.store(new ResultMeta(id, TaskState.RETRY,
+				Map.of("exc_type", "ValueError", "exc_message", List.of("transient failure"), "exc_module", "builtins"),
+				"Traceback ...", List.of(), null, null, null, null, null, null, null, null, null));
 		CompletableFuture<ResultMeta> ready = this.backend.whenReady(id);
 		Thread.sleep(200);
 		assertThat(ready).isNotDone();
@@ -154,11 +155,16 @@ class RedisResultBackendIntegrationTests {
 			.satisfies((meta) -> assertThat(meta.status()).isEqualTo(TaskState.SUCCESS));
 	}
 
-	/** A Celery worker writes SETEX and PUBLISH in one MULTI/EXEC; the waiter wakes on the PUBLISH. */
+	/**
+	 * A Celery worker writes SETEX and PUBLISH in one MULTI/EXEC; the waiter wakes on the
+	 * PUBLISH.
+	 */
 	@Test
 	void whenReadyCompletesWhenACeleryWorkerStoresTheResult() throws Exception {
 		String id = newId();
-		String value = CeleryVectors.load("results-success.json").at("/redis/value").asString()
+		String value = CeleryVectors.load("results-success.json")
+			.at("/redis/value")
+			.asString()
 			.replace("dbcdb8e7-795b-4c45-9b01-2a31322cf79c", id);
 		CompletableFuture<ResultMeta> ready = this.backend.whenReady(id);
 		Thread.sleep(200);
@@ -219,7 +225,8 @@ class RedisResultBackendIntegrationTests {
 	/** Subscribe on a connection of its own and return once Redis has confirmed it. */
 	private BlockingQueue<List<String>> subscribe(String channel) {
 		if (this.pubSubClient == null) {
-			this.pubSubClient = RedisClient.create(RedisURI.create(Infrastructure.REDIS_HOST, Infrastructure.REDIS_PORT));
+			this.pubSubClient = RedisClient
+				.create(RedisURI.create(Infrastructure.REDIS_HOST, Infrastructure.REDIS_PORT));
 		}
 		StatefulRedisPubSubConnection<String, String> connection = this.pubSubClient.connectPubSub();
 		BlockingQueue<List<String>> messages = new LinkedBlockingQueue<>();

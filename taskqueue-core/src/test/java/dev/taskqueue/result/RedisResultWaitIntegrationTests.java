@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How callers wait for results: on one subscription kept open between waits, and by reading the
- * key when no subscription can be made.
+ * How callers wait for results: on one subscription kept open between waits, and by
+ * reading the key when no subscription can be made.
  */
 class RedisResultWaitIntegrationTests {
 
@@ -63,8 +63,10 @@ class RedisResultWaitIntegrationTests {
 			CompletableFuture<ResultMeta> ready = backend.whenReady(meta.taskId());
 			backend.store(meta);
 			assertThat(ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
-			// No waiter is left (it unsubscribes after the caller has its result), yet the
-			// backend's own channel is still subscribed: the next wait does not open a new
+			// No waiter is left (it unsubscribes after the caller has its result), yet
+			// the
+			// backend's own channel is still subscribed: the next wait does not open a
+			// new
 			// subscription.
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
@@ -121,8 +123,8 @@ class RedisResultWaitIntegrationTests {
 	}
 
 	/**
-	 * A connection factory whose connections refuse to subscribe, as one does whose subscription
-	 * cannot be registered in time.
+	 * A connection factory whose connections refuse to subscribe, as one does whose
+	 * subscription cannot be registered in time.
 	 */
 	private static RedisConnectionFactory withoutSubscriptions(RedisConnectionFactory factory) {
 		return (RedisConnectionFactory) Proxy.newProxyInstance(RedisResultWaitIntegrationTests.class.getClassLoader(),

@@ -27,16 +27,16 @@ class ResultCodecSerializerTests {
 	private final ResultCodec msgpack = new ResultCodec(this.mapper, this.msgpackSerializer);
 
 	private final ResultMeta success = new ResultMeta("6f1e1c2a-1111-4c3a-9d1e-0a0b0c0d0e0f", TaskState.SUCCESS,
-			List.of(BigInteger.TWO.pow(64).subtract(BigInteger.ONE), "中文", new byte[] { 1, 2 }, Double.NaN),
-			null, List.of(), "2026-11-28T06:00:00.000001", null, null, "tasks.echo", List.of(1), Map.of("k", "v"),
-			"w@h", 0, "celery");
+			List.of(BigInteger.TWO.pow(64).subtract(BigInteger.ONE), "中文", new byte[] { 1, 2 }, Double.NaN), null,
+			List.of(), "2026-11-28T06:00:00.000001", null, null, "tasks.echo", List.of(1), Map.of("k", "v"), "w@h", 0,
+			"celery");
 
 	@Test
 	void msgpackRecordIsAMapInCelerysKeyOrder() {
 		byte[] bytes = this.msgpack.encodeBytes(this.success);
 		Object map = this.msgpackSerializer.decode(bytes);
-		assertThat(List.<Object>copyOf(((Map<?, ?>) map).keySet())).containsExactly("status", "result", "traceback", "children",
-				"date_done", "name", "args", "kwargs", "worker", "retries", "queue", "task_id");
+		assertThat(List.<Object>copyOf(((Map<?, ?>) map).keySet())).containsExactly("status", "result", "traceback",
+				"children", "date_done", "name", "args", "kwargs", "worker", "retries", "queue", "task_id");
 		assertThat(bytes[0] & 0xf0).isEqualTo(0x80);
 	}
 

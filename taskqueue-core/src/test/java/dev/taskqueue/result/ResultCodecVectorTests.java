@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * {@link ResultCodec} reads every task result Celery 5.2.6 stored in Redis during the capture
- * ({@code results-*.json}), and writes the same records back byte for byte.
+ * {@link ResultCodec} reads every task result Celery 5.2.6 stored in Redis during the
+ * capture ({@code results-*.json}), and writes the same records back byte for byte.
  */
 class ResultCodecVectorTests {
 
@@ -161,7 +161,8 @@ class ResultCodecVectorTests {
 
 	@Test
 	void floatResultStaysAFloat() {
-		JsonNode redis = CeleryVectors.load("results-chord-counter.json").get("redis_final_phase2")
+		JsonNode redis = CeleryVectors.load("results-chord-counter.json")
+			.get("redis_final_phase2")
 			.get("celery-task-meta-8c6c8161-a08b-4372-9045-c0ebc79489dc");
 		ResultMeta meta = this.codec.decode("8c6c8161-a08b-4372-9045-c0ebc79489dc", redis.get("value").asString());
 		assertThat(meta.result()).isEqualTo(9.0);
@@ -177,7 +178,10 @@ class ResultCodecVectorTests {
 		assertThat(this.codec.encode(meta)).isEqualTo(redis.get("value").asString());
 	}
 
-	/** Python's {@code json.dumps} (ensure_ascii) writes {@code "\\u4e2d\\u6587"} for '中文'. */
+	/**
+	 * Python's {@code json.dumps} (ensure_ascii) writes {@code "\\u4e2d\\u6587"} for
+	 * '中文'.
+	 */
 	@Test
 	void nonAsciiResultIsEscapedAsPythonJsonEscapesIt() {
 		ResultMeta meta = new ResultMeta("4a5b", TaskState.SUCCESS, "中文", null, List.of(), "2026-11-28T02:18:50", null,
@@ -187,10 +191,14 @@ class ResultCodecVectorTests {
 		assertThat(this.codec.decode("4a5b", json).result()).isEqualTo("中文");
 	}
 
-	/** {@code celery-taskset-meta-<gid>} (GroupResult.save()) is a group record, not a task result. */
+	/**
+	 * {@code celery-taskset-meta-<gid>} (GroupResult.save()) is a group record, not a
+	 * task result.
+	 */
 	@Test
 	void groupSaveRecordIsRefusedAsATaskResult() {
-		JsonNode group = CeleryVectors.load("results-group.json").get("redis")
+		JsonNode group = CeleryVectors.load("results-group.json")
+			.get("redis")
 			.get("celery-taskset-meta-687c2286-71df-43c4-a25e-8fd99560264e");
 		assertThatIllegalStateException()
 			.isThrownBy(() -> this.codec.decode("687c2286-71df-43c4-a25e-8fd99560264e", group.get("value").asString()))

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No compiled class of taskqueue-core refers to Java serialization or to Jackson's default
- * typing: the constant pools are read for the exact names, so neither a call nor a
- * {@code readObject} hook can hide.
+ * No compiled class of taskqueue-core refers to Java serialization or to Jackson's
+ * default typing: the constant pools are read for the exact names, so neither a call nor
+ * a {@code readObject} hook can hide.
  */
 class ForbiddenApiScanTests {
 
@@ -47,7 +47,8 @@ class ForbiddenApiScanTests {
 
 	@Test
 	void scanFindsAForbiddenReference() throws Exception {
-		// The scan itself works: a class that calls readObject is found, and only whole names match.
+		// The scan itself works: a class that calls readObject is found, and only whole
+		// names match.
 		byte[] bytes = Files.readAllBytes(classFile(Sample.class));
 		assertThat(containsUtf8Constant(bytes, "readObject")).isTrue();
 		assertThat(containsUtf8Constant(bytes, "java/io/ObjectInputStream")).isTrue();
@@ -64,8 +65,8 @@ class ForbiddenApiScanTests {
 	}
 
 	/**
-	 * Whether a class file's constant pool holds exactly this UTF-8 entry (tag 1, two length
-	 * bytes, the text), so {@code deactivateDefaultTyping} does not count as
+	 * Whether a class file's constant pool holds exactly this UTF-8 entry (tag 1, two
+	 * length bytes, the text), so {@code deactivateDefaultTyping} does not count as
 	 * {@code activateDefaultTyping}.
 	 */
 	static boolean containsUtf8Constant(byte[] classFile, String text) {

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A message chooses a registered task by name and nothing else: not a bean, not a class, not a
- * method, and its argument values never pick the classes Jackson creates.
+ * A message chooses a registered task by name and nothing else: not a bean, not a class,
+ * not a method, and its argument values never pick the classes Jackson creates.
  */
 class MessagesCannotChooseClassesIntegrationTests {
 

@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Celery 5.2.6 reference vectors in {@code src/test/resources/celery-vectors/} (a copy of
- * {@code shared/celery-vectors/}), and conversions of their messages into what Spring AMQP hands
- * a listener.
+ * The Celery 5.2.6 reference vectors in {@code src/test/resources/celery-vectors/} (a
+ * copy of {@code shared/celery-vectors/}), and conversions of their messages into what
+ * Spring AMQP hands a listener.
  */
 public final class CeleryVectors {
 
@@ -38,25 +38,28 @@ public final class CeleryVectors {
 	public static final String FOLDER = "/celery-vectors/";
 
 	/** Vector files of messages the Celery client published. */
-	public static final List<String> CLIENT_CASES = List.of("delay", "countdown", "eta", "link", "link_error",
-			"kwargs", "args_and_kwargs", "expires", "expired", "priority", "ignore_result", "noop", "chain_3",
-			"group_3", "chord", "chord_partial", "send_task_divide", "retry");
+	public static final List<String> CLIENT_CASES = List.of("delay", "countdown", "eta", "link", "link_error", "kwargs",
+			"args_and_kwargs", "expires", "expired", "priority", "ignore_result", "noop", "chain_3", "group_3", "chord",
+			"chord_partial", "send_task_divide", "retry");
 
 	/** Vector files of messages the Celery worker published. */
 	public static final List<String> WORKER_CASES = List.of("worker_link_callback", "worker_errback",
 			"worker_chain_steps", "worker_chord_body", "worker_retry_republish");
 
 	/** The sixteen headers of every Celery task message, in Celery's order. */
-	public static final List<String> CELERY_HEADERS = List.of("lang", "task", "id", "shadow", "eta", "expires",
-			"group", "group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr",
-			"origin", "ignore_result");
+	public static final List<String> CELERY_HEADERS = List.of("lang", "task", "id", "shadow", "eta", "expires", "group",
+			"group_index", "retries", "timelimit", "root_id", "parent_id", "argsrepr", "kwargsrepr", "origin",
+			"ignore_result");
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private CeleryVectors() {
 	}
 
-	/** @return a plain mapper for reading vectors */
+	/**
+	 * Return a plain mapper for reading vectors.
+	 * @return a plain mapper for reading vectors
+	 */
 	public static JsonMapper mapper() {
 		return MAPPER;
 	}
@@ -89,7 +92,8 @@ public final class CeleryVectors {
 		}
 		try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
 			Set<String> names = new TreeSet<>();
-			files.map((path) -> path.getFileName().toString()).filter((name) -> name.endsWith(".json"))
+			files.map((path) -> path.getFileName().toString())
+				.filter((name) -> name.endsWith(".json"))
 				.forEach(names::add);
 			return names;
 		}
@@ -125,7 +129,10 @@ public final class CeleryVectors {
 		return messages(name).get(0);
 	}
 
-	/** @return every message of every client and worker case */
+	/**
+	 * Return every message of every client and worker case.
+	 * @return every message of every client and worker case
+	 */
 	public static Stream<MessageVector> allMessages() {
 		return Stream.concat(CLIENT_CASES.stream(), WORKER_CASES.stream()).flatMap((name) -> messages(name).stream());
 	}
@@ -163,18 +170,29 @@ public final class CeleryVectors {
 			return bodyText().getBytes(StandardCharsets.UTF_8);
 		}
 
-		/** @return the header as text, or {@code null} when it is JSON null */
+		/**
+		 * Return the header as text, or {@code null} when it is JSON null.
+		 * @return the header as text, or {@code null} when it is JSON null
+		 */
 		public String header(String name) {
 			JsonNode value = headers().get(name);
 			return (value == null || value.isNull()) ? null : value.asString();
 		}
 
-		/** @return whether the raw content-header bytes were captured (client-published messages) */
+		/**
+		 * Return whether the raw content-header bytes were captured (client-published
+		 * messages).
+		 * @return whether the raw content-header bytes were captured (client-published
+		 * messages)
+		 */
 		public boolean hasRawContentHeader() {
 			return this.json.has("content_header_properties_raw_b64");
 		}
 
-		/** @return the raw content-header property bytes, as RabbitMQ delivered them */
+		/**
+		 * Return the raw content-header property bytes, as RabbitMQ delivered them.
+		 * @return the raw content-header property bytes, as RabbitMQ delivered them
+		 */
 		public byte[] rawContentHeader() {
 			return Base64.getDecoder().decode(this.json.get("content_header_properties_raw_b64").asString());
 		}
@@ -191,11 +209,11 @@ public final class CeleryVectors {
 		}
 
 		/**
-		 * The AMQP properties as the RabbitMQ Java client reads them off the wire: parsed from
-		 * the raw bytes when the vector has them, otherwise built from {@code properties},
-		 * {@code headers} and {@code header_amqp_types} with the client's value classes
-		 * ({@code LongString} for {@code S}, {@code null} for {@code V}, {@code Integer},
-		 * {@code Boolean}, {@code List}).
+		 * The AMQP properties as the RabbitMQ Java client reads them off the wire: parsed
+		 * from the raw bytes when the vector has them, otherwise built from
+		 * {@code properties}, {@code headers} and {@code header_amqp_types} with the
+		 * client's value classes ({@code LongString} for {@code S}, {@code null} for
+		 * {@code V}, {@code Integer}, {@code Boolean}, {@code List}).
 		 * @return the properties
 		 */
 		public AMQP.BasicProperties basicProperties() {
@@ -204,7 +222,8 @@ public final class CeleryVectors {
 
 		public AMQP.BasicProperties basicPropertiesFromRaw() {
 			try {
-				// The client's parser starts after the class id, at the weight (2 bytes) and body size (8)
+				// The client's parser starts after the class id, at the weight (2 bytes)
+				// and body size (8)
 				byte[] raw = rawContentHeader();
 				byte[] header = new byte[10 + raw.length];
 				System.arraycopy(raw, 0, header, 10, raw.length);
@@ -218,7 +237,8 @@ public final class CeleryVectors {
 		public AMQP.BasicProperties basicPropertiesFromJson() {
 			Map<String, Object> headers = new LinkedHashMap<>();
 			headerTypes().properties()
-				.forEach((entry) -> headers.put(entry.getKey(), wireValue(entry.getValue(), headers().get(entry.getKey()))));
+				.forEach((entry) -> headers.put(entry.getKey(),
+						wireValue(entry.getValue(), headers().get(entry.getKey()))));
 			JsonNode p = properties();
 			return new AMQP.BasicProperties.Builder().contentType(text(p, "content_type"))
 				.contentEncoding(text(p, "content_encoding"))
@@ -233,8 +253,8 @@ public final class CeleryVectors {
 
 		/**
 		 * What a Spring AMQP listener receives: the properties converted by
-		 * {@link DefaultMessagePropertiesConverter}, which turns {@code LongString} headers into
-		 * {@code String}.
+		 * {@link DefaultMessagePropertiesConverter}, which turns {@code LongString}
+		 * headers into {@code String}.
 		 * @return the message properties
 		 */
 		public MessageProperties messageProperties() {

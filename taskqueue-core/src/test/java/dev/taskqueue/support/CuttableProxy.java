@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy to a real service that a test can cut (every connection dropped, new ones
- * refused) and restore on the same port, to take a service away from one client without touching
- * the shared service itself.
+ * A loopback TCP proxy to a real service that a test can cut (every connection dropped,
+ * new ones refused) and restore on the same port, to take a service away from one client
+ * without touching the shared service itself.
  */
 public final class CuttableProxy implements AutoCloseable {
 
@@ -36,7 +36,10 @@ public final class CuttableProxy implements AutoCloseable {
 		accept(this.server);
 	}
 
-	/** @return the port clients connect to */
+	/**
+	 * Return the port clients connect to.
+	 * @return the port clients connect to
+	 */
 	public int port() {
 		return this.port;
 	}

@@ -7,8 +7,8 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The real RabbitMQ and Redis the integration tests talk to (started by scripts/services), and
- * unique names so tests never see each other's queues and keys.
+ * The real RabbitMQ and Redis the integration tests talk to (started by
+ * scripts/services), and unique names so tests never see each other's queues and keys.
  */
 public final class Infrastructure {
 
@@ -23,7 +23,10 @@ public final class Infrastructure {
 	private Infrastructure() {
 	}
 
-	/** @return a new connection factory for the test broker; close it after the test */
+	/**
+	 * Return a new connection factory for the test broker; close it after the test.
+	 * @return a new connection factory for the test broker; close it after the test
+	 */
 	public static CachingConnectionFactory rabbit() {
 		CachingConnectionFactory factory = new CachingConnectionFactory(RABBIT_HOST, RABBIT_PORT);
 		factory.setUsername("guest");
@@ -31,7 +34,12 @@ public final class Infrastructure {
 		return factory;
 	}
 
-	/** @return a new, started connection factory for the test Redis; destroy it after the test */
+	/**
+	 * Return a new, started connection factory for the test Redis; destroy it after the
+	 * test.
+	 * @return a new, started connection factory for the test Redis; destroy it after the
+	 * test
+	 */
 	public static LettuceConnectionFactory redis() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration(REDIS_HOST, REDIS_PORT));

@@ -15,13 +15,14 @@ import java.util.Map;
 import com.rabbitmq.client.AMQP;
 
 /**
- * The property list of an AMQP 0-9-1 content header ({@code basic} class), parsed from the raw
- * bytes without the RabbitMQ client's help: which properties are present, their values, and every
- * header with its field-table type letter, in wire order. The RabbitMQ Java client reads headers
- * into a {@code HashMap}, which loses both the order and the type letters; this parser keeps them.
+ * The property list of an AMQP 0-9-1 content header ({@code basic} class), parsed from
+ * the raw bytes without the RabbitMQ client's help: which properties are present, their
+ * values, and every header with its field-table type letter, in wire order. The RabbitMQ
+ * Java client reads headers into a {@code HashMap}, which loses both the order and the
+ * type letters; this parser keeps them.
  * <p>
- * Property names are py-amqp's ({@code content_type}, {@code delivery_mode}, ...), as in the
- * vectors' {@code properties_present}. Header types are written like the vectors'
+ * Property names are py-amqp's ({@code content_type}, {@code delivery_mode}, ...), as in
+ * the vectors' {@code properties_present}. Header types are written like the vectors'
  * {@code header_amqp_types}, with arrays as {@code A[V,V]}.
  *
  * @param present the names of the properties whose flag is set, in flag order
@@ -30,15 +31,16 @@ import com.rabbitmq.client.AMQP;
  */
 public record RawContentHeader(List<String> present, Map<String, Object> properties, List<Field> headers) {
 
-	private static final List<String> FLAGS = List.of("content_type", "content_encoding", "headers",
-			"delivery_mode", "priority", "correlation_id", "reply_to", "expiration", "message_id", "timestamp", "type",
-			"user_id", "app_id", "cluster_id");
+	private static final List<String> FLAGS = List.of("content_type", "content_encoding", "headers", "delivery_mode",
+			"priority", "correlation_id", "reply_to", "expiration", "message_id", "timestamp", "type", "user_id",
+			"app_id", "cluster_id");
 
 	/**
 	 * One header.
 	 *
 	 * @param name the header name
-	 * @param type the type letter, e.g. {@code S}, {@code V}, {@code I}, {@code t}, {@code A[V,V]}
+	 * @param type the type letter, e.g. {@code S}, {@code V}, {@code I}, {@code t},
+	 * {@code A[V,V]}
 	 * @param value the value: {@code String} for {@code S}, {@code null} for {@code V},
 	 * {@code Integer}, {@code Boolean}, {@code List} for arrays
 	 */
@@ -47,7 +49,8 @@ public record RawContentHeader(List<String> present, Map<String, Object> propert
 
 	/**
 	 * Parse a property list: property flags followed by the property values.
-	 * @param bytes the raw bytes (as in the vectors' {@code content_header_properties_raw_b64})
+	 * @param bytes the raw bytes (as in the vectors'
+	 * {@code content_header_properties_raw_b64})
 	 * @return the parsed content header
 	 */
 	public static RawContentHeader parse(byte[] bytes) {
@@ -76,8 +79,8 @@ public record RawContentHeader(List<String> present, Map<String, Object> propert
 			if (in.available() != 0) {
 				throw new IllegalArgumentException(in.available() + " bytes left after the property list");
 			}
-			return new RawContentHeader(Collections.unmodifiableList(present),
-					Collections.unmodifiableMap(properties), Collections.unmodifiableList(headers));
+			return new RawContentHeader(Collections.unmodifiableList(present), Collections.unmodifiableMap(properties),
+					Collections.unmodifiableList(headers));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -110,12 +113,18 @@ public record RawContentHeader(List<String> present, Map<String, Object> propert
 		}
 	}
 
-	/** @return the header names, in wire order */
+	/**
+	 * Return the header names, in wire order.
+	 * @return the header names, in wire order
+	 */
 	public List<String> headerNames() {
 		return this.headers.stream().map(Field::name).toList();
 	}
 
-	/** @return header name to type letter, in wire order */
+	/**
+	 * Return header name to type letter, in wire order.
+	 * @return header name to type letter, in wire order
+	 */
 	public Map<String, String> headerTypes() {
 		Map<String, String> types = new LinkedHashMap<>();
 		this.headers.forEach((field) -> types.put(field.name(), field.type()));

@@ -35,9 +35,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole taskqueue stack wired by hand on the real broker and Redis, without Spring Boot: a
- * client, a result backend and (optionally) a worker running the {@code @QueueTask} methods of the
- * given beans. Every queue it touches is deleted on {@link #close()}.
+ * The whole taskqueue stack wired by hand on the real broker and Redis, without Spring
+ * Boot: a client, a result backend and (optionally) a worker running the
+ * {@code @QueueTask} methods of the given beans. Every queue it touches is deleted on
+ * {@link #close()}.
  */
 public final class Stack implements AutoCloseable {
 
@@ -64,6 +65,7 @@ public final class Stack implements AutoCloseable {
 	public final ControlBus control;
 
 	public final UniqueLocks uniqueLocks;
+
 	/** Cluster-wide rate limits, under a key prefix of this stack's own. */
 	public final ClusterRateLimiters clusterRateLimiters;
 
@@ -78,7 +80,8 @@ public final class Stack implements AutoCloseable {
 	private Stack(Builder builder) {
 		this.defaultQueue = builder.defaultQueue;
 		Serializers serializers = new Serializers(builder.extraSerializers.isEmpty() ? Serializers.builtIn(this.mapper)
-				: java.util.stream.Stream.concat(Serializers.builtIn(this.mapper).stream(), builder.extraSerializers.stream())
+				: java.util.stream.Stream
+					.concat(Serializers.builtIn(this.mapper).stream(), builder.extraSerializers.stream())
 					.toList());
 		this.codec = new TaskMessageCodec(this.mapper, builder.accept, serializers, builder.serializer,
 				builder.compression);
@@ -94,8 +97,8 @@ public final class Stack implements AutoCloseable {
 		}
 		this.delayQueues = new DelayQueues(this.rabbit, this.publisher);
 		this.client = new DefaultTaskClient(this.codec, this.publisher, this.declarer,
-				new TaskRouter(builder.routes, builder.defaultQueue), builder.resultsEnabled ? this.backend
-						: ResultBackend.none(), this.registry::queueOf);
+				new TaskRouter(builder.routes, builder.defaultQueue),
+				builder.resultsEnabled ? this.backend : ResultBackend.none(), this.registry::queueOf);
 		this.control = new ControlBus(this.redis, "", builder.expires);
 		this.client.setControlBus(this.control);
 		this.client.setTaskSerializers(this.registry::serializerOf);
@@ -138,8 +141,8 @@ public final class Stack implements AutoCloseable {
 	public WorkerContainer startWorker(WorkerSettings settings, List<TaskListener> listeners,
 			org.springframework.context.@Nullable ApplicationEventPublisher events) {
 		this.queues.addAll(settings.queues());
-		WorkerContainer worker = new WorkerContainer(this.rabbit, this.registry, this.codec, this.backend,
-				this.client, this.publisher, this.declarer, this.delayQueues, settings);
+		WorkerContainer worker = new WorkerContainer(this.rabbit, this.registry, this.codec, this.backend, this.client,
+				this.publisher, this.declarer, this.delayQueues, settings);
 		worker.setTaskListeners(listeners);
 		worker.setControlBus(this.control);
 		worker.setUniqueLocks(this.uniqueLocks);
@@ -183,12 +186,18 @@ public final class Stack implements AutoCloseable {
 			.redeliveryBackoff(Duration.ofMillis(200));
 	}
 
-	/** @return the workers started so far */
+	/**
+	 * Return the workers started so far.
+	 * @return the workers started so far
+	 */
 	public List<WorkerContainer> workers() {
 		return List.copyOf(this.workers);
 	}
 
-	/** @return an admin on the test broker */
+	/**
+	 * Return an admin on the test broker.
+	 * @return an admin on the test broker
+	 */
 	public RabbitAdmin admin() {
 		return new RabbitAdmin(this.rabbit);
 	}
@@ -215,8 +224,7 @@ public final class Stack implements AutoCloseable {
 		this.publisher.destroy();
 		org.springframework.data.redis.core.StringRedisTemplate redis = new org.springframework.data.redis.core.StringRedisTemplate(
 				this.redis);
-		this.registry.getTasks()
-			.forEach((task) -> redis.delete(this.clusterRateLimiters.keyOf(task.getName())));
+		this.registry.getTasks().forEach((task) -> redis.delete(this.clusterRateLimiters.keyOf(task.getName())));
 		try {
 			this.control.destroy();
 			this.backend.destroy();
@@ -289,7 +297,10 @@ public final class Stack implements AutoCloseable {
 			return this;
 		}
 
-		/** Send with this serializer unless a call chooses another ({@code taskqueue.serializer}). */
+		/**
+		 * Send with this serializer unless a call chooses another
+		 * ({@code taskqueue.serializer}).
+		 */
 		public Builder serializer(String serializer) {
 			this.serializer = serializer;
 			return this;

@@ -16,9 +16,10 @@ import java.util.List;
 import javax.net.SocketFactory;
 
 /**
- * A socket factory for the RabbitMQ Java client that records every byte the client reads, so a
- * test can see the AMQP frames exactly as the broker sent them (the client itself parses headers
- * into a {@code HashMap}, losing their order and type letters). For one connection at a time.
+ * A socket factory for the RabbitMQ Java client that records every byte the client reads,
+ * so a test can see the AMQP frames exactly as the broker sent them (the client itself
+ * parses headers into a {@code HashMap}, losing their order and type letters). For one
+ * connection at a time.
  */
 public final class TappingSocketFactory extends SocketFactory {
 
@@ -52,8 +53,9 @@ public final class TappingSocketFactory extends SocketFactory {
 	}
 
 	/**
-	 * The property lists (flags and properties, as in {@link RawContentHeader#parse(byte[])}) of
-	 * every content-header frame received so far, in order.
+	 * The property lists (flags and properties, as in
+	 * {@link RawContentHeader#parse(byte[])}) of every content-header frame received so
+	 * far, in order.
 	 * @return the raw property lists
 	 */
 	public List<byte[]> contentHeaders() {

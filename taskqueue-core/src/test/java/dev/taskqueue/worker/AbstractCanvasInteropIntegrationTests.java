@@ -25,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Chords whose parts run partly on a Java worker and partly on a real Celery 5.2 worker
- * (Debian's {@code python3-celery}), both sending and storing in one serializer: each side
- * consumes its own queue and every signature names its queue. A subclass per serializer.
+ * (Debian's {@code python3-celery}), both sending and storing in one serializer: each
+ * side consumes its own queue and every signature names its queue. A subclass per
+ * serializer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractCanvasInteropIntegrationTests {
@@ -46,7 +47,8 @@ abstract class AbstractCanvasInteropIntegrationTests {
 	private final String serializer;
 
 	/**
-	 * @param serializer Celery's {@code task_serializer} and {@code result_serializer} on both sides
+	 * @param serializer Celery's {@code task_serializer} and {@code result_serializer} on
+	 * both sides
 	 */
 	AbstractCanvasInteropIntegrationTests(String serializer) {
 		this.serializer = serializer;
@@ -110,9 +112,11 @@ abstract class AbstractCanvasInteropIntegrationTests {
 	@Test
 	void javaWorkerCompletesAChordWhosePartsRanOnCelery() {
 		String last = UUID.randomUUID().toString();
-		TaskResult body = this.stack.client.chord(List.of(onPython("tasks.add", 1, 1), onPython("tasks.add", 2, 2),
-				onJava("tasks.add", 3, 3).withTaskId(last).withCountdown(Duration.ofSeconds(2))),
-				onPython("tasks.tsum")).send();
+		TaskResult body = this.stack.client.chord(
+				List.of(onPython("tasks.add", 1, 1), onPython("tasks.add", 2, 2),
+						onJava("tasks.add", 3, 3).withTaskId(last).withCountdown(Duration.ofSeconds(2))),
+				onPython("tasks.tsum"))
+			.send();
 		assertThat(body.get(TIMEOUT)).isEqualTo(12);
 		assertThat(body.meta().parentId()).isEqualTo(last);
 		assertStoredInTheSerializer(body.getId());
@@ -122,9 +126,11 @@ abstract class AbstractCanvasInteropIntegrationTests {
 	@Test
 	void celeryWorkerCompletesAChordWhosePartsRanOnJava() {
 		String last = UUID.randomUUID().toString();
-		TaskResult body = this.stack.client.chord(List.of(onJava("tasks.add", 1, 1), onJava("tasks.add", 2, 2),
-				onPython("tasks.add", 3, 3).withTaskId(last).withCountdown(Duration.ofSeconds(2))),
-				onJava("tasks.tsum")).send();
+		TaskResult body = this.stack.client.chord(
+				List.of(onJava("tasks.add", 1, 1), onJava("tasks.add", 2, 2),
+						onPython("tasks.add", 3, 3).withTaskId(last).withCountdown(Duration.ofSeconds(2))),
+				onJava("tasks.tsum"))
+			.send();
 		assertThat(body.get(TIMEOUT)).isEqualTo(12);
 		assertThat(body.meta().parentId()).isEqualTo(last);
 		assertThat(this.tasks.sums).containsExactly(List.of(2, 4, 6));
@@ -133,7 +139,8 @@ abstract class AbstractCanvasInteropIntegrationTests {
 	}
 
 	/**
-	 * Assert the first byte of a stored result: what tells the serializers' records apart.
+	 * Assert the first byte of a stored result: what tells the serializers' records
+	 * apart.
 	 * @param firstByte the stored record's first byte
 	 */
 	abstract void assertRecordStart(int firstByte);

@@ -58,15 +58,13 @@ class CallbackIntegrationTests {
 		ResultMeta meta = callback.meta();
 		assertThat(meta.parentId()).isEqualTo(parent.getId());
 		assertThat(meta.args()).isEqualTo(List.of(8.0, 8));
-		assertThat(parent.meta().children())
-			.isEqualTo(List.of(Arrays.asList(Arrays.asList(callbackId, null), null)));
+		assertThat(parent.meta().children()).isEqualTo(List.of(Arrays.asList(Arrays.asList(callbackId, null), null)));
 	}
 
 	@Test
 	void callbackWithoutAnIdGetsOneNamedInTheParentsChildren() {
-		TaskResult parent = this.stack.client.send(TaskRequest.builder("wf.add").args(1, 2)
-			.link(Signature.of("wf.tag", "x"))
-			.build());
+		TaskResult parent = this.stack.client
+			.send(TaskRequest.builder("wf.add").args(1, 2).link(Signature.of("wf.tag", "x")).build());
 		parent.get(TIMEOUT);
 		List<?> child = (List<?>) ((List<?>) parent.meta().children().get(0)).get(0);
 		TaskResult callback = this.stack.client.result((String) child.get(0));
@@ -76,17 +74,20 @@ class CallbackIntegrationTests {
 
 	@Test
 	void everyCallbackRunsWithTheResult() {
-		this.stack.client.send(TaskRequest.builder("wf.add").args(2, 2)
+		this.stack.client.send(TaskRequest.builder("wf.add")
+			.args(2, 2)
 			.link(Signature.of("wf.tag", "a"))
 			.link(Signature.of("wf.tag", "b"))
 			.build());
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.tasks.tags).containsExactlyInAnyOrder("4:a", "4:b"));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.tasks.tags).containsExactlyInAnyOrder("4:a", "4:b"));
 	}
 
 	@Test
 	void immutableCallbackIgnoresTheResult() {
 		String callbackId = UUID.randomUUID().toString();
-		this.stack.client.send(TaskRequest.builder("wf.add").args(2, 2)
+		this.stack.client.send(TaskRequest.builder("wf.add")
+			.args(2, 2)
 			.link(Signature.immutable("wf.add", 10, 20).withTaskId(callbackId))
 			.build());
 		assertThat(this.stack.client.result(callbackId).get(TIMEOUT)).isEqualTo(30);
@@ -95,17 +96,19 @@ class CallbackIntegrationTests {
 	@Test
 	void callbackKeywordArgumentsAndNestedLinksApply() {
 		String lastId = UUID.randomUUID().toString();
-		this.stack.client.send(TaskRequest.builder("wf.add").args(1, 1)
-			.link(Signature.of("wf.add").withKwargs(Map.of("y", 5)).withLink(Signature.of("wf.add", 100).withTaskId(lastId)))
+		this.stack.client.send(TaskRequest.builder("wf.add")
+			.args(1, 1)
+			.link(Signature.of("wf.add")
+				.withKwargs(Map.of("y", 5))
+				.withLink(Signature.of("wf.add", 100).withTaskId(lastId)))
 			.build());
 		assertThat(this.stack.client.result(lastId).get(TIMEOUT)).isEqualTo(107);
 	}
 
 	@Test
 	void callbacksDoNotRunAfterAFailure() {
-		TaskResult parent = this.stack.client.send(TaskRequest.builder("wf.divide").args(1, 0)
-			.link(Signature.of("wf.tag", "never"))
-			.build());
+		TaskResult parent = this.stack.client
+			.send(TaskRequest.builder("wf.divide").args(1, 0).link(Signature.of("wf.tag", "never")).build());
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> parent.get(TIMEOUT));
 		TaskResult after = this.stack.client.send("wf.add", 1, 1);
 		after.get(TIMEOUT);
@@ -115,7 +118,8 @@ class CallbackIntegrationTests {
 	@Test
 	void seedErrbackReceivesTheFailedTaskId() {
 		String errbackId = UUID.randomUUID().toString();
-		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide").args(1, 0)
+		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide")
+			.args(1, 0)
 			.linkError(Signature.of("wf.old_error_handler").withTaskId(errbackId))
 			.build());
 		TaskResult errback = this.stack.client.result(errbackId);
@@ -128,9 +132,8 @@ class CallbackIntegrationTests {
 
 	@Test
 	void errbackWithATaskFailureSeesTheFailedCall() {
-		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide").args(1, 0)
-			.linkError(Signature.of("wf.error_handler"))
-			.build());
+		TaskResult failed = this.stack.client
+			.send(TaskRequest.builder("wf.divide").args(1, 0).linkError(Signature.of("wf.error_handler")).build());
 		await().atMost(TIMEOUT).until(() -> this.tasks.failures.containsKey(failed.getId()));
 		TaskFailure failure = this.tasks.failures.get(failed.getId());
 		assertThat(failure.isKnown()).isTrue();
@@ -149,8 +152,11 @@ class CallbackIntegrationTests {
 	@Test
 	void errbackArgumentsFollowTheFailedTaskId() {
 		String errbackId = UUID.randomUUID().toString();
-		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide").args(1, 0)
-			.linkError(Signature.of("wf.error_handler_with_args", "ab").withKwargs(Map.of("times", 3)).withTaskId(errbackId))
+		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide")
+			.args(1, 0)
+			.linkError(Signature.of("wf.error_handler_with_args", "ab")
+				.withKwargs(Map.of("times", 3))
+				.withTaskId(errbackId))
 			.build());
 		assertThat(this.stack.client.result(errbackId).get(TIMEOUT)).isEqualTo("ababab");
 		assertThat(this.tasks.failures.get(failed.getId()).getArgs()).isEqualTo(List.of(1, 0));
@@ -168,11 +174,14 @@ class CallbackIntegrationTests {
 
 	@Test
 	void errbackThatCannotBePublishedLeavesTheFailedTaskUnacknowledged() {
-		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide").args(1, 0)
-			.linkError(Signature.of("wf.old_error_handler").withOption("exchange", "tq-test-no-such-exchange")
+		TaskResult failed = this.stack.client.send(TaskRequest.builder("wf.divide")
+			.args(1, 0)
+			.linkError(Signature.of("wf.old_error_handler")
+				.withOption("exchange", "tq-test-no-such-exchange")
 				.withOption("routing_key", "x"))
 			.build());
-		// The failure is stored, the errback publish fails, and the message goes back to the queue.
+		// The failure is stored, the errback publish fails, and the message goes back to
+		// the queue.
 		await().atMost(TIMEOUT).until(() -> failed.getState() == TaskState.FAILURE);
 		await().atMost(TIMEOUT).until(() -> this.tasks.attempts.get("divide").get() >= 2);
 		this.worker.stop();

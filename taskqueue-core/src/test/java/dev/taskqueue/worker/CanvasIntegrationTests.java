@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Chains, groups and chords sent from Java and carried out by a Java worker, on the real broker
- * and Redis.
+ * Chains, groups and chords sent from Java and carried out by a Java worker, on the real
+ * broker and Redis.
  */
 class CanvasIntegrationTests {
 
@@ -96,8 +96,7 @@ class CanvasIntegrationTests {
 
 	@Test
 	void failingStepStopsTheChainAndCallsItsErrbacks() {
-		TaskResult last = this.stack.client
-			.chain(Signature.of("tasks.divide", 1, 0), add(1), add(2))
+		TaskResult last = this.stack.client.chain(Signature.of("tasks.divide", 1, 0), add(1), add(2))
 			.linkError(Signature.of("tasks.error_handler"))
 			.send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT))
@@ -128,9 +127,8 @@ class CanvasIntegrationTests {
 
 	@Test
 	void failingHeaderOfAChordInsideAChainFailsTheChainsResult() {
-		TaskResult last = this.stack.client
-			.chain(add(1, 1), Signature.chord(List.of(Signature.of("tasks.divide", 0), add(1)),
-					Signature.of("tasks.tsum")), add(100))
+		TaskResult last = this.stack.client.chain(add(1, 1),
+				Signature.chord(List.of(Signature.of("tasks.divide", 0), add(1)), Signature.of("tasks.tsum")), add(100))
 			.send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT));
 		assertThat(last.meta().exception().type()).isEqualTo("ChordError");
@@ -148,7 +146,8 @@ class CanvasIntegrationTests {
 	void groupMembersShareTheGroupIdInTheirResults() {
 		GroupResult group = this.stack.client.group(add(1, 1), add(2, 2)).send();
 		group.get(TIMEOUT);
-		assertThat(group.getResults()).allSatisfy((member) -> assertThat(member.meta().groupId()).isEqualTo(group.getId()));
+		assertThat(group.getResults())
+			.allSatisfy((member) -> assertThat(member.meta().groupId()).isEqualTo(group.getId()));
 	}
 
 	@Test
@@ -168,9 +167,9 @@ class CanvasIntegrationTests {
 	void savedGroupIsRestoredByIdInCeleryFormat() {
 		GroupResult sent = this.stack.client.group(add(1, 1), add(2, 2)).send().save();
 		String stored = this.redis.opsForValue().get("celery-taskset-meta-" + sent.getId());
-		assertThat(stored).isEqualTo("{\"result\": [[\"" + sent.getId() + "\", null], [[[\""
-				+ sent.getResults().get(0).getId() + "\", null], null], [[\"" + sent.getResults().get(1).getId()
-				+ "\", null], null]]]}");
+		assertThat(stored)
+			.isEqualTo("{\"result\": [[\"" + sent.getId() + "\", null], [[[\"" + sent.getResults().get(0).getId()
+					+ "\", null], null], [[\"" + sent.getResults().get(1).getId() + "\", null], null]]]}");
 		GroupResult restored = this.stack.client.restoreGroup(sent.getId());
 		assertThat(restored).isNotNull();
 		assertThat(restored.getResults()).extracting(TaskResult::getId)
@@ -202,7 +201,8 @@ class CanvasIntegrationTests {
 		body.get(TIMEOUT);
 		String groupId = this.stack.client.result(body.meta().parentId()).meta().groupId();
 		assertThat(groupId).isNotNull();
-		// The body's result is published before the worker that sent it deletes the chord's keys.
+		// The body's result is published before the worker that sent it deletes the
+		// chord's keys.
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.redis.keys("celery-taskset-meta-" + groupId + "*")).isEmpty());
 	}
@@ -235,8 +235,7 @@ class CanvasIntegrationTests {
 	@Test
 	void failingHeaderTaskCallsTheBodysErrbacks() {
 		String bodyId = UUID.randomUUID().toString();
-		this.stack.client
-			.chord(List.of(Signature.of("tasks.divide", 1, 0), add(2, 2)), Signature.of("tasks.tsum"))
+		this.stack.client.chord(List.of(Signature.of("tasks.divide", 1, 0), add(2, 2)), Signature.of("tasks.tsum"))
 			.taskId(bodyId)
 			.linkError(Signature.of("tasks.error_handler"))
 			.linkError(Signature.of("tasks.failure_handler"))

@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Workflows whose tasks run partly on a Java worker and partly on a real Celery 5.2 worker, in
- * JSON: the chords every serializer runs, and chains and failures. A Java step's stored result
- * names its worker; a Celery one does not.
+ * Workflows whose tasks run partly on a Java worker and partly on a real Celery 5.2
+ * worker, in JSON: the chords every serializer runs, and chains and failures. A Java
+ * step's stored result names its worker; a Celery one does not.
  */
 class CanvasInteropIntegrationTests extends AbstractCanvasInteropIntegrationTests {
 
@@ -32,8 +32,10 @@ class CanvasInteropIntegrationTests extends AbstractCanvasInteropIntegrationTest
 
 	@Test
 	void chainAlternatingJavaAndCeleryWorkersPassesEachResultOn() {
-		TaskResult last = this.stack.client.chain(onJava("tasks.add", 1, 2), onPython("tasks.add", 3),
-				onJava("tasks.add", 4), onPython("tasks.add", 5)).send();
+		TaskResult last = this.stack.client
+			.chain(onJava("tasks.add", 1, 2), onPython("tasks.add", 3), onJava("tasks.add", 4),
+					onPython("tasks.add", 5))
+			.send();
 		assertThat(last.get(TIMEOUT)).isEqualTo(15);
 		List<String> workers = new ArrayList<>();
 		List<Object> results = new ArrayList<>();
@@ -50,9 +52,10 @@ class CanvasInteropIntegrationTests extends AbstractCanvasInteropIntegrationTest
 	@Test
 	void failingCeleryPartFailsTheBodyWithTheSameChordErrorOnEitherSide() {
 		String failed = UUID.randomUUID().toString();
-		TaskResult body = this.stack.client.chord(
-				List.of(onPython("tasks.divide", 1, 0).withTaskId(failed), onJava("tasks.add", 1, 1)),
-				onJava("tasks.tsum")).send();
+		TaskResult body = this.stack.client
+			.chord(List.of(onPython("tasks.divide", 1, 0).withTaskId(failed), onJava("tasks.add", 1, 1)),
+					onJava("tasks.tsum"))
+			.send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> body.get(TIMEOUT));
 		assertThat(body.meta().exception().type()).isEqualTo("ChordError");
 		assertThat(body.meta().exception().message())

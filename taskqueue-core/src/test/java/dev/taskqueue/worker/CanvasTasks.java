@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The tasks of Celery's reference app ({@code celery-vectors/tasks.py.txt}) under the same names,
- * so captured Celery canvases run on them, and a few more for the canvas tests.
+ * The tasks of Celery's reference app ({@code celery-vectors/tasks.py.txt}) under the
+ * same names, so captured Celery canvases run on them, and a few more for the canvas
+ * tests.
  */
 class CanvasTasks {
 

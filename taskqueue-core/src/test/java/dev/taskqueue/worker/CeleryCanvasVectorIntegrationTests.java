@@ -25,9 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The chain, group and chord messages Celery 5.2.6's client published ({@code chain_3},
- * {@code group_3}, {@code chord}), fed to a Java worker with fresh ids: it carries them out as
- * Celery's worker did, storing the same result records ({@code results-*.json}) and publishing the
- * same chord body message ({@code worker_chord_body.json}).
+ * {@code group_3}, {@code chord}), fed to a Java worker with fresh ids: it carries them
+ * out as Celery's worker did, storing the same result records ({@code results-*.json})
+ * and publishing the same chord body message ({@code worker_chord_body.json}).
  */
 class CeleryCanvasVectorIntegrationTests {
 
@@ -54,7 +54,8 @@ class CeleryCanvasVectorIntegrationTests {
 
 	private void start(Stack.Builder builder) {
 		this.stack = builder.tasks(this.tasks).build();
-		// Celery's own result records (result_extended off), to compare them byte for byte.
+		// Celery's own result records (result_extended off), to compare them byte for
+		// byte.
 		WorkerSettings settings = WorkerSettings.builder("celery-like@localhost", List.of(this.stack.defaultQueue))
 			.concurrency(2)
 			.prefetch(4)
@@ -74,7 +75,8 @@ class CeleryCanvasVectorIntegrationTests {
 				fresh("b4eec005-195a-4c05-aa3d-d21bbebc20c6"), fresh("37995427-70f4-442b-85f2-ffd0617358a2"));
 		assertThat(this.stack.client.result(order.get(2)).get(TIMEOUT)).isEqualTo(10);
 		for (Map.Entry<String, JsonNode> key : expected.get("redis").properties()) {
-			assertThat(stored(fresh(key.getKey()))).isEqualTo(withoutDate(freshIds(key.getValue().get("value").asString())));
+			assertThat(stored(fresh(key.getKey())))
+				.isEqualTo(withoutDate(freshIds(key.getValue().get("value").asString())));
 		}
 	}
 
@@ -109,7 +111,8 @@ class CeleryCanvasVectorIntegrationTests {
 			String value = withoutDate(freshIds(key.getValue().get("value").asString()));
 			String stored = stored(fresh(key.getKey()));
 			if (key.getKey().endsWith(expected.get("body_task_id").asString())) {
-				// The body's parent is the header task that completed the chord: any of the three here.
+				// The body's parent is the header task that completed the chord: any of
+				// the three here.
 				String finisher = this.stack.client.result(bodyId).meta().parentId();
 				assertThat(expected.get("header_ids").valueStream().map((id) -> fresh(id.asString())))
 					.contains(finisher);
@@ -139,16 +142,19 @@ class CeleryCanvasVectorIntegrationTests {
 		assertThat(headers.get("root_id")).isEqualTo(finisher);
 		assertThat(headers.get("group")).isNull();
 		assertThat(headers.get("argsrepr")).isEqualTo(celery.header("argsrepr"));
-		assertThat(body.getMessageProperties().getReplyTo()).isEqualTo(fresh(celery.properties().get("reply_to").asString()));
+		assertThat(body.getMessageProperties().getReplyTo())
+			.isEqualTo(fresh(celery.properties().get("reply_to").asString()));
 		assertThat(List.of(fresh("853d640f-b82e-4bc0-b0af-1c05e76a38b0"), fresh("6ef128a4-87c8-4efc-ba73-4be1a0d1af99"),
-				fresh("e4ed914d-532d-47fc-b731-608f6c83fdf2"))).contains(finisher);
+				fresh("e4ed914d-532d-47fc-b731-608f6c83fdf2")))
+			.contains(finisher);
 	}
 
 	private void publish(String name) {
 		for (MessageVector vector : CeleryVectors.messages(name)) {
 			MessageVector renamed = new MessageVector(vector.file(), vector.index(),
 					CeleryVectors.mapper().readTree(freshIds(vector.json().toString())));
-			this.stack.publisher.publish("", this.stack.defaultQueue, renamed.basicPropertiesFromJson(), renamed.body());
+			this.stack.publisher.publish("", this.stack.defaultQueue, renamed.basicPropertiesFromJson(),
+					renamed.body());
 		}
 	}
 
@@ -165,7 +171,8 @@ class CeleryCanvasVectorIntegrationTests {
 		Matcher matcher = UUID_PATTERN.matcher(text);
 		StringBuilder sb = new StringBuilder();
 		while (matcher.find()) {
-			matcher.appendReplacement(sb, this.ids.computeIfAbsent(matcher.group(), (id) -> UUID.randomUUID().toString()));
+			matcher.appendReplacement(sb,
+					this.ids.computeIfAbsent(matcher.group(), (id) -> UUID.randomUUID().toString()));
 		}
 		matcher.appendTail(sb);
 		return sb.toString();

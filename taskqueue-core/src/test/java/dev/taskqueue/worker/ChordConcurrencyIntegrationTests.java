@@ -17,8 +17,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A large chord whose header parts two worker containers complete concurrently: the body runs
- * exactly once, with every result in header order.
+ * A large chord whose header parts two worker containers complete concurrently: the body
+ * runs exactly once, with every result in header order.
  */
 class ChordConcurrencyIntegrationTests {
 

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tasks that are not due yet wait in the broker's delay queues, not in a worker's memory, so they
- * survive every worker stopping.
+ * Tasks that are not due yet wait in the broker's delay queues, not in a worker's memory,
+ * so they survive every worker stopping.
  */
 class DelayedTaskIntegrationTests {
 
@@ -116,7 +116,8 @@ class DelayedTaskIntegrationTests {
 		this.stack.startWorker(this.stack.settings(List.of(this.stack.defaultQueue)));
 		List<TaskResult> results = new java.util.ArrayList<>();
 		for (int seconds : new int[] { 3, 1, 2 }) {
-			results.add(this.stack.client.send(TaskRequest.builder("wf.stamp").countdown(Duration.ofSeconds(seconds)).build()));
+			results.add(this.stack.client
+				.send(TaskRequest.builder("wf.stamp").countdown(Duration.ofSeconds(seconds)).build()));
 		}
 		long three = results.get(0).get(TIMEOUT, Long.class);
 		long one = results.get(1).get(TIMEOUT, Long.class);

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stopping a worker: it takes no new task, lets running ones finish within its shutdown timeout,
- * returns everything else (prefetched, or still running when the time is up) to the queue, and
- * acknowledges nothing that did not finish.
+ * Stopping a worker: it takes no new task, lets running ones finish within its shutdown
+ * timeout, returns everything else (prefetched, or still running when the time is up) to
+ * the queue, and acknowledges nothing that did not finish.
  */
 class GracefulStopIntegrationTests {
 
@@ -61,7 +61,8 @@ class GracefulStopIntegrationTests {
 		// Nothing else started, and the other four are back in the queue, unacknowledged.
 		assertThat(this.tasks.started).containsExactly(first);
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(this.stack.admin().getQueueInfo(this.queue).getMessageCount()).isEqualTo(4));
+			.untilAsserted(
+					() -> assertThat(this.stack.admin().getQueueInfo(this.queue).getMessageCount()).isEqualTo(4));
 		for (TaskResult result : results) {
 			if (!result.getId().equals(first)) {
 				assertThat(result.getState()).isEqualTo(TaskState.PENDING);
@@ -89,7 +90,8 @@ class GracefulStopIntegrationTests {
 		worker.stop();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(this.stack.admin().getQueueInfo(this.queue).getMessageCount()).isEqualTo(1));
+			.untilAsserted(
+					() -> assertThat(this.stack.admin().getQueueInfo(this.queue).getMessageCount()).isEqualTo(1));
 		// The run was interrupted, not failed: nothing stored, nothing acknowledged.
 		assertThat(this.tasks.finished).isEmpty();
 		assertThat(result.getState()).isEqualTo(TaskState.PENDING);

@@ -93,7 +93,10 @@ class ListenerIntegrationTests {
 	}
 
 	private List<String> global(String id) {
-		return this.global.stream().filter((c) -> c.startsWith(id + " ")).map((c) -> c.substring(id.length() + 1)).toList();
+		return this.global.stream()
+			.filter((c) -> c.startsWith(id + " "))
+			.map((c) -> c.substring(id.length() + 1))
+			.toList();
 	}
 
 	private List<Class<?>> eventsOf(String id) {
@@ -138,7 +141,8 @@ class ListenerIntegrationTests {
 		TaskResult result = this.stack.client.send("wf.add", 1, 1);
 		result.get(TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> eventsOf(result.getId()).contains(TaskSucceededEvent.class));
-		// The sender's event is published once the broker confirms, which may be after the worker
+		// The sender's event is published once the broker confirms, which may be after
+		// the worker
 		// has already started: only the worker's own events have an order.
 		assertThat(eventsOf(result.getId())).containsOnlyOnce(TaskSentEvent.class)
 			.filteredOn((type) -> type != TaskSentEvent.class)
@@ -155,7 +159,8 @@ class ListenerIntegrationTests {
 	void eventsFollowFailedRetriedRevokedAndRejectedTasks() {
 		TaskResult failed = this.stack.client.send("wf.divide", 1, 0);
 		TaskResult retried = this.stack.client.send("wf.flaky", 1, 10);
-		TaskResult revoked = this.stack.client.send(TaskRequest.builder("wf.add").args(1, 1)
+		TaskResult revoked = this.stack.client.send(TaskRequest.builder("wf.add")
+			.args(1, 1)
 			.expires(java.time.OffsetDateTime.now().minusSeconds(5))
 			.build());
 		TaskResult rejected = this.stack.client.send("wf.nope");

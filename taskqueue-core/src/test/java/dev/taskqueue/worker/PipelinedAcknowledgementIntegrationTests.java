@@ -71,8 +71,10 @@ class PipelinedAcknowledgementIntegrationTests {
 		for (int i = 0; i < sent; i++) {
 			results.add(this.stack.client.send("ack.count", i));
 		}
-		// No store completes: each consumer runs its whole prefetch, more than one task per
-		// consumer thread, and then receives nothing more because nothing was acknowledged.
+		// No store completes: each consumer runs its whole prefetch, more than one task
+		// per
+		// consumer thread, and then receives nothing more because nothing was
+		// acknowledged.
 		int held = CONCURRENCY * PREFETCH;
 		await().atMost(TIMEOUT).until(() -> this.tasks.runs() == held);
 		await().atMost(TIMEOUT).until(() -> ready() == sent - held);
@@ -109,7 +111,8 @@ class PipelinedAcknowledgementIntegrationTests {
 		this.backend.open();
 		stopped.get();
 		assertThat(this.worker.isRunning()).isFalse();
-		// Every message was acknowledged before the consumers' channels closed: none came back.
+		// Every message was acknowledged before the consumers' channels closed: none came
+		// back.
 		assertThat(ready()).isZero();
 		assertThat(this.tasks.runs()).isEqualTo(sent);
 	}
@@ -141,9 +144,9 @@ class PipelinedAcknowledgementIntegrationTests {
 	}
 
 	/**
-	 * The real Redis backend whose asynchronous stores complete only once opened, and which can
-	 * fail one store, as Redis going away would: completed from another thread, as Lettuce's
-	 * I/O thread completes them.
+	 * The real Redis backend whose asynchronous stores complete only once opened, and
+	 * which can fail one store, as Redis going away would: completed from another thread,
+	 * as Lettuce's I/O thread completes them.
 	 */
 	static final class GatedBackend implements ResultBackend {
 
@@ -176,7 +179,8 @@ class PipelinedAcknowledgementIntegrationTests {
 		public CompletableFuture<Void> storeAsync(ResultMeta meta) {
 			if (this.failNext.compareAndSet(1, 0)) {
 				this.failures.incrementAndGet();
-				// Later than the listener's return, so the failure arrives in the completion.
+				// Later than the listener's return, so the failure arrives in the
+				// completion.
 				return CompletableFuture.runAsync(() -> {
 					throw new IllegalStateException("Redis went away");
 				}, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));

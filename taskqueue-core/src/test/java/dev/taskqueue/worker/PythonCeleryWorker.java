@@ -16,8 +16,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Celery 5.2 worker (Debian's {@code python3-celery}) on {@code python/canvas_tasks.py},
- * consuming one queue; stopped by its process id.
+ * A real Celery 5.2 worker (Debian's {@code python3-celery}) on
+ * {@code python/canvas_tasks.py}, consuming one queue; stopped by its process id.
  */
 final class PythonCeleryWorker implements AutoCloseable {
 
@@ -32,7 +32,10 @@ final class PythonCeleryWorker implements AutoCloseable {
 		this.log = log;
 	}
 
-	/** @return whether Debian's Celery can be run here */
+	/**
+	 * Return whether Debian's Celery can be run here.
+	 * @return whether Debian's Celery can be run here
+	 */
 	static boolean isAvailable() {
 		if (!new File(PYTHON).canExecute()) {
 			return false;
@@ -109,7 +112,10 @@ final class PythonCeleryWorker implements AutoCloseable {
 		}
 	}
 
-	/** @return what the worker logged so far */
+	/**
+	 * Return what the worker logged so far.
+	 * @return what the worker logged so far
+	 */
 	String output() {
 		try {
 			return Files.readString(this.log);

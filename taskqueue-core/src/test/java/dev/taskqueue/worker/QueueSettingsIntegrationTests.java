@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Per-queue settings: priorities, quorum queues with a delivery limit, consumers of a queue's own
- * and fair dispatch.
+ * Per-queue settings: priorities, quorum queues with a delivery limit, consumers of a
+ * queue's own and fair dispatch.
  */
 class QueueSettingsIntegrationTests {
 
@@ -118,8 +118,7 @@ class QueueSettingsIntegrationTests {
 			.queueArguments(queue, new QueueArguments(QueueType.CLASSIC, 5, null))
 			.build();
 		new QueueDeclarer(this.stack.rabbit).declareQueue(queue);
-		assertThatExceptionOfType(QueueDeclarationException.class)
-			.isThrownBy(() -> this.stack.startWorker(queue))
+		assertThatExceptionOfType(QueueDeclarationException.class).isThrownBy(() -> this.stack.startWorker(queue))
 			.withMessageContaining("x-max-priority");
 	}
 
@@ -160,7 +159,8 @@ class QueueSettingsIntegrationTests {
 		for (int i = 0; i < 8; i++) {
 			results.add(this.stack.client.send("flow.free", "s" + i));
 		}
-		// The long task still runs: every short one ran on the other consumer. With a prefetch
+		// The long task still runs: every short one ran on the other consumer. With a
+		// prefetch
 		// of 8 per consumer some would wait behind it.
 		for (TaskResult result : results) {
 			assertThat(result.get(TIMEOUT, String.class)).startsWith("s");

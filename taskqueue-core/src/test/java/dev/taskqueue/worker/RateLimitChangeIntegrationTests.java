@@ -55,8 +55,7 @@ class RateLimitChangeIntegrationTests {
 
 	@Test
 	void invalidLimitIsRefused() {
-		org.assertj.core.api.Assertions
-			.assertThatIllegalArgumentException()
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> new RateLimits(this.stack.control).change("revoke.record", "fast"));
 	}
 

@@ -22,8 +22,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Rate limits on several workers: a cluster-wide limit holds for all of them together, a
- * per-worker limit for each, and a task waiting for its limit does not hold up other tasks.
- * Bounds are counted over windows with a generous tolerance; the machine is loaded.
+ * per-worker limit for each, and a task waiting for its limit does not hold up other
+ * tasks. Bounds are counted over windows with a generous tolerance; the machine is
+ * loaded.
  */
 class RateLimitIntegrationTests {
 
@@ -53,10 +54,12 @@ class RateLimitIntegrationTests {
 		results.forEach((result) -> result.get(Duration.ofSeconds(60)));
 		List<Long> starts = startTimes("flow.limited");
 		assertThat(starts).hasSize(count);
-		// Ten starts at 1/s overall take about nine seconds, wherever they ran; without a shared
+		// Ten starts at 1/s overall take about nine seconds, wherever they ran; without a
+		// shared
 		// bucket three workers would need about three.
 		assertThat(spanSeconds(starts)).isGreaterThan(7.5);
-		// No window of three seconds holds more than its three starts, give or take scheduling.
+		// No window of three seconds holds more than its three starts, give or take
+		// scheduling.
 		assertThat(maxInWindow(starts, Duration.ofSeconds(3))).isLessThanOrEqualTo(5);
 		assertThat(this.events).filteredOn(TaskRateLimitedEvent.class::isInstance).isNotEmpty();
 	}
@@ -70,7 +73,8 @@ class RateLimitIntegrationTests {
 		results.forEach((result) -> result.get(Duration.ofSeconds(60)));
 		List<Long> starts = startTimes("flow.limited");
 		assertThat(starts).hasSize(count);
-		// Three workers at 1/s each: about three seconds for twelve, far from the eleven seconds
+		// Three workers at 1/s each: about three seconds for twelve, far from the eleven
+		// seconds
 		// of one shared 1/s.
 		assertThat(spanSeconds(starts)).isLessThan(8);
 		for (String worker : List.of("flow-1", "flow-2", "flow-3")) {
@@ -87,7 +91,8 @@ class RateLimitIntegrationTests {
 
 	@Test
 	void otherTasksKeepFlowingWhileALimitedOneWaits() {
-		// One consumer with room for four messages; the limited task may start once a minute.
+		// One consumer with room for four messages; the limited task may start once a
+		// minute.
 		startWorkers(1, RateLimit.parse("1/m"));
 		List<TaskResult> limited = sendLimited(6);
 		List<TaskResult> free = new ArrayList<>();
@@ -97,7 +102,8 @@ class RateLimitIntegrationTests {
 		for (TaskResult result : free) {
 			assertThat(result.get(Duration.ofSeconds(30), String.class)).startsWith("f");
 		}
-		// The limited tasks still wait: one started, the others are parked in the broker, not
+		// The limited tasks still wait: one started, the others are parked in the broker,
+		// not
 		// held by the consumer.
 		assertThat(this.tasks.startsOf("flow.limited")).hasSize(1);
 		assertThat(limited.stream().filter((result) -> result.getState() == TaskState.SUCCESS)).hasSize(1);
@@ -109,7 +115,8 @@ class RateLimitIntegrationTests {
 
 	@Test
 	void parkedTaskStartsAtItsReservedTime() {
-		// 2/s: the third start is a second away, so it is parked, and comes back to start then.
+		// 2/s: the third start is a second away, so it is parked, and comes back to start
+		// then.
 		startWorkers(1, RateLimit.parse("2/s"));
 		List<TaskResult> results = sendLimited(5);
 		results.forEach((result) -> assertThat(result.get(Duration.ofSeconds(30), String.class)).startsWith("n"));

@@ -29,11 +29,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a worker does with a message the broker marks redelivered (an earlier worker took it and
- * went away without acknowledging): skip it when its SUCCESS is already stored, run it again
- * otherwise, and dead-letter it once it has been delivered more than {@code maxDeliveries} times.
- * Redelivery is produced for real: the test takes the message from the queue without
- * acknowledging it and hands it back, as a dying consumer's channel does.
+ * What a worker does with a message the broker marks redelivered (an earlier worker took
+ * it and went away without acknowledging): skip it when its SUCCESS is already stored,
+ * run it again otherwise, and dead-letter it once it has been delivered more than
+ * {@code maxDeliveries} times. Redelivery is produced for real: the test takes the
+ * message from the queue without acknowledging it and hands it back, as a dying
+ * consumer's channel does.
  */
 class RedeliveryIntegrationTests {
 
@@ -63,7 +64,8 @@ class RedeliveryIntegrationTests {
 		this.stack.backend.store(success(id, 99));
 		send(id, 1, 2);
 		redeliver();
-		// One consumer, one message at a time: once the marker ran, the first message was handled.
+		// One consumer, one message at a time: once the marker ran, the first message was
+		// handled.
 		TaskResult marker = send(UUID.randomUUID().toString(), 5, 5);
 		this.stack.startWorker(this.stack.settingsBuilder(List.of(this.queue)).concurrency(1).prefetch(1).build());
 		assertThat(marker.get(TIMEOUT)).isEqualTo(10);
@@ -85,9 +87,9 @@ class RedeliveryIntegrationTests {
 	@Test
 	void redeliveredTaskWhoseFailureIsStoredRunsAgain() {
 		String id = UUID.randomUUID().toString();
-		this.stack.backend.store(new ResultMeta(id, TaskState.FAILURE, Map.of("exc_type", "ValueError",
-				"exc_module", "builtins", "exc_message", List.of("earlier")), null, List.of(), null, null, null, null,
-				null, null, null, null, null));
+		this.stack.backend.store(new ResultMeta(id, TaskState.FAILURE,
+				Map.of("exc_type", "ValueError", "exc_module", "builtins", "exc_message", List.of("earlier")), null,
+				List.of(), null, null, null, null, null, null, null, null, null));
 		TaskResult result = send(id, 2, 2);
 		redeliver();
 		this.stack.startWorker(this.queue);
@@ -107,8 +109,8 @@ class RedeliveryIntegrationTests {
 		this.stack.startWorker(this.stack.settingsBuilder(List.of(this.queue)).maxDeliveries(3).build());
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
 			assertThat(ex.getExceptionType()).isEqualTo("WorkerLostError");
-			assertThat(ex.getMessage()).contains(
-					"taskqueue.worker.max-deliveries (3) reached: 3 deliveries ended without the task finishing");
+			assertThat(ex.getMessage())
+				.contains("taskqueue.worker.max-deliveries (3) reached: 3 deliveries ended without the task finishing");
 		});
 		RabbitTemplate raw = new RabbitTemplate(this.stack.rabbit);
 		Message dead = raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
@@ -166,12 +168,15 @@ class RedeliveryIntegrationTests {
 		return this.stack.client.send(TaskRequest.builder("redelivery.add").args(x, y).taskId(id).build());
 	}
 
-	/** Take the oldest message without acknowledging it and give it back: it is now redelivered. */
+	/**
+	 * Take the oldest message without acknowledging it and give it back: it is now
+	 * redelivered.
+	 */
 	private void redeliver() {
 		try (Connection connection = this.stack.rabbit.createConnection();
 				Channel channel = connection.createChannel(false)) {
-			GetResponse response = await().atMost(TIMEOUT).until(() -> channel.basicGet(this.queue, false),
-					(got) -> got != null);
+			GetResponse response = await().atMost(TIMEOUT)
+				.until(() -> channel.basicGet(this.queue, false), (got) -> got != null);
 			channel.basicReject(response.getEnvelope().getDeliveryTag(), true);
 		}
 		catch (Exception ex) {

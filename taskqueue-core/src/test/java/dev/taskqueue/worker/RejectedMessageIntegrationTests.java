@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Messages a worker cannot accept are never run, never requeued in a loop, and never lost: they
- * go to {@code <queue>.dlq} with the reason, and a FAILURE result says why when the id is known.
+ * Messages a worker cannot accept are never run, never requeued in a loop, and never
+ * lost: they go to {@code <queue>.dlq} with the reason, and a FAILURE result says why
+ * when the id is known.
  */
 class RejectedMessageIntegrationTests {
 
@@ -63,7 +64,8 @@ class RejectedMessageIntegrationTests {
 		TaskResult result = this.stack.client.send("test.no-such-task", 1);
 		Message dead = this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
-		assertThat(reason(dead)).isEqualTo("Task 'test.no-such-task' is not registered on worker test-worker@localhost");
+		assertThat(reason(dead))
+			.isEqualTo("Task 'test.no-such-task' is not registered on worker test-worker@localhost");
 		assertThat(dead.getMessageProperties().getHeaders()).containsEntry("id", result.getId())
 			.containsEntry(TaskMessageListener.ORIGINAL_QUEUE_HEADER, this.queue)
 			.containsEntry(TaskMessageListener.WORKER_HEADER, "test-worker@localhost");
@@ -94,7 +96,8 @@ class RejectedMessageIntegrationTests {
 	@Test
 	void malformedBodyIsDeadLetteredWithAFailureResult() {
 		String id = UUID.randomUUID().toString();
-		this.raw.send("", this.queue, new Message("[[1, 2], {}".getBytes(StandardCharsets.UTF_8), celeryProperties(id, "test.add")));
+		this.raw.send("", this.queue,
+				new Message("[[1, 2], {}".getBytes(StandardCharsets.UTF_8), celeryProperties(id, "test.add")));
 		Message dead = this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
 		assertThat(reason(dead)).startsWith("body is not valid JSON");
@@ -108,7 +111,8 @@ class RejectedMessageIntegrationTests {
 	@Test
 	void bodyOfTheWrongShapeIsDeadLettered() {
 		String id = UUID.randomUUID().toString();
-		this.raw.send("", this.queue, new Message("{\"args\": [1, 2]}".getBytes(StandardCharsets.UTF_8), celeryProperties(id, "test.add")));
+		this.raw.send("", this.queue,
+				new Message("{\"args\": [1, 2]}".getBytes(StandardCharsets.UTF_8), celeryProperties(id, "test.add")));
 		Message dead = this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
 		assertThat(reason(dead)).isEqualTo("body must be a JSON array [args, kwargs, embed], got an object");
@@ -141,9 +145,11 @@ class RejectedMessageIntegrationTests {
 		String id = UUID.randomUUID().toString();
 		send(id, "test.add", "[[1, 2], {}, {\"callbacks\": \"test.add\", \"errbacks\": null, \"chain\": null, "
 				+ "\"chord\": null}]");
-		assertRejected(id, "embed 'callbacks' must be an array of signatures or null, got a string", "InvalidTaskError");
+		assertRejected(id, "embed 'callbacks' must be an array of signatures or null, got a string",
+				"InvalidTaskError");
 		send(UUID.randomUUID().toString(), "test.add", "[[1, 2], {}, {\"callbacks\": [42]}]");
-		assertThat(reason(deadLetter())).isEqualTo("a signature in embed must be an object with a 'task' name, got a number");
+		assertThat(reason(deadLetter()))
+			.isEqualTo("a signature in embed must be an object with a 'task' name, got a number");
 		assertThat(this.tasks.calls).isEmpty();
 	}
 
@@ -173,7 +179,8 @@ class RejectedMessageIntegrationTests {
 		props = celeryProperties(UUID.randomUUID().toString(), "test.add");
 		props.setHeader("timelimit", "10");
 		this.raw.send("", this.queue, new Message("[[1, 2], {}, null]".getBytes(StandardCharsets.UTF_8), props));
-		assertThat(reason(deadLetter())).isEqualTo("header 'timelimit' must be a list of two numbers or nulls, got a string");
+		assertThat(reason(deadLetter()))
+			.isEqualTo("header 'timelimit' must be a list of two numbers or nulls, got a string");
 		assertThat(this.tasks.calls).isEmpty();
 	}
 
@@ -191,8 +198,8 @@ class RejectedMessageIntegrationTests {
 		MessageProperties props = celeryProperties(id, "test.add");
 		props.setContentType("application/x-python-serialize");
 		// A pickle that would run os.system if it were ever unpickled.
-		this.raw.send("", this.queue, new Message("cos\nsystem\n(S'touch /tmp/pwned'\ntR.".getBytes(StandardCharsets.UTF_8),
-				props));
+		this.raw.send("", this.queue,
+				new Message("cos\nsystem\n(S'touch /tmp/pwned'\ntR.".getBytes(StandardCharsets.UTF_8), props));
 		assertRejected(id, "content type 'application/x-python-serialize' is not accepted", "ContentDisallowed");
 		assertThat(this.tasks.calls).isEmpty();
 	}
@@ -215,8 +222,9 @@ class RejectedMessageIntegrationTests {
 	}
 
 	/**
-	 * Everything a rejected message must give: one dead letter with the reason, a FAILURE result,
-	 * an error log line naming the id, a worker that still serves, and no redelivery.
+	 * Everything a rejected message must give: one dead letter with the reason, a FAILURE
+	 * result, an error log line naming the id, a worker that still serves, and no
+	 * redelivery.
 	 */
 	private void assertRejected(String id, String reasonPrefix, String exceptionType) {
 		Message dead = deadLetter();
@@ -235,8 +243,8 @@ class RejectedMessageIntegrationTests {
 	}
 
 	private void assertLoggedAndStillServing(String id) {
-		assertThat(this.log.messages(Level.ERROR)).anySatisfy((line) -> assertThat(line).contains(id)
-			.contains("Rejected message"));
+		assertThat(this.log.messages(Level.ERROR))
+			.anySatisfy((line) -> assertThat(line).contains(id).contains("Rejected message"));
 		// test.concat records no call, so tests can still assert that nothing else ran.
 		assertThat(this.stack.client.send("test.concat", "still ", "serving").get(TIMEOUT)).isEqualTo("still serving");
 	}
@@ -246,7 +254,8 @@ class RejectedMessageIntegrationTests {
 			var info = this.stack.admin().getQueueInfo(this.queue);
 			assertThat(info.getMessageCount()).isZero();
 		});
-		// Nothing more arrives in the dead-letter queue: the message was handled exactly once.
+		// Nothing more arrives in the dead-letter queue: the message was handled exactly
+		// once.
 		assertThat(this.raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, 500)).isNull();
 	}
 

@@ -38,8 +38,8 @@ class RepeatedFailuresTests {
 		assertThat(this.errors).hasSize(3);
 		assertThat(this.errors.get(0)).containsExactly("Could not finish message 1", outage);
 		assertThat(this.errors.get(1)).hasSize(1);
-		assertThat((String) this.errors.get(1)[0]).startsWith("Could not finish message 2: java.net.ConnectException: "
-				+ "Connection refused (the stack trace");
+		assertThat((String) this.errors.get(1)[0]).startsWith(
+				"Could not finish message 2: java.net.ConnectException: " + "Connection refused (the stack trace");
 		assertThat(this.errors.get(2)).containsExactly("Could not finish message 3", outage);
 	}
 

@@ -56,8 +56,7 @@ class RevocationIntegrationTests {
 	}
 
 	private WorkerContainer startWorker() {
-		return this.stack.startWorker(this.stack.settings(List.of(this.stack.defaultQueue)), List.of(),
-				this.publisher);
+		return this.stack.startWorker(this.stack.settings(List.of(this.stack.defaultQueue)), List.of(), this.publisher);
 	}
 
 	private long messagesIn(String queue) {
@@ -111,7 +110,8 @@ class RevocationIntegrationTests {
 		assertRevoked(result);
 		assertThat(this.tasks.interrupted).isTrue();
 		await().atMost(TIMEOUT).until(() -> worker.getActiveTasks().size() == 0);
-		// The consumer thread is not left interrupted: the next task runs and is acknowledged.
+		// The consumer thread is not left interrupted: the next task runs and is
+		// acknowledged.
 		assertThat(this.stack.client.send("revoke.record", "after").get(TIMEOUT)).isEqualTo("after");
 		await().atMost(TIMEOUT).until(() -> messagesIn(this.stack.defaultQueue) == 0);
 	}
@@ -134,8 +134,9 @@ class RevocationIntegrationTests {
 		this.stack.client.revoke(unknown, true);
 		assertThat(this.stack.client.result(unknown).getState()).isEqualTo(TaskState.PENDING);
 		assertThat(this.stack.client.send("revoke.record", "fine").get(TIMEOUT)).isEqualTo("fine");
-		assertThat(this.stack.redis.getConnection().keyCommands()
-			.ttl(this.stack.control.revokedKey(unknown).getBytes())).isPositive();
+		assertThat(
+				this.stack.redis.getConnection().keyCommands().ttl(this.stack.control.revokedKey(unknown).getBytes()))
+			.isPositive();
 	}
 
 	private void assertRevoked(TaskResult result) {

@@ -40,13 +40,13 @@ class RoundTripIntegrationTests {
 	@Test
 	void failureCarriesTheRemoteException() {
 		TaskResult result = this.stack.client.send("test.divide", 1, 0);
-		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT))
-			.satisfies((ex) -> {
-				assertThat(ex.getExceptionType()).isEqualTo("ArithmeticException");
-				assertThat(ex.getExceptionModule()).isEqualTo("java.lang");
-				assertThat(ex.getRemoteMessage()).isEqualTo("division by zero");
-				assertThat(ex.getRemoteTraceback()).contains("at dev.taskqueue.worker.RoundTripIntegrationTests$Tasks.divide");
-			});
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
+			assertThat(ex.getExceptionType()).isEqualTo("ArithmeticException");
+			assertThat(ex.getExceptionModule()).isEqualTo("java.lang");
+			assertThat(ex.getRemoteMessage()).isEqualTo("division by zero");
+			assertThat(ex.getRemoteTraceback())
+				.contains("at dev.taskqueue.worker.RoundTripIntegrationTests$Tasks.divide");
+		});
 	}
 
 	static class Tasks {

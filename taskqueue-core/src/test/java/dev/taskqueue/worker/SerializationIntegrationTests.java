@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Serializers and compression between a real client, broker, worker and Redis: per-send and
- * per-task choices, results in the result serializer, a retry in the message's own format, and
- * a content type the worker does not accept dead-lettered unread.
+ * Serializers and compression between a real client, broker, worker and Redis: per-send
+ * and per-task choices, results in the result serializer, a retry in the message's own
+ * format, and a content type the worker does not accept dead-lettered unread.
  */
 class SerializationIntegrationTests {
 
@@ -90,8 +90,8 @@ class SerializationIntegrationTests {
 	void msgpackWithCompressionChosenPerSendRunsAndTheResultIsStoredInMsgpack() {
 		this.stack = Stack.builder().tasks(this.tasks).accept("json", "msgpack").resultSerializer("msgpack").build();
 		this.stack.startWorker(this.stack.defaultQueue);
-		List<Object> value = new ArrayList<>(List.of(1, "中文 😀", BigInteger.TWO.pow(64).subtract(BigInteger.ONE),
-				List.of(2.5, Map.of("k", true))));
+		List<Object> value = new ArrayList<>(
+				List.of(1, "中文 😀", BigInteger.TWO.pow(64).subtract(BigInteger.ONE), List.of(2.5, Map.of("k", true))));
 		TaskResult result = this.stack.client.send(TaskRequest.builder("serial.echo")
 			.args(List.of(value))
 			.serializer("msgpack")
@@ -107,8 +107,12 @@ class SerializationIntegrationTests {
 
 	@Test
 	void bytesCrossMsgpackAsBytes() {
-		this.stack = Stack.builder().tasks(this.tasks).accept("msgpack").serializer("msgpack")
-			.resultSerializer("msgpack").build();
+		this.stack = Stack.builder()
+			.tasks(this.tasks)
+			.accept("msgpack")
+			.serializer("msgpack")
+			.resultSerializer("msgpack")
+			.build();
 		this.stack.startWorker(this.stack.defaultQueue);
 		Map<?, ?> seen = (Map<?, ?>) this.stack.client.send("serial.echo", (Object) new byte[] { 0, -1, 7 })
 			.get(TIMEOUT);
@@ -119,8 +123,11 @@ class SerializationIntegrationTests {
 	@Test
 	void taskAnnotationChoosesTheSerializerAndASendOverridesIt() {
 		String parked = Infrastructure.unique("serial-parked");
-		this.stack = Stack.builder().tasks(this.tasks).accept("json", "msgpack")
-			.route("serial.packed", Route.toQueue(parked)).build();
+		this.stack = Stack.builder()
+			.tasks(this.tasks)
+			.accept("json", "msgpack")
+			.route("serial.packed", Route.toQueue(parked))
+			.build();
 		RabbitTemplate raw = new RabbitTemplate(this.stack.rabbit);
 		this.stack.client.send("serial.packed", "a");
 		Message annotated = raw.receive(parked, TIMEOUT.toMillis());

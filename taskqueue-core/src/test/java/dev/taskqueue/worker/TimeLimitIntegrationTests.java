@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Soft and hard time limits (Celery's {@code soft_time_limit} and {@code time_limit}) on the real
- * broker and Redis.
+ * Soft and hard time limits (Celery's {@code soft_time_limit} and {@code time_limit}) on
+ * the real broker and Redis.
  */
 class TimeLimitIntegrationTests {
 
@@ -65,8 +65,8 @@ class TimeLimitIntegrationTests {
 			assertThat(ex.getRemoteTraceback()).contains("java.lang.InterruptedException");
 		});
 		assertThat(this.tasks.cleanedUp.await(1, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.log.messages(Level.WARN))
-			.anySatisfy((line) -> assertThat(line).contains("Soft time limit (0.5s) exceeded for limits.soft[" + result.getId()));
+		assertThat(this.log.messages(Level.WARN)).anySatisfy((line) -> assertThat(line)
+			.contains("Soft time limit (0.5s) exceeded for limits.soft[" + result.getId()));
 		assertThat(this.tasks.calls).containsExactly("soft");
 	}
 
@@ -78,7 +78,8 @@ class TimeLimitIntegrationTests {
 
 	@Test
 	void hardLimitAbandonsTheTaskStoresFailureAndFreesTheConsumer() {
-		// One consumer, prefetch one: the next task can only run if the stuck one gave its slot back.
+		// One consumer, prefetch one: the next task can only run if the stuck one gave
+		// its slot back.
 		WorkerContainer worker = startWorker(settings().concurrency(1).prefetch(1));
 		TaskResult stuck = this.stack.client.send("limits.stuck");
 		TaskResult next = this.stack.client.send("limits.quick", 21);
@@ -96,7 +97,8 @@ class TimeLimitIntegrationTests {
 		assertThat(this.log.messages(Level.ERROR)).anySatisfy((line) -> assertThat(line)
 			.contains("Hard time limit (1.0s) exceeded for limits.stuck[" + stuck.getId() + "]"));
 		// Settled once: acknowledged, not redelivered, not run again.
-		await().atMost(TIMEOUT).until(() -> this.stack.admin().getQueueInfo(this.stack.defaultQueue).getMessageCount() == 0);
+		await().atMost(TIMEOUT)
+			.until(() -> this.stack.admin().getQueueInfo(this.stack.defaultQueue).getMessageCount() == 0);
 		assertThat(this.tasks.calls).containsExactly("stuck", "quick");
 		this.tasks.release.countDown();
 		await().atMost(TIMEOUT).until(() -> worker.getAbandonedTaskCount() == 0);
@@ -119,15 +121,13 @@ class TimeLimitIntegrationTests {
 	@Test
 	void limitsSentWithTheCallWinOverTheTasks() {
 		startWorker(settings());
-		TaskResult result = this.stack.client.send(TaskRequest.builder("limits.stubborn")
-			.timeLimit(Duration.ofMillis(700))
-			.build());
+		TaskResult result = this.stack.client
+			.send(TaskRequest.builder("limits.stubborn").timeLimit(Duration.ofMillis(700)).build());
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT))
 			.satisfies((ex) -> assertThat(ex.getExceptionArgs()).isEqualTo(List.of(0.7)));
 		// The annotation says 30 s; the call says half a second.
-		TaskResult soft = this.stack.client.send(TaskRequest.builder("limits.annotated")
-			.softTimeLimit(Duration.ofMillis(500))
-			.build());
+		TaskResult soft = this.stack.client
+			.send(TaskRequest.builder("limits.annotated").softTimeLimit(Duration.ofMillis(500)).build());
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> soft.get(TIMEOUT))
 			.satisfies((ex) -> assertThat(ex.getExceptionType()).isEqualTo("SoftTimeLimitExceeded"));
 	}
@@ -135,8 +135,8 @@ class TimeLimitIntegrationTests {
 	@Test
 	void configuredLimitsWinOverTheAnnotationAndWorkerDefaultsApplyToTheRest() {
 		startWorker(settings().softTimeLimit(Duration.ofMillis(500))
-			.tasks(Map.of("limits.annotated", new TaskOptions(null, null, null, null, null, null, null, null, null,
-					Duration.ofMillis(600)))));
+			.tasks(Map.of("limits.annotated",
+					new TaskOptions(null, null, null, null, null, null, null, null, null, Duration.ofMillis(600)))));
 		TaskResult annotated = this.stack.client.send("limits.annotated");
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> annotated.get(TIMEOUT))
 			.satisfies((ex) -> assertThat(ex.getRemoteMessage()).contains("Soft time limit (0.6s) exceeded"));
@@ -155,9 +155,8 @@ class TimeLimitIntegrationTests {
 	@Test
 	void revokeWithTerminateReachesATaskRunningUnderAHardLimit() {
 		startWorker(settings());
-		TaskResult result = this.stack.client.send(TaskRequest.builder("limits.none")
-			.timeLimit(Duration.ofSeconds(60))
-			.build());
+		TaskResult result = this.stack.client
+			.send(TaskRequest.builder("limits.none").timeLimit(Duration.ofSeconds(60)).build());
 		await().atMost(TIMEOUT).until(() -> this.tasks.calls.contains("none"));
 		this.stack.client.revoke(result.getId(), true);
 		await().atMost(TIMEOUT).until(() -> result.getState() == TaskState.REVOKED);
@@ -172,7 +171,8 @@ class TimeLimitIntegrationTests {
 		worker.stop();
 		worker.destroy();
 		assertThat(worker.isRunning()).isFalse();
-		// The abandoned thread ignores every interrupt; as a daemon it cannot keep the JVM alive.
+		// The abandoned thread ignores every interrupt; as a daemon it cannot keep the
+		// JVM alive.
 		assertThat(this.tasks.stuckThread.isAlive()).isTrue();
 		assertThat(this.tasks.stuckThread.isDaemon()).isTrue();
 	}

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Unique tasks (celery-once): a duplicate sent while the first is pending publishes nothing and
- * answers with the first task's result; the lock goes when the task is settled or expires.
+ * Unique tasks (celery-once): a duplicate sent while the first is pending publishes
+ * nothing and answers with the first task's result; the lock goes when the task is
+ * settled or expires.
  */
 class UniqueTaskIntegrationTests {
 
@@ -78,10 +79,16 @@ class UniqueTaskIntegrationTests {
 
 	@Test
 	void kwargsInAnotherOrderAreTheSameCall() {
-		TaskRequest one = TaskRequest.builder("unique.kw").kwarg("a", 1).kwarg("b", Map.of("x", 1, "y", 2))
-			.uniqueByArgs(Duration.ofMinutes(1)).build();
-		TaskRequest two = TaskRequest.builder("unique.kw").kwarg("b", Map.of("y", 2, "x", 1)).kwarg("a", 1)
-			.uniqueByArgs(Duration.ofMinutes(1)).build();
+		TaskRequest one = TaskRequest.builder("unique.kw")
+			.kwarg("a", 1)
+			.kwarg("b", Map.of("x", 1, "y", 2))
+			.uniqueByArgs(Duration.ofMinutes(1))
+			.build();
+		TaskRequest two = TaskRequest.builder("unique.kw")
+			.kwarg("b", Map.of("y", 2, "x", 1))
+			.kwarg("a", 1)
+			.uniqueByArgs(Duration.ofMinutes(1))
+			.build();
 		assertThat(this.stack.uniqueLocks.keyOf(one, "id-1")).isEqualTo(this.stack.uniqueLocks.keyOf(two, "id-2"))
 			.startsWith("taskqueue-unique-");
 	}
@@ -89,10 +96,10 @@ class UniqueTaskIntegrationTests {
 	@Test
 	void duplicateByIdPublishesNothing() {
 		String id = "invoice-" + UUID.randomUUID();
-		TaskResult first = this.stack.client.send(TaskRequest.builder("unique.gated").args("a").taskId(id)
-			.unique(Duration.ofMinutes(1)).build());
-		TaskResult duplicate = this.stack.client.send(TaskRequest.builder("unique.gated").args("b").taskId(id)
-			.unique(Duration.ofMinutes(1)).build());
+		TaskResult first = this.stack.client
+			.send(TaskRequest.builder("unique.gated").args("a").taskId(id).unique(Duration.ofMinutes(1)).build());
+		TaskResult duplicate = this.stack.client
+			.send(TaskRequest.builder("unique.gated").args("b").taskId(id).unique(Duration.ofMinutes(1)).build());
 		assertThat(duplicate.getId()).isEqualTo(first.getId()).isEqualTo(id);
 		assertThat(messagesIn(this.stack.defaultQueue)).isEqualTo(1);
 	}
@@ -100,8 +107,10 @@ class UniqueTaskIntegrationTests {
 	@Test
 	void lockExpiresAfterItsTtlWithoutAWorker() {
 		String payload = UUID.randomUUID().toString();
-		TaskRequest request = TaskRequest.builder("unique.gated").args(payload)
-			.uniqueByArgs(Duration.ofMillis(1500)).build();
+		TaskRequest request = TaskRequest.builder("unique.gated")
+			.args(payload)
+			.uniqueByArgs(Duration.ofMillis(1500))
+			.build();
 		TaskResult first = this.stack.client.send(request);
 		String key = this.stack.uniqueLocks.keyOf(request, first.getId());
 		assertThat(this.redis.opsForValue().get(key)).isEqualTo(first.getId());

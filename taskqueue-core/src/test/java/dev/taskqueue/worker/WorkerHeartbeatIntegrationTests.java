@@ -91,8 +91,8 @@ class WorkerHeartbeatIntegrationTests {
 
 	@Test
 	void cleanStopRemovesTheRecordAtOnce() {
-		WorkerHeartbeat heartbeat = beat(this.stack.startWorker(settings("hb-clean", List.of(this.stack.defaultQueue), 1)),
-				this.directory);
+		WorkerHeartbeat heartbeat = beat(
+				this.stack.startWorker(settings("hb-clean", List.of(this.stack.defaultQueue), 1)), this.directory);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.directory.get("hb-clean") != null);
 		heartbeat.stop();
 		assertThat(this.directory.get("hb-clean")).isNull();
@@ -101,8 +101,8 @@ class WorkerHeartbeatIntegrationTests {
 
 	@Test
 	void workerWhoseHeartbeatsStopVanishesAfterTheTtl() {
-		WorkerHeartbeat heartbeat = beat(this.stack.startWorker(settings("hb-dead", List.of(this.stack.defaultQueue), 1)),
-				this.directory);
+		WorkerHeartbeat heartbeat = beat(
+				this.stack.startWorker(settings("hb-dead", List.of(this.stack.defaultQueue), 1)), this.directory);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.directory.get("hb-dead") != null);
 		heartbeat.halt();
 		// Still listed for up to three intervals, then gone without anyone deleting it.
@@ -157,7 +157,8 @@ class WorkerHeartbeatIntegrationTests {
 				beat(worker, cut);
 				await().atMost(Duration.ofSeconds(10)).until(() -> this.directory.list().size() == 1);
 				proxy.cut();
-				// The record expires while Redis is out of reach, and the worker still runs tasks.
+				// The record expires while Redis is out of reach, and the worker still
+				// runs tasks.
 				await().atMost(Duration.ofSeconds(10)).until(() -> this.directory.list().isEmpty());
 				assertThat(this.stack.client.send("hb.echo", "still here").get(Duration.ofSeconds(10)))
 					.isEqualTo("still here");

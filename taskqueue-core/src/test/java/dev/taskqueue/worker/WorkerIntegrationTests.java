@@ -54,7 +54,8 @@ class WorkerIntegrationTests {
 
 	@Test
 	void positionalArgsAndKwargsCombine() {
-		TaskResult result = this.stack.client.send(TaskRequest.builder("test.concat").args("x").kwarg("b", "y").build());
+		TaskResult result = this.stack.client
+			.send(TaskRequest.builder("test.concat").args("x").kwarg("b", "y").build());
 		assertThat(result.get(TIMEOUT)).isEqualTo("xy");
 	}
 
@@ -113,7 +114,8 @@ class WorkerIntegrationTests {
 
 	@Test
 	void tooManyArgumentsFailNamingTheTask() {
-		assertArgumentFailure(send("test.add", 1, 2, 3), "Task 'test.add' takes 2 positional arguments but 3 were given");
+		assertArgumentFailure(send("test.add", 1, 2, 3),
+				"Task 'test.add' takes 2 positional arguments but 3 were given");
 	}
 
 	@Test
@@ -135,7 +137,8 @@ class WorkerIntegrationTests {
 
 	@Test
 	void unconvertibleValueFailsNamingTheParameter() {
-		assertArgumentFailure(send("test.add", "abc", 2), "Task 'test.add' argument 'x' (position 0): cannot convert 'abc' to int");
+		assertArgumentFailure(send("test.add", "abc", 2),
+				"Task 'test.add' argument 'x' (position 0): cannot convert 'abc' to int");
 	}
 
 	@Test
@@ -155,11 +158,10 @@ class WorkerIntegrationTests {
 	}
 
 	private void assertArgumentFailure(TaskResult result, String message) {
-		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT))
-			.satisfies((ex) -> {
-				assertThat(ex.getExceptionType()).isEqualTo("TaskArgumentException");
-				assertThat(ex.getRemoteMessage()).contains(message);
-			});
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
+			assertThat(ex.getExceptionType()).isEqualTo("TaskArgumentException");
+			assertThat(ex.getRemoteMessage()).contains(message);
+		});
 		assertQueueEmpty(this.stack.defaultQueue);
 	}
 
@@ -222,7 +224,8 @@ class WorkerIntegrationTests {
 
 	@Test
 	void ignoreResultFromTheRequestStoresNothing() {
-		TaskResult result = this.stack.client.send(TaskRequest.builder("test.add").args(1, 1).ignoreResult(true).build());
+		TaskResult result = this.stack.client
+			.send(TaskRequest.builder("test.add").args(1, 1).ignoreResult(true).build());
 		await().atMost(TIMEOUT).until(() -> this.tasks.calls.contains("add"));
 		assertQueueEmpty(this.stack.defaultQueue);
 		assertThat(result.getState()).isEqualTo(TaskState.PENDING);
@@ -282,7 +285,8 @@ class WorkerIntegrationTests {
 			results.add(send("test.limited"));
 		}
 		List<Long> starts = results.stream().map((r) -> r.get(TIMEOUT, Long.class)).sorted().toList();
-		// 5/s: four starts span at least three intervals of 200 ms (less a little timer slack).
+		// 5/s: four starts span at least three intervals of 200 ms (less a little timer
+		// slack).
 		assertThat(Duration.ofNanos(starts.get(3) - starts.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(550));
 	}
 

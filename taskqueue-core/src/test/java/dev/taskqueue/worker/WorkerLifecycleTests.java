@@ -24,7 +24,9 @@ class WorkerLifecycleTests {
 	void workerStartsWhileTheBrokerIsUnreachable() {
 		CachingConnectionFactory nowhere = new CachingConnectionFactory("127.0.0.1", 1);
 		nowhere.setConnectionTimeout(500);
-		WorkerSettings settings = WorkerSettings.builder("w", List.of("q")).redeliveryBackoff(Duration.ofMillis(100)).build();
+		WorkerSettings settings = WorkerSettings.builder("w", List.of("q"))
+			.redeliveryBackoff(Duration.ofMillis(100))
+			.build();
 		ConfirmedPublisher publisher = new ConfirmedPublisher(nowhere, Duration.ofSeconds(1), 1);
 		TaskMessageCodec codec = new TaskMessageCodec(JsonMapper.builder().build(), List.of("json"));
 		QueueDeclarer declarer = new QueueDeclarer(nowhere);

@@ -149,7 +149,10 @@ class WorkflowTasks {
 		}
 
 		static List<String> of(String id) {
-			return calls.stream().filter((c) -> c.startsWith(id + " ")).map((c) -> c.substring(id.length() + 1)).toList();
+			return calls.stream()
+				.filter((c) -> c.startsWith(id + " "))
+				.map((c) -> c.substring(id.length() + 1))
+				.toList();
 		}
 
 	}

@@ -61,14 +61,14 @@ import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link AutoConfiguration Auto-configuration} for taskqueue: the {@link TaskClient}, the result
- * backend and, unless {@code taskqueue.worker.enabled=false}, the worker that runs
+ * {@link AutoConfiguration Auto-configuration} for taskqueue: the {@link TaskClient}, the
+ * result backend and, unless {@code taskqueue.worker.enabled=false}, the worker that runs
  * {@link dev.taskqueue.worker.QueueTask @QueueTask} methods.
  * <p>
- * Registers no {@code RabbitTemplate}, {@code MessageConverter}, {@code StringRedisTemplate},
- * {@code redisTemplate}, {@code JsonMapper} or listener container factory, so Spring Boot's own
- * beans and the application's stay as they are; taskqueue builds private ones from the
- * application's connection factories.
+ * Registers no {@code RabbitTemplate}, {@code MessageConverter},
+ * {@code StringRedisTemplate}, {@code redisTemplate}, {@code JsonMapper} or listener
+ * container factory, so Spring Boot's own beans and the application's stay as they are;
+ * taskqueue builds private ones from the application's connection factories.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
@@ -95,7 +95,8 @@ public final class TaskQueueAutoConfiguration {
 		}
 		properties.getTasks().forEach((name, task) -> {
 			if (task.getSerializer() != null) {
-				requireSerializer(serializers, entryProperty("taskqueue.tasks", name, "serializer"), task.getSerializer());
+				requireSerializer(serializers, entryProperty("taskqueue.tasks", name, "serializer"),
+						task.getSerializer());
 			}
 		});
 		String compression = properties.getCompression();
@@ -104,8 +105,8 @@ public final class TaskQueueAutoConfiguration {
 				Compression.resolve(compression);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("taskqueue.compression=" + compression + " is not supported: "
-						+ ex.getMessage(), ex);
+				throw new IllegalStateException(
+						"taskqueue.compression=" + compression + " is not supported: " + ex.getMessage(), ex);
 			}
 		}
 		return new TaskMessageCodec(mapper, properties.getAcceptContent(), serializers, properties.getSerializer(),
@@ -199,8 +200,10 @@ public final class TaskQueueAutoConfiguration {
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
 			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks, TaskQueueProperties properties,
 			ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory) {
-		// Looked up at the first send, not here: tasks may inject the client. Resolving it on
-		// every send cost a seventh of send()'s CPU, so it is resolved once, and not at all in
+		// Looked up at the first send, not here: tasks may inject the client. Resolving
+		// it on
+		// every send cost a seventh of send()'s CPU, so it is resolved once, and not at
+		// all in
 		// an application that defines no registry (a dispatcher).
 		Supplier<@Nullable TaskRegistry> registryOnce = (beanFactory.getBeanNamesForType(TaskRegistry.class, true,
 				false).length > 0) ? SingletonSupplier.of(registry::getIfAvailable) : () -> null;
@@ -270,8 +273,8 @@ public final class TaskQueueAutoConfiguration {
 
 	/**
 	 * The name of a property of a map entry as users write it: keys that are not a plain
-	 * lowercase name (task names have dots, routes may be globs) go in brackets, or they would not
-	 * bind to that entry.
+	 * lowercase name (task names have dots, routes may be globs) go in brackets, or they
+	 * would not bind to that entry.
 	 */
 	private static String entryProperty(String map, String key, String property) {
 		String element = key.matches("[a-z0-9-]+") ? key : "[" + key + "]";
@@ -290,9 +293,10 @@ public final class TaskQueueAutoConfiguration {
 			serializers.get(serializer);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(property + "=" + serializer + " is not supported: use a serializer name "
-					+ "or content type of " + serializers.describeAccepted()
-					+ " (add a TaskSerializer bean for another)", ex);
+			throw new IllegalStateException(
+					property + "=" + serializer + " is not supported: use a serializer name " + "or content type of "
+							+ serializers.describeAccepted() + " (add a TaskSerializer bean for another)",
+					ex);
 		}
 	}
 
@@ -300,7 +304,8 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
 	static class WorkerConfiguration {
 
-		// Infrastructure: created early for the post processor, which is not worth a warning.
+		// Infrastructure: created early for the post processor, which is not worth a
+		// warning.
 		@Bean
 		@ConditionalOnMissingBean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -311,7 +316,8 @@ public final class TaskQueueAutoConfiguration {
 		@Bean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static QueueTaskBeanPostProcessor taskQueueBeanPostProcessor(TaskRegistry registry) {
-			// Parameter types only need Jackson's type factory, so the BPP does not pull the
+			// Parameter types only need Jackson's type factory, so the BPP does not pull
+			// the
 			// codec (and the application's JsonMapper.Builder) into early initialisation.
 			return new QueueTaskBeanPostProcessor(registry, JsonMapper.shared());
 		}
@@ -401,11 +407,13 @@ public final class TaskQueueAutoConfiguration {
 				.tasks(tasks)
 				.timeLimit(worker.getTimeLimit())
 				.softTimeLimit(worker.getSoftTimeLimit())
-				.maxMessageSize(positiveBytes("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
+				.maxMessageSize(
+						positiveBytes("taskqueue.worker.max-message-size", worker.getMaxMessageSize().toBytes()))
 				.queueOptions(queueOptions)
 				.fairMargin(worker.isFair() ? worker.getFairMargin() : null)
 				.maxDeliveries(worker.getMaxDeliveries())
-				// Running tasks may finish within the time Spring Boot gives each shutdown phase.
+				// Running tasks may finish within the time Spring Boot gives each
+				// shutdown phase.
 				.shutdownTimeout(Binder.get(environment)
 					.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 					.orElse(Duration.ofSeconds(30)))
@@ -440,13 +448,13 @@ public final class TaskQueueAutoConfiguration {
 			}
 			else if (task.getRateLimitBurst() != null || task.getRateLimitScope() != null) {
 				throw new IllegalStateException(entryProperty("taskqueue.tasks", name,
-						(task.getRateLimitBurst() != null) ? "rate-limit-burst" : "rate-limit-scope")
-						+ " needs " + entryProperty("taskqueue.tasks", name, "rate-limit")
+						(task.getRateLimitBurst() != null) ? "rate-limit-burst" : "rate-limit-scope") + " needs "
+						+ entryProperty("taskqueue.tasks", name, "rate-limit")
 						+ " (the rate, e.g. 10/s, 100/m, 1000/h), which replaces @QueueTask(rateLimit) as a whole");
 			}
 			return new TaskOptions(rateLimit, task.getMaxRetries(), task.getAutoRetryFor(), task.getDontAutoRetryFor(),
-					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(), task.getDefaultRetryDelay(),
-					task.getTimeLimit(), task.getSoftTimeLimit());
+					task.getRetryBackoff(), task.getRetryBackoffMax(), task.getRetryJitter(),
+					task.getDefaultRetryDelay(), task.getTimeLimit(), task.getSoftTimeLimit());
 		}
 
 	}

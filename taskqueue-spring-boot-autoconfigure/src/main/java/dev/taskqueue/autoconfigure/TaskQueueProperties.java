@@ -26,46 +26,50 @@ public class TaskQueueProperties {
 	private String defaultQueue = "celery";
 
 	/**
-	 * Serializer of task messages (Celery's task_serializer): 'json', 'msgpack', the name of a
-	 * TaskSerializer bean, or a content type. Tasks and calls may choose another.
+	 * Serializer of task messages (Celery's task_serializer): 'json', 'msgpack', the name
+	 * of a TaskSerializer bean, or a content type. Tasks and calls may choose another.
 	 */
 	private String serializer = "json";
 
 	/**
-	 * Compression of task message bodies (Celery's task_compression): 'gzip' or 'zlib' (both
-	 * kombu's zlib, sent as 'application/x-gzip'). None by default; received messages are
-	 * decompressed whatever this says.
+	 * Compression of task message bodies (Celery's task_compression): 'gzip' or 'zlib'
+	 * (both kombu's zlib, sent as 'application/x-gzip'). None by default; received
+	 * messages are decompressed whatever this says.
 	 */
 	private @Nullable String compression;
 
 	/**
-	 * Serializer names or content types a worker accepts (Celery's accept_content), e.g. [json,
-	 * msgpack]. Messages of any other content type are dead-lettered, never deserialized.
+	 * Serializer names or content types a worker accepts (Celery's accept_content), e.g.
+	 * [json, msgpack]. Messages of any other content type are dead-lettered, never
+	 * deserialized.
 	 */
 	private List<String> acceptContent = new ArrayList<>(List.of("json"));
 
 	/**
-	 * Routes by task name or glob ('worker.*'), in order (Celery's task_routes). Exact names win
-	 * over globs; send-time options win over routes; routes win over @QueueTask(queue).
+	 * Routes by task name or glob ('worker.*'), in order (Celery's task_routes). Exact
+	 * names win over globs; send-time options win over routes; routes win
+	 * over @QueueTask(queue).
 	 */
 	private Map<String, Route> routes = new LinkedHashMap<>();
 
 	/**
-	 * Per-task options by task name (Celery's task_annotations); they win over @QueueTask.
+	 * Per-task options by task name (Celery's task_annotations); they win
+	 * over @QueueTask.
 	 */
 	private Map<String, Task> tasks = new LinkedHashMap<>();
 
 	/**
-	 * Per-queue settings by queue name: consumers (concurrency, prefetch) and how the queue is
-	 * declared (type, max-priority, delivery-limit). Declaration settings must match those of
-	 * every other declarer of the queue (clients, other workers, Celery), so a dispatcher needs
-	 * them too.
+	 * Per-queue settings by queue name: consumers (concurrency, prefetch) and how the
+	 * queue is declared (type, max-priority, delivery-limit). Declaration settings must
+	 * match those of every other declarer of the queue (clients, other workers, Celery),
+	 * so a dispatcher needs them too.
 	 */
 	private Map<String, Queue> queues = new LinkedHashMap<>();
 
 	/**
-	 * Type of every queue taskqueue declares without a taskqueue.queues.<name>.type: 'classic'
-	 * (as Celery declares them) or 'quorum'. Dead-letter queues get their queue's type.
+	 * Type of every queue taskqueue declares without a taskqueue.queues.<name>.type:
+	 * 'classic' (as Celery declares them) or 'quorum'. Dead-letter queues get their
+	 * queue's type.
 	 */
 	private String defaultQueueType = "classic";
 
@@ -162,8 +166,8 @@ public class TaskQueueProperties {
 		private @Nullable String queue;
 
 		/**
-		 * Exchange to publish to. Default is the default exchange, with the queue name as routing
-		 * key, as Celery publishes.
+		 * Exchange to publish to. Default is the default exchange, with the queue name as
+		 * routing key, as Celery publishes.
 		 */
 		private @Nullable String exchange;
 
@@ -204,21 +208,22 @@ public class TaskQueueProperties {
 	public static class Task {
 
 		/**
-		 * How often the task may start: '10/s', '100/m', '1000/h', or a plain number per second
-		 * (Celery's rate_limit). Per worker unless rate-limit-scope is 'cluster'.
+		 * How often the task may start: '10/s', '100/m', '1000/h', or a plain number per
+		 * second (Celery's rate_limit). Per worker unless rate-limit-scope is 'cluster'.
 		 */
 		private @Nullable String rateLimit;
 
 		/**
-		 * How many starts may follow each other without spacing after an idle period (the token
-		 * bucket's capacity). Default 1: starts are spaced one interval apart, as Celery does.
-		 * Needs rate-limit.
+		 * How many starts may follow each other without spacing after an idle period (the
+		 * token bucket's capacity). Default 1: starts are spaced one interval apart, as
+		 * Celery does. Needs rate-limit.
 		 */
 		private @Nullable Integer rateLimitBurst;
 
 		/**
-		 * Where rate-limit is enforced: 'worker' (each worker on its own, Celery's semantics) or
-		 * 'cluster' (one token bucket in Redis shared by every worker). Needs rate-limit.
+		 * Where rate-limit is enforced: 'worker' (each worker on its own, Celery's
+		 * semantics) or 'cluster' (one token bucket in Redis shared by every worker).
+		 * Needs rate-limit.
 		 */
 		private @Nullable String rateLimitScope;
 
@@ -233,7 +238,8 @@ public class TaskQueueProperties {
 		private @Nullable List<Class<? extends Throwable>> autoRetryFor;
 
 		/**
-		 * Exception types that never retry the task automatically (Celery's dont_autoretry_for).
+		 * Exception types that never retry the task automatically (Celery's
+		 * dont_autoretry_for).
 		 */
 		private @Nullable List<Class<? extends Throwable>> dontAutoRetryFor;
 
@@ -258,21 +264,23 @@ public class TaskQueueProperties {
 		private @Nullable Duration defaultRetryDelay;
 
 		/**
-		 * Serializer this application's client sends the task with (Celery's Task.serializer);
-		 * wins over @QueueTask(serializer) and taskqueue.serializer.
+		 * Serializer this application's client sends the task with (Celery's
+		 * Task.serializer); wins over @QueueTask(serializer) and taskqueue.serializer.
 		 */
 		private @Nullable String serializer;
 
 		/**
-		 * Hard time limit (Celery's time_limit), seconds when no unit is given: a task still
-		 * running then ends FAILURE with TimeLimitExceeded and the worker abandons its thread.
+		 * Hard time limit (Celery's time_limit), seconds when no unit is given: a task
+		 * still running then ends FAILURE with TimeLimitExceeded and the worker abandons
+		 * its thread.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration timeLimit;
 
 		/**
-		 * Soft time limit (Celery's soft_time_limit), seconds when no unit is given: the task's
-		 * thread is interrupted; if it then throws it ends FAILURE with SoftTimeLimitExceeded.
+		 * Soft time limit (Celery's soft_time_limit), seconds when no unit is given: the
+		 * task's thread is interrupted; if it then throws it ends FAILURE with
+		 * SoftTimeLimitExceeded.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration softTimeLimit;
@@ -389,15 +397,15 @@ public class TaskQueueProperties {
 	public static class Queue {
 
 		/**
-		 * How many tasks of this queue a worker consuming it runs at once; the queue then gets
-		 * consumers of its own. Defaults to taskqueue.worker.concurrency.
+		 * How many tasks of this queue a worker consuming it runs at once; the queue then
+		 * gets consumers of its own. Defaults to taskqueue.worker.concurrency.
 		 */
 		private @Nullable Integer concurrency;
 
 		/**
-		 * How many unacknowledged messages each consumer of this queue may hold; the queue then
-		 * gets consumers of its own. Defaults to the worker's (taskqueue.worker.prefetch, or one
-		 * plus fair-margin with fair dispatch).
+		 * How many unacknowledged messages each consumer of this queue may hold; the
+		 * queue then gets consumers of its own. Defaults to the worker's
+		 * (taskqueue.worker.prefetch, or one plus fair-margin with fair dispatch).
 		 */
 		private @Nullable Integer prefetch;
 
@@ -477,8 +485,8 @@ public class TaskQueueProperties {
 		private Duration expires = Duration.ofDays(1);
 
 		/**
-		 * Whether results also record the task's name, args, kwargs, worker, retries and queue
-		 * (Celery's result_extended).
+		 * Whether results also record the task's name, args, kwargs, worker, retries and
+		 * queue (Celery's result_extended).
 		 */
 		private boolean extended = true;
 
@@ -489,16 +497,16 @@ public class TaskQueueProperties {
 		private boolean storeErrorsEvenIfIgnored = false;
 
 		/**
-		 * Serializer of results (Celery's result_serializer): 'json', 'msgpack', the name of a
-		 * TaskSerializer bean, or a content type. Workers write results in it; JSON and msgpack
-		 * results are read whichever this is.
+		 * Serializer of results (Celery's result_serializer): 'json', 'msgpack', the name
+		 * of a TaskSerializer bean, or a content type. Workers write results in it; JSON
+		 * and msgpack results are read whichever this is.
 		 */
 		private String serializer = "json";
 
 		/**
 		 * Prefix before Celery's key names ('celery-task-meta-<id>'), to keep several
-		 * applications apart in one Redis. Python clients reading these results must use the
-		 * same prefix.
+		 * applications apart in one Redis. Python clients reading these results must use
+		 * the same prefix.
 		 */
 		private String keyPrefix = "";
 
@@ -589,21 +597,23 @@ public class TaskQueueProperties {
 
 		/**
 		 * How many unacknowledged messages each consumer may hold (Celery's
-		 * worker_prefetch_multiplier). Enough for the broker to hand messages straight to a
-		 * consumer and for result stores to be pipelined; for long tasks use fair dispatch (or
-		 * 1), so that a worker busy with one does not keep others waiting behind it.
+		 * worker_prefetch_multiplier). Enough for the broker to hand messages straight to
+		 * a consumer and for result stores to be pipelined; for long tasks use fair
+		 * dispatch (or 1), so that a worker busy with one does not keep others waiting
+		 * behind it.
 		 */
 		private int prefetch = 16;
 
 		/**
-		 * Fair dispatch (Celery's -O fair): each consumer holds at most its running task plus
-		 * fair-margin messages instead of prefetch, so a long task does not trap queued short
-		 * ones behind it. A queue's own prefetch still wins.
+		 * Fair dispatch (Celery's -O fair): each consumer holds at most its running task
+		 * plus fair-margin messages instead of prefetch, so a long task does not trap
+		 * queued short ones behind it. A queue's own prefetch still wins.
 		 */
 		private boolean fair = false;
 
 		/**
-		 * With fair dispatch, how many messages each consumer may hold beyond its running task.
+		 * With fair dispatch, how many messages each consumer may hold beyond its running
+		 * task.
 		 */
 		private int fairMargin = 0;
 
@@ -613,45 +623,45 @@ public class TaskQueueProperties {
 		private @Nullable String name;
 
 		/**
-		 * How long to wait before returning a message to its queue when its outcome could not be
-		 * stored (result store or broker unreachable).
+		 * How long to wait before returning a message to its queue when its outcome could
+		 * not be stored (result store or broker unreachable).
 		 */
 		private Duration redeliveryBackoff = Duration.ofSeconds(1);
 
 		/**
-		 * How many deliveries of a task may end without it finishing (its worker died) before it
-		 * is dead-lettered to '<queue>.dlq' and marked FAILURE instead of run again, so a task that
-		 * kills its worker every time does not loop forever. Runs of redelivered messages are
-		 * counted in the result store, per task id; not enforced without a result store. 0 for no
-		 * limit.
+		 * How many deliveries of a task may end without it finishing (its worker died)
+		 * before it is dead-lettered to '<queue>.dlq' and marked FAILURE instead of run
+		 * again, so a task that kills its worker every time does not loop forever. Runs
+		 * of redelivered messages are counted in the result store, per task id; not
+		 * enforced without a result store. 0 for no limit.
 		 */
 		private int maxDeliveries = 5;
 
 		/**
-		 * How long the broker's answer about a queue's depth and consumers is reused by metrics
-		 * and the actuator endpoint, so scrapes cost at most one broker round trip per queue and
-		 * period.
+		 * How long the broker's answer about a queue's depth and consumers is reused by
+		 * metrics and the actuator endpoint, so scrapes cost at most one broker round
+		 * trip per queue and period.
 		 */
 		private Duration queueStatsMaxAge = Duration.ofSeconds(5);
 
 		/**
-		 * Hard time limit of tasks that set none (Celery's task_time_limit), seconds when no
-		 * unit is given; none by default.
+		 * Hard time limit of tasks that set none (Celery's task_time_limit), seconds when
+		 * no unit is given; none by default.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration timeLimit;
 
 		/**
-		 * Soft time limit of tasks that set none (Celery's task_soft_time_limit), seconds when
-		 * no unit is given; none by default.
+		 * Soft time limit of tasks that set none (Celery's task_soft_time_limit), seconds
+		 * when no unit is given; none by default.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration softTimeLimit;
 
 		/**
-		 * Largest message body a worker accepts; a larger one is dead-lettered without being
-		 * parsed. RabbitMQ refuses messages over its own max_message_size (128 MB by default in
-		 * 3.10) before that.
+		 * Largest message body a worker accepts; a larger one is dead-lettered without
+		 * being parsed. RabbitMQ refuses messages over its own max_message_size (128 MB
+		 * by default in 3.10) before that.
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(10);
 
@@ -680,9 +690,10 @@ public class TaskQueueProperties {
 		}
 
 		/**
-		 * How often the worker writes its heartbeat record ('<key-prefix>taskqueue-worker-<name>')
-		 * to Redis; the record expires after three intervals without one, so a dead worker
-		 * disappears from the workers view. 0 turns heartbeats off.
+		 * How often the worker writes its heartbeat record
+		 * ('<key-prefix>taskqueue-worker-<name>') to Redis; the record expires after
+		 * three intervals without one, so a dead worker disappears from the workers view.
+		 * 0 turns heartbeats off.
 		 */
 		private Duration heartbeatInterval = Duration.ofSeconds(2);
 

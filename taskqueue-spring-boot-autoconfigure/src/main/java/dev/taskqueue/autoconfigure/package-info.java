@@ -1,6 +1,7 @@
 /**
- * Auto-configuration for taskqueue: {@link dev.taskqueue.autoconfigure.TaskQueueProperties},
- * the client, the result backend and the worker.
+ * Auto-configuration for taskqueue:
+ * {@link dev.taskqueue.autoconfigure.TaskQueueProperties}, the client, the result backend
+ * and the worker.
  */
 @NullMarked
 package dev.taskqueue.autoconfigure;

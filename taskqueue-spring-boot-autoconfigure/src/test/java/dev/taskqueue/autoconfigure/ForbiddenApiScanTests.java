@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No compiled class of the auto-configuration or the core refers to Java serialization or to
- * Jackson's default typing. Reads each constant pool for the exact names (whether the classes
- * come as a directory or, in a full build, as the core's jar).
+ * No compiled class of the auto-configuration or the core refers to Java serialization or
+ * to Jackson's default typing. Reads each constant pool for the exact names (whether the
+ * classes come as a directory or, in a full build, as the core's jar).
  */
 class ForbiddenApiScanTests {
 
@@ -77,8 +77,8 @@ class ForbiddenApiScanTests {
 	}
 
 	/**
-	 * Whether a class file's constant pool holds exactly this UTF-8 entry (tag 1, two length
-	 * bytes, the text), so {@code deactivateDefaultTyping} does not count as
+	 * Whether a class file's constant pool holds exactly this UTF-8 entry (tag 1, two
+	 * length bytes, the text), so {@code deactivateDefaultTyping} does not count as
 	 * {@code activateDefaultTyping}.
 	 */
 	private static boolean containsUtf8Constant(byte[] classFile, String text) {

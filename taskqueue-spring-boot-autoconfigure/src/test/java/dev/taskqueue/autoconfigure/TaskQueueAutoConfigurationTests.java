@@ -54,10 +54,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.Mockito.mock;
 
 /**
- * Wiring and condition tests for {@link TaskQueueAutoConfiguration}, beside Spring Boot's own
- * RabbitMQ, Redis and Jackson auto-configurations. Contexts connect to the real local broker and
- * Redis (scripts/services starts them); each test's worker consumes a queue of its own, deleted
- * afterwards.
+ * Wiring and condition tests for {@link TaskQueueAutoConfiguration}, beside Spring Boot's
+ * own RabbitMQ, Redis and Jackson auto-configurations. Contexts connect to the real local
+ * broker and Redis (scripts/services starts them); each test's worker consumes a queue of
+ * its own, deleted afterwards.
  */
 class TaskQueueAutoConfigurationTests {
 
@@ -213,8 +213,7 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void registersNoConnectionFactoryOrAmqpAdminOfItsOwn() {
-		assertSameBeansWithAndWithoutTaskQueue(ConnectionFactory.class, RedisConnectionFactory.class,
-				AmqpAdmin.class);
+		assertSameBeansWithAndWithoutTaskQueue(ConnectionFactory.class, RedisConnectionFactory.class, AmqpAdmin.class);
 	}
 
 	@Test
@@ -229,8 +228,7 @@ class TaskQueueAutoConfigurationTests {
 	void applicationStringRedisTemplateStaysTheOnlyOne() {
 		this.contextRunner.withUserConfiguration(UserStringRedisTemplateConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(StringRedisTemplate.class).hasSingleBean(TaskClient.class);
-			assertThat(context).getBean(StringRedisTemplate.class)
-				.isSameAs(context.getBean("userStringRedisTemplate"));
+			assertThat(context).getBean(StringRedisTemplate.class).isSameAs(context.getBean("userStringRedisTemplate"));
 		});
 	}
 
@@ -342,7 +340,8 @@ class TaskQueueAutoConfigurationTests {
 	void rateLimitOfATaskKeyedInBracketsReachesTheWorker() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[worker.divide].rate-limit=1/s").run((context) -> {
 			WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
-			assertThat(settings.optionsOf("worker.divide").rateLimit()).isEqualTo(new RateLimit(1, Duration.ofSeconds(1)));
+			assertThat(settings.optionsOf("worker.divide").rateLimit())
+				.isEqualTo(new RateLimit(1, Duration.ofSeconds(1)));
 			assertThat(settings.tasks()).containsOnlyKeys("worker.divide");
 		});
 	}
@@ -368,9 +367,10 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void timeLimitsAndMaxMessageSizeReachTheWorkerInSecondsByDefault() {
-		this.contextRunner.withPropertyValues("taskqueue.worker.time-limit=300", "taskqueue.worker.soft-time-limit=4m",
-				"taskqueue.worker.max-message-size=2MB", "taskqueue.tasks.[worker.divide].time-limit=10",
-				"taskqueue.tasks.[worker.divide].soft-time-limit=1500ms")
+		this.contextRunner
+			.withPropertyValues("taskqueue.worker.time-limit=300", "taskqueue.worker.soft-time-limit=4m",
+					"taskqueue.worker.max-message-size=2MB", "taskqueue.tasks.[worker.divide].time-limit=10",
+					"taskqueue.tasks.[worker.divide].soft-time-limit=1500ms")
 			.run((context) -> {
 				WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
 				assertThat(settings.timeLimit()).isEqualTo(Duration.ofMinutes(5));
@@ -407,16 +407,16 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void codecNeverUsesDefaultTypingEvenWhenTheApplicationTurnsItOn() {
-		this.contextRunner
-			.withBean(JsonMapperBuilderCustomizer.class,
-					() -> (builder) -> builder.activateDefaultTyping(
-							BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
-							DefaultTyping.NON_FINAL))
+		this.contextRunner.withBean(JsonMapperBuilderCustomizer.class,
+				() -> (builder) -> builder.activateDefaultTyping(
+						BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
+						DefaultTyping.NON_FINAL))
 			.run((context) -> {
 				JsonMapper mapper = context.getBean(TaskMessageCodec.class).mapper();
 				assertThat(mapper.readValue("{\"@class\": \"java.io.File\", \"path\": \"/etc/passwd\"}", Object.class))
 					.isInstanceOf(Map.class);
-				assertThat(mapper.readValue("[\"java.io.File\", \"/etc/passwd\"]", Object.class)).isInstanceOf(List.class);
+				assertThat(mapper.readValue("[\"java.io.File\", \"/etc/passwd\"]", Object.class))
+					.isInstanceOf(List.class);
 			});
 	}
 
@@ -449,9 +449,9 @@ class TaskQueueAutoConfigurationTests {
 	}
 
 	/**
-	 * Asserts that adding {@link TaskQueueAutoConfiguration} changes no bean of the given types:
-	 * the same names, defined in the same place, so taskqueue neither adds one nor makes Spring
-	 * Boot's back off.
+	 * Asserts that adding {@link TaskQueueAutoConfiguration} changes no bean of the given
+	 * types: the same names, defined in the same place, so taskqueue neither adds one nor
+	 * makes Spring Boot's back off.
 	 * @return where each bean of those types is defined, by bean name
 	 */
 	private Map<String, String> assertSameBeansWithAndWithoutTaskQueue(Class<?>... types) {
@@ -475,7 +475,10 @@ class TaskQueueAutoConfigurationTests {
 		return definitions;
 	}
 
-	/** @return the messages of an exception and all its causes, one per line */
+	/**
+	 * Return the messages of an exception and all its causes, one per line.
+	 * @return the messages of an exception and all its causes, one per line
+	 */
 	private static String messages(Throwable failure) {
 		StringBuilder messages = new StringBuilder();
 		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {

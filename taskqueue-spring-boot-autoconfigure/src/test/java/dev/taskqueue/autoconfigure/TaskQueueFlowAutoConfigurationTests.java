@@ -25,9 +25,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Flow-control settings of {@link TaskQueueAutoConfiguration}: rate-limit burst and scope,
- * per-queue settings (taskqueue.queues.*), queue types and fair dispatch, and the errors of bad
- * values.
+ * Flow-control settings of {@link TaskQueueAutoConfiguration}: rate-limit burst and
+ * scope, per-queue settings (taskqueue.queues.*), queue types and fair dispatch, and the
+ * errors of bad values.
  */
 class TaskQueueFlowAutoConfigurationTests {
 
@@ -57,8 +57,8 @@ class TaskQueueFlowAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ClusterRateLimiters.class);
 				WorkerSettings settings = context.getBean(WorkerContainer.class).getSettings();
-				assertThat(settings.optionsOf("flow.square").rateLimit()).isEqualTo(
-						new RateLimit(10, Duration.ofMinutes(1), 3, RateLimitScope.CLUSTER));
+				assertThat(settings.optionsOf("flow.square").rateLimit())
+					.isEqualTo(new RateLimit(10, Duration.ofMinutes(1), 3, RateLimitScope.CLUSTER));
 			});
 	}
 
@@ -96,19 +96,17 @@ class TaskQueueFlowAutoConfigurationTests {
 	void burstWithoutARateFailsStartupNamingBothProperties() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[flow.square].rate-limit-burst=5").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.tasks.[flow.square].rate-limit-burst needs taskqueue.tasks.[flow.square].rate-limit");
+			assertThat(messages(context.getStartupFailure())).contains(
+					"taskqueue.tasks.[flow.square].rate-limit-burst needs taskqueue.tasks.[flow.square].rate-limit");
 		});
 	}
 
 	@Test
 	void perQueueSettingsReachTheWorkerAndTheDeclarer() {
-		this.contextRunner
-			.withPropertyValues("taskqueue.worker.queues=" + this.queue + "," + this.other,
-					"taskqueue.worker.fair=true", "taskqueue.worker.fair-margin=1",
-					"taskqueue.queues." + this.other + ".concurrency=2",
-					"taskqueue.queues." + this.other + ".prefetch=3",
-					"taskqueue.queues." + this.other + ".max-priority=10")
+		this.contextRunner.withPropertyValues("taskqueue.worker.queues=" + this.queue + "," + this.other,
+				"taskqueue.worker.fair=true", "taskqueue.worker.fair-margin=1",
+				"taskqueue.queues." + this.other + ".concurrency=2", "taskqueue.queues." + this.other + ".prefetch=3",
+				"taskqueue.queues." + this.other + ".max-priority=10")
 			.run((context) -> {
 				WorkerContainer worker = context.getBean(WorkerContainer.class);
 				WorkerSettings settings = worker.getSettings();
@@ -123,7 +121,8 @@ class TaskQueueFlowAutoConfigurationTests {
 					.isEqualTo(new QueueArguments(QueueType.CLASSIC, 10, null));
 				assertThat(context.getBean(QueueDeclarer.class).argumentsOf(this.queue))
 					.isEqualTo(QueueArguments.CELERY);
-				// The client declares the priority queue the same way, so sending to it works.
+				// The client declares the priority queue the same way, so sending to it
+				// works.
 				assertThat(context.getBean(TaskClient.class)
 					.send(TaskRequest.builder("flow.square").args(4).queue(this.other).priority(7).build())
 					.get(Duration.ofSeconds(10), Integer.class)).isEqualTo(16);
@@ -141,7 +140,8 @@ class TaskQueueFlowAutoConfigurationTests {
 				assertThat(declarer.argumentsOf(this.queue)).isEqualTo(new QueueArguments(QueueType.QUORUM, null, 5));
 				assertThat(declarer.argumentsOf(this.other)).isEqualTo(QueueArguments.CELERY);
 				assertThat(declarer.argumentsOf("elsewhere").type()).isEqualTo(QueueType.QUORUM);
-				assertThat(context.getBean(TaskClient.class).send(TaskRequest.builder("flow.square").args(3).queue(this.queue).build())
+				assertThat(context.getBean(TaskClient.class)
+					.send(TaskRequest.builder("flow.square").args(3).queue(this.queue).build())
 					.get(Duration.ofSeconds(10), Integer.class)).isEqualTo(9);
 			});
 	}
@@ -204,7 +204,8 @@ class TaskQueueFlowAutoConfigurationTests {
 
 	static class LimitedTasks {
 
-		@QueueTask(name = "flow.limited", rateLimit = "5/s", rateLimitBurst = 2, rateLimitScope = RateLimitScope.CLUSTER)
+		@QueueTask(name = "flow.limited", rateLimit = "5/s", rateLimitBurst = 2,
+				rateLimitScope = RateLimitScope.CLUSTER)
 		int limited(int x) {
 			return x;
 		}

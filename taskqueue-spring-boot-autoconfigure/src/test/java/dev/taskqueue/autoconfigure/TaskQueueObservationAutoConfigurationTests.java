@@ -32,8 +32,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The client and the worker use the application's {@code ObservationRegistry} (Spring Boot's,
- * with the application's tracing handlers), and work the same without one.
+ * The client and the worker use the application's {@code ObservationRegistry} (Spring
+ * Boot's, with the application's tracing handlers), and work the same without one.
  */
 class TaskQueueObservationAutoConfigurationTests {
 
@@ -128,13 +128,15 @@ class TaskQueueObservationAutoConfigurationTests {
 					}
 					String[] parts = traceparent.split("-");
 					return tracer.spanBuilder()
-						.setParent(tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2]).sampled(true).build());
+						.setParent(
+								tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2]).sampled(true).build());
 				}
 
 			};
 		}
 
-		// One composite, as Spring Boot's tracing auto-configuration registers them: the first
+		// One composite, as Spring Boot's tracing auto-configuration registers them: the
+		// first
 		// handler that supports a context handles it.
 		@Bean
 		ObservationHandler<Observation.Context> tracingHandlers(SimpleTracer tracer, Propagator propagator) {

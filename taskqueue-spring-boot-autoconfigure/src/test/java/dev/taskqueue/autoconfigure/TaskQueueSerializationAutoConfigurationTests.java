@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Serializer and compression settings: {@code taskqueue.serializer},
  * {@code taskqueue.result.serializer}, {@code taskqueue.accept-content},
  * {@code taskqueue.compression}, {@code taskqueue.tasks.<name>.serializer},
- * {@code @QueueTask(serializer)} and an application's own {@link TaskSerializer} bean. Contexts
- * run against the real local broker and Redis; each test's worker has a queue of its own.
+ * {@code @QueueTask(serializer)} and an application's own {@link TaskSerializer} bean.
+ * Contexts run against the real local broker and Redis; each test's worker has a queue of
+ * its own.
  */
 class TaskQueueSerializationAutoConfigurationTests {
 
@@ -68,7 +69,8 @@ class TaskQueueSerializationAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("taskqueue.accept-content=json,msgpak").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.accept-content[1]=msgpak is not supported").contains(ACCEPTED);
+				.contains("taskqueue.accept-content[1]=msgpak is not supported")
+				.contains(ACCEPTED);
 		});
 	}
 
@@ -77,7 +79,8 @@ class TaskQueueSerializationAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[serial.echo].serializer=xml").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.tasks.[serial.echo].serializer=xml is not supported").contains(ACCEPTED);
+				.contains("taskqueue.tasks.[serial.echo].serializer=xml is not supported")
+				.contains(ACCEPTED);
 		});
 	}
 
@@ -111,9 +114,8 @@ class TaskQueueSerializationAutoConfigurationTests {
 				assertThat(codec.defaultSerializer().name()).isEqualTo("msgpack");
 				assertThat(codec.acceptedContentTypes()).containsExactly("application/json", "application/x-msgpack");
 				TaskResult result = context.getBean(TaskClient.class).send("serial.echo", "hi");
-				assertThat(result.get(TIMEOUT))
-					.isEqualTo(Map.of("value", "hi", "serializer", "application/x-msgpack", "compression",
-							"application/x-gzip"));
+				assertThat(result.get(TIMEOUT)).isEqualTo(Map.of("value", "hi", "serializer", "application/x-msgpack",
+						"compression", "application/x-gzip"));
 				assertThat(stored(context.getBean(RedisConnectionFactory.class), result.getId())[0] & 0xf0)
 					.isEqualTo(0x80);
 			});
@@ -123,13 +125,15 @@ class TaskQueueSerializationAutoConfigurationTests {
 	void perTaskSerializerPropertyWinsOverTheAnnotationAndASendWinsOverBoth() {
 		this.contextRunner.withUserConfiguration(EchoTasks.class)
 			.withPropertyValues("taskqueue.accept-content=json,msgpack",
-					"taskqueue.tasks.[serial.packed].serializer=json", "taskqueue.tasks.[serial.echo].serializer=msgpack")
+					"taskqueue.tasks.[serial.packed].serializer=json",
+					"taskqueue.tasks.[serial.echo].serializer=msgpack")
 			.run((context) -> {
 				TaskClient client = context.getBean(TaskClient.class);
 				assertThat(serializerSeen(client.send("serial.echo", "a"))).isEqualTo("application/x-msgpack");
 				assertThat(client.send("serial.packed", "b").get(TIMEOUT)).isEqualTo("application/json");
-				assertThat(serializerSeen(client.send(TaskRequest.builder("serial.echo").args("c").serializer("json")
-					.build()))).isEqualTo("application/json");
+				assertThat(serializerSeen(
+						client.send(TaskRequest.builder("serial.echo").args("c").serializer("json").build())))
+					.isEqualTo("application/json");
 			});
 	}
 

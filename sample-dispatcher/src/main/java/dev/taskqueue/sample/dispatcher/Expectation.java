@@ -9,8 +9,8 @@ import dev.taskqueue.result.TaskState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a {@link Scenario} must give. {@link #check} returns {@code null} when the outcome is the
- * expected one, or says what differs.
+ * What a {@link Scenario} must give. {@link #check} returns {@code null} when the outcome
+ * is the expected one, or says what differs.
  *
  * @param description how the report shows the expectation
  * @param check checks an outcome, with the earlier outcomes at hand
@@ -118,9 +118,8 @@ public record Expectation(String description, Check check) {
 					if (mismatch != null) {
 						return mismatch;
 					}
-					return (outcome.elapsed().compareTo(minimum) >= 0) ? null
-							: "finished after " + outcome.elapsed().toMillis() + " ms, before " + minimum.toMillis()
-									+ " ms had passed";
+					return (outcome.elapsed().compareTo(minimum) >= 0) ? null : "finished after "
+							+ outcome.elapsed().toMillis() + " ms, before " + minimum.toMillis() + " ms had passed";
 				});
 	}
 

@@ -9,10 +9,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The seed's dispatcher. Started plainly it serves the HTTP API of {@link TaskController} on
- * port 8080. Started with {@code --scenarios} (or {@code --dispatcher.scenarios=true}) it starts
- * no web server, replays the seed's calls ({@link SeedScenarios}), prints what each gave and exits
- * with 0 only if every call gave its expected outcome.
+ * The seed's dispatcher. Started plainly it serves the HTTP API of {@link TaskController}
+ * on port 8080. Started with {@code --scenarios} (or {@code --dispatcher.scenarios=true})
+ * it starts no web server, replays the seed's calls ({@link SeedScenarios}), prints what
+ * each gave and exits with 0 only if every call gave its expected outcome.
  */
 @SpringBootApplication
 public class SampleDispatcherApplication {
@@ -24,8 +24,8 @@ public class SampleDispatcherApplication {
 			application.setWebApplicationType(WebApplicationType.NONE);
 			application.setBannerMode(Banner.Mode.OFF);
 			// Keep the console for the scenarios' report; warnings and errors still show.
-			application.setDefaultProperties(Map.of("spring.main.web-application-type", "none",
-					"logging.level.root", "warn"));
+			application
+				.setDefaultProperties(Map.of("spring.main.web-application-type", "none", "logging.level.root", "warn"));
 		}
 		ConfigurableApplicationContext context = application.run(args);
 		if (scenarios || context.getBean(ScenarioRunner.class).hasRun()) {

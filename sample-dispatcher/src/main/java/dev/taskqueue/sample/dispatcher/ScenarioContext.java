@@ -6,7 +6,8 @@ import java.util.Map;
 import dev.taskqueue.client.TaskClient;
 
 /**
- * What a {@link Scenario} can use: the client and the outcomes of the scenarios before it.
+ * What a {@link Scenario} can use: the client and the outcomes of the scenarios before
+ * it.
  */
 public final class ScenarioContext {
 
@@ -18,7 +19,10 @@ public final class ScenarioContext {
 		this.client = client;
 	}
 
-	/** @return the client */
+	/**
+	 * Return the client.
+	 * @return the client
+	 */
 	public TaskClient client() {
 		return this.client;
 	}

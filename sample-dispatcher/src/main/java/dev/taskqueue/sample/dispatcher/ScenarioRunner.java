@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs {@link SeedScenarios} when the application is started with {@code --scenarios} or
- * {@code dispatcher.scenarios=true}, prints what each gave, and sets the exit code: 0 only if
- * every scenario gave its expected outcome.
+ * {@code dispatcher.scenarios=true}, prints what each gave, and sets the exit code: 0
+ * only if every scenario gave its expected outcome.
  */
 @Component
 public class ScenarioRunner implements ApplicationRunner, ExitCodeGenerator {
@@ -54,8 +54,8 @@ public class ScenarioRunner implements ApplicationRunner, ExitCodeGenerator {
 	}
 
 	/**
-	 * Whether the command line asks for the scenarios, so that {@code main} can leave the web
-	 * server out before the application starts.
+	 * Whether the command line asks for the scenarios, so that {@code main} can leave the
+	 * web server out before the application starts.
 	 * @param args the command-line arguments
 	 * @return whether to run the scenarios
 	 */
@@ -173,7 +173,10 @@ public class ScenarioRunner implements ApplicationRunner, ExitCodeGenerator {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
-	/** @return whether the scenarios ran in this application */
+	/**
+	 * Return whether the scenarios ran in this application.
+	 * @return whether the scenarios ran in this application
+	 */
 	public boolean hasRun() {
 		return this.ran;
 	}

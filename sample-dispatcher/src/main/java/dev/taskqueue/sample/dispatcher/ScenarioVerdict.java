@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record ScenarioVerdict(ScenarioOutcome outcome, @Nullable String mismatch) {
 
-	/** @return whether the scenario gave its expected outcome */
+	/**
+	 * Return whether the scenario gave its expected outcome.
+	 * @return whether the scenario gave its expected outcome
+	 */
 	public boolean passed() {
 		return this.mismatch == null;
 	}

@@ -9,8 +9,8 @@ import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskRequest;
 
 /**
- * The calls of the seed article, in its order. Add a scenario by adding an element: the runner
- * runs them one after another, and a later one may use an earlier one's task id
+ * The calls of the seed article, in its order. Add a scenario by adding an element: the
+ * runner runs them one after another, and a later one may use an earlier one's task id
  * ({@link ScenarioContext#taskIdOf}).
  */
 public final class SeedScenarios {
@@ -20,7 +20,10 @@ public final class SeedScenarios {
 	private SeedScenarios() {
 	}
 
-	/** @return the scenarios, in order */
+	/**
+	 * Return the scenarios, in order.
+	 * @return the scenarios, in order
+	 */
 	public static List<Scenario> all() {
 		return List.of(
 				new Scenario("a", "divide.delay(1, 2)", "client.send(\"worker.divide\", 1, 2)",
@@ -46,8 +49,10 @@ public final class SeedScenarios {
 									.linkError(Signature.of("worker.error_handler").withTaskId(errbackId))
 									.build());
 							return context.client().result(errbackId);
-						}, Expectation.successWithEntries("{state=FAILURE, name=worker.divide, args=[1, 0]}",
-								(context) -> Map.of("state", "FAILURE", "name", "worker.divide", "args", List.of(1, 0)))),
+						},
+						Expectation.successWithEntries("{state=FAILURE, name=worker.divide, args=[1, 0]}",
+								(context) -> Map.of("state", "FAILURE", "name", "worker.divide", "args",
+										List.of(1, 0)))),
 				new Scenario("e", "divide.apply_async((1, 2), countdown=2)",
 						"client.send(TaskRequest.builder(\"worker.divide\").args(1, 2).countdown(2 s).build())",
 						(context) -> context.client()

@@ -22,8 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The dispatcher's HTTP API: send {@code worker.divide} and look any task up by id.
- * <pre>
+ * The dispatcher's HTTP API: send {@code worker.divide} and look any task up by id. <pre>
  * POST /tasks/divide?x=16&amp;y=2   202 {"id": "..."}
  * GET  /tasks/{id}                200 {"id": "...", "state": "SUCCESS", "result": 8.0}
  *                                 200 {"id": "...", "state": "FAILURE", "error": {"type", "module", "message", "traceback"}}
@@ -54,8 +53,8 @@ public class TaskController {
 	}
 
 	/**
-	 * A task's state and its result or error (Celery's {@code AsyncResult(id)}). An id the result
-	 * store does not know reads {@code PENDING}, as in Celery.
+	 * A task's state and its result or error (Celery's {@code AsyncResult(id)}). An id
+	 * the result store does not know reads {@code PENDING}, as in Celery.
 	 * @param id the task id
 	 * @return {@code id}, {@code state} and either {@code result} or {@code error}
 	 */

@@ -57,7 +57,8 @@ class ExpectationTests {
 
 	@Test
 	void successWithEntriesComparesOnlyTheGivenEntries() {
-		Expectation expected = Expectation.successWithEntries("{state=FAILURE}", (context) -> Map.of("state", "FAILURE"));
+		Expectation expected = Expectation.successWithEntries("{state=FAILURE}",
+				(context) -> Map.of("state", "FAILURE"));
 		assertThat(expected.mismatch(success(Map.of("state", "FAILURE", "info", "x")), this.context)).isNull();
 		assertThat(expected.mismatch(success(Map.of("state", "PENDING")), this.context))
 			.isEqualTo("state is PENDING, not FAILURE");

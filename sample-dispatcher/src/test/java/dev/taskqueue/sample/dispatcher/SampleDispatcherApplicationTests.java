@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The dispatcher's HTTP API and scenarios, called for real: the application runs on a random port
- * with the worker switched on for this test only, consuming queues of its own, and runs the test's
- * stand-ins for the sample worker's tasks.
+ * The dispatcher's HTTP API and scenarios, called for real: the application runs on a
+ * random port with the worker switched on for this test only, consuming queues of its
+ * own, and runs the test's stand-ins for the sample worker's tasks.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "taskqueue.worker.enabled=true")
 @Import(SampleDispatcherApplicationTests.WorkerTasks.class)
@@ -111,7 +111,9 @@ class SampleDispatcherApplicationTests {
 	void getTaskGivesTheResultOfASucceededDivide() {
 		String id = postDivide(16, 2);
 		Map<String, Object> task = awaitReady(id);
-		assertThat(task).containsEntry("id", id).containsEntry("state", "SUCCESS").containsEntry("result", 8.0)
+		assertThat(task).containsEntry("id", id)
+			.containsEntry("state", "SUCCESS")
+			.containsEntry("result", 8.0)
 			.doesNotContainKey("error");
 	}
 
@@ -151,16 +153,13 @@ class SampleDispatcherApplicationTests {
 		List<ScenarioVerdict> verdicts = this.scenarios.runAll(SeedScenarios.all());
 		assertThat(verdicts).extracting((verdict) -> verdict.outcome().scenario().key())
 			.containsExactly("a", "b", "c", "d", "e", "f", "g");
-		assertThat(verdicts).allSatisfy((verdict) -> assertThat(verdict.mismatch())
-			.as("scenario %s", verdict.outcome().scenario().key())
-			.isNull());
+		assertThat(verdicts).allSatisfy(
+				(verdict) -> assertThat(verdict.mismatch()).as("scenario %s", verdict.outcome().scenario().key())
+					.isNull());
 	}
 
 	private String postDivide(double x, double y) {
-		Map<String, Object> body = this.http.post()
-			.uri("/tasks/divide?x={x}&y={y}", x, y)
-			.retrieve()
-			.body(JSON_OBJECT);
+		Map<String, Object> body = this.http.post().uri("/tasks/divide?x={x}&y={y}", x, y).retrieve().body(JSON_OBJECT);
 		assertThat(body).containsKey("id");
 		return (String) body.get("id");
 	}

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How the dispatcher decides, before it starts, that it runs the scenarios instead of serving
- * HTTP.
+ * How the dispatcher decides, before it starts, that it runs the scenarios instead of
+ * serving HTTP.
  */
 class ScenarioRunnerTests {
 
@@ -24,7 +24,8 @@ class ScenarioRunnerTests {
 	void otherArgumentsDoNot() {
 		assertThat(ScenarioRunner.isRequested(new String[] { "--server.port=9090", "scenarios" })).isFalse();
 		assertThat(ScenarioRunner.isRequested(new String[] { "--dispatcher.scenarios=false" })).isFalse();
-		// Without a value the property would read as empty, not true: main and the runner must agree.
+		// Without a value the property would read as empty, not true: main and the runner
+		// must agree.
 		assertThat(ScenarioRunner.isRequested(new String[] { "--dispatcher.scenarios" })).isFalse();
 	}
 

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The sample worker started as the application it is, on the real broker and Redis, with queue
- * names of its own so it never takes another test's (or a running demo's) messages.
+ * The sample worker started as the application it is, on the real broker and Redis, with
+ * queue names of its own so it never takes another test's (or a running demo's) messages.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -99,14 +99,13 @@ class SampleWorkerApplicationTests {
 	@Test
 	void divideByZeroFailsWithArithmeticException() {
 		TaskResult result = this.client.send("worker.divide", 1, 0);
-		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT))
-			.satisfies((ex) -> {
-				assertThat(ex.getState()).isEqualTo(TaskState.FAILURE);
-				assertThat(ex.getExceptionType()).isEqualTo("ArithmeticException");
-				assertThat(ex.getExceptionModule()).isEqualTo("java.lang");
-				assertThat(ex.getRemoteMessage()).isEqualTo("division by zero");
-				assertThat(ex.getRemoteTraceback()).contains("WorkerTasks.divide");
-			});
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
+			assertThat(ex.getState()).isEqualTo(TaskState.FAILURE);
+			assertThat(ex.getExceptionType()).isEqualTo("ArithmeticException");
+			assertThat(ex.getExceptionModule()).isEqualTo("java.lang");
+			assertThat(ex.getRemoteMessage()).isEqualTo("division by zero");
+			assertThat(ex.getRemoteTraceback()).contains("WorkerTasks.divide");
+		});
 	}
 
 	@Test

@@ -22,10 +22,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 /**
  * Runs the whole benchmark of issue #6 and prints its table; see {@link Options#USAGE}.
  * <p>
- * Order: taskqueue (warm-up, then per repetition publish alone, drain with results stored, drain
- * with results ignored; then the round trips), the raw Spring AMQP baseline, then Celery. Every
- * process it starts is stopped by PID at the end, also on failure, and every queue and result
- * key it made is deleted.
+ * Order: taskqueue (warm-up, then per repetition publish alone, drain with results
+ * stored, drain with results ignored; then the round trips), the raw Spring AMQP
+ * baseline, then Celery. Every process it starts is stopped by PID at the end, also on
+ * failure, and every queue and result key it made is deleted.
  */
 public final class BenchDriver {
 
@@ -134,8 +134,9 @@ public final class BenchDriver {
 				this.results.write(this.out);
 				Report.line("results written to %s", this.out);
 			}
-			this.results.notes.add("load averages (1/5/15 min) at start " + ((Map<?, ?>) info.get("machine"))
-				.get("loadavgAtStart") + ", at end " + info.get("loadavgAtEnd") + "; per figure in the JSON");
+			this.results.notes
+				.add("load averages (1/5/15 min) at start " + ((Map<?, ?>) info.get("machine")).get("loadavgAtStart")
+						+ ", at end " + info.get("loadavgAtEnd") + "; per figure in the JSON");
 			this.results.notes.add("machine: " + ((Map<?, ?>) info.get("machine")).get("cpus") + " CPUs, "
 					+ ((Map<?, ?>) info.get("machine")).get("memTotal")
 					+ "; RabbitMQ, Redis, producer and worker share it");
@@ -209,11 +210,12 @@ public final class BenchDriver {
 			RedisClient client = RedisClient.create(RedisURI.create(this.options.redisHost, this.options.redisPort));
 			try (StatefulRedisConnection<String, String> connection = client.connect()) {
 				String info = connection.sync().info("server");
-				services.put("redis", info.lines()
-					.filter((line) -> line.startsWith("redis_version:"))
-					.map((line) -> line.substring("redis_version:".length()))
-					.findFirst()
-					.orElse("?"));
+				services.put("redis",
+						info.lines()
+							.filter((line) -> line.startsWith("redis_version:"))
+							.map((line) -> line.substring("redis_version:".length()))
+							.findFirst()
+							.orElse("?"));
 			}
 			catch (RuntimeException ex) {
 				services.put("redis", "unreachable: " + ex.getMessage());

@@ -19,10 +19,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Celery's figures on the same queue shapes: the reference app's {@code tasks.noop} on a queue of
- * its own, a prefork worker with concurrency 2 and Celery's defaults otherwise, driven by the
- * Python client ({@code celery_bench.py}) one {@code apply_async} after the other, as a Celery
- * user would. Results stored and ignored need two worker starts ({@code BENCH_IGNORE_RESULT}).
+ * Celery's figures on the same queue shapes: the reference app's {@code tasks.noop} on a
+ * queue of its own, a prefork worker with concurrency 2 and Celery's defaults otherwise,
+ * driven by the Python client ({@code celery_bench.py}) one {@code apply_async} after the
+ * other, as a Celery user would. Results stored and ignored need two worker starts
+ * ({@code BENCH_IGNORE_RESULT}).
  */
 final class CeleryBench implements AutoCloseable {
 
@@ -113,8 +114,8 @@ final class CeleryBench implements AutoCloseable {
 	private void runWorker(boolean ignoreResult, boolean phases, boolean drain, boolean latency) throws Exception {
 		Map<String, String> env = Map.of("BENCH_IGNORE_RESULT", ignoreResult ? "1" : "0");
 		String suffix = ignoreResult ? "ignored" : "results";
-		try (ChildProcess process = ChildProcess.start("celery worker (" + suffix + ")", workerCommand(), env,
-				this.dir, this.logs.resolve("celery-worker-" + suffix + ".log"), null)) {
+		try (ChildProcess process = ChildProcess.start("celery worker (" + suffix + ")", workerCommand(), env, this.dir,
+				this.logs.resolve("celery-worker-" + suffix + ".log"), null)) {
 			helper(env, "ping", "--worker", this.worker, "--timeout", "90");
 			this.meter = CpuMeter.of("worker", process.handle(), this.options);
 			Report.line("celery worker %s up (results %s)", process, ignoreResult ? "ignored" : "stored");
@@ -139,8 +140,9 @@ final class CeleryBench implements AutoCloseable {
 					this.results.figure(Results.CELERY, "consume." + suffix, "tasks/s")
 						.add(this.options.n / consumeSeconds, load, Map.of("seconds", consumeSeconds, "n",
 								this.options.n, "publishSeconds", publishSeconds, "cpuMicrosPerTask", this.lastCpu));
-					Report.line("celery publish alone: %,.0f tasks/s (%,d in %.2f s, unconfirmed); worker alone, "
-							+ "%s: %,.0f tasks/s (%.2f s); CPU us/task %s; load %s -> %s",
+					Report.line(
+							"celery publish alone: %,.0f tasks/s (%,d in %.2f s, unconfirmed); worker alone, "
+									+ "%s: %,.0f tasks/s (%.2f s); CPU us/task %s; load %s -> %s",
 							this.options.n / publishSeconds, this.options.n, publishSeconds, suffix,
 							this.options.n / consumeSeconds, consumeSeconds, this.lastCpu, load, Machine.loadavg());
 				}
@@ -161,10 +163,11 @@ final class CeleryBench implements AutoCloseable {
 					detail.put("cpuMicrosPerTask", this.lastCpu);
 					this.results.figure(Results.CELERY, "drain." + suffix, "tasks/s").add(rate, load, detail);
 					this.results.figure(Results.CELERY, "rss." + suffix, "bytes").add(rss, load, Map.of());
-					Report.line("celery drain.%s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), "
-							+ "worker RSS (main + pool) %.0f MB, CPU us/task %s; load %s -> %s", suffix, rate,
-							this.options.n, seconds, out.get("publishSeconds").asDouble(), rss / 1e6, this.lastCpu, load,
-							Machine.loadavg());
+					Report.line(
+							"celery drain.%s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), "
+									+ "worker RSS (main + pool) %.0f MB, CPU us/task %s; load %s -> %s",
+							suffix, rate, this.options.n, seconds, out.get("publishSeconds").asDouble(), rss / 1e6,
+							this.lastCpu, load, Machine.loadavg());
 				}
 				if (latency) {
 					String load = Machine.loadavg();
@@ -233,7 +236,10 @@ final class CeleryBench implements AutoCloseable {
 		}
 	}
 
-	/** @return the queues this benchmark declared (through Celery), to delete at the end */
+	/**
+	 * Return the queues this benchmark declared (through Celery), to delete at the end.
+	 * @return the queues this benchmark declared (through Celery), to delete at the end
+	 */
 	List<String> queues() {
 		return List.of(this.queue);
 	}

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A process the driver started (a JVM under test, a Celery worker). Every one is stopped by PID —
- * its descendants first — when {@link #stop()} is called, and by a shutdown hook if the driver
- * ends any other way.
+ * A process the driver started (a JVM under test, a Celery worker). Every one is stopped
+ * by PID — its descendants first — when {@link #stop()} is called, and by a shutdown hook
+ * if the driver ends any other way.
  */
 final class ChildProcess implements AutoCloseable {
 
@@ -174,7 +174,10 @@ final class ChildProcess implements AutoCloseable {
 		return values;
 	}
 
-	/** @return the resident memory of the process and its descendants, in bytes */
+	/**
+	 * Return the resident memory of the process and its descendants, in bytes.
+	 * @return the resident memory of the process and its descendants, in bytes
+	 */
 	long rss() {
 		return Machine.rssTree(this.process.toHandle());
 	}
@@ -199,7 +202,8 @@ final class ChildProcess implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		// Pool processes normally end with their parent; any that did not are killed by PID.
+		// Pool processes normally end with their parent; any that did not are killed by
+		// PID.
 		for (ProcessHandle child : descendants) {
 			if (child.isAlive()) {
 				child.destroyForcibly();

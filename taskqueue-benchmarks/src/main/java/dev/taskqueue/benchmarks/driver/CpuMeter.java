@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * CPU time spent by the processes of a measurement — the process under test, the driver, RabbitMQ
- * and Redis — read from {@code /proc/<pid>/stat} (user + system, descendants included), so a
- * figure can say how many microseconds of CPU each task cost and where. On a machine whose CPUs
- * they all share, that bounds the rate more honestly than the rate alone.
+ * CPU time spent by the processes of a measurement — the process under test, the driver,
+ * RabbitMQ and Redis — read from {@code /proc/<pid>/stat} (user + system, descendants
+ * included), so a figure can say how many microseconds of CPU each task cost and where.
+ * On a machine whose CPUs they all share, that bounds the rate more honestly than the
+ * rate alone.
  */
 final class CpuMeter {
 
@@ -29,8 +30,8 @@ final class CpuMeter {
 	}
 
 	/**
-	 * A meter of the given process (with its descendants), the driver (without), and the broker
-	 * and Redis when they run here.
+	 * A meter of the given process (with its descendants), the driver (without), and the
+	 * broker and Redis when they run here.
 	 * @param name the name of the process under test
 	 * @param process the process under test
 	 * @param options where the broker and Redis listen
@@ -52,9 +53,10 @@ final class CpuMeter {
 	}
 
 	/**
-	 * The process of that name (/proc/<pid>/comm: redis-server's executable may be another name)
-	 * that listens on the port: other brokers and Redis servers may run beside the ones measured
-	 * (test suites start private ones). The first of that name if no listener can be seen.
+	 * The process of that name (/proc/<pid>/comm: redis-server's executable may be
+	 * another name) that listens on the port: other brokers and Redis servers may run
+	 * beside the ones measured (test suites start private ones). The first of that name
+	 * if no listener can be seen.
 	 */
 	private static Optional<ProcessHandle> find(String name, int port) {
 		Set<String> sockets = listeningSockets(port);
@@ -67,7 +69,10 @@ final class CpuMeter {
 		return named.stream().findFirst();
 	}
 
-	/** The {@code socket:[inode]} links of the sockets listening on a TCP port, from /proc/net. */
+	/**
+	 * The {@code socket:[inode]} links of the sockets listening on a TCP port, from
+	 * /proc/net.
+	 */
 	private static Set<String> listeningSockets(int port) {
 		Set<String> sockets = new HashSet<>();
 		String hexPort = String.format(":%04X", port);
@@ -75,7 +80,8 @@ final class CpuMeter {
 			try {
 				for (String line : Files.readAllLines(Path.of(table))) {
 					String[] fields = line.trim().split("\\s+");
-					// local_address is field 1, state field 3 (0A: LISTEN), inode field 9.
+					// local_address is field 1, state field 3 (0A: LISTEN), inode field
+					// 9.
 					if (fields.length > 9 && fields[1].endsWith(hexPort) && "0A".equals(fields[3])) {
 						sockets.add("socket:[" + fields[9] + "]");
 					}
@@ -119,10 +125,14 @@ final class CpuMeter {
 		}
 	}
 
-	/** @return the CPU seconds of every process now */
+	/**
+	 * Return the CPU seconds of every process now.
+	 * @return the CPU seconds of every process now
+	 */
 	Map<String, Double> snapshot() {
 		Map<String, Double> seconds = new LinkedHashMap<>();
-		this.processes.forEach((name, process) -> seconds.put(name, cpuSeconds(process, this.withDescendants.get(name))));
+		this.processes
+			.forEach((name, process) -> seconds.put(name, cpuSeconds(process, this.withDescendants.get(name))));
 		return seconds;
 	}
 
@@ -159,7 +169,8 @@ final class CpuMeter {
 	private static long ticks(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-			// The command may hold spaces; fields count from after its closing parenthesis.
+			// The command may hold spaces; fields count from after its closing
+			// parenthesis.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 		}

@@ -5,8 +5,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
  * The driver's own Spring Boot application: a dispatcher-only application
- * ({@code taskqueue.worker.enabled=false}) whose {@code TaskClient} publishes, exactly as a user's
- * would.
+ * ({@code taskqueue.worker.enabled=false}) whose {@code TaskClient} publishes, exactly as
+ * a user's would.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

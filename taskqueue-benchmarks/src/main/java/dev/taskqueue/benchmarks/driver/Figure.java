@@ -7,8 +7,8 @@ import java.util.Map;
 import dev.taskqueue.benchmarks.stats.Samples;
 
 /**
- * One measured figure of one system (say, taskqueue's drain rate with results stored): every
- * repetition with the machine's load around it.
+ * One measured figure of one system (say, taskqueue's drain rate with results stored):
+ * every repetition with the machine's load around it.
  */
 final class Figure {
 
@@ -58,6 +58,7 @@ final class Figure {
 
 	/**
 	 * One repetition.
+	 *
 	 * @param value the measured value
 	 * @param loadBefore the load averages (1, 5, 15 min) when it started
 	 * @param loadAfter the load averages when it ended

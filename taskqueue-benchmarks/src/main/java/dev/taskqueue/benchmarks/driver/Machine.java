@@ -8,14 +8,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the machine is and how busy it is: load averages and resident memory from {@code /proc}.
+ * What the machine is and how busy it is: load averages and resident memory from
+ * {@code /proc}.
  */
 final class Machine {
 
 	private Machine() {
 	}
 
-	/** @return the first three fields of /proc/loadavg (1, 5 and 15 minutes), or "?" off Linux */
+	/**
+	 * Return the first three fields of /proc/loadavg (1, 5 and 15 minutes), or "?" off
+	 * Linux.
+	 * @return the first three fields of /proc/loadavg (1, 5 and 15 minutes), or "?" off
+	 * Linux
+	 */
 	static String loadavg() {
 		try {
 			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -26,7 +32,10 @@ final class Machine {
 		}
 	}
 
-	/** @return the 1-minute load average, or NaN */
+	/**
+	 * Return the 1-minute load average, or NaN.
+	 * @return the 1-minute load average, or NaN
+	 */
 	static double load1() {
 		try {
 			return Double.parseDouble(loadavg().split(" ")[0]);
@@ -37,9 +46,9 @@ final class Machine {
 	}
 
 	/**
-	 * Wait until the machine is nearly idle: a drain leaves RabbitMQ writing and collecting for a
-	 * while after its last ack, and round trips measured in that wake are the broker's
-	 * housekeeping, not the code under test.
+	 * Wait until the machine is nearly idle: a drain leaves RabbitMQ writing and
+	 * collecting for a while after its last ack, and round trips measured in that wake
+	 * are the broker's housekeeping, not the code under test.
 	 * @param maxBusy the busy share of all CPUs over one second that counts as idle
 	 * @param maxWaitSeconds the longest wait
 	 * @return the seconds waited
@@ -59,7 +68,10 @@ final class Machine {
 		return maxWaitSeconds;
 	}
 
-	/** @return total and busy jiffies of all CPUs (the first line of /proc/stat), or zeros */
+	/**
+	 * Return total and busy jiffies of all CPUs (the first line of /proc/stat), or zeros.
+	 * @return total and busy jiffies of all CPUs (the first line of /proc/stat), or zeros
+	 */
 	private static long[] cpuTicks() {
 		try {
 			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -96,8 +108,9 @@ final class Machine {
 	}
 
 	/**
-	 * The summed RSS of a process and all its descendants (a prefork Celery worker and its pool).
-	 * Pages shared between them are counted once per process, so this overstates what they use.
+	 * The summed RSS of a process and all its descendants (a prefork Celery worker and
+	 * its pool). Pages shared between them are counted once per process, so this
+	 * overstates what they use.
 	 * @param process the process
 	 * @return bytes, or -1 if unknown
 	 */
@@ -115,7 +128,10 @@ final class Machine {
 		return total;
 	}
 
-	/** @return what the machine is, for the report */
+	/**
+	 * Return what the machine is, for the report.
+	 * @return what the machine is, for the report
+	 */
 	static Map<String, Object> describe() {
 		Map<String, Object> info = new LinkedHashMap<>();
 		info.put("cpus", Runtime.getRuntime().availableProcessors());

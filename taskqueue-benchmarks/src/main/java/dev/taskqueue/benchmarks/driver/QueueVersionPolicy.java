@@ -8,11 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * An operator policy of the kind README suggests — {@code queue-version: 2} for classic queues —
- * applied only to this run's own queues (the pattern names the run id, so no other queue of a
- * shared broker matches) before they are declared, and removed when the run ends. A policy, not
- * a queue argument: Celery's and taskqueue's declarations (no arguments) still match the queue.
- * Set with {@code rabbitmqctl}, so only for a broker on this machine.
+ * An operator policy of the kind README suggests — {@code queue-version: 2} for classic
+ * queues — applied only to this run's own queues (the pattern names the run id, so no
+ * other queue of a shared broker matches) before they are declared, and removed when the
+ * run ends. A policy, not a queue argument: Celery's and taskqueue's declarations (no
+ * arguments) still match the queue. Set with {@code rabbitmqctl}, so only for a broker on
+ * this machine.
  */
 final class QueueVersionPolicy implements AutoCloseable {
 

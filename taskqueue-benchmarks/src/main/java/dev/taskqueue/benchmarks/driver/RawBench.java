@@ -37,14 +37,15 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The raw baseline: the same messages (a no-op task's headers and body, byte for byte the size
- * taskqueue sends) published with a plain {@link RabbitTemplate} — each send waiting for its
- * confirm, from as many threads as taskqueue's drain uses — and consumed by a plain Spring AMQP
- * listener container with manual acks in a JVM of its own, with the worker's concurrency and
- * prefetch; once acking on arrival, once acking after storing and publishing a result-sized
- * record in Redis (see {@link RawConsumer}). Its round trips are sequential sends, each waiting
- * for its confirm and then for the record's notification, as {@code send(..).get()} does. What
- * is left between this and taskqueue is taskqueue's own cost.
+ * The raw baseline: the same messages (a no-op task's headers and body, byte for byte the
+ * size taskqueue sends) published with a plain {@link RabbitTemplate} — each send waiting
+ * for its confirm, from as many threads as taskqueue's drain uses — and consumed by a
+ * plain Spring AMQP listener container with manual acks in a JVM of its own, with the
+ * worker's concurrency and prefetch; once acking on arrival, once acking after storing
+ * and publishing a result-sized record in Redis (see {@link RawConsumer}). Its round
+ * trips are sequential sends, each waiting for its confirm and then for the record's
+ * notification, as {@code send(..).get()} does. What is left between this and taskqueue
+ * is taskqueue's own cost.
  */
 final class RawBench implements AutoCloseable {
 
@@ -114,9 +115,10 @@ final class RawBench implements AutoCloseable {
 			.origin(origin)
 			.replyTo(UUID.nameUUIDFromBytes(origin.getBytes(StandardCharsets.UTF_8)).toString())
 			.build());
-		MessageProperties properties = new DefaultMessagePropertiesConverter()
-			.toMessageProperties(encoded.properties(), null, StandardCharsets.UTF_8.name());
-		// The converter keeps the delivery mode as the received one: persistent must be said again,
+		MessageProperties properties = new DefaultMessagePropertiesConverter().toMessageProperties(encoded.properties(),
+				null, StandardCharsets.UTF_8.name());
+		// The converter keeps the delivery mode as the received one: persistent must be
+		// said again,
 		// or the broker confirms a transient message without writing it.
 		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
 		return new Message(encoded.body(), properties);
@@ -155,7 +157,10 @@ final class RawBench implements AutoCloseable {
 		}
 	}
 
-	/** With the consumer paused, publish N; then resume it and time it alone on the full queue. */
+	/**
+	 * With the consumer paused, publish N; then resume it and time it alone on the full
+	 * queue.
+	 */
 	void measurePhases() throws Exception {
 		String load = Machine.loadavg();
 		double[] seconds = drain(this.options.n, true);
@@ -164,10 +169,13 @@ final class RawBench implements AutoCloseable {
 		this.results.figure(Results.RAW, "publish", "messages/s")
 			.add(publishRate, load, Map.of("seconds", seconds[1], "n", this.options.n));
 		this.results.figure(Results.RAW, "consume", "messages/s")
-			.add(consumeRate, load, Map.of("seconds", seconds[2], "n", this.options.n, "cpuMicrosPerTask", this.lastCpu));
-		Report.line("raw publish alone: %,.0f messages/s (%,d in %.2f s); consumer alone: %,.0f messages/s "
-				+ "(%.2f s); CPU us/message %s; load %s -> %s", publishRate, this.options.n, seconds[1], consumeRate,
-				seconds[2], this.lastCpu, load, Machine.loadavg());
+			.add(consumeRate, load,
+					Map.of("seconds", seconds[2], "n", this.options.n, "cpuMicrosPerTask", this.lastCpu));
+		Report.line(
+				"raw publish alone: %,.0f messages/s (%,d in %.2f s); consumer alone: %,.0f messages/s "
+						+ "(%.2f s); CPU us/message %s; load %s -> %s",
+				publishRate, this.options.n, seconds[1], consumeRate, seconds[2], this.lastCpu, load,
+				Machine.loadavg());
 	}
 
 	/** Acking on arrival. */
@@ -194,14 +202,15 @@ final class RawBench implements AutoCloseable {
 		this.results.figure(Results.RAW, metric, "messages/s")
 			.add(rate, load, Map.of("seconds", seconds[0], "publishSeconds", seconds[1], "n", this.options.n,
 					"consumerRssBytes", rss, "cpuMicrosPerTask", this.lastCpu));
-		Report.line("raw %s: %,.0f messages/s (%,d in %.2f s; publishing took %.2f s), consumer RSS %.0f MB, "
-				+ "CPU us/message %s; load -> %s", metric, rate, this.options.n, seconds[0], seconds[1], rss / 1e6,
-				this.lastCpu, Machine.loadavg());
+		Report.line(
+				"raw %s: %,.0f messages/s (%,d in %.2f s; publishing took %.2f s), consumer RSS %.0f MB, "
+						+ "CPU us/message %s; load -> %s",
+				metric, rate, this.options.n, seconds[0], seconds[1], rss / 1e6, this.lastCpu, Machine.loadavg());
 	}
 
 	/**
-	 * Sequential round trips: publish, wait for the confirm, then for the notification of the
-	 * record the consumer stored before acking.
+	 * Sequential round trips: publish, wait for the confirm, then for the notification of
+	 * the record the consumer stored before acking.
 	 */
 	void measureLatency() throws Exception {
 		this.consumer.action("store");
@@ -258,7 +267,12 @@ final class RawBench implements AutoCloseable {
 		}
 	}
 
-	/** @return seconds from the first send to the last ack, of the sends, and from resuming to the last ack */
+	/**
+	 * Return seconds from the first send to the last ack, of the sends, and from resuming
+	 * to the last ack.
+	 * @return seconds from the first send to the last ack, of the sends, and from
+	 * resuming to the last ack
+	 */
 	private double[] drain(int count, boolean paused) throws Exception {
 		long before = this.consumer.stats(false).get("count");
 		if (paused) {
@@ -275,8 +289,8 @@ final class RawBench implements AutoCloseable {
 		Map<String, Long> stats;
 		while ((stats = this.consumer.stats(false)).get("count") < before + count) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Raw consumer acked only " + (stats.get("count") - before) + " of "
-						+ count + " messages");
+				throw new IllegalStateException(
+						"Raw consumer acked only " + (stats.get("count") - before) + " of " + count + " messages");
 			}
 			Thread.sleep(10);
 		}

@@ -15,10 +15,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sees results being stored: subscribes to the pattern of Celery's result channels. A worker
- * stores a result and publishes it on the key's channel in one atomic script, so the
- * notification of the last expected id is the moment the last result is stored — seen from the
- * client, as a user waiting on it would see it.
+ * Sees results being stored: subscribes to the pattern of Celery's result channels. A
+ * worker stores a result and publishes it on the key's channel in one atomic script, so
+ * the notification of the last expected id is the moment the last result is stored — seen
+ * from the client, as a user waiting on it would see it.
  */
 final class ResultWatcher implements AutoCloseable {
 
@@ -106,8 +106,8 @@ final class ResultWatcher implements AutoCloseable {
 		 */
 		long await(Duration timeout) throws InterruptedException {
 			if (!this.done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new IllegalStateException(this.pending.size() + " results still missing after "
-						+ timeout.toSeconds() + " s");
+				throw new IllegalStateException(
+						this.pending.size() + " results still missing after " + timeout.toSeconds() + " s");
 			}
 			return this.endNanos;
 		}

@@ -94,11 +94,14 @@ final class Results {
 		Figure ours = find(TASKQUEUE, metric);
 		Figure raw = (rawMetric != null) ? find(RAW, rawMetric) : null;
 		Figure celery = find(CELERY, metric);
-		return new String[] { label, (ours != null) ? format.apply(ours) : "-",
-				(raw != null) ? format.apply(raw) : "", (celery != null) ? format.apply(celery) : "-", target };
+		return new String[] { label, (ours != null) ? format.apply(ours) : "-", (raw != null) ? format.apply(raw) : "",
+				(celery != null) ? format.apply(celery) : "-", target };
 	}
 
-	/** Each drain against the raw drain of its kind: stored against stored, ignored against acked at once. */
+	/**
+	 * Each drain against the raw drain of its kind: stored against stored, ignored
+	 * against acked at once.
+	 */
 	private String[] fraction(String label) {
 		Figure rawStored = find(RAW, "drain.results");
 		Figure rawIgnored = find(RAW, "drain");

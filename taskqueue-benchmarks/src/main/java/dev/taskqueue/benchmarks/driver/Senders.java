@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 /**
- * Publishes the way an application that must publish fast would with a synchronous, confirmed
- * send: several threads, each sending its share one after the other.
+ * Publishes the way an application that must publish fast would with a synchronous,
+ * confirmed send: several threads, each sending its share one after the other.
  */
 final class Senders implements AutoCloseable {
 
@@ -37,8 +37,8 @@ final class Senders implements AutoCloseable {
 	 * Send {@code count} messages: thread k sends indexes k, k + threads, ...
 	 * @param count how many
 	 * @param send sends the message of an index
-	 * @return the start and end of the run ({@link System#nanoTime()}, {@link System#currentTimeMillis()}
-	 * of the start)
+	 * @return the start and end of the run ({@link System#nanoTime()},
+	 * {@link System#currentTimeMillis()} of the start)
 	 * @throws Exception the first failure of a send
 	 */
 	Timing send(int count, IntConsumer send) throws Exception {
@@ -82,6 +82,7 @@ final class Senders implements AutoCloseable {
 
 	/**
 	 * When a publishing run started and ended.
+	 *
 	 * @param startNanos just before the first send
 	 * @param startMillis the same moment on the wall clock
 	 * @param endNanos after the last send returned

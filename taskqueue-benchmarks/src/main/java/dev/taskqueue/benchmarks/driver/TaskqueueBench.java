@@ -22,8 +22,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * taskqueue's figures: publish rate, drains with results stored and ignored, round-trip latency,
- * and the worker's memory, against a worker JVM started with the starter's defaults.
+ * taskqueue's figures: publish rate, drains with results stored and ignored, round-trip
+ * latency, and the worker's memory, against a worker JVM started with the starter's
+ * defaults.
  */
 final class TaskqueueBench implements AutoCloseable {
 
@@ -80,7 +81,10 @@ final class TaskqueueBench implements AutoCloseable {
 		return this.queue;
 	}
 
-	/** @return the worker's settings as the driver passed them, for the report */
+	/**
+	 * Return the worker's settings as the driver passed them, for the report.
+	 * @return the worker's settings as the driver passed them, for the report
+	 */
 	Map<String, Object> describe() {
 		Map<String, Object> info = new LinkedHashMap<>();
 		info.put("queue", this.queue);
@@ -111,7 +115,10 @@ final class TaskqueueBench implements AutoCloseable {
 		return child;
 	}
 
-	/** Warm the worker's and the driver's JIT up with both paths before anything is measured. */
+	/**
+	 * Warm the worker's and the driver's JIT up with both paths before anything is
+	 * measured.
+	 */
 	void warmUp() throws Exception {
 		int count = this.options.warmup;
 		if (count > 0) {
@@ -122,8 +129,8 @@ final class TaskqueueBench implements AutoCloseable {
 	}
 
 	/**
-	 * The two halves of a drain apart: with the worker paused, publish N tasks (the publish rate
-	 * on its own), then resume it and time it alone on the full queue.
+	 * The two halves of a drain apart: with the worker paused, publish N tasks (the
+	 * publish rate on its own), then resume it and time it alone on the full queue.
 	 * @param ignoreResult whether the tasks ignore their results
 	 */
 	void measurePhases(boolean ignoreResult) throws Exception {
@@ -137,11 +144,12 @@ final class TaskqueueBench implements AutoCloseable {
 				.add(publishRate, load, Map.of("seconds", drain.publishSeconds, "n", this.options.n));
 		}
 		this.results.figure(Results.TASKQUEUE, "consume." + suffix, "tasks/s")
-			.add(consumeRate, load, Map.of("seconds", drain.consumeSeconds, "n", this.options.n,
-					"publishSeconds", drain.publishSeconds, "cpuMicrosPerTask", drain.cpuMicrosPerTask));
-		Report.line("taskqueue publish alone: %,.0f tasks/s (%,d in %.2f s, %d threads); worker alone, %s: "
-				+ "%,.0f tasks/s (%.2f s); CPU us/task (publish + consume) %s; load %s -> %s", publishRate,
-				this.options.n, drain.publishSeconds, this.senders.threads(), suffix, consumeRate,
+			.add(consumeRate, load, Map.of("seconds", drain.consumeSeconds, "n", this.options.n, "publishSeconds",
+					drain.publishSeconds, "cpuMicrosPerTask", drain.cpuMicrosPerTask));
+		Report.line(
+				"taskqueue publish alone: %,.0f tasks/s (%,d in %.2f s, %d threads); worker alone, %s: "
+						+ "%,.0f tasks/s (%.2f s); CPU us/task (publish + consume) %s; load %s -> %s",
+				publishRate, this.options.n, drain.publishSeconds, this.senders.threads(), suffix, consumeRate,
 				drain.consumeSeconds, drain.cpuMicrosPerTask, load, Machine.loadavg());
 	}
 
@@ -177,16 +185,17 @@ final class TaskqueueBench implements AutoCloseable {
 		this.results.figure(Results.TASKQUEUE, rssMetric, "bytes").add(rss, load, Map.of());
 		this.results.figure(Results.TASKQUEUE, heapMetric, "bytes")
 			.add(afterGc.getOrDefault("heapUsed", -1L), load, Map.of());
-		Report.line("taskqueue %s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), worker RSS %.0f MB, "
-				+ "heap after GC %.0f MB, CPU us/task %s; load %s -> %s", metric, rate, this.options.n,
-				drain.seconds, drain.publishSeconds, rss / 1e6, afterGc.getOrDefault("heapUsed", -1L) / 1e6,
-				drain.cpuMicrosPerTask, load, Machine.loadavg());
+		Report.line(
+				"taskqueue %s: %,.0f tasks/s (%,d in %.2f s; publishing took %.2f s), worker RSS %.0f MB, "
+						+ "heap after GC %.0f MB, CPU us/task %s; load %s -> %s",
+				metric, rate, this.options.n, drain.seconds, drain.publishSeconds, rss / 1e6,
+				afterGc.getOrDefault("heapUsed", -1L) / 1e6, drain.cpuMicrosPerTask, load, Machine.loadavg());
 	}
 
 	/**
-	 * Send {@code count} tasks and wait until the worker is done with them: the last result
-	 * stored, or (results ignored) the last task run. Checks that the queue is empty after, and
-	 * (results stored) that every result is a stored SUCCESS.
+	 * Send {@code count} tasks and wait until the worker is done with them: the last
+	 * result stored, or (results ignored) the last task run. Checks that the queue is
+	 * empty after, and (results stored) that every result is a stored SUCCESS.
 	 */
 	private Drain drain(int count, boolean ignoreResult, boolean paused) throws Exception {
 		List<String> ids = new ArrayList<>(count);
@@ -200,8 +209,8 @@ final class TaskqueueBench implements AutoCloseable {
 		}
 		CpuMeter meter = CpuMeter.of("worker", this.worker.handle(), this.options);
 		Map<String, Double> cpuBefore = meter.snapshot();
-		Senders.Timing timing = this.senders.send(count, (i) -> this.client.send(
-				TaskRequest.builder(NOOP).queue(this.queue).taskId(ids.get(i)).ignoreResult(ignoreResult).build()));
+		Senders.Timing timing = this.senders.send(count, (i) -> this.client
+			.send(TaskRequest.builder(NOOP).queue(this.queue).taskId(ids.get(i)).ignoreResult(ignoreResult).build()));
 		long resumeNanos = System.nanoTime();
 		long resumeMillis = System.currentTimeMillis();
 		if (paused) {
@@ -213,12 +222,13 @@ final class TaskqueueBench implements AutoCloseable {
 			Map<String, Long> stats;
 			while ((stats = this.worker.stats(false)).get("count") < before + count) {
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("Worker ran only " + (stats.get("count") - before) + " of "
-							+ count + " tasks in " + this.options.timeoutSeconds + " s");
+					throw new IllegalStateException("Worker ran only " + (stats.get("count") - before) + " of " + count
+							+ " tasks in " + this.options.timeoutSeconds + " s");
 				}
 				Thread.sleep(10);
 			}
-			// The worker's clock of its last task: the wall clock the driver shares, to the millisecond.
+			// The worker's clock of its last task: the wall clock the driver shares, to
+			// the millisecond.
 			endNanos = resumeNanos + (stats.get("lastMillis") - resumeMillis) * 1_000_000;
 		}
 		else {
@@ -253,8 +263,7 @@ final class TaskqueueBench implements AutoCloseable {
 		LatencyFigures.recordPublish(this.results, Results.TASKQUEUE, "send() (publish until confirmed)", sends, load);
 	}
 
-	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends)
-			throws Exception {
+	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends) throws Exception {
 		List<String> ids = new ArrayList<>(count);
 		Duration timeout = Duration.ofSeconds(10);
 		for (int i = 0; i < count; i++) {
@@ -272,7 +281,10 @@ final class TaskqueueBench implements AutoCloseable {
 		deleteKeys(ids);
 	}
 
-	/** @return the worker's resident memory now */
+	/**
+	 * Return the worker's resident memory now.
+	 * @return the worker's resident memory now
+	 */
 	long workerRss() {
 		return this.worker.rss();
 	}
@@ -330,10 +342,12 @@ final class TaskqueueBench implements AutoCloseable {
 
 	/**
 	 * How long a drain took.
+	 *
 	 * @param seconds from the first send to the last result stored (or task run)
 	 * @param publishSeconds from the first send until the last send returned
 	 * @param consumeSeconds from resuming the paused worker to the end, or NaN
-	 * @param cpuMicrosPerTask CPU microseconds per task of the worker, the driver, RabbitMQ and Redis
+	 * @param cpuMicrosPerTask CPU microseconds per task of the worker, the driver,
+	 * RabbitMQ and Redis
 	 */
 	private record Drain(double seconds, double publishSeconds, double consumeSeconds,
 			Map<String, Double> cpuMicrosPerTask) {

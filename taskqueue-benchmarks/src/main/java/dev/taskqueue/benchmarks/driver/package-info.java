@@ -1,5 +1,6 @@
 /**
- * The driver: publishes, waits, measures, starts and stops the processes under test, and prints and writes the results.
+ * The driver: publishes, waits, measures, starts and stops the processes under test, and
+ * prints and writes the results.
  */
 @NullMarked
 package dev.taskqueue.benchmarks.driver;

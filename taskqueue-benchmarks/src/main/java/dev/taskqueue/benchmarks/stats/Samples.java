@@ -7,8 +7,8 @@ import java.util.Collection;
  * Order statistics of a set of measurements.
  * <p>
  * Percentiles use the nearest-rank method: the p-th percentile of n sorted samples is the
- * sample at rank {@code ceil(p / 100 * n)} (1-based), so every reported value was measured.
- * The median of an even number of samples is the mean of the two middle ones.
+ * sample at rank {@code ceil(p / 100 * n)} (1-based), so every reported value was
+ * measured. The median of an even number of samples is the mean of the two middle ones.
  */
 public final class Samples {
 
@@ -40,7 +40,10 @@ public final class Samples {
 		return new Samples(values.stream().mapToDouble(Number::doubleValue).toArray());
 	}
 
-	/** @return how many samples there are */
+	/**
+	 * Return how many samples there are.
+	 * @return how many samples there are
+	 */
 	public int count() {
 		return this.sorted.length;
 	}
@@ -58,23 +61,35 @@ public final class Samples {
 		return this.sorted[Math.max(1, rank) - 1];
 	}
 
-	/** @return the median */
+	/**
+	 * Return the median.
+	 * @return the median
+	 */
 	public double median() {
 		int n = this.sorted.length;
 		return (n % 2 == 1) ? this.sorted[n / 2] : (this.sorted[n / 2 - 1] + this.sorted[n / 2]) / 2.0;
 	}
 
-	/** @return the smallest sample */
+	/**
+	 * Return the smallest sample.
+	 * @return the smallest sample
+	 */
 	public double min() {
 		return this.sorted[0];
 	}
 
-	/** @return the largest sample */
+	/**
+	 * Return the largest sample.
+	 * @return the largest sample
+	 */
 	public double max() {
 		return this.sorted[this.sorted.length - 1];
 	}
 
-	/** @return the arithmetic mean */
+	/**
+	 * Return the arithmetic mean.
+	 * @return the arithmetic mean
+	 */
 	public double mean() {
 		double sum = 0;
 		for (double value : this.sorted) {

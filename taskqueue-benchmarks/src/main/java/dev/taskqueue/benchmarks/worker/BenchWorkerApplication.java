@@ -24,7 +24,8 @@ public class BenchWorkerApplication {
 	}
 
 	/**
-	 * Start the worker, then the stats endpoint, whose port file tells the driver it is ready.
+	 * Start the worker, then the stats endpoint, whose port file tells the driver it is
+	 * ready.
 	 * @param portFile where to write the stats port
 	 * @param args Spring Boot arguments
 	 * @throws Exception if it cannot start

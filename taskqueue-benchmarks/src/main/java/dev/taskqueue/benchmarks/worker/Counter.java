@@ -3,8 +3,8 @@ package dev.taskqueue.benchmarks.worker;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts what a process under test has finished, and remembers when it finished the last one
- * (epoch milliseconds, the clock every process on the machine shares).
+ * Counts what a process under test has finished, and remembers when it finished the last
+ * one (epoch milliseconds, the clock every process on the machine shares).
  */
 public final class Counter {
 
@@ -18,12 +18,18 @@ public final class Counter {
 		this.lastMillis = System.currentTimeMillis();
 	}
 
-	/** @return how many were counted */
+	/**
+	 * Return how many were counted.
+	 * @return how many were counted
+	 */
 	public long count() {
 		return this.count.get();
 	}
 
-	/** @return when the last one was counted (epoch milliseconds), or 0 */
+	/**
+	 * Return when the last one was counted (epoch milliseconds), or 0.
+	 * @return when the last one was counted (epoch milliseconds), or 0
+	 */
 	public long lastMillis() {
 		return this.lastMillis;
 	}

@@ -22,16 +22,18 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
  * The raw baseline's consumer: plain Spring AMQP and Lettuce, no taskqueue. A
- * {@link SimpleMessageListenerContainer} with manual acknowledgement that either acks every
- * message as soon as it arrives, or (after {@code GET /store}, until {@code GET /ignore}) first
- * stores a result-sized record under a key of its own and publishes it on the key's channel, in
- * one script as Celery's result format needs, and acks from the store's completion. These are the
- * least a consumer with acks can do, without and with a result: the ceilings of this broker and
- * this Redis on this machine.
+ * {@link SimpleMessageListenerContainer} with manual acknowledgement that either acks
+ * every message as soon as it arrives, or (after {@code GET /store}, until
+ * {@code GET /ignore}) first stores a result-sized record under a key of its own and
+ * publishes it on the key's channel, in one script as Celery's result format needs, and
+ * acks from the store's completion. These are the least a consumer with acks can do,
+ * without and with a result: the ceilings of this broker and this Redis on this machine.
  */
 public final class RawConsumer {
 
-	/** The prefix of the raw baseline's result keys and channels; the queue name follows. */
+	/**
+	 * The prefix of the raw baseline's result keys and channels; the queue name follows.
+	 */
 	public static final String KEY_PREFIX = "tq-bench-raw-";
 
 	/** The record's time to live, so that keys of a killed run go away by themselves. */
@@ -91,8 +93,7 @@ public final class RawConsumer {
 				return;
 			}
 			byte[] key = (keyPrefix + sequence.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-			commands.<Long>evalsha(sha, ScriptOutputType.INTEGER,
-					new byte[][] { key }, TTL, RECORD)
+			commands.<Long>evalsha(sha, ScriptOutputType.INTEGER, new byte[][] { key }, TTL, RECORD)
 				.whenComplete((published, ex) -> {
 					try {
 						if (ex == null) {

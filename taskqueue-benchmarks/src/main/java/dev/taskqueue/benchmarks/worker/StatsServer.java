@@ -16,12 +16,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The measuring hook of a process under test, instead of an actuator: {@code GET /stats} on
- * 127.0.0.1 answers {@code {"count":..,"lastMillis":..,"heapUsed":..,"heapCommitted":..}};
- * {@code GET /stats?gc=1} runs {@link System#gc()} first, so {@code heapUsed} is the heap after a
- * full collection. {@code GET /pause} and {@code GET /resume} stop and start consuming, so the
- * driver can fill the queue first and time the consumer alone; a process may add actions of its
- * own ({@code GET /<name>}). It runs on a thread of its own, never on the consumers' threads.
+ * The measuring hook of a process under test, instead of an actuator: {@code GET /stats}
+ * on 127.0.0.1 answers
+ * {@code {"count":..,"lastMillis":..,"heapUsed":..,"heapCommitted":..}};
+ * {@code GET /stats?gc=1} runs {@link System#gc()} first, so {@code heapUsed} is the heap
+ * after a full collection. {@code GET /pause} and {@code GET /resume} stop and start
+ * consuming, so the driver can fill the queue first and time the consumer alone; a
+ * process may add actions of its own ({@code GET /<name>}). It runs on a thread of its
+ * own, never on the consumers' threads.
  */
 public final class StatsServer {
 
@@ -32,8 +34,8 @@ public final class StatsServer {
 	}
 
 	/**
-	 * Start serving on an ephemeral port and write the port to a file (written last, so a reader
-	 * that sees the file knows the process is ready).
+	 * Start serving on an ephemeral port and write the port to a file (written last, so a
+	 * reader that sees the file knows the process is ready).
 	 * @param counter what the process counts
 	 * @param portFile where to write the port
 	 * @param pause stops consuming
@@ -47,15 +49,16 @@ public final class StatsServer {
 	}
 
 	/**
-	 * Start serving on an ephemeral port with the given actions and write the port to a file.
+	 * Start serving on an ephemeral port with the given actions and write the port to a
+	 * file.
 	 * @param counter what the process counts
 	 * @param portFile where to write the port
-	 * @param actions each served as {@code GET /<name>}, answering the stats once it has run
+	 * @param actions each served as {@code GET /<name>}, answering the stats once it has
+	 * run
 	 * @return the running server
 	 * @throws IOException if the server cannot start or the file cannot be written
 	 */
-	public static StatsServer start(Counter counter, Path portFile, Map<String, Runnable> actions)
-			throws IOException {
+	public static StatsServer start(Counter counter, Path portFile, Map<String, Runnable> actions) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		server.createContext("/stats", (exchange) -> answer(exchange, counter));
 		actions.forEach((name, action) -> server.createContext("/" + name, (exchange) -> {

@@ -16,18 +16,19 @@ import dev.taskqueue.result.ResultBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends signatures of every kind as Celery 5.2's canvas does ({@code celery/canvas.py}), so the
- * messages, ids and Redis bookkeeping are the ones a Celery worker expects and makes:
+ * Sends signatures of every kind as Celery 5.2's canvas does ({@code celery/canvas.py}),
+ * so the messages, ids and Redis bookkeeping are the ones a Celery worker expects and
+ * makes:
  * <ul>
  * <li>a <b>chain</b> publishes only its first task; the other steps travel in
  * {@code embed.chain}, last step first, each with its task id already assigned (Celery's
- * {@code prepare_steps}); a group followed by another step becomes a chord with that step as its
- * body;</li>
+ * {@code prepare_steps}); a group followed by another step becomes a chord with that step
+ * as its body;</li>
  * <li>a <b>group</b> publishes its members with a shared group id (nested groups are
  * flattened);</li>
- * <li>a <b>chord</b> writes its size to {@code celery-taskset-meta-<gid>.s}, then publishes the
- * header tasks as a group whose members carry the body in {@code embed.chord} and their position
- * in {@code group_index}.</li>
+ * <li>a <b>chord</b> writes its size to {@code celery-taskset-meta-<gid>.s}, then
+ * publishes the header tasks as a group whose members carry the body in
+ * {@code embed.chord} and their position in {@code group_index}.</li>
  * </ul>
  * Workers use the same code to send the next chain step and a chord's body.
  */
@@ -49,8 +50,8 @@ public final class CanvasPublisher {
 	 * Create a publisher.
 	 * @param client sends the tasks
 	 * @param backend keeps chord sizes
-	 * @param replyTo the {@code reply_to} written into signatures when their ids are assigned
-	 * (Celery's {@code app.thread_oid}), or {@code null} to leave it out
+	 * @param replyTo the {@code reply_to} written into signatures when their ids are
+	 * assigned (Celery's {@code app.thread_oid}), or {@code null} to leave it out
 	 */
 	public CanvasPublisher(TaskClient client, ResultBackend backend, @Nullable String replyTo) {
 		this.client = client;
@@ -59,13 +60,14 @@ public final class CanvasPublisher {
 	}
 
 	/**
-	 * Send a signature as Celery's {@code signature(sig).apply_async(args, kwargs, **options)}.
+	 * Send a signature as Celery's
+	 * {@code signature(sig).apply_async(args, kwargs, **options)}.
 	 * @param signature the task, chain, group or chord
 	 * @param args arguments put in front of the signature's own (unless it is immutable)
 	 * @param kwargs keyword arguments merged into the signature's own
 	 * @param options send options (Celery's names) merged into the signature's own
-	 * @param parent the running task that sends it (its id becomes the default {@code parent_id},
-	 * its root the default {@code root_id}), or {@code null}
+	 * @param parent the running task that sends it (its id becomes the default
+	 * {@code parent_id}, its root the default {@code root_id}), or {@code null}
 	 * @return what it produced: a chain's last task, a group, a chord's body
 	 * @throws IllegalArgumentException if the chain is empty, or a group is given a link
 	 */
@@ -86,7 +88,8 @@ public final class CanvasPublisher {
 	}
 
 	/**
-	 * Assign the ids a signature will run with (Celery's {@code freeze()}), without sending it.
+	 * Assign the ids a signature will run with (Celery's {@code freeze()}), without
+	 * sending it.
 	 * @param signature the signature
 	 * @return the signature with its ids, and what it will produce
 	 */
@@ -95,8 +98,9 @@ public final class CanvasPublisher {
 	}
 
 	/**
-	 * How many header parts a signature counts for in a chord (Celery's {@code _chord._descend}):
-	 * one per task, the sum over a group, a chain's last step, a chord's body.
+	 * How many header parts a signature counts for in a chord (Celery's
+	 * {@code _chord._descend}): one per task, the sum over a group, a chain's last step,
+	 * a chord's body.
 	 * @param signature the signature
 	 * @return the count
 	 */
@@ -127,7 +131,8 @@ public final class CanvasPublisher {
 		Signature merged = signature.clone(args, kwargs, options);
 		TaskRequest.Builder request = merged.toRequest(List.of());
 		if (parent != null) {
-			// Celery's send_task: a task sent from a running task defaults to it as parent and root.
+			// Celery's send_task: a task sent from a running task defaults to it as
+			// parent and root.
 			if (merged.getOptions().get("parent_id") == null) {
 				request.parentId(parent.id());
 			}
@@ -201,7 +206,8 @@ public final class CanvasPublisher {
 			chord = (memberChord != null) ? memberChord : chord;
 		}
 		if (chord != null) {
-			// Celery writes the size as it publishes the last part; writing it first is as safe.
+			// Celery writes the size as it publishes the last part; writing it first is
+			// as safe.
 			this.backend.setChordSize(groupId, size);
 		}
 		for (Frozen member : members) {
@@ -231,7 +237,8 @@ public final class CanvasPublisher {
 			groupId = UUID.randomUUID().toString();
 		}
 		String rootId = text(body.getOptions().get("root_id"));
-		// run()'s own parameters, which Celery never passes on (so countdown delays the body only)
+		// run()'s own parameters, which Celery never passes on (so countdown delays the
+		// body only)
 		for (String swallowed : List.of("interval", "countdown", "max_retries", "eager")) {
 			options.remove(swallowed);
 		}
@@ -256,14 +263,15 @@ public final class CanvasPublisher {
 			@Nullable String rootId, @Nullable String parentId, @Nullable Integer groupIndex) {
 		String type = signature.getSubtaskType();
 		if (CHAIN.equals(type)) {
-			// The chain keeps its own arguments for when it is applied; its kwargs hold its steps.
+			// The chain keeps its own arguments for when it is applied; its kwargs hold
+			// its steps.
 			Steps steps = prepareSteps(List.of(), Map.of(), signature.getTasks(), rootId, List.of(), id, groupId, chord,
 					groupIndex);
 			List<Signature> forward = new ArrayList<>(steps.tasks);
 			Collections.reverse(forward);
 			Signature frozen = signature.withTasks(forward);
-			return new Frozen(frozen, steps.results.isEmpty() ? ResultNode.task(UUID.randomUUID().toString())
-					: steps.results.get(0));
+			return new Frozen(frozen,
+					steps.results.isEmpty() ? ResultNode.task(UUID.randomUUID().toString()) : steps.results.get(0));
 		}
 		if (GROUP.equals(type)) {
 			Map<String, @Nullable Object> options = new LinkedHashMap<>(signature.getOptions());
@@ -302,8 +310,8 @@ public final class CanvasPublisher {
 			return new Frozen(frozen, new ResultNode(gid, null, nodes));
 		}
 		if (CHORD.equals(type)) {
-			Frozen body = freeze(required(signature.getBody(), "A chord needs a body"), id, groupId, chord, rootId, null,
-					groupIndex);
+			Frozen body = freeze(required(signature.getBody(), "A chord needs a body"), id, groupId, chord, rootId,
+					null, groupIndex);
 			Frozen header = freeze(required(signature.getHeader(), "A chord needs a header"), null, null,
 					body.signature().toMap(), rootId, parentId, null);
 			Signature frozen = signature.withHeader(header.signature())
@@ -339,13 +347,14 @@ public final class CanvasPublisher {
 	}
 
 	/**
-	 * Celery's {@code prepare_steps}: freeze the steps from the last to the first, upgrading a
-	 * group followed by a step to a chord; the first step gets the chain's arguments.
+	 * Celery's {@code prepare_steps}: freeze the steps from the last to the first,
+	 * upgrading a group followed by a step to a chord; the first step gets the chain's
+	 * arguments.
 	 * @return the steps last first, and their results (the last step's first)
 	 */
 	private Steps prepareSteps(List<?> args, Map<String, ?> kwargs, List<Signature> tasks, @Nullable String rootId,
-			List<Signature> linkErrors, @Nullable String lastTaskId, @Nullable String groupId, @Nullable Object chordBody,
-			@Nullable Integer groupIndex) {
+			List<Signature> linkErrors, @Nullable String lastTaskId, @Nullable String groupId,
+			@Nullable Object chordBody, @Nullable Integer groupIndex) {
 		Deque<Signature> steps = new ArrayDeque<>(tasks);
 		List<Signature> out = new ArrayList<>();
 		List<ResultNode> results = new ArrayList<>();
@@ -372,7 +381,7 @@ public final class CanvasPublisher {
 				task = task.clone(args, kwargs, Map.of());
 			}
 			if (GROUP.equals(task.getSubtaskType()) && previous != null && previousResult != null) {
-				// group(...) | s  ->  chord(group, s)
+				// group(...) | s -> chord(group, s)
 				out.remove(out.size() - 1);
 				results.remove(results.size() - 1);
 				Map<String, @Nullable Object> chordOptions = new LinkedHashMap<>();
@@ -383,7 +392,8 @@ public final class CanvasPublisher {
 				task = Signature.chord(List.of(), previous).withHeader(task).withOptions(chordOptions);
 			}
 			if (CHORD.equals(task.getSubtaskType())) {
-				// Errbacks of a chord belong to its body, which the header tasks carry: add them first.
+				// Errbacks of a chord belong to its body, which the header tasks carry:
+				// add them first.
 				for (Signature errback : linkErrors) {
 					task = task.withLinkError(errback);
 				}

@@ -7,8 +7,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a sent signature produced, as Celery's result objects: a task (its id, and the result it
- * hangs from, e.g. a chord body's header group) or a group (its id and members).
+ * What a sent signature produced, as Celery's result objects: a task (its id, and the
+ * result it hangs from, e.g. a chord body's header group) or a group (its id and
+ * members).
  *
  * @param id the task or group id
  * @param parent the result this one follows, or {@code null}
@@ -20,20 +21,26 @@ public record ResultNode(String id, @Nullable ResultNode parent, @Nullable List<
 		return new ResultNode(id, null, null);
 	}
 
-	/** @return whether this is a group */
+	/**
+	 * Return whether this is a group.
+	 * @return whether this is a group
+	 */
 	public boolean isGroup() {
 		return this.members != null;
 	}
 
-	/** @return the members' ids (a group), or this id alone */
+	/**
+	 * Return the members' ids (a group), or this id alone.
+	 * @return the members' ids (a group), or this id alone
+	 */
 	public List<String> memberIds() {
 		List<ResultNode> members = this.members;
 		return (members != null) ? members.stream().map(ResultNode::id).toList() : List.of(this.id);
 	}
 
 	/**
-	 * The result a parent task records among its children when it sends this: the outermost
-	 * result, e.g. the header group of a chord (Celery's {@code add_trail}).
+	 * The result a parent task records among its children when it sends this: the
+	 * outermost result, e.g. the header group of a chord (Celery's {@code add_trail}).
 	 * @return the outermost result
 	 */
 	public ResultNode outermost() {
@@ -46,7 +53,8 @@ public record ResultNode(String id, @Nullable ResultNode parent, @Nullable List<
 
 	/**
 	 * Celery's {@code as_tuple()}: {@code [[id, parent], null]} for a task,
-	 * {@code [[id, parent], [members...]]} for a group; the form stored in {@code children}.
+	 * {@code [[id, parent], [members...]]} for a group; the form stored in
+	 * {@code children}.
 	 * @return the tuple
 	 */
 	public List<@Nullable Object> toTuple() {

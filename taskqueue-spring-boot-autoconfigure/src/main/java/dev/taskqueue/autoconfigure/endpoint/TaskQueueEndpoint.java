@@ -43,21 +43,24 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code taskqueue} actuator endpoint of a worker or a dispatcher.
  * <ul>
- * <li>read ({@code GET /actuator/taskqueue}): on a worker, the worker, its registered tasks with
- * their effective options and where each came from ({@code annotation}, {@code yml} or
- * {@code default}), the queues it consumes with their depth, consumers and dead letters, and the
- * tasks running now; on every application, the live workers of the cluster from their
- * heartbeats;</li>
- * <li>read ({@code GET /actuator/taskqueue/workers}): the live workers of the cluster;</li>
- * <li>write ({@code POST /actuator/taskqueue/{queue}}): re-drive the queue's dead letters, moving
- * the messages of {@code <queue>.dlq} back to {@code <queue>} without the
+ * <li>read ({@code GET /actuator/taskqueue}): on a worker, the worker, its registered
+ * tasks with their effective options and where each came from ({@code annotation},
+ * {@code yml} or {@code default}), the queues it consumes with their depth, consumers and
+ * dead letters, and the tasks running now; on every application, the live workers of the
+ * cluster from their heartbeats;</li>
+ * <li>read ({@code GET /actuator/taskqueue/workers}): the live workers of the
+ * cluster;</li>
+ * <li>write ({@code POST /actuator/taskqueue/{queue}}): re-drive the queue's dead
+ * letters, moving the messages of {@code <queue>.dlq} back to {@code <queue>} without the
  * {@code x-taskqueue-*} headers the worker added when it dead-lettered them;</li>
- * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge {@code <queue>.dlq};</li>
- * <li>delete ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=}): revoke a task on every
- * worker, interrupting it where it runs with {@code terminate=true}.</li>
+ * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge
+ * {@code <queue>.dlq};</li>
+ * <li>delete ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=}): revoke a task on
+ * every worker, interrupting it where it runs with {@code terminate=true}.</li>
  * </ul>
- * Only the queues this worker consumes can be re-driven or purged. Write and delete operations
- * change the broker: expose them only behind the application's actuator security.
+ * Only the queues this worker consumes can be re-driven or purged. Write and delete
+ * operations change the broker: expose them only behind the application's actuator
+ * security.
  */
 @Endpoint(id = "taskqueue")
 public class TaskQueueEndpoint {
@@ -87,7 +90,8 @@ public class TaskQueueEndpoint {
 	/**
 	 * Create the endpoint.
 	 * @param worker the worker, or {@code null} in a dispatcher-only application
-	 * @param registry the worker's tasks, or {@code null} in a dispatcher-only application
+	 * @param registry the worker's tasks, or {@code null} in a dispatcher-only
+	 * application
 	 * @param router the router (for each task's effective queue)
 	 * @param queues reads queue depths and consumers
 	 * @param connectionFactory the broker's connection factory (to re-drive and purge)
@@ -95,8 +99,8 @@ public class TaskQueueEndpoint {
 	 * @param client revokes tasks
 	 */
 	public TaskQueueEndpoint(@Nullable WorkerContainer worker, @Nullable TaskRegistry registry, TaskRouter router,
-			QueueInspector queues,
-			ConnectionFactory connectionFactory, ConfirmedPublisher publisher, TaskClient client) {
+			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
+			TaskClient client) {
 		this.client = client;
 		this.worker = worker;
 		this.registry = registry;
@@ -124,8 +128,8 @@ public class TaskQueueEndpoint {
 
 	/**
 	 * Describe the worker and the cluster's workers.
-	 * @return the worker, its tasks, queues and running tasks (none of them in a dispatcher-only
-	 * application), and the live workers
+	 * @return the worker, its tasks, queues and running tasks (none of them in a
+	 * dispatcher-only application), and the live workers
 	 */
 	@ReadOperation
 	public WorkerDescriptor describe() {
@@ -155,8 +159,8 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * The live workers of the cluster ({@code GET /actuator/taskqueue/workers}), from their
-	 * heartbeats in Redis.
+	 * The live workers of the cluster ({@code GET /actuator/taskqueue/workers}), from
+	 * their heartbeats in Redis.
 	 * @param workers the literal {@code workers}
 	 * @return the workers
 	 */
@@ -186,13 +190,12 @@ public class TaskQueueEndpoint {
 		String name = method.getName();
 		TaskOptions options = worker.getSettings().optionsOf(name);
 		Route configured = this.router.configuredRoute(name);
-		Option queue = (configured != null) ? new Option(configured.queue(), "yml")
-				: (method.getQueue() != null) ? new Option(method.getQueue(), "annotation")
-						: new Option(this.router.getDefaultQueue(), "default");
+		Option queue = (configured != null) ? new Option(configured.queue(), "yml") : (method.getQueue() != null)
+				? new Option(method.getQueue(), "annotation") : new Option(this.router.getDefaultQueue(), "default");
 		RateLimit limit = worker.getRateLimit(name);
-		Option rateLimit = new Option((limit != null) ? describe(limit) : null,
-				worker.isRateLimitChanged(name) ? "runtime" : (options.rateLimit() != null) ? "yml"
-						: (method.getRateLimit() != null) ? "annotation" : "default");
+		Option rateLimit = new Option((limit != null) ? describe(limit) : null, worker.isRateLimitChanged(name)
+				? "runtime"
+				: (options.rateLimit() != null) ? "yml" : (method.getRateLimit() != null) ? "annotation" : "default");
 		Option maxRetries = new Option(options.applyTo(method.getRetryPolicy()).maxRetries(),
 				(options.maxRetries() != null) ? "yml" : "annotation");
 		return new TaskDescriptor(name, method.describe(), queue, rateLimit, maxRetries, method.isIgnoreResult());
@@ -269,10 +272,12 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * Revoke a task on every worker ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=true}).
+	 * Revoke a task on every worker ({@code DELETE
+	 * /actuator/taskqueue/tasks/{id}?terminate=true}).
 	 * @param tasks the literal {@code tasks}
 	 * @param id the task id
-	 * @param terminate whether to interrupt the task where it runs ({@code false} when absent)
+	 * @param terminate whether to interrupt the task where it runs ({@code false} when
+	 * absent)
 	 * @return what was revoked
 	 */
 	@DeleteOperation
@@ -289,8 +294,8 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * Change a task's rate limit on every worker
-	 * ({@code POST /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}},
+	 * Change a task's rate limit on every worker ({@code POST
+	 * /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}},
 	 * optionally with {@code "burst": 5} and {@code "scope": "cluster"}).
 	 * @param tasks the literal {@code tasks}
 	 * @param name the task name
@@ -348,8 +353,9 @@ public class TaskQueueEndpoint {
 	private String checkConsumed(String queue) {
 		WorkerContainer worker = this.worker;
 		if (worker == null) {
-			throw new InvalidEndpointRequestException("This application runs no worker: re-drive or purge '" + queue
-					+ "' on a worker that consumes it", "No worker in this application");
+			throw new InvalidEndpointRequestException(
+					"This application runs no worker: re-drive or purge '" + queue + "' on a worker that consumes it",
+					"No worker in this application");
 		}
 		if (!worker.getQueues().contains(queue)) {
 			throw new InvalidEndpointRequestException("Queue '" + queue + "' is not consumed by this worker",
@@ -371,8 +377,8 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * The worker as the endpoint describes it, and the cluster's workers. The worker's own fields
-	 * are absent in a dispatcher-only application.
+	 * The worker as the endpoint describes it, and the cluster's workers. The worker's
+	 * own fields are absent in a dispatcher-only application.
 	 *
 	 * @param name the worker name
 	 * @param running whether it consumes
@@ -380,8 +386,8 @@ public class TaskQueueEndpoint {
 	 * @param tasks its registered tasks
 	 * @param queues the queues it consumes
 	 * @param activeTasks the tasks running now
-	 * @param workers the live workers of the cluster, from their heartbeats ({@code null} when
-	 * they could not be listed)
+	 * @param workers the live workers of the cluster, from their heartbeats ({@code null}
+	 * when they could not be listed)
 	 * @param workersError why the workers could not be listed, if they could not
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)

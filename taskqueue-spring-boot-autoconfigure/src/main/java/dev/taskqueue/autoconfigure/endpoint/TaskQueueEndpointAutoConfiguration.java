@@ -21,8 +21,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link TaskQueueEndpoint taskqueue
- * endpoint}: the whole endpoint on applications that run a worker, the cluster's workers and the
- * cluster-wide operations (revoke, rate limits) on dispatcher-only ones.
+ * endpoint}: the whole endpoint on applications that run a worker, the cluster's workers
+ * and the cluster-wide operations (revoke, rate limits) on dispatcher-only ones.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -33,9 +33,8 @@ public final class TaskQueueEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskQueueEndpoint taskQueueEndpoint(ObjectProvider<WorkerContainer> worker, ObjectProvider<TaskRegistry> registry,
-			TaskRouter router, QueueInspector queues, ConnectionFactory connectionFactory,
-			ConfirmedPublisher publisher, TaskClient client, ObjectProvider<RateLimits> rateLimits,
-			ObjectProvider<WorkerDirectory> workers) {
+			TaskRouter router, QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
+			TaskClient client, ObjectProvider<RateLimits> rateLimits, ObjectProvider<WorkerDirectory> workers) {
 		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(worker.getIfAvailable(), registry.getIfAvailable(), router,
 				queues, connectionFactory, publisher, client);
 		endpoint.setRateLimits(rateLimits.getIfAvailable());

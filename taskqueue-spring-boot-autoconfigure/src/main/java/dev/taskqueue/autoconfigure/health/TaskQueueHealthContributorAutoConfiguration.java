@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the {@code taskqueue} health contributor,
- * enabled by {@code management.health.taskqueue.enabled} (default on).
+ * {@link AutoConfiguration Auto-configuration} of the {@code taskqueue} health
+ * contributor, enabled by {@code management.health.taskqueue.enabled} (default on).
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -31,8 +31,8 @@ public final class TaskQueueHealthContributorAutoConfiguration {
 			ObjectProvider<RedisConnectionFactory> redisConnectionFactory, ObjectProvider<WorkerContainer> worker,
 			QueueInspector queues, TaskQueueProperties properties) {
 		boolean results = properties.getResult().getBackend() != TaskQueueProperties.Result.Backend.NONE;
-		return new TaskQueueHealthIndicator(connectionFactory,
-				results ? redisConnectionFactory.getIfAvailable() : null, worker.getIfAvailable(), queues);
+		return new TaskQueueHealthIndicator(connectionFactory, results ? redisConnectionFactory.getIfAvailable() : null,
+				worker.getIfAvailable(), queues);
 	}
 
 }

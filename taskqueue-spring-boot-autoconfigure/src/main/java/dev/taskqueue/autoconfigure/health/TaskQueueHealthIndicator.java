@@ -17,14 +17,15 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * {@link org.springframework.boot.health.contributor.HealthIndicator} of taskqueue. Up when the
- * broker can be reached, the result store (when results are stored) answers a {@code PING}, and
- * the worker (when this application runs one) is running with consumers attached to every queue
- * it consumes, as the broker counts them: a worker whose consumers silently went away is down.
+ * {@link org.springframework.boot.health.contributor.HealthIndicator} of taskqueue. Up
+ * when the broker can be reached, the result store (when results are stored) answers a
+ * {@code PING}, and the worker (when this application runs one) is running with consumers
+ * attached to every queue it consumes, as the broker counts them: a worker whose
+ * consumers silently went away is down.
  * <p>
- * Details: {@code broker} (server version), {@code resultStore}, and {@code worker} (name, state,
- * consumers of this worker, tasks running now, and per queue the messages waiting and the
- * consumers attached from every worker).
+ * Details: {@code broker} (server version), {@code resultStore}, and {@code worker}
+ * (name, state, consumers of this worker, tasks running now, and per queue the messages
+ * waiting and the consumers attached from every worker).
  */
 public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 
@@ -39,8 +40,8 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 	/**
 	 * Create an indicator.
 	 * @param connectionFactory the broker's connection factory
-	 * @param redisConnectionFactory the result store's connection factory, or {@code null} when
-	 * results are not stored
+	 * @param redisConnectionFactory the result store's connection factory, or
+	 * {@code null} when results are not stored
 	 * @param worker the worker, or {@code null} when this application runs none
 	 * @param queues asks the broker about queues
 	 */

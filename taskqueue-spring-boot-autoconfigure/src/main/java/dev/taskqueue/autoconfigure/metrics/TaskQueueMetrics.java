@@ -30,22 +30,23 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Micrometer meters of taskqueue, counted from the {@link TaskEvent task events} and read from
- * the worker and the broker.
+ * Micrometer meters of taskqueue, counted from the {@link TaskEvent task events} and read
+ * from the worker and the broker.
  * <p>
  * Counters: {@code taskqueue.tasks.sent} (tags {@code task}, {@code queue}),
  * {@code taskqueue.tasks.received}, {@code taskqueue.tasks.succeeded} ({@code task}),
  * {@code taskqueue.tasks.failed} and {@code taskqueue.tasks.retried} ({@code task},
  * {@code exception}), {@code taskqueue.tasks.revoked} ({@code task}) and
- * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}), {@code taskqueue.tasks.rate-limited}
- * ({@code task}). Timers:
- * {@code taskqueue.tasks.runtime} ({@code task}, {@code outcome}), {@code taskqueue.tasks.queue.wait}
- * ({@code task}, {@code queue}) and {@code taskqueue.tasks.publish} ({@code task}, {@code queue}).
- * Gauges: {@code taskqueue.worker.tasks.active} and {@code taskqueue.worker.tasks.abandoned}
- * ({@code worker}), and
- * {@code taskqueue.queue.messages} and {@code taskqueue.queue.consumers} ({@code queue}) for each
- * consumed queue and its dead-letter queue, read through a {@link QueueInspector} that reuses
- * the broker's answer for a while.
+ * {@code taskqueue.tasks.rejected} ({@code task}, {@code reason}),
+ * {@code taskqueue.tasks.rate-limited} ({@code task}). Timers:
+ * {@code taskqueue.tasks.runtime} ({@code task}, {@code outcome}),
+ * {@code taskqueue.tasks.queue.wait} ({@code task}, {@code queue}) and
+ * {@code taskqueue.tasks.publish} ({@code task}, {@code queue}). Gauges:
+ * {@code taskqueue.worker.tasks.active} and {@code taskqueue.worker.tasks.abandoned}
+ * ({@code worker}), and {@code taskqueue.queue.messages} and
+ * {@code taskqueue.queue.consumers} ({@code queue}) for each consumed queue and its
+ * dead-letter queue, read through a {@link QueueInspector} that reuses the broker's
+ * answer for a while.
  */
 public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEvent> {
 
@@ -142,9 +143,8 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 		}
 		else if (event instanceof TaskRetriedEvent retried) {
 			Throwable exception = retried.getException();
-			count(registry, "taskqueue.tasks.retried", "Tasks that will run again",
-					Tags.of("task", task, "exception", (exception != null) ? exception.getClass().getSimpleName()
-							: "none"));
+			count(registry, "taskqueue.tasks.retried", "Tasks that will run again", Tags.of("task", task, "exception",
+					(exception != null) ? exception.getClass().getSimpleName() : "none"));
 		}
 		else if (event instanceof TaskRevokedEvent) {
 			count(registry, "taskqueue.tasks.revoked", "Tasks not run: expired or revoked", Tags.of("task", task));
@@ -187,8 +187,7 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 		Counter.builder(name).description(description).tags(tags).register(registry).increment();
 	}
 
-	private static void time(MeterRegistry registry, String name, String description, Tags tags,
-			Duration duration) {
+	private static void time(MeterRegistry registry, String name, String description, Tags tags, Duration duration) {
 		Timer.builder(name).description(description).tags(tags).register(registry).record(duration);
 	}
 

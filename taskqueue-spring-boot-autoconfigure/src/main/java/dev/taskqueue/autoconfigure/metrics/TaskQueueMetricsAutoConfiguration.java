@@ -15,10 +15,10 @@ import org.springframework.context.annotation.Bean;
  * {@link AutoConfiguration Auto-configuration} of taskqueue's Micrometer meters
  * ({@link TaskQueueMetrics}), when a {@link MeterRegistry} is available.
  */
-@AutoConfiguration(after = TaskQueueAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = TaskQueueAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, QueueInspector.class })
 public final class TaskQueueMetricsAutoConfiguration {

@@ -137,8 +137,7 @@ class TaskQueueEndpointWebIntegrationTests {
 	@Test
 	void deletePurgesDeadLetters() throws Exception {
 		deadLetter(TaskMessage.builder(UUID.randomUUID().toString(), "endpoint.square").args(List.of(2)).build());
-		HttpResponse<String> response = send(
-				HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue)).DELETE());
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue)).DELETE());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(this.json.readTree(response.body()).get("messages").asLong()).isEqualTo(1);
 		assertThat(get().at("/queues/" + this.queue + "/deadLetters").asLong()).isZero();
@@ -150,7 +149,8 @@ class TaskQueueEndpointWebIntegrationTests {
 		TaskResult result = this.context.getBean(TaskClient.class).send("endpoint.block", "stop me");
 		assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
 		HttpResponse<String> response = send(
-				HttpRequest.newBuilder(URI.create(this.base + "/tasks/" + result.getId() + "?terminate=true")).DELETE());
+				HttpRequest.newBuilder(URI.create(this.base + "/tasks/" + result.getId() + "?terminate=true"))
+					.DELETE());
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode body = this.json.readTree(response.body());
 		assertThat(body.get("id").asString()).isEqualTo(result.getId());
@@ -183,11 +183,10 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void postChangesBurstAndScopeOfARateLimit() throws Exception {
-		HttpResponse<String> response = send(
-				HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers
-						.ofString("{\"limit\":\"30/m\",\"burst\":4,\"scope\":\"cluster\"}")));
+		HttpResponse<String> response = send(HttpRequest
+			.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"limit\":\"30/m\",\"burst\":4,\"scope\":\"cluster\"}")));
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(this.json.readTree(response.body()).get("rateLimit").asString())
 			.isEqualTo("30/PT1M (burst 4, cluster)");
@@ -204,8 +203,8 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void writesRefuseQueuesTheWorkerDoesNotConsume() throws Exception {
-		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/elsewhere"))
-			.POST(HttpRequest.BodyPublishers.noBody()));
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(URI.create(this.base + "/elsewhere")).POST(HttpRequest.BodyPublishers.noBody()));
 		assertThat(response.statusCode()).isEqualTo(400);
 	}
 

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The cluster's workers on {@code /actuator/taskqueue} over HTTP: two workers in two
- * applications, and a dispatcher-only application that lists them. The applications are started
- * once for the class.
+ * applications, and a dispatcher-only application that lists them. The applications are
+ * started once for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskQueueWorkersWebIntegrationTests {
@@ -112,8 +112,9 @@ class TaskQueueWorkersWebIntegrationTests {
 		assertThat(body.has("name")).isFalse();
 		assertThat(body.has("tasks")).isFalse();
 		assertThat(body.get("workers")).hasSize(2);
-		HttpResponse<String> redrive = send(HttpRequest.newBuilder(URI.create(base(this.dispatcher) + "/" + this.queueA))
-			.POST(HttpRequest.BodyPublishers.noBody()));
+		HttpResponse<String> redrive = send(
+				HttpRequest.newBuilder(URI.create(base(this.dispatcher) + "/" + this.queueA))
+					.POST(HttpRequest.BodyPublishers.noBody()));
 		assertThat(redrive.statusCode()).isEqualTo(400);
 	}
 

@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Fault suite, part two: the broker restarts and the result store goes away while a worker (the
- * auto-configured one, in this JVM, so its health can be read) runs tasks. Both servers are
- * private to this class.
+ * Fault suite, part two: the broker restarts and the result store goes away while a
+ * worker (the auto-configured one, in this JVM, so its health can be read) runs tasks.
+ * Both servers are private to this class.
  */
 class BrokerAndStoreFaultTests {
 
@@ -90,7 +90,8 @@ class BrokerAndStoreFaultTests {
 					JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class,
 					TaskQueueHealthContributorAutoConfiguration.class))
 			.withBean(FaultTasks.class)
-			// Without a command timeout, Lettuce would hold every command for a minute while Redis is away.
+			// Without a command timeout, Lettuce would hold every command for a minute
+			// while Redis is away.
 			.withPropertyValues(FaultSuite.properties(rabbit, redis, this.queue, "spring.data.redis.timeout=2s"))
 			.withPropertyValues(properties);
 	}
@@ -157,10 +158,12 @@ class BrokerAndStoreFaultTests {
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.DOWN));
 			Map<?, ?> store = (Map<?, ?>) health.health().getDetails().get("resultStore");
 			assertThat(store.get("status")).isEqualTo("DOWN");
-			// The tasks ran, but their results could not be stored: none may be acknowledged.
+			// The tasks ran, but their results could not be stored: none may be
+			// acknowledged.
 			await().atMost(TIMEOUT).until(() -> ids.stream().filter(tasks.runs::containsKey).count() >= 2);
 			redis.start();
-			// The restarted Redis is empty, so every result in it was stored after it came back:
+			// The restarted Redis is empty, so every result in it was stored after it
+			// came back:
 			// a task acknowledged without its result would be missing for good.
 			assertAllSucceeded(context.getBean(RedisConnectionFactory.class), ids);
 			assertThat(tasks.runs.keySet()).containsAll(ids);

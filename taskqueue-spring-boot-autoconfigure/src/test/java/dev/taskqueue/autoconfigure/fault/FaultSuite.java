@@ -11,8 +11,8 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * What the fault tests share: the properties that point an application at a private broker and
- * Redis, and a client-only application to send tasks and read results with.
+ * What the fault tests share: the properties that point an application at a private
+ * broker and Redis, and a client-only application to send tasks and read results with.
  */
 final class FaultSuite {
 
@@ -28,10 +28,10 @@ final class FaultSuite {
 	 * @return the properties, {@code name=value}
 	 */
 	static String[] properties(PrivateRabbit rabbit, PrivateRedis redis, String queue, String... more) {
-		List<String> properties = new ArrayList<>(List.of("spring.rabbitmq.host=127.0.0.1",
-				"spring.rabbitmq.port=" + rabbit.port, "spring.data.redis.host=127.0.0.1",
-				"spring.data.redis.port=" + redis.port, "taskqueue.default-queue=" + queue,
-				"taskqueue.worker.redelivery-backoff=200ms"));
+		List<String> properties = new ArrayList<>(
+				List.of("spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=" + rabbit.port,
+						"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port,
+						"taskqueue.default-queue=" + queue, "taskqueue.worker.redelivery-backoff=200ms"));
 		properties.addAll(List.of(more));
 		return properties.toArray(String[]::new);
 	}

@@ -8,9 +8,9 @@ import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 
 /**
- * The tasks of the fault suite. Each run is counted (and, for tasks a test watches from another
- * JVM, announced on standard output as {@code TASK-START <id>} / {@code TASK-END <id>}), so a
- * test can tell which tasks ran and how often.
+ * The tasks of the fault suite. Each run is counted (and, for tasks a test watches from
+ * another JVM, announced on standard output as {@code TASK-START <id>} /
+ * {@code TASK-END <id>}), so a test can tell which tasks ran and how often.
  */
 public class FaultTasks {
 

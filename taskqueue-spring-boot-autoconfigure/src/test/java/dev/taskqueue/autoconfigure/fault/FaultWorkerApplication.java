@@ -12,9 +12,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A worker application as a user would write one, run by the fault tests in a JVM of its own
- * (see {@link WorkerProcess}) so it can be killed. Arguments are Spring Boot properties
- * ({@code --spring.rabbitmq.port=...}). Prints {@value #READY} once it consumes.
+ * A worker application as a user would write one, run by the fault tests in a JVM of its
+ * own (see {@link WorkerProcess}) so it can be killed. Arguments are Spring Boot
+ * properties ({@code --spring.rabbitmq.port=...}). Prints {@value #READY} once it
+ * consumes.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,

@@ -7,17 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Processes a fault test started (private brokers, stores, worker JVMs): killed with their
- * children when the test JVM exits, even if a test failed before cleaning up, so no stray node
- * or worker outlives the build.
+ * Processes a fault test started (private brokers, stores, worker JVMs): killed with
+ * their children when the test JVM exits, even if a test failed before cleaning up, so no
+ * stray node or worker outlives the build.
  */
 final class ManagedProcesses {
 
 	private static final Set<Process> processes = ConcurrentHashMap.newKeySet();
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(ManagedProcesses::kill),
-				"fault-test-process-reaper"));
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> processes.forEach(ManagedProcesses::kill), "fault-test-process-reaper"));
 	}
 
 	private ManagedProcesses() {
@@ -34,7 +34,8 @@ final class ManagedProcesses {
 	 */
 	static void kill(Process process) {
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
-		// Through the handle, which leaves the pipes open for what was printed before the kill.
+		// Through the handle, which leaves the pipes open for what was printed before the
+		// kill.
 		process.toHandle().destroyForcibly();
 		try {
 			process.waitFor(10, TimeUnit.SECONDS);
@@ -49,7 +50,10 @@ final class ManagedProcesses {
 		processes.remove(process);
 	}
 
-	/** @return a loopback TCP port nothing listens on right now */
+	/**
+	 * Return a loopback TCP port nothing listens on right now.
+	 * @return a loopback TCP port nothing listens on right now
+	 */
 	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			socket.setReuseAddress(true);

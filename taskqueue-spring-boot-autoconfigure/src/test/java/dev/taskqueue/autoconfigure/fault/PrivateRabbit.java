@@ -15,10 +15,11 @@ import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A RabbitMQ node of the test's own: its own node name, AMQP and distribution ports on loopback,
- * data, logs and Erlang cookie under a temporary directory, and no plugins (so no management
- * listener clashes with the shared node's). The test may stop and start it again; its durable
- * queues and persistent messages survive, as on a real broker restart. Never the shared broker.
+ * A RabbitMQ node of the test's own: its own node name, AMQP and distribution ports on
+ * loopback, data, logs and Erlang cookie under a temporary directory, and no plugins (so
+ * no management listener clashes with the shared node's). The test may stop and start it
+ * again; its durable queues and persistent messages survive, as on a real broker restart.
+ * Never the shared broker.
  */
 final class PrivateRabbit implements AutoCloseable {
 

@@ -13,9 +13,9 @@ import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A redis-server of the test's own on a free loopback port, without persistence, that the test
- * may stop and start again (same port, empty data) to cut the result store off. Never the shared
- * Redis.
+ * A redis-server of the test's own on a free loopback port, without persistence, that the
+ * test may stop and start again (same port, empty data) to cut the result store off.
+ * Never the shared Redis.
  */
 final class PrivateRedis implements AutoCloseable {
 
@@ -25,11 +25,12 @@ final class PrivateRedis implements AutoCloseable {
 
 	PrivateRedis start() {
 		try {
-			this.process = ManagedProcesses.register(new ProcessBuilder(List.of("redis-server", "--port",
-					Integer.toString(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"))
-				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start());
+			this.process = ManagedProcesses
+				.register(new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
+						"127.0.0.1", "--save", "", "--appendonly", "no"))
+					.redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.start());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start redis-server", ex);
@@ -41,7 +42,9 @@ final class PrivateRedis implements AutoCloseable {
 		return this;
 	}
 
-	/** Kill the server (SIGKILL): the result store is gone at once, as when its host dies. */
+	/**
+	 * Kill the server (SIGKILL): the result store is gone at once, as when its host dies.
+	 */
 	void stop() {
 		Process process = this.process;
 		if (process != null) {

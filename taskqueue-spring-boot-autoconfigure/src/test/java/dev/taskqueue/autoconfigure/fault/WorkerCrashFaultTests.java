@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Fault suite, part one: worker JVMs that die. Each worker is a Spring Boot application in a JVM
- * of its own, on a private RabbitMQ node and a private Redis; tasks go in from this JVM and every
- * one of them must come out completed, at least once.
+ * Fault suite, part one: worker JVMs that die. Each worker is a Spring Boot application
+ * in a JVM of its own, on a private RabbitMQ node and a private Redis; tasks go in from
+ * this JVM and every one of them must come out completed, at least once.
  */
 class WorkerCrashFaultTests {
 
@@ -140,7 +140,8 @@ class WorkerCrashFaultTests {
 			assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> poison.get(TIMEOUT))
 				.satisfies((ex) -> {
 					assertThat(ex.getExceptionType()).isEqualTo("WorkerLostError");
-					assertThat(ex.getMessage()).contains("taskqueue.worker.max-deliveries (2) reached: 2 deliveries ended");
+					assertThat(ex.getMessage())
+						.contains("taskqueue.worker.max-deliveries (2) reached: 2 deliveries ended");
 				});
 			for (TaskResult result : results) {
 				assertThat(result.get(TIMEOUT)).asString().matches("(before|after)\\d");
@@ -171,7 +172,8 @@ class WorkerCrashFaultTests {
 			assertThat(first.finished()).as(first.output()).isEqualTo(first.started());
 			String finished = first.finished().get(0);
 			assertThat(client.result(finished).getState()).isEqualTo(TaskState.SUCCESS);
-			results.stream().filter((result) -> !result.getId().equals(finished))
+			results.stream()
+				.filter((result) -> !result.getId().equals(finished))
 				.forEach((result) -> assertThat(result.getState()).isEqualTo(TaskState.PENDING));
 			assertQueues(4, 0);
 			WorkerProcess second = worker("taskqueue.worker.concurrency=2");

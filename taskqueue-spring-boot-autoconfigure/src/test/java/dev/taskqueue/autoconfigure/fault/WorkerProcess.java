@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A {@link FaultWorkerApplication} in a JVM of its own, on the test's class path, so a test can
- * kill it ({@code SIGKILL}) or stop it ({@code SIGTERM}) as an operator or the OOM killer would.
- * Its standard output is kept, line by line, to see which tasks it started and finished.
+ * A {@link FaultWorkerApplication} in a JVM of its own, on the test's class path, so a
+ * test can kill it ({@code SIGKILL}) or stop it ({@code SIGTERM}) as an operator or the
+ * OOM killer would. Its standard output is kept, line by line, to see which tasks it
+ * started and finished.
  */
 final class WorkerProcess implements AutoCloseable {
 
@@ -43,9 +44,9 @@ final class WorkerProcess implements AutoCloseable {
 	 * @return the started worker
 	 */
 	static WorkerProcess start(String... properties) {
-		List<String> command = new ArrayList<>(List.of(
-				JAVA.toString(), "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-Dlogging.level.dev.taskqueue=INFO", FaultWorkerApplication.class.getName()));
+		List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-cp", System.getProperty("java.class.path"),
+				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlogging.level.dev.taskqueue=INFO",
+				FaultWorkerApplication.class.getName()));
 		for (String property : properties) {
 			command.add("--" + property);
 		}
@@ -63,8 +64,8 @@ final class WorkerProcess implements AutoCloseable {
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> worker.lines.contains(FaultWorkerApplication.READY) || !process.isAlive());
 			if (!process.isAlive()) {
-				throw new IllegalStateException("Worker JVM exited with " + process.exitValue() + " before it was ready:\n"
-						+ String.join("\n", worker.lines));
+				throw new IllegalStateException("Worker JVM exited with " + process.exitValue()
+						+ " before it was ready:\n" + String.join("\n", worker.lines));
 			}
 			System.out.println("Worker JVM " + process.pid() + " ready in "
 					+ Duration.ofNanos(System.nanoTime() - worker.startNanos).toMillis() + " ms");
@@ -89,19 +90,32 @@ final class WorkerProcess implements AutoCloseable {
 		}
 	}
 
-	/** @return the ids of the tasks this JVM started */
+	/**
+	 * Return the ids of the tasks this JVM started.
+	 * @return the ids of the tasks this JVM started
+	 */
 	List<String> started() {
-		return this.lines.stream().filter((line) -> line.startsWith("TASK-START ")).map((line) -> line.substring(11))
+		return this.lines.stream()
+			.filter((line) -> line.startsWith("TASK-START "))
+			.map((line) -> line.substring(11))
 			.toList();
 	}
 
-	/** @return the ids of the tasks this JVM finished running */
+	/**
+	 * Return the ids of the tasks this JVM finished running.
+	 * @return the ids of the tasks this JVM finished running
+	 */
 	List<String> finished() {
-		return this.lines.stream().filter((line) -> line.startsWith("TASK-END ")).map((line) -> line.substring(9))
+		return this.lines.stream()
+			.filter((line) -> line.startsWith("TASK-END "))
+			.map((line) -> line.substring(9))
 			.toList();
 	}
 
-	/** @return everything the JVM printed so far */
+	/**
+	 * Return everything the JVM printed so far.
+	 * @return everything the JVM printed so far
+	 */
 	String output() {
 		return String.join("\n", this.lines);
 	}
@@ -116,12 +130,14 @@ final class WorkerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Send {@code SIGTERM} (what {@code docker stop} or Kubernetes send) and wait for the JVM to exit.
+	 * Send {@code SIGTERM} (what {@code docker stop} or Kubernetes send) and wait for the
+	 * JVM to exit.
 	 * @param timeout how long to wait
 	 * @return the exit code
 	 */
 	int terminate(Duration timeout) {
-		// Through the handle: Process.destroy() would also close the pipes and lose what the
+		// Through the handle: Process.destroy() would also close the pipes and lose what
+		// the
 		// JVM prints while it shuts down.
 		this.process.toHandle().destroy();
 		return awaitExit(timeout);
@@ -135,8 +151,8 @@ final class WorkerProcess implements AutoCloseable {
 	int awaitExit(Duration timeout) {
 		try {
 			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new IllegalStateException("Worker JVM " + this.process.pid() + " did not exit within " + timeout
-						+ ":\n" + output());
+				throw new IllegalStateException(
+						"Worker JVM " + this.process.pid() + " did not exit within " + timeout + ":\n" + output());
 			}
 			// Everything it printed before exiting is read before anyone asks.
 			this.reader.join(10_000);

@@ -100,7 +100,8 @@ class TaskQueueHealthContributorAutoConfigurationTests {
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(10))
 				.until(() -> indicator.health().getStatus().equals(Status.UP));
-			// The container still says it is running, but the broker no longer counts a consumer.
+			// The container still says it is running, but the broker no longer counts a
+			// consumer.
 			context.getBean(WorkerContainer.class).getListenerContainer().removeQueueNames(this.queue);
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(10))

@@ -67,7 +67,9 @@ class TaskQueueMetricsAutoConfigurationTests {
 				assertThat(count(registry, "taskqueue.tasks.rejected", "metrics.unknown")).isEqualTo(1);
 				assertThat(count(registry, "taskqueue.tasks.succeeded", "metrics.retry_once")).isEqualTo(1);
 			});
-			assertThat(registry.get("taskqueue.tasks.sent").tag("task", "metrics.square").tag("queue", this.queue)
+			assertThat(registry.get("taskqueue.tasks.sent")
+				.tag("task", "metrics.square")
+				.tag("queue", this.queue)
 				.counter()
 				.count()).isEqualTo(2);
 			assertThat(count(registry, "taskqueue.tasks.received", "metrics.square")).isEqualTo(2);
@@ -87,8 +89,7 @@ class TaskQueueMetricsAutoConfigurationTests {
 				.tag("outcome", "success")
 				.timer()
 				.count()).isEqualTo(2);
-			assertThat(registry.get("taskqueue.tasks.runtime").tag("outcome", "failure").timer().count())
-				.isEqualTo(1);
+			assertThat(registry.get("taskqueue.tasks.runtime").tag("outcome", "failure").timer().count()).isEqualTo(1);
 			assertThat(registry.get("taskqueue.tasks.queue.wait")
 				.tag("task", "metrics.square")
 				.tag("queue", this.queue)
@@ -104,8 +105,7 @@ class TaskQueueMetricsAutoConfigurationTests {
 				.isZero();
 			assertThat(registry.get("taskqueue.worker.tasks.abandoned").tag("worker", "metrics-worker").gauge().value())
 				.isZero();
-			assertThat(registry.get("taskqueue.queue.consumers").tag("queue", this.queue).gauge().value())
-				.isEqualTo(2);
+			assertThat(registry.get("taskqueue.queue.consumers").tag("queue", this.queue).gauge().value()).isEqualTo(2);
 			Awaitility.await()
 				.atMost(timeout)
 				.untilAsserted(() -> assertThat(
@@ -124,9 +124,11 @@ class TaskQueueMetricsAutoConfigurationTests {
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(registry.scrape())
-						.contains("taskqueue_tasks_sent_total{queue=\"" + this.queue + "\",task=\"metrics.square\"} 1.0")
+						.contains(
+								"taskqueue_tasks_sent_total{queue=\"" + this.queue + "\",task=\"metrics.square\"} 1.0")
 						.contains("taskqueue_tasks_succeeded_total{task=\"metrics.square\"} 1.0")
-						.contains("taskqueue_tasks_runtime_seconds_count{outcome=\"success\",task=\"metrics.square\"} 1")
+						.contains(
+								"taskqueue_tasks_runtime_seconds_count{outcome=\"success\",task=\"metrics.square\"} 1")
 						.contains("taskqueue_queue_consumers{queue=\"" + this.queue + "\"}")
 						.contains("taskqueue_worker_tasks_active{worker=\"metrics-worker\"} 0.0"));
 			});

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code taskqueue.tasks.rate-limited} counts the tasks that had to wait for their rate limit.
+ * {@code taskqueue.tasks.rate-limited} counts the tasks that had to wait for their rate
+ * limit.
  */
 class TaskQueueRateLimitMetricsTests {
 
