@@ -19,7 +19,9 @@ import dev.taskqueue.client.internal.ResultNode;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.event.TaskSentEvent;
 import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
+import dev.taskqueue.observation.TaskObservationDocumentation;
 import dev.taskqueue.observation.TaskPublishContext;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
@@ -79,6 +81,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	private volatile @Nullable UniqueLocks uniqueLocks;
 
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile @Nullable TaskPublishObservationConvention observationConvention;
 
 	/**
 	 * Create a client.
@@ -147,6 +151,15 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 */
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {
 		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Set the convention that names and tags the {@code taskqueue.publish} observation.
+	 * @param observationConvention the convention, or {@code null} for the registry's
+	 * global one or else {@link DefaultTaskPublishObservationConvention}
+	 */
+	public void setObservationConvention(@Nullable TaskPublishObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	@Override
@@ -239,9 +252,11 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 				return result(pending);
 			}
 		}
-		TaskPublishContext observed = new TaskPublishContext(id, request.getName(), route.queue());
-		Observation observation = Observation
-			.createNotStarted(null, DefaultTaskPublishObservationConvention.INSTANCE, () -> observed,
+		TaskPublishContext observed = new TaskPublishContext(id, request.getName(),
+				(request.getRootId() != null) ? request.getRootId() : id, route.effectiveExchange(),
+				route.effectiveRoutingKey(), route.queue());
+		Observation observation = TaskObservationDocumentation.TASK_PUBLISH
+			.observation(this.observationConvention, DefaultTaskPublishObservationConvention.INSTANCE, () -> observed,
 					this.observationRegistry)
 			.start();
 		Duration publishTime;

@@ -1,11 +1,13 @@
 package dev.taskqueue.observation;
 
+import dev.taskqueue.observation.TaskObservationDocumentation.HighCardinalityKeyNames;
+import dev.taskqueue.observation.TaskObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names of {@code taskqueue.execute}: low-cardinality {@code task},
- * {@code queue} and {@code outcome}, high-cardinality {@code task.id} and
- * {@code task.retries}; spans are named {@code <task name> execute}.
+ * The default {@link TaskExecuteObservationConvention}: the observation is named
+ * {@code taskqueue.execute}, its spans {@code <task name> execute}, with the keys of
+ * {@link TaskObservationDocumentation#TASK_EXECUTE}.
  */
 public class DefaultTaskExecuteObservationConvention implements TaskExecuteObservationConvention {
 
@@ -15,6 +17,8 @@ public class DefaultTaskExecuteObservationConvention implements TaskExecuteObser
 	/** The observation's name. */
 	public static final String NAME = "taskqueue.execute";
 
+	private static final String UNKNOWN = "unknown";
+
 	@Override
 	public String getName() {
 		return NAME;
@@ -22,20 +26,27 @@ public class DefaultTaskExecuteObservationConvention implements TaskExecuteObser
 
 	@Override
 	public String getContextualName(TaskExecuteContext context) {
-		return context.getMessage().task() + " execute";
+		return context.getTaskName() + " execute";
 	}
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(TaskExecuteContext context) {
 		String outcome = context.getOutcome();
-		return KeyValues.of("task", context.getMessage().task(), "queue", context.getQueue(), "outcome",
-				(outcome != null) ? outcome : "unknown");
+		String worker = context.getWorker();
+		return KeyValues.of(LowCardinalityKeyNames.MESSAGING_SYSTEM.withValue("rabbitmq"),
+				LowCardinalityKeyNames.MESSAGING_OPERATION_TYPE.withValue("process"),
+				LowCardinalityKeyNames.MESSAGING_OPERATION_NAME.withValue("execute"),
+				LowCardinalityKeyNames.MESSAGING_DESTINATION_NAME.withValue(context.getQueue()),
+				LowCardinalityKeyNames.TASK_NAME.withValue(context.getTaskName()),
+				LowCardinalityKeyNames.OUTCOME.withValue((outcome != null) ? outcome : UNKNOWN),
+				LowCardinalityKeyNames.WORKER_NAME.withValue((worker != null) ? worker : UNKNOWN));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(TaskExecuteContext context) {
-		return KeyValues.of("task.id", context.getMessage().id(), "task.retries",
-				Integer.toString(context.getMessage().retries()));
+		return KeyValues.of(HighCardinalityKeyNames.MESSAGE_ID.withValue(context.getTaskId()),
+				HighCardinalityKeyNames.CONVERSATION_ID.withValue(context.getRootId()),
+				HighCardinalityKeyNames.TASK_RETRIES.withValue(Integer.toString(context.getRetries())));
 	}
 
 }

@@ -1,11 +1,13 @@
 package dev.taskqueue.observation;
 
+import dev.taskqueue.observation.TaskObservationDocumentation.HighCardinalityKeyNames;
+import dev.taskqueue.observation.TaskObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default names of {@code taskqueue.publish}: low-cardinality {@code task},
- * {@code queue} and {@code outcome}, high-cardinality {@code task.id}; spans are named
- * {@code <task name> publish}.
+ * The default {@link TaskPublishObservationConvention}: the observation is named
+ * {@code taskqueue.publish}, its spans {@code <task name> publish}, with the keys of
+ * {@link TaskObservationDocumentation#TASK_PUBLISH}.
  */
 public class DefaultTaskPublishObservationConvention implements TaskPublishObservationConvention {
 
@@ -27,13 +29,19 @@ public class DefaultTaskPublishObservationConvention implements TaskPublishObser
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(TaskPublishContext context) {
-		return KeyValues.of("task", context.getTaskName(), "queue", context.getQueue(), "outcome",
-				context.getOutcome());
+		return KeyValues.of(LowCardinalityKeyNames.MESSAGING_SYSTEM.withValue("rabbitmq"),
+				LowCardinalityKeyNames.MESSAGING_OPERATION_TYPE.withValue("send"),
+				LowCardinalityKeyNames.MESSAGING_OPERATION_NAME.withValue("publish"),
+				LowCardinalityKeyNames.MESSAGING_DESTINATION_NAME.withValue(context.getExchange()),
+				LowCardinalityKeyNames.ROUTING_KEY.withValue(context.getRoutingKey()),
+				LowCardinalityKeyNames.TASK_NAME.withValue(context.getTaskName()),
+				LowCardinalityKeyNames.OUTCOME.withValue(context.getOutcome()));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(TaskPublishContext context) {
-		return KeyValues.of("task.id", context.getTaskId());
+		return KeyValues.of(HighCardinalityKeyNames.MESSAGE_ID.withValue(context.getTaskId()),
+				HighCardinalityKeyNames.CONVERSATION_ID.withValue(context.getRootId()));
 	}
 
 }

@@ -4,9 +4,11 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * Names and tags the observation of running a task. Register a
- * {@link io.micrometer.observation.GlobalObservationConvention} of this context with the
- * {@link io.micrometer.observation.ObservationRegistry} to change them.
+ * Names and tags the observation of running a task. With Spring Boot, declare one as a
+ * bean to change them; without it, register it with the worker's
+ * {@link io.micrometer.observation.ObservationRegistry} as a
+ * {@link io.micrometer.observation.GlobalObservationConvention}. Extend
+ * {@link DefaultTaskExecuteObservationConvention} to keep its keys and add to them.
  */
 public interface TaskExecuteObservationConvention extends ObservationConvention<TaskExecuteContext> {
 

@@ -17,6 +17,12 @@ public class TaskPublishContext extends SenderContext<Map<String, Object>> {
 
 	private final String taskName;
 
+	private final String rootId;
+
+	private final String exchange;
+
+	private final String routingKey;
+
 	private final String queue;
 
 	private String outcome = "success";
@@ -25,9 +31,15 @@ public class TaskPublishContext extends SenderContext<Map<String, Object>> {
 	 * Create a context.
 	 * @param taskId the task id
 	 * @param taskName the task name
+	 * @param rootId the id of the workflow's first task (the task's own id when it is
+	 * sent on its own)
+	 * @param exchange the exchange it is published to (an empty string for the default
+	 * exchange)
+	 * @param routingKey the routing key it is published with
 	 * @param queue the queue it is routed to
 	 */
-	public TaskPublishContext(String taskId, String taskName, String queue) {
+	public TaskPublishContext(String taskId, String taskName, String rootId, String exchange, String routingKey,
+			String queue) {
 		super((carrier, key, value) -> {
 			if (carrier != null) {
 				carrier.put(key, value);
@@ -37,6 +49,9 @@ public class TaskPublishContext extends SenderContext<Map<String, Object>> {
 		setRemoteServiceName("rabbitmq");
 		this.taskId = taskId;
 		this.taskName = taskName;
+		this.rootId = rootId;
+		this.exchange = exchange;
+		this.routingKey = routingKey;
 		this.queue = queue;
 	}
 
@@ -54,6 +69,32 @@ public class TaskPublishContext extends SenderContext<Map<String, Object>> {
 	 */
 	public String getTaskName() {
 		return this.taskName;
+	}
+
+	/**
+	 * Return the id of the workflow's first task.
+	 * @return the id of the workflow's first task (the task's own id when it is sent on
+	 * its own)
+	 */
+	public String getRootId() {
+		return this.rootId;
+	}
+
+	/**
+	 * Return the exchange the task is published to.
+	 * @return the exchange the task is published to (an empty string for the default
+	 * exchange)
+	 */
+	public String getExchange() {
+		return this.exchange;
+	}
+
+	/**
+	 * Return the routing key the task is published with.
+	 * @return the routing key the task is published with
+	 */
+	public String getRoutingKey() {
+		return this.routingKey;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.taskqueue.observation.DefaultTaskExecuteObservationConvention;
 import dev.taskqueue.observation.TaskExecuteContext;
+import dev.taskqueue.observation.TaskObservationDocumentation;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.result.TaskState;
 import io.micrometer.observation.Observation;
@@ -15,12 +16,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps a task's execution in a {@code taskqueue.execute} observation whose parent is the
  * sender's trace (read from the message headers). It also listens to the task, to learn
- * its outcome: every way a task ends passes through {@link #afterReturn}, on the thread
- * that runs it.
+ * the worker that runs it and its outcome: every way a task ends passes through
+ * {@link #afterReturn}, on the thread that runs it.
+ * <p>
+ * The observation's convention is the registry's
+ * {@link io.micrometer.observation.GlobalObservationConvention global one} for
+ * {@link TaskExecuteContext}, if it has one, else the default.
  */
 final class TaskExecutionObserver implements TaskListener {
 
 	private final ObservationRegistry registry;
+
+	/**
+	 * The worker's name and its stable form, learned from the tasks it runs: every task
+	 * this observer sees runs on the same worker.
+	 */
+	private volatile @Nullable Worker worker;
 
 	TaskExecutionObserver(ObservationRegistry registry) {
 		this.registry = registry;
@@ -40,9 +51,14 @@ final class TaskExecutionObserver implements TaskListener {
 		if (!isObserving()) {
 			return execution.get();
 		}
-		TaskExecuteContext context = new TaskExecuteContext(task, queue);
-		Observation observation = Observation
-			.createNotStarted(null, DefaultTaskExecuteObservationConvention.INSTANCE, () -> context, this.registry)
+		TaskExecuteContext context = new TaskExecuteContext(task.id(), task.task(), task.rootId(), queue,
+				task.retries(), task.extraHeaders());
+		Worker worker = this.worker;
+		if (worker != null) {
+			context.setWorker(worker.tag());
+		}
+		Observation observation = TaskObservationDocumentation.TASK_EXECUTE
+			.observation(null, DefaultTaskExecuteObservationConvention.INSTANCE, () -> context, this.registry)
 			.start();
 		CompletableFuture<Void> settled;
 		try (Observation.Scope scope = observation.openScope()) {
@@ -59,8 +75,7 @@ final class TaskExecutionObserver implements TaskListener {
 			throw ex;
 		}
 		// Ends once the outcome is stored (asynchronously for a plain success); the
-		// caller keeps
-		// the original future.
+		// caller keeps the original future.
 		settled.whenComplete((ignored, failure) -> {
 			if (failure != null) {
 				context.setOutcome("error");
@@ -72,15 +87,50 @@ final class TaskExecutionObserver implements TaskListener {
 	}
 
 	@Override
+	public void beforeStart(TaskContext task) {
+		Observation observation = current(task);
+		if (observation != null) {
+			((TaskExecuteContext) observation.getContext()).setWorker(worker(task.getWorker()).tag());
+		}
+	}
+
+	@Override
 	public void afterReturn(TaskContext task, TaskState state, @Nullable Object result) {
-		Observation current = this.registry.getCurrentObservation();
-		if (current != null && current.getContext() instanceof TaskExecuteContext context
-				&& context.getMessage().id().equals(task.getId())) {
-			context.setOutcome(state.name().toLowerCase(Locale.ROOT));
-			if (state == TaskState.FAILURE && result instanceof Throwable failure) {
-				current.error(failure);
+		Observation observation = current(task);
+		if (observation != null) {
+			((TaskExecuteContext) observation.getContext()).setOutcome(state.name().toLowerCase(Locale.ROOT));
+			if ((state == TaskState.FAILURE || state == TaskState.RETRY) && result instanceof Throwable failure) {
+				// The meter's error tag and the span's status say what failed, a retry's
+				// cause included.
+				observation.error(failure);
 			}
 		}
+	}
+
+	/**
+	 * The observation of the given task's execution, which is current on the thread that
+	 * runs it.
+	 */
+	private @Nullable Observation current(TaskContext task) {
+		Observation current = this.registry.getCurrentObservation();
+		if (current != null && current.getContext() instanceof TaskExecuteContext context
+				&& context.getTaskId().equals(task.getId())) {
+			return current;
+		}
+		return null;
+	}
+
+	private Worker worker(String name) {
+		Worker worker = this.worker;
+		if (worker == null || !worker.name().equals(name)) {
+			worker = new Worker(name, TaskExecuteContext.workerTag(name));
+			this.worker = worker;
+		}
+		return worker;
+	}
+
+	private record Worker(String name, String tag) {
+
 	}
 
 }

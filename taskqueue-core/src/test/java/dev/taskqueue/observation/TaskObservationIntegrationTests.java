@@ -13,6 +13,7 @@ import dev.taskqueue.support.Stack;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import dev.taskqueue.worker.WorkerContainer;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -61,14 +62,21 @@ class TaskObservationIntegrationTests {
 		assertThat(execute.getKind()).isEqualTo(Span.Kind.CONSUMER);
 		assertThat(execute.getTraceId()).isEqualTo(publish.getTraceId());
 		assertThat(execute.getParentId()).isEqualTo(publish.getSpanId());
-		assertThat(publish.getTags()).containsEntry("task", "trace.echo")
-			.containsEntry("queue", this.stack.defaultQueue)
-			.containsEntry("outcome", "success")
-			.containsEntry("task.id", result.getId());
-		assertThat(execute.getTags()).containsEntry("task", "trace.echo")
-			.containsEntry("queue", this.stack.defaultQueue)
-			.containsEntry("outcome", "success")
-			.containsEntry("task.id", result.getId());
+		assertThat(publish.getTags()).containsEntry("taskqueue.task.name", "trace.echo")
+			.containsEntry("messaging.system", "rabbitmq")
+			.containsEntry("messaging.operation.type", "send")
+			.containsEntry("messaging.destination.name", "")
+			.containsEntry("messaging.rabbitmq.destination.routing_key", this.stack.defaultQueue)
+			.containsEntry("taskqueue.outcome", "success")
+			.containsEntry("messaging.message.id", result.getId());
+		assertThat(execute.getTags()).containsEntry("taskqueue.task.name", "trace.echo")
+			.containsEntry("messaging.system", "rabbitmq")
+			.containsEntry("messaging.operation.type", "process")
+			.containsEntry("messaging.destination.name", this.stack.defaultQueue)
+			.containsEntry("taskqueue.outcome", "success")
+			.containsEntry("taskqueue.worker.name", "test-worker@localhost")
+			.containsEntry("messaging.message.id", result.getId())
+			.containsEntry("taskqueue.task.retries", "0");
 		// The task ran inside its span, and the header was a plain extra header after
 		// Celery's.
 		assertThat(this.tasks.traceIdsInside).containsExactly(publish.getTraceId());
@@ -110,27 +118,67 @@ class TaskObservationIntegrationTests {
 		TaskResult result = this.stack.client.send("trace.fail");
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(Duration.ofSeconds(10)));
 		SimpleSpan execute = awaitSpan("trace.fail execute");
-		assertThat(execute.getTags()).containsEntry("outcome", "failure");
+		assertThat(execute.getTags()).containsEntry("taskqueue.outcome", "failure");
 		assertThat(execute.getError()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+	}
+
+	@Test
+	void retriedRunEndsItsSpanWithTheCauseAndTheNextRunIsItsSibling() {
+		ObservationRegistry registry = tracingRegistry();
+		this.stack.client.setObservationRegistry(registry);
+		this.stack.startWorker(this.stack.defaultQueue).setObservationRegistry(registry);
+		assertThat(this.stack.client.send("trace.retry_once").get(Duration.ofSeconds(10))).isEqualTo("done");
+		await().atMost(Duration.ofSeconds(10)).until(() -> spans("trace.retry_once execute").size() == 2);
+		List<SimpleSpan> runs = spans("trace.retry_once execute");
+		SimpleSpan retried = runs.stream()
+			.filter((span) -> "retry".equals(span.getTags().get("taskqueue.outcome")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(retried.getError()).isInstanceOf(IllegalArgumentException.class).hasMessage("once more");
+		assertThat(retried.getTags()).containsEntry("taskqueue.task.retries", "0");
+		assertThat(runs).filteredOn((span) -> span != retried)
+			.singleElement()
+			.satisfies((span) -> assertThat(span.getTags()).containsEntry("taskqueue.outcome", "success")
+				.containsEntry("taskqueue.task.retries", "1"));
+		// The retry carries the sender's trace context on: both runs are children of the
+		// publish.
+		SimpleSpan publish = awaitSpan("trace.retry_once publish");
+		assertThat(runs).allSatisfy((span) -> assertThat(span.getParentId()).isEqualTo(publish.getSpanId()));
+	}
+
+	@Test
+	void clientsConventionNamesAndTagsThePublish() {
+		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(collecting(stopped));
+		this.stack.client.setObservationRegistry(registry);
+		this.stack.client.setObservationConvention(new DefaultTaskPublishObservationConvention() {
+
+			@Override
+			public KeyValues getLowCardinalityKeyValues(TaskPublishContext context) {
+				return super.getLowCardinalityKeyValues(context).and("tenant", "acme");
+			}
+
+		});
+		this.stack.startWorker(this.stack.defaultQueue).setObservationRegistry(registry);
+		assertThat(this.stack.client.send("trace.echo", "tenant").get(Duration.ofSeconds(10))).isEqualTo("tenant");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stopped).hasSize(2));
+		assertThat(stopped).filteredOn((context) -> context instanceof TaskPublishContext)
+			.singleElement()
+			.satisfies((context) -> {
+				assertThat(context.getLowCardinalityKeyValue("tenant").getValue()).isEqualTo("acme");
+				assertThat(context.getLowCardinalityKeyValue("taskqueue.task.name").getValue()).isEqualTo("trace.echo");
+			});
+		assertThat(stopped).filteredOn((context) -> context instanceof TaskExecuteContext)
+			.singleElement()
+			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValue("tenant")).isNull());
 	}
 
 	@Test
 	void withoutATracerNoHeaderIsAddedAndObservationsStillRun() {
 		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
 		ObservationRegistry registry = ObservationRegistry.create();
-		registry.observationConfig().observationHandler(new ObservationHandler<>() {
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return true;
-			}
-
-			@Override
-			public void onStop(Observation.Context context) {
-				stopped.add(context);
-			}
-
-		});
+		registry.observationConfig().observationHandler(collecting(stopped));
 		this.stack.client.setObservationRegistry(registry);
 		this.stack.startWorker(this.stack.defaultQueue).setObservationRegistry(registry);
 		assertThat(this.stack.client.send("trace.echo", "plain").get(Duration.ofSeconds(10))).isEqualTo("plain");
@@ -138,8 +186,9 @@ class TaskObservationIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stopped).hasSize(2));
 		assertThat(stopped).extracting(Observation.Context::getName)
 			.containsExactlyInAnyOrder("taskqueue.publish", "taskqueue.execute");
-		assertThat(stopped).allSatisfy(
-				(context) -> assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success"));
+		assertThat(stopped)
+			.allSatisfy((context) -> assertThat(context.getLowCardinalityKeyValue("taskqueue.outcome").getValue())
+				.isEqualTo("success"));
 	}
 
 	@Test
@@ -159,6 +208,22 @@ class TaskObservationIntegrationTests {
 					new PropagatingReceiverTracingObservationHandler<>(this.tracer, propagator),
 					new DefaultTracingObservationHandler(this.tracer)));
 		return registry;
+	}
+
+	private static ObservationHandler<Observation.Context> collecting(List<Observation.Context> stopped) {
+		return new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stopped.add(context);
+			}
+
+		};
 	}
 
 	private SimpleSpan awaitSpan(String name) {
@@ -202,6 +267,14 @@ class TaskObservationIntegrationTests {
 				this.traceIdsInside.add(current.context().traceId());
 			}
 			return text;
+		}
+
+		@QueueTask("trace.retry_once")
+		String retryOnce(TaskContext task) {
+			if (task.getRetries() == 0) {
+				throw task.retry(Duration.ZERO, new IllegalArgumentException("once more"));
+			}
+			return "done";
 		}
 
 		@QueueTask("trace.fail")
