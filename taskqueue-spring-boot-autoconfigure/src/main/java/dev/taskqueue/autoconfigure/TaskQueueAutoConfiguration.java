@@ -18,6 +18,7 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.Compression;
 import dev.taskqueue.protocol.Serializers;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -199,7 +200,8 @@ public final class TaskQueueAutoConfiguration {
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
 			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks, TaskQueueProperties properties,
-			ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory) {
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskPublishObservationConvention> observationConvention, ListableBeanFactory beanFactory) {
 		// Looked up at the first send, not here: tasks may inject the client. Resolving
 		// it on
 		// every send cost a seventh of send()'s CPU, so it is resolved once, and not at
@@ -228,6 +230,7 @@ public final class TaskQueueAutoConfiguration {
 		});
 		client.setUniqueLocks(uniqueLocks.getIfAvailable());
 		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		client.setObservationConvention(observationConvention.getIfAvailable());
 		return client;
 	}
 

@@ -3,10 +3,20 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.taskqueue.autoconfigure.observation.TaskQueueObservationAutoConfiguration;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.observation.DefaultTaskExecuteObservationConvention;
+import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
+import dev.taskqueue.observation.TaskExecuteContext;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
+import dev.taskqueue.observation.TaskPublishContext;
+import dev.taskqueue.observation.TaskPublishObservationConvention;
+import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.tracing.Span;
@@ -26,6 +36,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The client and the worker use the application's {@code ObservationRegistry} (Spring
- * Boot's, with the application's tracing handlers), and work the same without one.
+ * Boot's, with the application's tracing handlers) and observation conventions, and work
+ * the same without them.
  */
 class TaskQueueObservationAutoConfigurationTests {
 
@@ -81,6 +93,56 @@ class TaskQueueObservationAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void applicationsConventionsNameAndTagPublishAndExecute() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+					TaskQueueObservationAutoConfiguration.class))
+			.withUserConfiguration(Collecting.class, Conventions.class)
+			.run((context) -> {
+				assertThat(context.getBean(TaskClient.class).send("observed.echo", "hi").get(Duration.ofSeconds(10)))
+					.isEqualTo("hi");
+				List<Observation.Context> stopped = context.getBean(Collecting.class).stopped;
+				Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stopped).hasSize(2));
+				assertThat(stopped).extracting(Observation.Context::getName)
+					.containsExactlyInAnyOrder("acme.publish", "acme.execute");
+				assertThat(stopped).allSatisfy((observed) -> {
+					assertThat(observed.getLowCardinalityKeyValue("tenant").getValue()).isEqualTo("acme");
+					assertThat(observed.getLowCardinalityKeyValue("taskqueue.task.name").getValue())
+						.isEqualTo("observed.echo");
+				});
+			});
+	}
+
+	@Test
+	void workerIsTaggedWithItsConfiguredName() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withUserConfiguration(Collecting.class)
+			.withPropertyValues("taskqueue.worker.name=observed-worker")
+			.run((context) -> assertThat(executedWorkerTag(context)).isEqualTo("observed-worker"));
+	}
+
+	@Test
+	void workerWithoutAConfiguredNameIsTaggedWithoutItsProcessId() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withUserConfiguration(Collecting.class)
+			.run((context) -> assertThat(executedWorkerTag(context))
+				.isEqualTo("taskqueue@" + ProcessIdentity.hostname()));
+	}
+
+	private static String executedWorkerTag(ApplicationContext context) {
+		assertThat(context.getBean(TaskClient.class).send("observed.echo", "hi").get(Duration.ofSeconds(10)))
+			.isEqualTo("hi");
+		List<Observation.Context> stopped = context.getBean(Collecting.class).stopped;
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stopped).hasSize(2));
+		return stopped.stream()
+			.filter((observed) -> "taskqueue.execute".equals(observed.getName()))
+			.findFirst()
+			.orElseThrow()
+			.getLowCardinalityKeyValue("taskqueue.worker.name")
+			.getValue();
+	}
+
 	private static SimpleSpan span(SimpleTracer tracer, Span.Kind kind) {
 		return tracer.getSpans().stream().filter((span) -> span.getKind() == kind).findFirst().orElseThrow();
 	}
@@ -94,6 +156,62 @@ class TaskQueueObservationAutoConfigurationTests {
 		String echo(String text, TaskContext task) {
 			this.headers = task.getHeaders().keySet().toString();
 			return text;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Collecting implements ObservationHandler<Observation.Context> {
+
+		final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return context instanceof TaskPublishContext || context instanceof TaskExecuteContext;
+		}
+
+		@Override
+		public void onStop(Observation.Context context) {
+			this.stopped.add(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Conventions {
+
+		@Bean
+		TaskPublishObservationConvention acmePublishConvention() {
+			return new DefaultTaskPublishObservationConvention() {
+
+				@Override
+				public String getName() {
+					return "acme.publish";
+				}
+
+				@Override
+				public KeyValues getLowCardinalityKeyValues(TaskPublishContext context) {
+					return super.getLowCardinalityKeyValues(context).and("tenant", "acme");
+				}
+
+			};
+		}
+
+		@Bean
+		TaskExecuteObservationConvention acmeExecuteConvention() {
+			return new DefaultTaskExecuteObservationConvention() {
+
+				@Override
+				public String getName() {
+					return "acme.execute";
+				}
+
+				@Override
+				public KeyValues getLowCardinalityKeyValues(TaskExecuteContext context) {
+					return super.getLowCardinalityKeyValues(context).and("tenant", "acme");
+				}
+
+			};
 		}
 
 	}

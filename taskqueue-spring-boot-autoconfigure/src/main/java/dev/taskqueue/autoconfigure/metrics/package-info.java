@@ -1,5 +1,6 @@
 /**
- * Micrometer metrics of taskqueue: task counters and timers, worker and queue gauges.
+ * Micrometer metrics of taskqueue beyond its observations' timers: task counters, the
+ * time tasks wait in the broker, worker and queue gauges.
  */
 @NullMarked
 package dev.taskqueue.autoconfigure.metrics;

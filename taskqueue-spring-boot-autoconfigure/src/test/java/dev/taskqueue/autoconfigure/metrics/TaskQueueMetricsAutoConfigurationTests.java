@@ -11,6 +11,7 @@ import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.awaitility.Awaitility;
@@ -22,6 +23,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * taskqueue's meters after a known sequence of tasks, on the real broker and Redis.
+ * taskqueue's meters after a known sequence of tasks, on the real broker and Redis: the
+ * observations' timers with Spring Boot's observation and metrics auto-configuration, and
+ * the meters they do not give.
  */
 class TaskQueueMetricsAutoConfigurationTests {
 
@@ -38,7 +42,7 @@ class TaskQueueMetricsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				JacksonAutoConfiguration.class, MetricsAutoConfiguration.class,
+				JacksonAutoConfiguration.class, ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class, TaskQueueAutoConfiguration.class,
 				TaskQueueMetricsAutoConfiguration.class))
 		.withUserConfiguration(Tasks.class)
@@ -52,7 +56,7 @@ class TaskQueueMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void countsAndTimesAKnownSequenceOfTasks() {
+	void observationsTimeAndCountWhatWasSentAndWhatRanByOutcome() {
 		this.runner.run((context) -> {
 			TaskClient client = context.getBean(TaskClient.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -62,55 +66,109 @@ class TaskQueueMetricsAutoConfigurationTests {
 			assertThatExceptionOfType(TaskFailedException.class)
 				.isThrownBy(() -> client.send("metrics.fail").get(timeout));
 			assertThat(client.send("metrics.retry_once").get(timeout)).isEqualTo("done");
-			client.send("metrics.unknown");
-			Awaitility.await().atMost(timeout).untilAsserted(() -> {
-				assertThat(count(registry, "taskqueue.tasks.rejected", "metrics.unknown")).isEqualTo(1);
-				assertThat(count(registry, "taskqueue.tasks.succeeded", "metrics.retry_once")).isEqualTo(1);
-			});
-			assertThat(registry.get("taskqueue.tasks.sent")
-				.tag("task", "metrics.square")
-				.tag("queue", this.queue)
-				.counter()
-				.count()).isEqualTo(2);
-			assertThat(count(registry, "taskqueue.tasks.received", "metrics.square")).isEqualTo(2);
-			assertThat(count(registry, "taskqueue.tasks.succeeded", "metrics.square")).isEqualTo(2);
-			assertThat(registry.get("taskqueue.tasks.failed")
-				.tag("task", "metrics.fail")
-				.tag("exception", "IllegalStateException")
-				.counter()
-				.count()).isEqualTo(1);
-			assertThat(registry.get("taskqueue.tasks.retried").tag("task", "metrics.retry_once").counter().count())
-				.isEqualTo(1);
-			assertThat(count(registry, "taskqueue.tasks.received", "metrics.retry_once")).isEqualTo(2);
-			assertThat(registry.get("taskqueue.tasks.rejected").tag("reason", "NotRegistered").counter().count())
-				.isEqualTo(1);
-			assertThat(registry.get("taskqueue.tasks.runtime")
-				.tag("task", "metrics.square")
-				.tag("outcome", "success")
-				.timer()
-				.count()).isEqualTo(2);
-			assertThat(registry.get("taskqueue.tasks.runtime").tag("outcome", "failure").timer().count()).isEqualTo(1);
-			assertThat(registry.get("taskqueue.tasks.queue.wait")
-				.tag("task", "metrics.square")
-				.tag("queue", this.queue)
-				.timer()
-				.count()).isEqualTo(2);
-			assertThat(registry.get("taskqueue.tasks.publish").tag("task", "metrics.square").timer().count())
-				.isEqualTo(2);
-			assertThat(registry.get("taskqueue.tasks.publish")
-				.tag("task", "metrics.square")
-				.timer()
-				.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-			assertThat(registry.get("taskqueue.worker.tasks.active").tag("worker", "metrics-worker").gauge().value())
-				.isZero();
-			assertThat(registry.get("taskqueue.worker.tasks.abandoned").tag("worker", "metrics-worker").gauge().value())
-				.isZero();
-			assertThat(registry.get("taskqueue.queue.consumers").tag("queue", this.queue).gauge().value()).isEqualTo(2);
+			// An execution's observation ends once its outcome is stored, after the
+			// result is readable.
 			Awaitility.await()
 				.atMost(timeout)
-				.untilAsserted(() -> assertThat(
-						registry.get("taskqueue.queue.messages").tag("queue", this.queue + ".dlq").gauge().value())
-					.isEqualTo(1));
+				.untilAsserted(() -> assertThat(execute(registry, "metrics.retry_once", "success").count()).isOne());
+			assertThat(registry.get("taskqueue.publish")
+				.tag("taskqueue.task.name", "metrics.square")
+				.tag("taskqueue.outcome", "success")
+				.tag("messaging.rabbitmq.destination.routing_key", this.queue)
+				.tag("error", "none")
+				.timer()
+				.count()).isEqualTo(2);
+			assertThat(registry.get("taskqueue.publish")
+				.tag("taskqueue.task.name", "metrics.square")
+				.timer()
+				.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+			Awaitility.await()
+				.atMost(timeout)
+				.untilAsserted(() -> assertThat(execute(registry, "metrics.square", "success").count()).isEqualTo(2));
+			assertThat(execute(registry, "metrics.square", "success").getId().getTag("taskqueue.worker.name"))
+				.isEqualTo("metrics-worker");
+			assertThat(execute(registry, "metrics.square", "success").getId().getTag("messaging.destination.name"))
+				.isEqualTo(this.queue);
+			assertThat(registry.get("taskqueue.execute")
+				.tag("taskqueue.task.name", "metrics.fail")
+				.tag("taskqueue.outcome", "failure")
+				.tag("error", "IllegalStateException")
+				.timer()
+				.count()).isOne();
+			assertThat(registry.get("taskqueue.execute")
+				.tag("taskqueue.task.name", "metrics.retry_once")
+				.tag("taskqueue.outcome", "retry")
+				.tag("error", "IllegalArgumentException")
+				.timer()
+				.count()).isOne();
+		});
+	}
+
+	@Test
+	void countsWhatTheObservationsDoNotSeeAndDuplicatesNoTimer() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			Duration timeout = Duration.ofSeconds(10);
+			assertThat(client.send("metrics.square", 3).get(timeout)).isEqualTo(9);
+			assertThat(client.send("metrics.retry_once").get(timeout)).isEqualTo("done");
+			client.send("metrics.unknown");
+			Awaitility.await()
+				.atMost(timeout)
+				.untilAsserted(
+						() -> assertThat(count(registry, "taskqueue.tasks.rejected", "metrics.unknown")).isOne());
+			assertThat(registry.get("taskqueue.tasks.rejected").tag("error", "NotRegistered").counter().count())
+				.isOne();
+			assertThat(count(registry, "taskqueue.tasks.received", "metrics.square")).isOne();
+			assertThat(count(registry, "taskqueue.tasks.received", "metrics.retry_once")).isEqualTo(2);
+			assertThat(registry.get("taskqueue.tasks.queue.wait")
+				.tag("taskqueue.task.name", "metrics.square")
+				.tag("messaging.destination.name", this.queue)
+				.timer()
+				.count()).isOne();
+			assertThat(registry.get("taskqueue.worker.tasks.active")
+				.tag("taskqueue.worker.name", "metrics-worker")
+				.gauge()
+				.value()).isZero();
+			assertThat(registry.get("taskqueue.worker.tasks.abandoned")
+				.tag("taskqueue.worker.name", "metrics-worker")
+				.gauge()
+				.value()).isZero();
+			assertThat(registry.get("taskqueue.queue.consumers")
+				.tag("messaging.destination.name", this.queue)
+				.gauge()
+				.value()).isEqualTo(2);
+			Awaitility.await()
+				.atMost(timeout)
+				.untilAsserted(() -> assertThat(registry.get("taskqueue.queue.messages")
+					.tag("messaging.destination.name", this.queue + ".dlq")
+					.gauge()
+					.value()).isEqualTo(1));
+			// What the observations give is not measured a second time.
+			assertThat(registry.find("taskqueue.tasks.sent").meters()).isEmpty();
+			assertThat(registry.find("taskqueue.tasks.publish").meters()).isEmpty();
+			assertThat(registry.find("taskqueue.tasks.runtime").meters()).isEmpty();
+			assertThat(registry.find("taskqueue.tasks.succeeded").meters()).isEmpty();
+			assertThat(registry.find("taskqueue.tasks.failed").meters()).isEmpty();
+			assertThat(registry.find("taskqueue.tasks.retried").meters()).isEmpty();
+		});
+	}
+
+	@Test
+	void meterNamesAreDotSeparatedLowercaseWords() {
+		this.runner.run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(client.send("metrics.square", 2).get(Duration.ofSeconds(10))).isEqualTo(4);
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(registry.find("taskqueue.execute").timers()).isNotEmpty());
+			assertThat(registry.getMeters()).map((meter) -> meter.getId().getName())
+				.filteredOn((name) -> name.startsWith("taskqueue"))
+				.isNotEmpty()
+				.allMatch((name) -> name.matches("[a-z]+(\\.[a-z]+)*"), "dot-separated lowercase words");
+			assertThat(TaskQueueMeterDocumentation.values()).extracting(TaskQueueMeterDocumentation::getName)
+				.allMatch((name) -> name.matches("[a-z]+(\\.[a-z]+)*"), "dot-separated lowercase words");
 		});
 	}
 
@@ -123,14 +181,17 @@ class TaskQueueMetricsAutoConfigurationTests {
 				PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(10))
-					.untilAsserted(() -> assertThat(registry.scrape())
-						.contains(
-								"taskqueue_tasks_sent_total{queue=\"" + this.queue + "\",task=\"metrics.square\"} 1.0")
-						.contains("taskqueue_tasks_succeeded_total{task=\"metrics.square\"} 1.0")
-						.contains(
-								"taskqueue_tasks_runtime_seconds_count{outcome=\"success\",task=\"metrics.square\"} 1")
-						.contains("taskqueue_queue_consumers{queue=\"" + this.queue + "\"}")
-						.contains("taskqueue_worker_tasks_active{worker=\"metrics-worker\"} 0.0"));
+					.untilAsserted(() -> assertThat(registry.scrape().lines())
+						.anyMatch((line) -> line.startsWith("taskqueue_publish_seconds_count{")
+								&& line.contains("messaging_destination_name=\"\"")
+								&& line.contains("taskqueue_task_name=\"metrics.square\"") && line.endsWith(" 1"))
+						.anyMatch((line) -> line.startsWith("taskqueue_execute_seconds_count{")
+								&& line.contains("taskqueue_outcome=\"success\"")
+								&& line.contains("taskqueue_worker_name=\"metrics-worker\"") && line.endsWith(" 1"))
+						.contains("taskqueue_tasks_received_total{taskqueue_task_name=\"metrics.square\"} 1.0")
+						.anyMatch((line) -> line
+							.startsWith("taskqueue_queue_consumers{messaging_destination_name=\"" + this.queue + "\"}"))
+						.contains("taskqueue_worker_tasks_active{taskqueue_worker_name=\"metrics-worker\"} 0.0"));
 			});
 	}
 
@@ -145,7 +206,14 @@ class TaskQueueMetricsAutoConfigurationTests {
 	}
 
 	private static double count(MeterRegistry registry, String name, String task) {
-		return registry.get(name).tag("task", task).counter().count();
+		return registry.get(name).tag("taskqueue.task.name", task).counter().count();
+	}
+
+	private static Timer execute(MeterRegistry registry, String task, String outcome) {
+		return registry.get("taskqueue.execute")
+			.tag("taskqueue.task.name", task)
+			.tag("taskqueue.outcome", outcome)
+			.timer();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code taskqueue.tasks.rate-limited} counts the tasks that had to wait for their rate
+ * {@code taskqueue.tasks.rate.limited} counts the tasks that had to wait for their rate
  * limit.
  */
 class TaskQueueRateLimitMetricsTests {
@@ -53,9 +53,10 @@ class TaskQueueRateLimitMetricsTests {
 			client.send("metrics.limited", 2);
 			client.send("metrics.limited", 3);
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(
-						registry.get("taskqueue.tasks.rate-limited").tag("task", "metrics.limited").counter().count())
-					.isEqualTo(2));
+				.untilAsserted(() -> assertThat(registry.get("taskqueue.tasks.rate.limited")
+					.tag("taskqueue.task.name", "metrics.limited")
+					.counter()
+					.count()).isEqualTo(2));
 		});
 	}
 
