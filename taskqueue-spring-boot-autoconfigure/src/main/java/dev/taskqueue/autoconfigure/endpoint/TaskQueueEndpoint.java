@@ -16,12 +16,9 @@ import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.ratelimit.RateLimit;
-import dev.taskqueue.ratelimit.RateLimitScope;
-import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.routing.Route;
 import dev.taskqueue.routing.TaskRouter;
 import dev.taskqueue.worker.TaskMethod;
@@ -33,7 +30,9 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.support.RabbitExceptionTranslator;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -46,26 +45,27 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>read ({@code GET /actuator/taskqueue}): on a worker, the worker, its registered
  * tasks with their effective options and where each came from ({@code annotation},
  * {@code yml} or {@code default}), the queues it consumes with their depth, consumers and
- * dead letters, and the tasks running now; on every application, the live workers of the
- * cluster from their heartbeats;</li>
- * <li>read ({@code GET /actuator/taskqueue/workers}): the live workers of the
- * cluster;</li>
+ * dead letters, and the tasks running now, their arguments masked unless
+ * {@code management.endpoint.taskqueue.show-values} shows them; on every application, the
+ * live workers of the cluster from their heartbeats;</li>
  * <li>write ({@code POST /actuator/taskqueue/{queue}}): re-drive the queue's dead
  * letters, moving the messages of {@code <queue>.dlq} back to {@code <queue>} without the
  * {@code x-taskqueue-*} headers the worker added when it dead-lettered them;</li>
  * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge
- * {@code <queue>.dlq};</li>
- * <li>delete ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=}): revoke a task on
- * every worker, interrupting it where it runs with {@code terminate=true}.</li>
+ * {@code <queue>.dlq}.</li>
  * </ul>
- * Only the queues this worker consumes can be re-driven or purged. Write and delete
- * operations change the broker: expose them only behind the application's actuator
- * security.
+ * Only the queues this worker consumes can be re-driven or purged. Over HTTP,
+ * {@link TaskQueueEndpointWebExtension} adds the cluster's workers, revocation and rate
+ * limits. The endpoint is read-only unless
+ * {@code management.endpoint.taskqueue.access=unrestricted}: its write and delete
+ * operations change the broker and the workers, so grant them only behind the
+ * application's actuator security.
  */
-@Endpoint(id = "taskqueue")
+@Endpoint(id = "taskqueue", defaultAccess = Access.READ_ONLY)
 public class TaskQueueEndpoint {
 
-	private static final String WORKERS = "workers";
+	/** What masked values read: Spring Boot's sanitized value. */
+	static final String MASK = "******";
 
 	private static final String TASKQUEUE_HEADER_PREFIX = "x-taskqueue-";
 
@@ -81,9 +81,7 @@ public class TaskQueueEndpoint {
 
 	private final ConfirmedPublisher publisher;
 
-	private final TaskClient client;
-
-	private @Nullable RateLimits rateLimits;
+	private final Show showValues;
 
 	private @Nullable WorkerDirectory workers;
 
@@ -96,26 +94,18 @@ public class TaskQueueEndpoint {
 	 * @param queues reads queue depths and consumers
 	 * @param connectionFactory the broker's connection factory (to re-drive and purge)
 	 * @param publisher publishes re-driven messages with confirms
-	 * @param client revokes tasks
+	 * @param showValues when the arguments of running tasks are shown (outside HTTP,
+	 * {@link Show#WHEN_AUTHORIZED} shows them)
 	 */
 	public TaskQueueEndpoint(@Nullable WorkerContainer worker, @Nullable TaskRegistry registry, TaskRouter router,
-			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
-			TaskClient client) {
-		this.client = client;
+			QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher, Show showValues) {
 		this.worker = worker;
 		this.registry = registry;
 		this.router = router;
 		this.queues = queues;
 		this.connectionFactory = connectionFactory;
 		this.publisher = publisher;
-	}
-
-	/**
-	 * Set what changes rate limits on every worker.
-	 * @param rateLimits the rate limits API, or {@code null} (then changes are refused)
-	 */
-	public void setRateLimits(@Nullable RateLimits rateLimits) {
-		this.rateLimits = rateLimits;
+		this.showValues = showValues;
 	}
 
 	/**
@@ -133,6 +123,10 @@ public class TaskQueueEndpoint {
 	 */
 	@ReadOperation
 	public WorkerDescriptor describe() {
+		return describe(this.showValues.isShown(true));
+	}
+
+	WorkerDescriptor describe(boolean showArguments) {
 		WorkersDescriptor cluster = workers();
 		WorkerContainer worker = this.worker;
 		TaskRegistry registry = this.registry;
@@ -151,7 +145,8 @@ public class TaskQueueEndpoint {
 			.list()
 			.stream()
 			.map((task) -> new ActiveTaskDescriptor(task.id(), task.name(), task.queue(),
-					String.valueOf(task.message().args()), String.valueOf(task.message().kwargs()), task.startedAt(),
+					showArguments ? String.valueOf(task.message().args()) : MASK,
+					showArguments ? String.valueOf(task.message().kwargs()) : MASK, task.startedAt(),
 					task.runtime().toMillis()))
 			.toList();
 		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(), worker.getConcurrency(), tasks,
@@ -159,20 +154,9 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
-	 * The live workers of the cluster ({@code GET /actuator/taskqueue/workers}), from
-	 * their heartbeats in Redis.
-	 * @param workers the literal {@code workers}
-	 * @return the workers
+	 * The live workers of the cluster, from their heartbeats in Redis.
 	 */
-	@ReadOperation
-	public WorkersDescriptor workers(@Selector String workers) {
-		if (!WORKERS.equals(workers)) {
-			throw new InvalidEndpointRequestException("Unknown path '" + workers + "': use /workers", "Unknown path");
-		}
-		return workers();
-	}
-
-	private WorkersDescriptor workers() {
+	WorkersDescriptor workers() {
 		WorkerDirectory directory = this.workers;
 		if (directory == null) {
 			return new WorkersDescriptor(null, "Workers are listed from their heartbeats in Redis; "
@@ -201,7 +185,7 @@ public class TaskQueueEndpoint {
 		return new TaskDescriptor(name, method.describe(), queue, rateLimit, maxRetries, method.isIgnoreResult());
 	}
 
-	private static String describe(RateLimit limit) {
+	static String describe(RateLimit limit) {
 		double permits = limit.permits();
 		String count = (permits == Math.rint(permits)) ? String.valueOf((long) permits) : String.valueOf(permits);
 		String rate = count + "/" + limit.per();
@@ -268,85 +252,6 @@ public class TaskQueueEndpoint {
 		}
 		catch (IOException | TimeoutException ex) {
 			throw RabbitExceptionTranslator.convertRabbitAccessException(ex);
-		}
-	}
-
-	/**
-	 * Revoke a task on every worker ({@code DELETE
-	 * /actuator/taskqueue/tasks/{id}?terminate=true}).
-	 * @param tasks the literal {@code tasks}
-	 * @param id the task id
-	 * @param terminate whether to interrupt the task where it runs ({@code false} when
-	 * absent)
-	 * @return what was revoked
-	 */
-	@DeleteOperation
-	public RevokeResult revoke(@Selector String tasks, @Selector String id, @Nullable Boolean terminate) {
-		checkTasksPath(tasks);
-		boolean interrupt = Boolean.TRUE.equals(terminate);
-		try {
-			this.client.revoke(id, interrupt);
-		}
-		catch (IllegalStateException ex) {
-			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Revocation is not available");
-		}
-		return new RevokeResult(id, interrupt);
-	}
-
-	/**
-	 * Change a task's rate limit on every worker ({@code POST
-	 * /actuator/taskqueue/tasks/{name}/rate-limit} with {@code {"limit": "10/s"}},
-	 * optionally with {@code "burst": 5} and {@code "scope": "cluster"}).
-	 * @param tasks the literal {@code tasks}
-	 * @param name the task name
-	 * @param operation the literal {@code rate-limit}
-	 * @param limit the new limit, e.g. {@code 10/s}
-	 * @param burst the bucket's capacity (default 1)
-	 * @param scope {@code worker} (default) or {@code cluster}
-	 * @return the change
-	 */
-	@WriteOperation
-	public RateLimitChange changeRateLimit(@Selector String tasks, @Selector String name, @Selector String operation,
-			String limit, @Nullable Integer burst, @Nullable String scope) {
-		checkTasksPath(tasks);
-		if (!"rate-limit".equals(operation)) {
-			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "': use rate-limit",
-					"Unknown operation");
-		}
-		RateLimits rateLimits = this.rateLimits;
-		if (rateLimits == null) {
-			throw new InvalidEndpointRequestException("Changing rate limits needs Redis", "Not available");
-		}
-		RateLimit parsed;
-		try {
-			parsed = RateLimit.parse(limit);
-			if (burst != null) {
-				parsed = parsed.withBurst(burst);
-			}
-			if (scope != null) {
-				parsed = parsed.withScope(scope(scope));
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid rate limit");
-		}
-		long receivers = rateLimits.change(name, parsed);
-		return new RateLimitChange(name, describe(parsed), receivers);
-	}
-
-	private static RateLimitScope scope(String scope) {
-		for (RateLimitScope candidate : RateLimitScope.values()) {
-			if (candidate.name().equalsIgnoreCase(scope.trim())) {
-				return candidate;
-			}
-		}
-		throw new IllegalArgumentException("Invalid rate limit scope '" + scope + "': use worker or cluster");
-	}
-
-	private static void checkTasksPath(String segment) {
-		if (!"tasks".equals(segment)) {
-			throw new InvalidEndpointRequestException("Unknown path '" + segment + "': use /tasks/{id}",
-					"Unknown path");
 		}
 	}
 
@@ -454,8 +359,8 @@ public class TaskQueueEndpoint {
 	 * @param id the task id
 	 * @param name the task name
 	 * @param queue the queue it came from
-	 * @param args its positional arguments
-	 * @param kwargs its keyword arguments
+	 * @param args its positional arguments, or {@code ******} when they are not shown
+	 * @param kwargs its keyword arguments, or {@code ******} when they are not shown
 	 * @param startedAt when it started
 	 * @param runtimeMillis how long it has run
 	 */

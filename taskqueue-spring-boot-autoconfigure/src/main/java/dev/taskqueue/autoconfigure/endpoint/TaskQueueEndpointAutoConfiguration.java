@@ -12,34 +12,49 @@ import dev.taskqueue.worker.WorkerContainer;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link TaskQueueEndpoint taskqueue
- * endpoint}: the whole endpoint on applications that run a worker, the cluster's workers
- * and the cluster-wide operations (revoke, rate limits) on dispatcher-only ones.
+ * endpoint} and its {@link TaskQueueEndpointWebExtension web extension}: the whole
+ * endpoint on applications that run a worker, the cluster's workers and the cluster-wide
+ * operations (revoke, rate limits) on dispatcher-only ones.
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(TaskClient.class)
 @ConditionalOnAvailableEndpoint(TaskQueueEndpoint.class)
+@EnableConfigurationProperties(TaskQueueEndpointProperties.class)
 public final class TaskQueueEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	TaskQueueEndpoint taskQueueEndpoint(ObjectProvider<WorkerContainer> worker, ObjectProvider<TaskRegistry> registry,
 			TaskRouter router, QueueInspector queues, ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
-			TaskClient client, ObjectProvider<RateLimits> rateLimits, ObjectProvider<WorkerDirectory> workers) {
+			ObjectProvider<WorkerDirectory> workers, TaskQueueEndpointProperties properties) {
 		TaskQueueEndpoint endpoint = new TaskQueueEndpoint(worker.getIfAvailable(), registry.getIfAvailable(), router,
-				queues, connectionFactory, publisher, client);
-		endpoint.setRateLimits(rateLimits.getIfAvailable());
+				queues, connectionFactory, publisher, properties.getShowValues());
 		endpoint.setWorkerDirectory(workers.getIfAvailable());
 		return endpoint;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskQueueEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	TaskQueueEndpointWebExtension taskQueueEndpointWebExtension(TaskQueueEndpoint endpoint, TaskClient client,
+			ObjectProvider<RateLimits> rateLimits, TaskQueueEndpointProperties properties) {
+		TaskQueueEndpointWebExtension extension = new TaskQueueEndpointWebExtension(endpoint, client,
+				properties.getShowValues(), properties.getRoles());
+		extension.setRateLimits(rateLimits.getIfAvailable());
+		return extension;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -23,7 +25,6 @@ import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -41,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /actuator/taskqueue} over HTTP, with the web server started on a random port.
+ * {@code /actuator/taskqueue} over HTTP, with the web server started on a random port:
+ * with Spring Boot's defaults for the endpoint (read-only, arguments masked), and with
+ * every operation granted.
  */
 class TaskQueueEndpointWebIntegrationTests {
 
@@ -51,27 +54,44 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	private final JsonMapper json = JsonMapper.shared();
 
+	private static final String UNRESTRICTED = "management.endpoint.taskqueue.access=unrestricted";
+
 	private ConfigurableApplicationContext context;
 
 	private String base;
 
-	@BeforeEach
-	void start() {
+	/**
+	 * Start the application with Spring Boot's defaults for the endpoint, and the given
+	 * properties.
+	 */
+	private void start(String... properties) {
+		List<String> all = new ArrayList<>(
+				List.of("server.port=0", "spring.rabbitmq.host=127.0.0.1", "spring.data.redis.host=127.0.0.1",
+						"taskqueue.default-queue=" + this.queue, "taskqueue.worker.concurrency=2",
+						"taskqueue.worker.name=endpoint-worker", "taskqueue.routes.[endpoint.routed].queue=elsewhere",
+						"taskqueue.tasks.[endpoint.square].rate-limit=10/s",
+						"management.endpoints.web.exposure.include=taskqueue,health",
+						"management.endpoint.health.show-details=always"));
+		all.addAll(List.of(properties));
 		this.context = new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
-			.properties("server.port=0", "spring.rabbitmq.host=127.0.0.1", "spring.data.redis.host=127.0.0.1",
-					"taskqueue.default-queue=" + this.queue, "taskqueue.worker.concurrency=2",
-					"taskqueue.worker.name=endpoint-worker", "taskqueue.routes.[endpoint.routed].queue=elsewhere",
-					"taskqueue.tasks.[endpoint.square].rate-limit=10/s",
-					"management.endpoints.web.exposure.include=taskqueue,health",
-					"management.endpoint.health.show-details=always")
+			.properties(all.toArray(String[]::new))
 			.run();
 		this.base = "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port")
 				+ "/actuator/taskqueue";
 	}
 
+	/**
+	 * Start the application with every operation granted and the arguments shown.
+	 */
+	private void startGranted() {
+		start(UNRESTRICTED, "management.endpoint.taskqueue.show-values=always");
+	}
+
 	@AfterEach
 	void stop() {
-		this.context.close();
+		if (this.context != null) {
+			this.context.close();
+		}
 		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
 		RabbitAdmin admin = new RabbitAdmin(factory);
 		for (String name : List.of(this.queue, this.queue + ".dlq", "elsewhere")) {
@@ -83,6 +103,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void readDescribesTasksWithTheirOptionsAndWhereTheyCameFrom() throws Exception {
+		startGranted();
 		JsonNode body = get();
 		assertThat(body.get("name").asString()).isEqualTo("endpoint-worker");
 		assertThat(body.get("running").asBoolean()).isTrue();
@@ -103,7 +124,8 @@ class TaskQueueEndpointWebIntegrationTests {
 	}
 
 	@Test
-	void readListsTheTasksRunningNow() throws Exception {
+	void readListsTheTasksRunningNowWithTheirArgumentsWhenShown() throws Exception {
+		startGranted();
 		Tasks tasks = this.context.getBean(Tasks.class);
 		TaskResult result = this.context.getBean(TaskClient.class).send("endpoint.block", "hello");
 		assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -120,6 +142,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void postRedrivesDeadLettersWithoutTheRejectionHeaders() throws Exception {
+		startGranted();
 		String id = UUID.randomUUID().toString();
 		deadLetter(TaskMessage.builder(id, "endpoint.headers").build());
 		Awaitility.await()
@@ -136,6 +159,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void deletePurgesDeadLetters() throws Exception {
+		startGranted();
 		deadLetter(TaskMessage.builder(UUID.randomUUID().toString(), "endpoint.square").args(List.of(2)).build());
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue)).DELETE());
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -145,6 +169,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void deleteTaskRevokesAndTerminatesIt() throws Exception {
+		startGranted();
 		Tasks tasks = this.context.getBean(Tasks.class);
 		TaskResult result = this.context.getBean(TaskClient.class).send("endpoint.block", "stop me");
 		assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -163,6 +188,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void postChangesATasksRateLimitOnTheWorkers() throws Exception {
+		startGranted();
 		HttpResponse<String> response = send(
 				HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
 					.header("Content-Type", "application/json")
@@ -183,6 +209,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void postChangesBurstAndScopeOfARateLimit() throws Exception {
+		startGranted();
 		HttpResponse<String> response = send(HttpRequest
 			.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
 			.header("Content-Type", "application/json")
@@ -203,6 +230,7 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void writesRefuseQueuesTheWorkerDoesNotConsume() throws Exception {
+		startGranted();
 		HttpResponse<String> response = send(
 				HttpRequest.newBuilder(URI.create(this.base + "/elsewhere")).POST(HttpRequest.BodyPublishers.noBody()));
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -210,10 +238,73 @@ class TaskQueueEndpointWebIntegrationTests {
 
 	@Test
 	void healthShowsTheTaskqueueContributor() throws Exception {
+		startGranted();
 		String health = send(HttpRequest.newBuilder(URI.create(this.base.replace("/taskqueue", "/health")))).body();
 		JsonNode taskqueue = this.json.readTree(health).at("/components/taskqueue");
 		assertThat(taskqueue.get("status").asString()).isEqualTo("UP");
 		assertThat(taskqueue.at("/details/worker/queues/" + this.queue + "/consumers").asInt()).isEqualTo(2);
+	}
+
+	@Test
+	void defaultAccessRefusesEveryOperationThatChangesSomething() throws Exception {
+		start();
+		String id = UUID.randomUUID().toString();
+		deadLetter(TaskMessage.builder(id, "endpoint.headers").build());
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterCount() == 1);
+		List<HttpResponse<String>> refused = List.of(
+				send(HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue))
+					.POST(HttpRequest.BodyPublishers.noBody())),
+				send(HttpRequest.newBuilder(URI.create(this.base + "/" + this.queue)).DELETE()),
+				send(HttpRequest.newBuilder(URI.create(this.base + "/tasks/" + id + "?terminate=true")).DELETE()),
+				send(HttpRequest.newBuilder(URI.create(this.base + "/tasks/endpoint.square/rate-limit"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"limit\":\"20/s\"}"))));
+		// Operations that access does not allow are not mapped at all: 405 where the path
+		// answers a read (/{queue} is also /workers), 404 elsewhere.
+		assertThat(refused).extracting(HttpResponse::statusCode).containsExactly(405, 405, 404, 404);
+		assertThat(deadLetterCount()).isOne();
+		assertThat(this.context.getBean(ControlBus.class).isRevoked(id)).isFalse();
+		assertThat(task(get(), "endpoint.square").at("/rateLimit/source").asString()).isEqualTo("yml");
+	}
+
+	@Test
+	void argumentsOfRunningTasksAreMaskedByDefault() throws Exception {
+		start();
+		assertThat(readWhileATaskRuns("a secret")).doesNotContain("a secret")
+			.satisfies((body) -> assertThat(this.json.readTree(body).at("/activeTasks/0/args").asString())
+				.isEqualTo("******"))
+			.satisfies((body) -> assertThat(this.json.readTree(body).at("/activeTasks/0/kwargs").asString())
+				.isEqualTo("******"));
+	}
+
+	@Test
+	void argumentsShownWhenAuthorizedAreMaskedForAnAnonymousUser() throws Exception {
+		start("management.endpoint.taskqueue.show-values=when-authorized");
+		String body = readWhileATaskRuns("a secret");
+		assertThat(body).doesNotContain("a secret");
+		assertThat(this.json.readTree(body).at("/activeTasks/0/args").asString()).isEqualTo("******");
+	}
+
+	/**
+	 * Read the endpoint while a task runs with the given argument.
+	 */
+	private String readWhileATaskRuns(String argument) throws Exception {
+		Tasks tasks = this.context.getBean(Tasks.class);
+		TaskResult result = this.context.getBean(TaskClient.class).send("endpoint.block", argument);
+		assertThat(tasks.started.await(10, TimeUnit.SECONDS)).isTrue();
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base)));
+		tasks.release.countDown();
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(result.get(Duration.ofSeconds(10))).isEqualTo(argument);
+		assertThat(this.json.readTree(response.body()).at("/activeTasks/0/id").asString()).isEqualTo(result.getId());
+		return response.body();
+	}
+
+	private long deadLetterCount() throws Exception {
+		try (Connection connection = this.context.getBean(ConnectionFactory.class).createConnection();
+				Channel channel = connection.createChannel(false)) {
+			return channel.messageCount(this.queue + ".dlq");
+		}
 	}
 
 	private void deadLetter(TaskMessage message) throws Exception {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.taskqueue.autoconfigure.TestQueues;
+import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.protocol.ProcessIdentity;
@@ -67,7 +68,10 @@ class TaskQueueWorkersWebIntegrationTests {
 				"taskqueue.worker.queues=" + this.queueA, "taskqueue.worker.concurrency=2");
 		run(WebApplicationType.NONE, "taskqueue.worker.name=workers-b",
 				"taskqueue.worker.queues=" + this.queueB + "," + this.queueA, "taskqueue.worker.concurrency=1");
-		this.dispatcher = run(WebApplicationType.SERVLET, "taskqueue.worker.enabled=false");
+		// The workers read at the endpoint's default access; the dispatcher grants it
+		// all.
+		this.dispatcher = run(WebApplicationType.SERVLET, "taskqueue.worker.enabled=false",
+				"management.endpoint.taskqueue.access=unrestricted");
 	}
 
 	@AfterAll
@@ -116,6 +120,16 @@ class TaskQueueWorkersWebIntegrationTests {
 				HttpRequest.newBuilder(URI.create(base(this.dispatcher) + "/" + this.queueA))
 					.POST(HttpRequest.BodyPublishers.noBody()));
 		assertThat(redrive.statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void dispatcherOnlyApplicationRevokesTasksOnTheCluster() throws Exception {
+		String id = UUID.randomUUID().toString();
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(URI.create(base(this.dispatcher) + "/tasks/" + id)).DELETE());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body()).get("terminate").asBoolean()).isFalse();
+		assertThat(this.workerA.getBean(ControlBus.class).isRevoked(id)).isTrue();
 	}
 
 	@Test
