@@ -18,7 +18,7 @@ final class Documentation {
 
 	static final String UPDATE_PROPERTY = "taskqueue.docs.update";
 
-	private static final String HOW_TO_UPDATE = "./mvnw -pl taskqueue-docs -am test -Dtest='*Tests' "
+	private static final String HOW_TO_UPDATE = "./mvnw -pl taskqueue-docs -am test -Dtest='dev.taskqueue.docs.*Tests' "
 			+ "-Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE_PROPERTY + "=true";
 
 	private final Path root;
