@@ -23,13 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * build against the starter), named by the comment before it:
  * {@code <!-- snippet: gettingstarted/Divide.java#task -->}. A block that differs from
  * its region fails the build; {@code -Dtaskqueue.docs.update=true} copies the regions
- * into the pages instead.
+ * into the pages instead. A block that does not claim to compile (a fragment with
+ * elisions) says so and why: {@code <!-- not compiled: elided arguments -->}.
  */
 class JavaSnippetsTests {
 
 	static final String SNIPPETS = "taskqueue-docs/src/test/java/dev/taskqueue/docs/snippets";
 
 	private static final Pattern MARKER = Pattern.compile("snippet:\\s*(\\S+)#([\\w-]+)");
+
+	private static final Pattern NOT_COMPILED = Pattern.compile("not compiled:\\s*\\S.*");
 
 	private final Documentation documentation = Documentation.repository();
 
@@ -42,11 +45,14 @@ class JavaSnippetsTests {
 				if (!block.language().equals("java")) {
 					continue;
 				}
+				if (block.marker() != null && NOT_COMPILED.matcher(block.marker()).matches()) {
+					continue;
+				}
 				String where = this.documentation.relativize(page.path()) + ":" + block.line() + ": ";
 				Matcher marker = (block.marker() != null) ? MARKER.matcher(block.marker()) : null;
 				if (marker == null || !marker.matches()) {
 					problems.add(where + "a java block needs <!-- snippet: <file under " + SNIPPETS
-							+ ">#<tag> --> on the line before it");
+							+ ">#<tag> --> on the line before it, or <!-- not compiled: <why> -->");
 					continue;
 				}
 				Path source = this.documentation.resolve(SNIPPETS).resolve(marker.group(1));
