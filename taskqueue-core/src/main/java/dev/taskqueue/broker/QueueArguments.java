@@ -26,6 +26,11 @@ public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nul
 
 	/**
 	 * Check the arguments make sense together.
+	 * @param type the queue type
+	 * @param maxPriority the highest message priority the queue orders by, or
+	 * {@code null} for no priorities
+	 * @param deliveryLimit for quorum queues, the broker's delivery limit, or
+	 * {@code null} for no limit
 	 * @throws IllegalArgumentException if they do not
 	 */
 	public QueueArguments {

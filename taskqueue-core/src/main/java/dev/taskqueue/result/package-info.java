@@ -1,5 +1,6 @@
 /**
- * Task states and the result store, in Celery's Redis result format.
+ * Task states ({@link dev.taskqueue.result.TaskState}) and the result store, in Celery's
+ * Redis result format: results, chord counters and saved groups.
  */
 @NullMarked
 package dev.taskqueue.result;

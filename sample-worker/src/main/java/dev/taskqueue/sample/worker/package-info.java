@@ -1,7 +1,7 @@
 /**
- * The seed article's {@code worker.py} as a Spring Boot application: the tasks
- * {@code worker.divide} and {@code worker.error_handler}, consuming the queues
- * {@code divide} and {@code error}.
+ * The demo's worker: a classic Celery tutorial's {@code worker.py} as a Spring Boot
+ * application, with the tasks {@code worker.divide} and {@code worker.error_handler},
+ * consuming the queues {@code divide} and {@code error}.
  */
 @NullMarked
 package dev.taskqueue.sample.worker;
