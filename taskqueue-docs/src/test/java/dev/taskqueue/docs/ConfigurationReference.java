@@ -90,9 +90,18 @@ final class ConfigurationReference {
 				description = property.deprecation() + " " + description;
 			}
 		}
-		String defaultValue = (property.defaultValue() != null) ? format(property.defaultValue())
+		String defaultValue = (property.defaultValue() != null) ? format(enumDefault(type, property.defaultValue()))
 				: format(runtimeDefault(property.name()));
 		return new Row(property.name(), simpleType(property.type()), defaultValue, description);
+	}
+
+	/**
+	 * The processor writes an enum's default as its constant's name in lower case
+	 * ({@code read_only}), where users write {@code read-only}.
+	 */
+	private static Object enumDefault(Class<?> type, JsonNode value) {
+		return (type != null && type.isEnum() && value.isString())
+				? value.asString().toLowerCase(Locale.ROOT).replace('_', '-') : value;
 	}
 
 	private List<Row> nestedRows(String prefix, Class<?> type) {
