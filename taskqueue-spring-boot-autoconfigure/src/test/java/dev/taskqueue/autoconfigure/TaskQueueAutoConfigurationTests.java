@@ -188,7 +188,13 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenSeveralConnectionFactoriesAndNoPrimaryOneLeaveItUnclearWhichToUse() {
-		this.contextRunner.withUserConfiguration(TwoConnectionFactoriesConfiguration.class)
+		// Without Boot's RabbitMQ auto-configuration, whose listener container factory
+		// needs a single connection factory too.
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					TaskQueueAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=" + REDIS_HOST)
+			.withUserConfiguration(TwoConnectionFactoriesConfiguration.class)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskClient.class));
 	}
 
