@@ -49,7 +49,7 @@ class ConfigurationReferenceTests {
 	void propertiesOfMapValuesAreDescribedByTheirFieldsJavadoc() {
 		assertThat(this.generated).contains("### Tasks")
 			.containsPattern(
-					"\\| `taskqueue\\.tasks\\.\\[<name>]\\.rate-limit` \\| `String` \\|  \\| How often the task "
+					"\\| `taskqueue\\.tasks\\.\\[<name>]\\.rate-limit` \\| `RateLimit` \\|  \\| How often the task "
 							+ "may start: .*Celery's rate_limit")
 			.contains("| `taskqueue.queues.[<name>].max-priority` |")
 			.contains("| `taskqueue.routes.[<name>].queue` |");

@@ -7,14 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.ratelimit.RateLimitScope;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.convert.DurationUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for taskqueue. Connection settings are Spring Boot's own
  * ({@code spring.rabbitmq.*}, {@code spring.data.redis.*}).
+ * <p>
+ * Serializers stay names rather than an enum: an application adds its own as
+ * {@link dev.taskqueue.protocol.TaskSerializer} beans, so the set is open.
+ *
+ * @see TaskClientConfigurer
+ * @see WorkerContainerConfigurer
  */
 @ConfigurationProperties("taskqueue")
 public class TaskQueueProperties {
@@ -32,11 +41,10 @@ public class TaskQueueProperties {
 	private String serializer = "json";
 
 	/**
-	 * Compression of task message bodies (Celery's task_compression): 'gzip' or 'zlib'
-	 * (both kombu's zlib, sent as 'application/x-gzip'). None by default; received
-	 * messages are decompressed whatever this says.
+	 * Compression of task message bodies (Celery's task_compression). None by default;
+	 * received messages are decompressed whatever this says.
 	 */
-	private @Nullable String compression;
+	private @Nullable Compression compression;
 
 	/**
 	 * Serializer names or content types a worker accepts (Celery's accept_content), e.g.
@@ -68,10 +76,10 @@ public class TaskQueueProperties {
 
 	/**
 	 * Type of every queue taskqueue declares without a taskqueue.queues.<name>.type:
-	 * 'classic' (as Celery declares them) or 'quorum'. Dead-letter queues get their
-	 * queue's type.
+	 * classic (as Celery declares them) or quorum. Dead-letter queues get their queue's
+	 * type.
 	 */
-	private String defaultQueueType = "classic";
+	private QueueType defaultQueueType = QueueType.CLASSIC;
 
 	private final Result result = new Result();
 
@@ -95,11 +103,11 @@ public class TaskQueueProperties {
 		this.serializer = serializer;
 	}
 
-	public @Nullable String getCompression() {
+	public @Nullable Compression getCompression() {
 		return this.compression;
 	}
 
-	public void setCompression(@Nullable String compression) {
+	public void setCompression(@Nullable Compression compression) {
 		this.compression = compression;
 	}
 
@@ -135,11 +143,11 @@ public class TaskQueueProperties {
 		this.queues = queues;
 	}
 
-	public String getDefaultQueueType() {
+	public QueueType getDefaultQueueType() {
 		return this.defaultQueueType;
 	}
 
-	public void setDefaultQueueType(String defaultQueueType) {
+	public void setDefaultQueueType(QueueType defaultQueueType) {
 		this.defaultQueueType = defaultQueueType;
 	}
 
@@ -210,22 +218,23 @@ public class TaskQueueProperties {
 		/**
 		 * How often the task may start: '10/s', '100/m', '1000/h', or a plain number per
 		 * second (Celery's rate_limit). Per worker unless rate-limit-scope is 'cluster'.
+		 * Replaces @QueueTask(rateLimit) as a whole, burst and scope included.
 		 */
-		private @Nullable String rateLimit;
+		private @Nullable RateLimit rateLimit;
 
 		/**
 		 * How many starts may follow each other without spacing after an idle period (the
-		 * token bucket's capacity). Default 1: starts are spaced one interval apart, as
-		 * Celery does. Needs rate-limit.
+		 * token bucket's capacity), at least 1. Default 1: starts are spaced one interval
+		 * apart, as Celery does. Needs rate-limit.
 		 */
 		private @Nullable Integer rateLimitBurst;
 
 		/**
-		 * Where rate-limit is enforced: 'worker' (each worker on its own, Celery's
-		 * semantics) or 'cluster' (one token bucket in Redis shared by every worker).
-		 * Needs rate-limit.
+		 * Where rate-limit is enforced: worker (each worker on its own, Celery's
+		 * semantics) or cluster (one token bucket in Redis shared by every worker, so it
+		 * needs Redis). Default worker. Needs rate-limit.
 		 */
-		private @Nullable String rateLimitScope;
+		private @Nullable RateLimitScope rateLimitScope;
 
 		/**
 		 * How many times the task may be retried (Celery's max_retries); -1 for no limit.
@@ -285,27 +294,11 @@ public class TaskQueueProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private @Nullable Duration softTimeLimit;
 
-		public @Nullable Duration getTimeLimit() {
-			return this.timeLimit;
-		}
-
-		public void setTimeLimit(@Nullable Duration timeLimit) {
-			this.timeLimit = timeLimit;
-		}
-
-		public @Nullable Duration getSoftTimeLimit() {
-			return this.softTimeLimit;
-		}
-
-		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
-			this.softTimeLimit = softTimeLimit;
-		}
-
-		public @Nullable String getRateLimit() {
+		public @Nullable RateLimit getRateLimit() {
 			return this.rateLimit;
 		}
 
-		public void setRateLimit(@Nullable String rateLimit) {
+		public void setRateLimit(@Nullable RateLimit rateLimit) {
 			this.rateLimit = rateLimit;
 		}
 
@@ -317,11 +310,11 @@ public class TaskQueueProperties {
 			this.rateLimitBurst = rateLimitBurst;
 		}
 
-		public @Nullable String getRateLimitScope() {
+		public @Nullable RateLimitScope getRateLimitScope() {
 			return this.rateLimitScope;
 		}
 
-		public void setRateLimitScope(@Nullable String rateLimitScope) {
+		public void setRateLimitScope(@Nullable RateLimitScope rateLimitScope) {
 			this.rateLimitScope = rateLimitScope;
 		}
 
@@ -389,6 +382,22 @@ public class TaskQueueProperties {
 			this.serializer = serializer;
 		}
 
+		public @Nullable Duration getTimeLimit() {
+			return this.timeLimit;
+		}
+
+		public void setTimeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+		}
+
+		public @Nullable Duration getSoftTimeLimit() {
+			return this.softTimeLimit;
+		}
+
+		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+		}
+
 	}
 
 	/**
@@ -397,14 +406,15 @@ public class TaskQueueProperties {
 	public static class Queue {
 
 		/**
-		 * How many tasks of this queue a worker consuming it runs at once; the queue then
-		 * gets consumers of its own. Defaults to taskqueue.worker.concurrency.
+		 * How many tasks of this queue a worker consuming it runs at once, at least 1;
+		 * the queue then gets consumers of its own. Defaults to
+		 * taskqueue.worker.concurrency.
 		 */
 		private @Nullable Integer concurrency;
 
 		/**
-		 * How many unacknowledged messages each consumer of this queue may hold; the
-		 * queue then gets consumers of its own. Defaults to the worker's
+		 * How many unacknowledged messages each consumer of this queue may hold, at least
+		 * 1; the queue then gets consumers of its own. Defaults to the worker's
 		 * (taskqueue.worker.prefetch, or one plus fair-margin with fair dispatch).
 		 */
 		private @Nullable Integer prefetch;
@@ -416,13 +426,14 @@ public class TaskQueueProperties {
 		private @Nullable Integer maxPriority;
 
 		/**
-		 * Queue type: 'classic' or 'quorum'. Defaults to taskqueue.default-queue-type.
+		 * Queue type: classic or quorum. Defaults to taskqueue.default-queue-type.
 		 */
-		private @Nullable String type;
+		private @Nullable QueueType type;
 
 		/**
 		 * For quorum queues: how many times the broker delivers a message before it
-		 * dead-letters it to '<queue>.dlq' (x-delivery-limit). No limit by default.
+		 * dead-letters it to '<queue>.dlq' (x-delivery-limit), at least 1. No limit by
+		 * default.
 		 */
 		private @Nullable Integer deliveryLimit;
 
@@ -450,11 +461,11 @@ public class TaskQueueProperties {
 			this.maxPriority = maxPriority;
 		}
 
-		public @Nullable String getType() {
+		public @Nullable QueueType getType() {
 			return this.type;
 		}
 
-		public void setType(@Nullable String type) {
+		public void setType(@Nullable QueueType type) {
 			this.type = type;
 		}
 
@@ -480,7 +491,8 @@ public class TaskQueueProperties {
 		private Backend backend = Backend.REDIS;
 
 		/**
-		 * How long results are kept (Celery's result_expires), and revocations.
+		 * How long results are kept (Celery's result_expires), and revocations. Must be
+		 * positive.
 		 */
 		private Duration expires = Duration.ofDays(1);
 
@@ -590,8 +602,8 @@ public class TaskQueueProperties {
 		private List<String> queues = new ArrayList<>();
 
 		/**
-		 * How many tasks run at once (Celery's --concurrency). Defaults to the number of
-		 * processors.
+		 * How many tasks run at once (Celery's --concurrency), at least 1. Defaults to
+		 * the number of processors.
 		 */
 		private @Nullable Integer concurrency;
 
@@ -600,7 +612,7 @@ public class TaskQueueProperties {
 		 * worker_prefetch_multiplier). Enough for the broker to hand messages straight to
 		 * a consumer and for result stores to be pipelined; for long tasks use fair
 		 * dispatch (or 1), so that a worker busy with one does not keep others waiting
-		 * behind it.
+		 * behind it. At least 1.
 		 */
 		private int prefetch = 16;
 
@@ -613,7 +625,7 @@ public class TaskQueueProperties {
 
 		/**
 		 * With fair dispatch, how many messages each consumer may hold beyond its running
-		 * task.
+		 * task (0 or more).
 		 */
 		private int fairMargin = 0;
 
@@ -664,30 +676,6 @@ public class TaskQueueProperties {
 		 * by default in 3.10) before that.
 		 */
 		private DataSize maxMessageSize = DataSize.ofMegabytes(10);
-
-		public @Nullable Duration getTimeLimit() {
-			return this.timeLimit;
-		}
-
-		public void setTimeLimit(@Nullable Duration timeLimit) {
-			this.timeLimit = timeLimit;
-		}
-
-		public @Nullable Duration getSoftTimeLimit() {
-			return this.softTimeLimit;
-		}
-
-		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
-			this.softTimeLimit = softTimeLimit;
-		}
-
-		public DataSize getMaxMessageSize() {
-			return this.maxMessageSize;
-		}
-
-		public void setMaxMessageSize(DataSize maxMessageSize) {
-			this.maxMessageSize = maxMessageSize;
-		}
 
 		/**
 		 * How often the worker writes its heartbeat record
@@ -777,6 +765,30 @@ public class TaskQueueProperties {
 			this.queueStatsMaxAge = queueStatsMaxAge;
 		}
 
+		public @Nullable Duration getTimeLimit() {
+			return this.timeLimit;
+		}
+
+		public void setTimeLimit(@Nullable Duration timeLimit) {
+			this.timeLimit = timeLimit;
+		}
+
+		public @Nullable Duration getSoftTimeLimit() {
+			return this.softTimeLimit;
+		}
+
+		public void setSoftTimeLimit(@Nullable Duration softTimeLimit) {
+			this.softTimeLimit = softTimeLimit;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
 		public Duration getHeartbeatInterval() {
 			return this.heartbeatInterval;
 		}
@@ -794,11 +806,12 @@ public class TaskQueueProperties {
 
 		/**
 		 * How long a send waits for the broker: to connect and to confirm the message.
+		 * Must be positive.
 		 */
 		private Duration publishTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * How many confirm channels to keep open between sends.
+		 * How many confirm channels to keep open between sends, at least 1.
 		 */
 		private int channelPoolSize = 8;
 
@@ -817,6 +830,21 @@ public class TaskQueueProperties {
 		public void setChannelPoolSize(int channelPoolSize) {
 			this.channelPoolSize = channelPoolSize;
 		}
+
+	}
+
+	/**
+	 * Compression methods of task message bodies. Celery's gzip and zlib are the same
+	 * method to kombu (zlib framing), sent as 'application/x-gzip'; kombu's optional
+	 * methods (bzip2, lzma, brotli, zstd) are not supported.
+	 */
+	public enum Compression {
+
+		/** kombu's zlib compression, sent as 'application/x-gzip'. */
+		GZIP,
+
+		/** The same as {@link #GZIP} to kombu. */
+		ZLIB
 
 	}
 

@@ -48,6 +48,9 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import tools.jackson.databind.DefaultTyping;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import dev.taskqueue.client.UniqueLocks;
+import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.result.RedisResultBackend;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -184,6 +187,47 @@ class TaskQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void backsOffWhenSeveralConnectionFactoriesAndNoPrimaryOneLeaveItUnclearWhichToUse() {
+		// Without Boot's RabbitMQ auto-configuration, whose listener container factory
+		// needs a single connection factory too.
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					TaskQueueAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=" + REDIS_HOST)
+			.withUserConfiguration(TwoConnectionFactoriesConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskClient.class));
+	}
+
+	@Test
+	void usesThePrimaryOfSeveralConnectionFactories() {
+		this.contextRunner.withUserConfiguration(TwoConnectionFactoriesConfiguration.class)
+			.withPropertyValues("taskqueue.worker.enabled=false")
+			.withBean("primaryConnectionFactory", CachingConnectionFactory.class,
+					() -> new CachingConnectionFactory(RABBIT_HOST), (definition) -> definition.setPrimary(true))
+			.run((context) -> assertThat(context).hasSingleBean(TaskClient.class));
+	}
+
+	@Test
+	void redisPartsBackOffWhenSeveralRedisConnectionFactoriesAndNoPrimaryOneLeaveItUnclearWhichToUse() {
+		this.contextRunner.withUserConfiguration(TwoRedisConnectionFactoriesConfiguration.class)
+			.withPropertyValues("taskqueue.worker.enabled=false", "taskqueue.result.backend=none")
+			.run((context) -> assertThat(context).hasSingleBean(TaskClient.class)
+				.doesNotHaveBean(ControlBus.class)
+				.doesNotHaveBean(UniqueLocks.class));
+	}
+
+	@Test
+	void redisPartsUseThePrimaryOfSeveralRedisConnectionFactories() {
+		this.contextRunner.withUserConfiguration(TwoRedisConnectionFactoriesConfiguration.class)
+			.withPropertyValues("taskqueue.worker.enabled=false")
+			.withBean("primaryRedisConnectionFactory", LettuceConnectionFactory.class,
+					() -> new LettuceConnectionFactory(REDIS_HOST, 6379), (definition) -> definition.setPrimary(true))
+			.run((context) -> assertThat(context).hasSingleBean(ControlBus.class)
+				.getBean(ResultBackend.class)
+				.isInstanceOf(RedisResultBackend.class));
+	}
+
+	@Test
 	void registersNoRabbitTemplateOrRabbitOperationsOfItsOwn() {
 		assertSameBeansWithAndWithoutTaskQueue(RabbitTemplate.class, RabbitOperations.class);
 	}
@@ -269,7 +313,8 @@ class TaskQueueAutoConfigurationTests {
 	void twoTasksWithTheSameNameFailStartupNamingBothMethods() {
 		this.contextRunner.withUserConfiguration(DivideTasks.class, OtherDivideTasks.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("Duplicate task name 'worker.divide'")
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("Duplicate task name 'worker.divide'")
 				.contains(DivideTasks.class.getName() + ".divide(double, double)")
 				.contains(OtherDivideTasks.class.getName() + ".divide(double, double)");
 		});
@@ -303,7 +348,8 @@ class TaskQueueAutoConfigurationTests {
 	void routeWithoutAQueueFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("taskqueue.routes.[worker.divide].exchange=tasks").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("taskqueue.routes.[worker.divide].queue");
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("taskqueue.routes[worker.divide].queue is not set");
 		});
 	}
 
@@ -331,8 +377,8 @@ class TaskQueueAutoConfigurationTests {
 	void negativeMaxDeliveriesFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("taskqueue.worker.max-deliveries=-1").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.worker.max-deliveries must be 0 (no limit) or more, not -1");
+			assertThat(FailureAnalyses.messages(context.getStartupFailure())).contains(
+					"Property taskqueue.worker.max-deliveries with value '-1' is invalid: Must be 0 (no limit) or more.");
 		});
 	}
 
@@ -396,7 +442,8 @@ class TaskQueueAutoConfigurationTests {
 	void nonPositiveMaxMessageSizeFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("taskqueue.worker.max-message-size=0B").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("taskqueue.worker.max-message-size");
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("taskqueue.worker.max-message-size");
 		});
 	}
 
@@ -424,7 +471,8 @@ class TaskQueueAutoConfigurationTests {
 	void invalidRateLimitFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[worker.divide].rate-limit=fast").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("taskqueue.tasks.[worker.divide].rate-limit")
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("taskqueue.tasks[worker.divide].rate-limit")
 				.contains("'fast'");
 		});
 	}
@@ -433,7 +481,8 @@ class TaskQueueAutoConfigurationTests {
 	void unknownSerializerFailsStartupNamingThePropertyAndTheAcceptedForms() {
 		this.contextRunner.withPropertyValues("taskqueue.serializer=pickle").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("taskqueue.serializer=pickle is not supported")
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("taskqueue.serializer=pickle is not supported")
 				.contains("json (application/json), msgpack (application/x-msgpack)");
 		});
 	}
@@ -442,7 +491,7 @@ class TaskQueueAutoConfigurationTests {
 	void unknownResultSerializerFailsStartupNamingThePropertyAndTheAcceptedForms() {
 		this.contextRunner.withPropertyValues("taskqueue.result.serializer=yaml").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
 				.contains("taskqueue.result.serializer=yaml is not supported")
 				.contains("json (application/json), msgpack (application/x-msgpack)");
 		});
@@ -475,18 +524,6 @@ class TaskQueueAutoConfigurationTests {
 		return definitions;
 	}
 
-	/**
-	 * Return the messages of an exception and all its causes, one per line.
-	 * @return the messages of an exception and all its causes, one per line
-	 */
-	private static String messages(Throwable failure) {
-		StringBuilder messages = new StringBuilder();
-		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
-			messages.append(ex.getMessage()).append('\n');
-		}
-		return messages.toString();
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	static class UserPublisherConfiguration {
 
@@ -503,6 +540,36 @@ class TaskQueueAutoConfigurationTests {
 		@Bean
 		QueueDeclarer userQueueDeclarer(ConnectionFactory connectionFactory) {
 			return new QueueDeclarer(connectionFactory);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoConnectionFactoriesConfiguration {
+
+		@Bean
+		CachingConnectionFactory oneConnectionFactory() {
+			return new CachingConnectionFactory(RABBIT_HOST);
+		}
+
+		@Bean
+		CachingConnectionFactory otherConnectionFactory() {
+			return new CachingConnectionFactory(RABBIT_HOST);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoRedisConnectionFactoriesConfiguration {
+
+		@Bean
+		LettuceConnectionFactory oneRedisConnectionFactory() {
+			return new LettuceConnectionFactory(REDIS_HOST, 6379);
+		}
+
+		@Bean
+		LettuceConnectionFactory otherRedisConnectionFactory() {
+			return new LettuceConnectionFactory(REDIS_HOST, 6379);
 		}
 
 	}

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -74,7 +75,8 @@ class TaskQueueFlowAutoConfigurationTests {
 	void invalidRateLimitFailsStartupNamingThePropertyAndTheAcceptedForms() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[flow.square].rate-limit=3/week").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("taskqueue.tasks.[flow.square].rate-limit")
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("taskqueue.tasks[flow.square].rate-limit")
 				.contains("10/s, 100/m, 1000/h");
 		});
 	}
@@ -86,9 +88,10 @@ class TaskQueueFlowAutoConfigurationTests {
 					"taskqueue.tasks.[flow.square].rate-limit-scope=global")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(messages(context.getStartupFailure()))
-					.contains("taskqueue.tasks.[flow.square].rate-limit-scope=global is not supported")
-					.contains("[worker, cluster]");
+				FailureAnalysis analysis = FailureAnalyses.of(context.getStartupFailure(), null);
+				assertThat(analysis.getDescription()).contains("taskqueue.tasks[flow.square].rate-limit-scope")
+					.contains("\"global\"");
+				assertThat(analysis.getAction()).contains("CLUSTER").contains("WORKER");
 			});
 	}
 
@@ -96,8 +99,8 @@ class TaskQueueFlowAutoConfigurationTests {
 	void burstWithoutARateFailsStartupNamingBothProperties() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[flow.square].rate-limit-burst=5").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains(
-					"taskqueue.tasks.[flow.square].rate-limit-burst needs taskqueue.tasks.[flow.square].rate-limit");
+			assertThat(FailureAnalyses.messages(context.getStartupFailure())).contains(
+					"taskqueue.tasks[flow.square].rate-limit-burst=5 needs taskqueue.tasks[flow.square].rate-limit");
 		});
 	}
 
@@ -150,9 +153,10 @@ class TaskQueueFlowAutoConfigurationTests {
 	void unsupportedQueueTypeFailsStartupNamingTheKeyAndTheAcceptedValues() {
 		this.contextRunner.withPropertyValues("taskqueue.queues." + this.queue + ".type=stream").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.queues." + this.queue + ".type=stream is not supported")
-				.contains("[classic, quorum]");
+			FailureAnalysis analysis = FailureAnalyses.of(context.getStartupFailure(), null);
+			assertThat(analysis.getDescription()).contains("taskqueue.queues." + this.queue + ".type")
+				.contains("\"stream\"");
+			assertThat(analysis.getAction()).contains("CLASSIC").contains("QUORUM");
 		});
 	}
 
@@ -163,8 +167,9 @@ class TaskQueueFlowAutoConfigurationTests {
 					"taskqueue.queues." + this.queue + ".max-priority=5")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(messages(context.getStartupFailure())).contains("taskqueue.queues." + this.queue)
-					.contains("max-priority needs a classic queue");
+				assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+					.contains("taskqueue.queues." + this.queue)
+					.contains("max-priority=5 needs a classic queue");
 			});
 	}
 
@@ -172,7 +177,8 @@ class TaskQueueFlowAutoConfigurationTests {
 	void deliveryLimitOnAClassicQueueFailsStartup() {
 		this.contextRunner.withPropertyValues("taskqueue.queues." + this.queue + ".delivery-limit=3").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("delivery-limit needs a quorum queue");
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("delivery-limit=3 needs a quorum queue");
 		});
 	}
 
@@ -180,17 +186,9 @@ class TaskQueueFlowAutoConfigurationTests {
 	void zeroConcurrencyOfAQueueFailsStartupNamingTheKey() {
 		this.contextRunner.withPropertyValues("taskqueue.queues." + this.queue + ".concurrency=0").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.queues." + this.queue + ".concurrency must be at least 1");
+			assertThat(FailureAnalyses.messages(context.getStartupFailure())).contains("Property taskqueue.queues."
+					+ this.queue + ".concurrency with value '0' is invalid: Must be at least 1.");
 		});
-	}
-
-	private static String messages(Throwable failure) {
-		StringBuilder messages = new StringBuilder();
-		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
-			messages.append(ex.getMessage()).append('\n');
-		}
-		return messages.toString();
 	}
 
 	static class SquareTasks {

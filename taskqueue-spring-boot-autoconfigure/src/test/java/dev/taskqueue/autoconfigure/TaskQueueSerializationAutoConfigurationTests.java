@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -68,7 +69,7 @@ class TaskQueueSerializationAutoConfigurationTests {
 	void unknownAcceptContentEntryFailsStartupNamingItsIndex() {
 		this.contextRunner.withPropertyValues("taskqueue.accept-content=json,msgpak").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
 				.contains("taskqueue.accept-content[1]=msgpak is not supported")
 				.contains(ACCEPTED);
 		});
@@ -78,8 +79,8 @@ class TaskQueueSerializationAutoConfigurationTests {
 	void unknownPerTaskSerializerFailsStartupNamingTheEntry() {
 		this.contextRunner.withPropertyValues("taskqueue.tasks.[serial.echo].serializer=xml").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
-				.contains("taskqueue.tasks.[serial.echo].serializer=xml is not supported")
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
+				.contains("taskqueue.tasks[serial.echo].serializer=xml is not supported")
 				.contains(ACCEPTED);
 		});
 	}
@@ -88,8 +89,9 @@ class TaskQueueSerializationAutoConfigurationTests {
 	void unknownCompressionFailsStartupNamingTheAcceptedMethods() {
 		this.contextRunner.withPropertyValues("taskqueue.compression=bzip2").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure())).contains("taskqueue.compression=bzip2 is not supported")
-				.contains("use gzip, zlib or application/x-gzip");
+			FailureAnalysis analysis = FailureAnalyses.of(context.getStartupFailure(), null);
+			assertThat(analysis.getDescription()).contains("taskqueue.compression").contains("\"bzip2\"");
+			assertThat(analysis.getAction()).contains("GZIP").contains("ZLIB");
 		});
 	}
 
@@ -97,7 +99,7 @@ class TaskQueueSerializationAutoConfigurationTests {
 	void unknownAnnotatedSerializerFailsStartupNamingTheTask() {
 		this.contextRunner.withUserConfiguration(BogusTasks.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context.getStartupFailure()))
+			assertThat(FailureAnalyses.messages(context.getStartupFailure()))
 				.contains("@QueueTask(serializer = \"bogus\") of task 'serial.bogus' is not supported")
 				.contains(ACCEPTED);
 		});
@@ -174,14 +176,6 @@ class TaskQueueSerializationAutoConfigurationTests {
 			assertThat(value).isNotNull();
 			return value;
 		}
-	}
-
-	private static String messages(Throwable failure) {
-		StringBuilder messages = new StringBuilder();
-		for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
-			messages.append(ex.getMessage()).append('\n');
-		}
-		return messages.toString();
 	}
 
 	static class EchoTasks {

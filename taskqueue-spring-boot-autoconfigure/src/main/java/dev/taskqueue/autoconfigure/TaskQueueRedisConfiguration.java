@@ -1,0 +1,75 @@
+package dev.taskqueue.autoconfigure;
+
+import dev.taskqueue.client.UniqueLocks;
+import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
+import dev.taskqueue.ratelimit.RateLimits;
+import dev.taskqueue.result.RedisResultBackend;
+import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.result.ResultCodec;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static dev.taskqueue.autoconfigure.PropertyChecks.positive;
+
+/**
+ * What taskqueue keeps in the application's Redis: results (Celery's format), revocations
+ * and runtime rate limits (the control bus), unique-task locks, cluster-wide rate limits
+ * and the workers' heartbeats.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+class TaskQueueRedisConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ResultBackend.class)
+	@ConditionalOnProperty(name = "taskqueue.result.backend", havingValue = "redis", matchIfMissing = true)
+	RedisResultBackend taskQueueRedisResultBackend(RedisConnectionFactory redisConnectionFactory,
+			TaskQueueProperties properties, TaskMessageCodec codec) {
+		TaskQueueProperties.Result result = properties.getResult();
+		return new RedisResultBackend(redisConnectionFactory,
+				new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer())), result.getKeyPrefix(),
+				positive("taskqueue.result.expires", result.getExpires()));
+	}
+
+	@Bean(destroyMethod = "destroy")
+	@ConditionalOnMissingBean
+	ControlBus taskQueueControlBus(RedisConnectionFactory redisConnectionFactory, TaskQueueProperties properties) {
+		return new ControlBus(redisConnectionFactory, properties.getResult().getKeyPrefix(),
+				positive("taskqueue.result.expires", properties.getResult().getExpires()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimits taskQueueRateLimits(ControlBus control) {
+		return new RateLimits(control);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	UniqueLocks taskQueueUniqueLocks(RedisConnectionFactory redisConnectionFactory, TaskQueueProperties properties,
+			TaskMessageCodec codec) {
+		return new UniqueLocks(redisConnectionFactory, properties.getResult().getKeyPrefix(), codec.mapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterRateLimiters taskQueueClusterRateLimiters(RedisConnectionFactory redisConnectionFactory,
+			TaskQueueProperties properties) {
+		return new ClusterRateLimiters(redisConnectionFactory, properties.getResult().getKeyPrefix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerDirectory taskQueueWorkerDirectory(RedisConnectionFactory redisConnectionFactory,
+			TaskQueueProperties properties) {
+		return new WorkerDirectory(redisConnectionFactory, properties.getResult().getKeyPrefix());
+	}
+
+}

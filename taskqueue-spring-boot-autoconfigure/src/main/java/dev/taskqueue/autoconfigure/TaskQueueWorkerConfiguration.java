@@ -1,0 +1,128 @@
+package dev.taskqueue.autoconfigure;
+
+import java.time.Duration;
+
+import dev.taskqueue.broker.ConfirmedPublisher;
+import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.UniqueLocks;
+import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.ratelimit.ClusterRateLimiters;
+import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.worker.QueueTaskBeanPostProcessor;
+import dev.taskqueue.worker.TaskListener;
+import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.WorkerHeartbeat;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker, unless {@code taskqueue.worker.enabled=false}: the registry of
+ * {@link dev.taskqueue.worker.QueueTask @QueueTask} methods, the {@link WorkerContainer}
+ * that consumes the configured queues and, with Redis, its heartbeat.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
+class TaskQueueWorkerConfiguration {
+
+	// Infrastructure: created early for the post processor, which is not worth a warning.
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static TaskRegistry taskQueueRegistry() {
+		return new TaskRegistry();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static QueueTaskBeanPostProcessor taskQueueBeanPostProcessor(TaskRegistry registry) {
+		// Parameter types only need Jackson's type factory, so the BPP does not pull the
+		// codec (and the application's JsonMapper.Builder) into early initialisation.
+		return new QueueTaskBeanPostProcessor(registry, JsonMapper.shared());
+	}
+
+	@Bean
+	SmartInitializingSingleton taskQueueTaskSerializerCheck(TaskRegistry registry, TaskMessageCodec codec) {
+		// After every bean is post-processed, so every @QueueTask is registered.
+		return () -> registry.getSerializers().forEach((name, serializer) -> {
+			try {
+				codec.serializers().get(serializer);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(
+						"@QueueTask(serializer = \"" + serializer + "\") of task '" + name
+								+ "' is not supported: use a serializer name or content type of "
+								+ codec.serializers().describeAccepted() + " (add a TaskSerializer bean for another)",
+						ex);
+			}
+		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DelayQueues taskQueueDelayQueues(ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
+		return new DelayQueues(connectionFactory, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerContainerConfigurer workerContainerConfigurer(TaskQueueProperties properties,
+			ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
+			ObjectProvider<UniqueLocks> uniqueLocks, ObjectProvider<ClusterRateLimiters> clusterRateLimiters,
+			Environment environment) {
+		WorkerContainerConfigurer configurer = new WorkerContainerConfigurer(properties);
+		// Running tasks may finish within the time Spring Boot gives each shutdown phase.
+		configurer.setShutdownTimeout(Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30)));
+		configurer.setTaskListeners(listeners.orderedStream().toList());
+		configurer.setControlBus(control.getIfAvailable());
+		configurer.setUniqueLocks(uniqueLocks.getIfAvailable());
+		configurer.setClusterRateLimiters(clusterRateLimiters.getIfAvailable());
+		return configurer;
+	}
+
+	@Bean(destroyMethod = "destroy")
+	@ConditionalOnMissingBean
+	WorkerContainer taskQueueWorker(WorkerContainerConfigurer configurer, ConnectionFactory connectionFactory,
+			TaskRegistry registry, TaskMessageCodec codec, ResultBackend backend, TaskClient client,
+			ConfirmedPublisher publisher, QueueDeclarer declarer, DelayQueues delayQueues,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WorkerContainerCustomizer> customizers) {
+		WorkerContainer worker = new WorkerContainer(connectionFactory, registry, codec, backend, client, publisher,
+				declarer, delayQueues, configurer.settings().build());
+		configurer.configure(worker);
+		worker.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(worker));
+		return worker;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(WorkerDirectory.class)
+	static class HeartbeatConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerHeartbeat taskQueueWorkerHeartbeat(WorkerContainer worker, WorkerDirectory directory) {
+			return new WorkerHeartbeat(worker, directory);
+		}
+
+	}
+
+}
