@@ -450,6 +450,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			logger.warn("Worker " + this.settings.name() + " stops with results still being stored; their messages "
 					+ "will be delivered again");
 		}
+		if (this.containers.isEmpty()) {
+			callback.run();
+			return;
+		}
 		AtomicInteger stopping = new AtomicInteger(this.containers.size());
 		for (SimpleMessageListenerContainer container : this.containers) {
 			container.stop(() -> {
