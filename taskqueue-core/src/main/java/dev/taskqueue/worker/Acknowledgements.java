@@ -2,8 +2,6 @@ package dev.taskqueue.worker;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Channel;
@@ -21,7 +19,7 @@ import org.apache.commons.logging.LogFactory;
  * and the acknowledgement follows in the store's completion, so stores of consecutive
  * tasks are pipelined instead of costing one Redis round trip each. The prefetch still
  * bounds how many messages wait for their store. A store that fails sends the message
- * back to its queue after the redelivery backoff, scheduled rather than slept, since the
+ * back to its queue after the redelivery backoff ({@link BackoffRequeue}), since the
  * completion runs on the Redis client's I/O thread. Everything else is stored
  * synchronously, before the steps it triggers are published.
  */
@@ -33,9 +31,7 @@ final class Acknowledgements {
 
 	private final ResultBackend backend;
 
-	private final ScheduledExecutorService scheduler;
-
-	private final Duration redeliveryBackoff;
+	private final BackoffRequeue requeue;
 
 	private final RepeatedFailures failures = new RepeatedFailures();
 
@@ -48,10 +44,9 @@ final class Acknowledgements {
 	 */
 	private volatile boolean stopping;
 
-	Acknowledgements(ResultBackend backend, ScheduledExecutorService scheduler, Duration redeliveryBackoff) {
+	Acknowledgements(ResultBackend backend, BackoffRequeue requeue) {
 		this.backend = backend;
-		this.scheduler = scheduler;
-		this.redeliveryBackoff = redeliveryBackoff;
+		this.requeue = requeue;
 	}
 
 	/**
@@ -109,14 +104,8 @@ final class Acknowledgements {
 				}
 				else {
 					this.failures.error(logger, "Could not store the result of task " + taskId
-							+ "; returning it to its queue in " + this.redeliveryBackoff.toMillis() + " ms", ex);
-					try {
-						this.scheduler.schedule(() -> requeueQuietly(channel, tag, taskId),
-								this.redeliveryBackoff.toMillis(), TimeUnit.MILLISECONDS);
-					}
-					catch (RejectedExecutionException stopped) {
-						requeueQuietly(channel, tag, taskId);
-					}
+							+ "; returning it to its queue in " + this.requeue.backoff().toMillis() + " ms", ex);
+					this.requeue.requeue(channel, tag, "task " + taskId);
 				}
 			}
 			finally {
@@ -156,6 +145,17 @@ final class Acknowledgements {
 		}
 	}
 
+	/**
+	 * Return a message to its queue after the redelivery backoff, without holding the
+	 * calling thread: it could not be finished for a reason outside its task.
+	 * @param channel the channel it came on
+	 * @param tag its delivery tag
+	 * @param what the message, for the logs
+	 */
+	void requeue(Channel channel, long tag, String what) {
+		this.requeue.requeue(channel, tag, what);
+	}
+
 	/** Take stores asynchronously again, after a {@link #stop} (the worker restarts). */
 	void start() {
 		this.stopping = false;
@@ -171,17 +171,6 @@ final class Acknowledgements {
 			// find the stored result overwritten by the same outcome.
 			logger.warn("Could not acknowledge task " + taskId + " after storing its result (" + ex
 					+ "); the broker will deliver it again");
-		}
-	}
-
-	private static void requeueQuietly(Channel channel, long tag, String taskId) {
-		try {
-			if (channel.isOpen()) {
-				channel.basicNack(tag, false, true);
-			}
-		}
-		catch (Exception ex) {
-			logger.debug("Could not return task " + taskId + " to its queue; its channel requeues it", ex);
 		}
 	}
 

@@ -1,6 +1,5 @@
 package dev.taskqueue.worker;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,12 +14,10 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.internal.CanvasPublisher;
 import dev.taskqueue.client.internal.CanvasPublisher.Frozen;
 import dev.taskqueue.client.internal.CanvasPublisher.Parent;
-import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.result.ChordPart;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.ResultBackend;
-import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.result.TaskState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,19 +28,79 @@ import org.jspecify.annotations.Nullable;
  * worker does ({@code celery/app/trace.py}, {@code celery/backends/base.py} and
  * {@code redis.py}): callbacks and the next chain step after success; the chord part's
  * outcome after success or failure, and the chord's body when that part completes it;
- * after a failure, the chain steps that will never run are marked failed.
+ * after a failure, the chain steps that will never run are marked failed and the errbacks
+ * are sent.
  */
 final class CanvasSteps {
 
 	private static final Log logger = LogFactory.getLog(CanvasSteps.class);
 
+	private final TaskClient client;
+
 	private final ResultBackend backend;
+
+	private final ResultMetaFactory metas;
 
 	private final CanvasPublisher canvas;
 
-	CanvasSteps(TaskClient client, ResultBackend backend) {
+	CanvasSteps(TaskClient client, ResultBackend backend, ResultMetaFactory metas) {
+		this.client = client;
 		this.backend = backend;
+		this.metas = metas;
 		this.canvas = new CanvasPublisher(client, backend, null);
+	}
+
+	/**
+	 * The callbacks of a task that succeeded, each plain task given its id first, so the
+	 * task's result can name them among its children, as Celery's does.
+	 * @param task the task that succeeded
+	 * @param children where the callbacks' ids are added, in Celery's children format
+	 * @return the callbacks to send once the result is stored
+	 */
+	List<Signature> callbacks(TaskMessage task, List<Object> children) {
+		List<Signature> callbacks = signatures(task.embed().callbacks());
+		for (int i = 0; i < callbacks.size(); i++) {
+			Signature callback = callbacks.get(i);
+			if (callback.getSubtaskType() == null) {
+				Object id = callback.getOptions().get("task_id");
+				String callbackId = (id != null) ? String.valueOf(id) : UUID.randomUUID().toString();
+				callbacks.set(i, callback.withTaskId(callbackId));
+				children.add(Arrays.asList(Arrays.asList(callbackId, null), null));
+			}
+		}
+		return callbacks;
+	}
+
+	/**
+	 * Send the errbacks of a task that failed for good, with the failed task's id as
+	 * their only argument (Celery's wire format for them).
+	 * @param task the task that failed
+	 */
+	void sendErrbacks(TaskMessage task) {
+		List<Signature> errbacks = signatures(task.embed().errbacks());
+		if (errbacks.isEmpty()) {
+			return;
+		}
+		// Celery sends errbacks as a group, so they share a fresh group id.
+		String group = UUID.randomUUID().toString();
+		for (Signature errback : errbacks) {
+			this.client.send(errback.toRequest(List.of(task.id()))
+				.parentId(task.id())
+				.rootId(task.rootId())
+				.group(group)
+				.build());
+		}
+	}
+
+	private static List<Signature> signatures(@Nullable List<?> maps) {
+		if (maps == null || maps.isEmpty()) {
+			return List.of();
+		}
+		List<Signature> signatures = new ArrayList<>(maps.size());
+		for (Object map : maps) {
+			signatures.add(Signature.fromMap((Map<?, ?>) map));
+		}
+		return signatures;
 	}
 
 	/**
@@ -120,7 +177,6 @@ final class CanvasSteps {
 	}
 
 	private void failSteps(List<?> chain, Object exception, @Nullable String traceback, @Nullable Parent parent) {
-		String now = CeleryTime.formatNaiveUtc(Instant.now());
 		for (Object element : chain) {
 			Signature step = Signature.fromMap((Map<?, ?>) element);
 			Map<String, @Nullable Object> options = step.getOptions();
@@ -132,8 +188,8 @@ final class CanvasSteps {
 			}
 			ids.addAll(taskIds(step));
 			for (String id : ids) {
-				this.backend.store(new ResultMeta(id, TaskState.FAILURE, exception, traceback, List.of(), now, groupId,
-						text(options.get("parent_id")), null, null, null, null, null, null));
+				this.backend
+					.store(this.metas.notRun(id, exception, traceback, groupId, text(options.get("parent_id"))));
 			}
 			if (options.get("chord") instanceof Map<?, ?> body && groupId != null && ownId != null && parent != null) {
 				Object index = options.get("group_index");
@@ -179,11 +235,9 @@ final class CanvasSteps {
 		logger.info("Chord body " + body.getTask() + " fails: " + message);
 		ExceptionInfo error = new ExceptionInfo("ChordError", "celery.exceptions", List.of(message), null);
 		String traceback = "celery.exceptions.ChordError: " + message + "\n";
-		String now = CeleryTime.formatNaiveUtc(Instant.now());
 		List<String> ids = taskIds(body);
 		for (String id : ids) {
-			this.backend.store(new ResultMeta(id, TaskState.FAILURE, error.toResult(), traceback, List.of(), now, null,
-					null, null, null, null, null, null, null));
+			this.backend.store(this.metas.notRun(id, error.toResult(), traceback, null, null));
 		}
 		// A chord inside a chain: the steps after it will never run either.
 		if (body.getOptions().get("chain") instanceof List<?> rest && !rest.isEmpty()) {

@@ -4,11 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,7 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Calls task methods within their time limits (Celery's {@code soft_time_limit} and
@@ -33,12 +30,13 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * none.
  * <p>
  * Without limits the method runs on the calling (consumer) thread, as before. With only a
- * soft limit it still does, and the thread is interrupted when the limit passes. With a
- * hard limit the method runs on a daemon thread of its own while the consumer waits at
+ * soft limit it still does, and the thread is interrupted when the limit passes (from the
+ * worker's scheduler). With a hard limit the method runs on a thread of the worker's
+ * {@link WorkerExecutors#timeLimited() time limit executor} while the consumer waits at
  * most until the hard limit: then it interrupts the method one last time, abandons its
  * thread (the JVM cannot kill a thread; its eventual outcome is discarded) and throws
  * {@link TimeLimitExceeded}, so the message is settled and the consumer takes the next
- * one. Abandoned threads are daemons and never hold up the JVM's exit.
+ * one. The default executor's threads are daemons and never hold up the JVM's exit.
  */
 final class TimeLimits {
 
@@ -46,9 +44,7 @@ final class TimeLimits {
 
 	private final WorkerSettings settings;
 
-	private final ScheduledExecutorService scheduler;
-
-	private final ExecutorService bodies;
+	private final WorkerExecutors executors;
 
 	private final Map<String, Limits> byTask = new ConcurrentHashMap<>();
 
@@ -56,12 +52,9 @@ final class TimeLimits {
 
 	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
 
-	TimeLimits(WorkerSettings settings, ScheduledExecutorService scheduler) {
+	TimeLimits(WorkerSettings settings, WorkerExecutors executors) {
 		this.settings = settings;
-		this.scheduler = scheduler;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-task-");
-		threads.setDaemon(true);
-		this.bodies = Executors.newCachedThreadPool(threads);
+		this.executors = executors;
 	}
 
 	/**
@@ -108,7 +101,7 @@ final class TimeLimits {
 				throw new Carrier(ex);
 			}
 		});
-		this.bodies.execute(body);
+		this.executors.timeLimited().execute(body);
 		long deadline = System.nanoTime() + hard.toNanos();
 		while (true) {
 			try {
@@ -143,14 +136,6 @@ final class TimeLimits {
 	 */
 	int abandonedCount() {
 		return this.abandoned.get();
-	}
-
-	/**
-	 * Interrupt every task thread; abandoned ones that ignore it are daemons and die with
-	 * the JVM.
-	 */
-	void shutdown() {
-		this.bodies.shutdownNow();
 	}
 
 	private Limits resolve(TaskMethod method) {
@@ -277,7 +262,8 @@ final class TimeLimits {
 
 		private @Nullable ScheduledFuture<?> scheduleSoftLimit(Duration soft) {
 			try {
-				return TimeLimits.this.scheduler.schedule(this::softLimit, soft.toNanos(), TimeUnit.NANOSECONDS);
+				TaskScheduler scheduler = TimeLimits.this.executors.scheduler();
+				return scheduler.schedule(this::softLimit, scheduler.getClock().instant().plusNanos(soft.toNanos()));
 			}
 			catch (RejectedExecutionException ex) {
 				// The worker is being destroyed: the task finishes without its soft

@@ -6,17 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.DelayQueues;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
-import dev.taskqueue.control.ControlListener;
 import dev.taskqueue.broker.QueueDeclarationException;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -36,7 +33,8 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.Assert;
 
 /**
  * Consumes the worker's queues and runs their tasks: one listener container with
@@ -45,6 +43,13 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * per queue that has its own concurrency or prefetch
  * ({@link WorkerSettings#queueOptions()}). Declares each queue, its exchange and its
  * dead-letter queue before consuming.
+ * <p>
+ * The threads it runs on can be given before it starts: the consumers'
+ * ({@link #setConsumerTaskExecutor}), the scheduler that holds tasks until due and
+ * returns messages after the redelivery backoff ({@link #setTaskScheduler}), the executor
+ * of held tasks once due ({@link #setHeldTaskExecutor}) and that of methods under a hard
+ * time limit ({@link #setTimeLimitExecutor}). Each defaults to threads of the worker's
+ * own, which it shuts down when destroyed; a given one is left to its owner.
  */
 public class WorkerContainer implements SmartLifecycle, ApplicationEventPublisherAware {
 
@@ -64,9 +69,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	private final TaskRegistry registry;
 
-	private final ScheduledExecutorService scheduler;
-
-	private final ExecutorService etaExecutor;
+	private final WorkerParts parts;
 
 	private final List<SimpleMessageListenerContainer> containers;
 
@@ -74,35 +77,11 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	private final ConnectionListener redeclare;
 
-	private final TaskMessageListener listener;
-
 	private final DelayQueues delayQueues;
 
 	private @Nullable ControlBus control;
 
-	private final ControlListener controlListener = new ControlListener() {
-
-		@Override
-		public void onRevoke(String taskId, boolean terminate) {
-			if (terminate) {
-				WorkerContainer.this.listener.terminate(taskId);
-			}
-		}
-
-		@Override
-		public void onRateLimit(String taskName, RateLimit limit) {
-			if (WorkerContainer.this.registry.get(taskName) == null) {
-				return;
-			}
-			if (!WorkerContainer.this.listener.supports(limit)) {
-				logger.warn("Ignored the new rate limit " + limit.describe() + " of task " + taskName
-						+ ": a cluster-wide limit needs Redis on this worker");
-				return;
-			}
-			WorkerContainer.this.listener.setRateLimit(taskName, limit);
-		}
-
-	};
+	private volatile boolean started;
 
 	/**
 	 * Create a worker container.
@@ -122,12 +101,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.declarer = declarer;
 		this.settings = settings;
 		this.registry = registry;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("taskqueue-eta-"));
-		this.etaExecutor = Executors.newFixedThreadPool(Math.max(1, totalConcurrency(settings)),
-				new CustomizableThreadFactory("taskqueue-eta-worker-"));
 		this.delayQueues = delayQueues;
-		this.listener = new TaskMessageListener(registry, codec, backend, client, publisher, declarer, delayQueues,
-				settings, this.scheduler, this.etaExecutor);
+		this.parts = WorkerParts.assemble(this, registry, codec, backend, client, publisher, declarer, delayQueues,
+				settings);
 		this.containers = new ArrayList<>();
 		groups(settings).forEach((name, queues) -> this.containers.add(container(connectionFactory, name, queues,
 				settings.concurrencyOf(queues.get(0)), settings.prefetchOf(queues.get(0)))));
@@ -175,10 +151,9 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		container.setMissingQueuesFatal(false);
 		container.setDefaultRequeueRejected(true);
 		// Running tasks get this long to finish on stop; then the channels close and the
-		// broker
-		// requeues whatever is still unacknowledged.
+		// broker requeues whatever is still unacknowledged.
 		container.setShutdownTimeout(Math.max(1, this.settings.shutdownTimeout().toMillis()));
-		container.setMessageListener(this.listener);
+		container.setMessageListener(this.parts.listener());
 		container.setBeanName(name);
 		container.afterPropertiesSet();
 		return container;
@@ -193,13 +168,65 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
+	 * Run the consumers of every listener container on this executor (Spring AMQP's
+	 * container {@code taskExecutor}) instead of a thread each of their own. It must run
+	 * {@link #getConcurrency()} consumers at once, and each container's wait for its
+	 * running tasks when it stops. Set before {@link #start()}.
+	 * @param executor the executor of the consumers
+	 */
+	public void setConsumerTaskExecutor(Executor executor) {
+		assertNotStarted("consumer task executor");
+		this.containers.forEach((container) -> container.setTaskExecutor(executor));
+	}
+
+	/**
+	 * Use this scheduler to hold tasks until they are due (an eta, a rate-limit slot
+	 * under a second away), to return messages to their queue after the redelivery
+	 * backoff, and to interrupt methods at their soft time limit, instead of a thread of
+	 * the worker's own. Set before {@link #start()}.
+	 * @param scheduler the scheduler
+	 */
+	public void setTaskScheduler(TaskScheduler scheduler) {
+		assertNotStarted("task scheduler");
+		this.parts.executors().setScheduler(scheduler);
+	}
+
+	/**
+	 * Run tasks that were held until due on this executor, instead of a pool of
+	 * {@link #getConcurrency()} threads of the worker's own. Set before {@link #start()}.
+	 * The worker does not wait for them when it is destroyed.
+	 * @param executor the executor of held tasks
+	 */
+	public void setHeldTaskExecutor(Executor executor) {
+		assertNotStarted("held task executor");
+		this.parts.executors().setHeldTasks(executor);
+	}
+
+	/**
+	 * Run methods that have a hard time limit on this executor, instead of daemon threads
+	 * of the worker's own. A method still running at its limit is abandoned on its thread
+	 * (the JVM cannot stop it), so the executor must start each method at once and afford
+	 * threads that never come back; virtual threads suit it. Set before {@link #start()}.
+	 * @param executor the executor of time-limited methods
+	 */
+	public void setTimeLimitExecutor(Executor executor) {
+		assertNotStarted("time limit executor");
+		this.parts.executors().setTimeLimited(executor);
+	}
+
+	private void assertNotStarted(String what) {
+		Assert.state(!this.started,
+				() -> "The " + what + " of worker " + this.settings.name() + " must be set before it starts");
+	}
+
+	/**
 	 * Enforce cluster-wide rate limits with shared buckets in Redis. Set before
 	 * {@link #start()}; without it, a task with a cluster-wide limit stops the worker
 	 * from starting.
 	 * @param cluster the shared limiters, or {@code null} for none
 	 */
 	public void setClusterRateLimiters(@Nullable ClusterRateLimiters cluster) {
-		this.listener.setClusterRateLimiters(cluster);
+		this.parts.control().setClusterRateLimiters(cluster);
 	}
 
 	/**
@@ -207,7 +234,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 * @param listeners the listeners
 	 */
 	public void setTaskListeners(List<TaskListener> listeners) {
-		this.listener.setTaskListeners(listeners);
+		this.parts.lifecycle().setTaskListeners(listeners);
+		this.parts.runtimes().refresh();
 	}
 
 	/**
@@ -217,7 +245,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 */
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
-		this.listener.setControlBus(control);
+		this.parts.control().setControlBus(control);
 	}
 
 	/**
@@ -227,7 +255,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 * @return the number of abandoned threads still running
 	 */
 	public int getAbandonedTaskCount() {
-		return this.listener.timeLimits().abandonedCount();
+		return this.parts.timeLimits().abandonedCount();
 	}
 
 	/**
@@ -236,7 +264,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 * @param uniqueLocks the locks, or {@code null}: locks then only expire
 	 */
 	public void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
-		this.listener.setUniqueLocks(uniqueLocks);
+		this.parts.outcomes().setUniqueLocks(uniqueLocks);
 	}
 
 	/**
@@ -245,12 +273,14 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 * @param registry the observation registry
 	 */
 	public void setObservationRegistry(ObservationRegistry registry) {
-		this.listener.setObservationRegistry(registry);
+		this.parts.lifecycle().setObservationRegistry(registry);
+		this.parts.timeLimits().setObservationRegistry(registry);
+		this.parts.runtimes().refresh();
 	}
 
 	@Override
 	public void setApplicationEventPublisher(ApplicationEventPublisher applicationEventPublisher) {
-		this.listener.setEventPublisher(applicationEventPublisher);
+		this.parts.lifecycle().setEventPublisher(applicationEventPublisher);
 	}
 
 	/**
@@ -274,7 +304,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 * @return the tasks this worker is running right now
 	 */
 	public ActiveTasks getActiveTasks() {
-		return this.listener.getActiveTasks();
+		return this.parts.activeTasks();
 	}
 
 	/**
@@ -285,7 +315,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 */
 	public @Nullable RateLimit getRateLimit(String taskName) {
 		TaskMethod method = this.registry.get(taskName);
-		return (method != null) ? this.listener.rateLimitOf(method) : null;
+		return (method != null) ? this.parts.runtimes().rateLimitOf(method) : null;
 	}
 
 	/**
@@ -295,7 +325,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 * @return whether it was changed
 	 */
 	public boolean isRateLimitChanged(String taskName) {
-		return this.listener.isRateLimitChanged(taskName);
+		return this.parts.runtimes().isRateLimitChanged(taskName);
 	}
 
 	/**
@@ -340,14 +370,16 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		checkRateLimits();
 		ControlBus control = this.control;
 		if (control != null) {
-			control.addListener(this.controlListener);
+			control.addListener(this.parts.control());
 			if (!control.awaitLoaded(Duration.ofSeconds(10))) {
 				logger.warn("Worker " + this.settings.name() + " starts before the stored revocations could be "
 						+ "loaded from Redis; they apply once its control subscription is established");
 			}
 		}
-		this.listener.resumeTakingTasks();
-		this.listener.resumePipelinedAcknowledgements();
+		this.started = true;
+		this.parts.executors().start(getConcurrency());
+		this.parts.control().resumeTakingTasks();
+		this.parts.acks().start();
 		this.containers.forEach(SimpleMessageListenerContainer::start);
 		StringBuilder consumers = new StringBuilder();
 		for (SimpleMessageListenerContainer container : this.containers) {
@@ -368,8 +400,8 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 */
 	private void checkRateLimits() {
 		for (TaskMethod method : this.registry.getTasks()) {
-			RateLimit limit = this.listener.rateLimitOf(method);
-			if (limit != null && !this.listener.supports(limit)) {
+			RateLimit limit = this.parts.runtimes().rateLimitOf(method);
+			if (limit != null && !this.parts.control().supports(limit)) {
 				throw new IllegalStateException("Task '" + method.getName() + "' has a cluster-wide rate limit ("
 						+ limit.describe() + "), which needs Redis (a RedisConnectionFactory); set "
 						+ "taskqueue.tasks.[" + method.getName() + "].rate-limit-scope to worker or configure Redis");
@@ -385,32 +417,50 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 */
 	@Override
 	public void stop() {
-		this.listener.stopTakingTasks();
-		int running = this.listener.getActiveTasks().size();
-		if (running > 0) {
-			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
-					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
-		}
-		// Acknowledgements still waiting for their result's store go out before the
-		// consumers'
-		// channels close, or the broker would deliver tasks that already ran once more.
-		if (!this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT)) {
-			logger.warn("Worker " + this.settings.name() + " stops with results still being stored; their messages "
-					+ "will be delivered again");
-		}
-		if (this.containers.size() == 1) {
-			this.containers.get(0).stop();
-			return;
-		}
-		// Each container waits for its running tasks; they stop together, not one after
-		// another.
-		CountDownLatch stopped = new CountDownLatch(this.containers.size());
-		this.containers.forEach((container) -> container.stop(stopped::countDown));
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
 		try {
 			stopped.await();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Stop as {@link #stop()} does, but return once the consumers are told to stop: each
+	 * listener container waits for its running tasks on a thread of its own, they all
+	 * wait at once, and the callback runs when the last has stopped. Only the
+	 * acknowledgements of results still being stored are awaited here (at most a few
+	 * seconds), since they must go out before the consumers' channels close.
+	 * @param callback called once every listener container has stopped
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		this.parts.control().stopTakingTasks();
+		int running = this.parts.activeTasks().size();
+		if (running > 0) {
+			logger.info("Worker " + this.settings.name() + " stopping: waiting up to "
+					+ this.settings.shutdownTimeout().toMillis() + " ms for " + running + " running task(s)");
+		}
+		// Acknowledgements still waiting for their result's store go out before the
+		// consumers' channels close, or the broker would deliver tasks that already ran
+		// once more.
+		if (!this.parts.acks().stop(ACK_DRAIN_TIMEOUT)) {
+			logger.warn("Worker " + this.settings.name() + " stops with results still being stored; their messages "
+					+ "will be delivered again");
+		}
+		if (this.containers.isEmpty()) {
+			callback.run();
+			return;
+		}
+		AtomicInteger stopping = new AtomicInteger(this.containers.size());
+		for (SimpleMessageListenerContainer container : this.containers) {
+			container.stop(() -> {
+				if (stopping.decrementAndGet() == 0) {
+					callback.run();
+				}
+			});
 		}
 	}
 
@@ -433,20 +483,13 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.connectionFactory.removeConnectionListener(this.redeclare);
 		ControlBus control = this.control;
 		if (control != null) {
-			control.removeListener(this.controlListener);
+			control.removeListener(this.parts.control());
 		}
-		this.listener.awaitAcknowledgements(ACK_DRAIN_TIMEOUT);
+		this.parts.acks().stop(ACK_DRAIN_TIMEOUT);
 		this.containers.forEach(SimpleMessageListenerContainer::destroy);
-		this.scheduler.shutdownNow();
-		this.etaExecutor.shutdown();
-		try {
-			this.etaExecutor.awaitTermination(5, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		// Last: held tasks finishing above may still start a method under a hard limit.
-		this.listener.timeLimits().shutdown();
+		// Last: held tasks finishing meanwhile may still start a method under a hard
+		// limit.
+		this.parts.executors().shutdown();
 	}
 
 }

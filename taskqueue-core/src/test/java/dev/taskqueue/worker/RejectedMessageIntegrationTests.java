@@ -45,7 +45,7 @@ class RejectedMessageIntegrationTests {
 
 	@BeforeEach
 	void start() {
-		this.log = LogCapture.of(TaskMessageListener.class);
+		this.log = LogCapture.of(RepublishDeadLetterRecoverer.class);
 		this.stack = Stack.builder().tasks(this.tasks).build();
 		this.queue = this.stack.defaultQueue;
 		this.stack.startWorker(this.queue);
