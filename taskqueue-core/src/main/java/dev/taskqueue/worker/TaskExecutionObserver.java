@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.taskqueue.observation.DefaultTaskExecuteObservationConvention;
 import dev.taskqueue.observation.TaskExecuteContext;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.observation.TaskObservationDocumentation;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.result.TaskState;
@@ -16,10 +17,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps a task's execution in a {@code taskqueue.execute} observation whose parent is the
  * sender's trace (read from the message headers). It also listens to the task, to learn
- * the worker that runs it and its outcome: every way a task ends passes through
- * {@link #afterReturn}, on the thread that runs it.
+ * its outcome: every way a task ends passes through {@link #afterReturn}, on the thread
+ * that runs it.
  * <p>
- * The observation's convention is the registry's
+ * The observation's convention is the one given, else the registry's
  * {@link io.micrometer.observation.GlobalObservationConvention global one} for
  * {@link TaskExecuteContext}, if it has one, else the default.
  */
@@ -27,14 +28,16 @@ final class TaskExecutionObserver implements TaskListener {
 
 	private final ObservationRegistry registry;
 
-	/**
-	 * The worker's name and its stable form, learned from the tasks it runs: every task
-	 * this observer sees runs on the same worker.
-	 */
-	private volatile @Nullable Worker worker;
+	private final @Nullable TaskExecuteObservationConvention convention;
 
-	TaskExecutionObserver(ObservationRegistry registry) {
+	/** The worker's stable name, without a process id: a low-cardinality key. */
+	private final String worker;
+
+	TaskExecutionObserver(ObservationRegistry registry, @Nullable TaskExecuteObservationConvention convention,
+			String workerName) {
 		this.registry = registry;
+		this.convention = convention;
+		this.worker = TaskExecuteContext.workerTag(workerName);
 	}
 
 	/**
@@ -53,12 +56,10 @@ final class TaskExecutionObserver implements TaskListener {
 		}
 		TaskExecuteContext context = new TaskExecuteContext(task.id(), task.task(), task.rootId(), queue,
 				task.retries(), task.extraHeaders());
-		Worker worker = this.worker;
-		if (worker != null) {
-			context.setWorker(worker.tag());
-		}
+		context.setWorker(this.worker);
 		Observation observation = TaskObservationDocumentation.TASK_EXECUTE
-			.observation(null, DefaultTaskExecuteObservationConvention.INSTANCE, () -> context, this.registry)
+			.observation(this.convention, DefaultTaskExecuteObservationConvention.INSTANCE, () -> context,
+					this.registry)
 			.start();
 		CompletableFuture<Void> settled;
 		try (Observation.Scope scope = observation.openScope()) {
@@ -87,14 +88,6 @@ final class TaskExecutionObserver implements TaskListener {
 	}
 
 	@Override
-	public void beforeStart(TaskContext task) {
-		Observation observation = current(task);
-		if (observation != null) {
-			((TaskExecuteContext) observation.getContext()).setWorker(worker(task.getWorker()).tag());
-		}
-	}
-
-	@Override
 	public void afterReturn(TaskContext task, TaskState state, @Nullable Object result) {
 		Observation observation = current(task);
 		if (observation != null) {
@@ -118,19 +111,6 @@ final class TaskExecutionObserver implements TaskListener {
 			return current;
 		}
 		return null;
-	}
-
-	private Worker worker(String name) {
-		Worker worker = this.worker;
-		if (worker == null || !worker.name().equals(name)) {
-			worker = new Worker(name, TaskExecuteContext.workerTag(name));
-			this.worker = worker;
-		}
-		return worker;
-	}
-
-	private record Worker(String name, String tag) {
-
 	}
 
 }

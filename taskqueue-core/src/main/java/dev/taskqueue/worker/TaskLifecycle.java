@@ -16,6 +16,7 @@ import dev.taskqueue.event.TaskRetriedEvent;
 import dev.taskqueue.event.TaskRevokedEvent;
 import dev.taskqueue.event.TaskStartedEvent;
 import dev.taskqueue.event.TaskSucceededEvent;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.result.TaskState;
 import io.micrometer.observation.ObservationRegistry;
@@ -44,14 +45,23 @@ final class TaskLifecycle {
 
 	private volatile @Nullable ApplicationEventPublisher events;
 
-	private volatile TaskExecutionObserver observer = new TaskExecutionObserver(ObservationRegistry.NOOP);
+	private final String workerName;
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile @Nullable TaskExecuteObservationConvention observationConvention;
+
+	private volatile TaskExecutionObserver observer;
 
 	/**
 	 * Create the lifecycle of a worker's tasks.
 	 * @param source the worker, as the source of its events
+	 * @param workerName the worker's name
 	 */
-	TaskLifecycle(Object source) {
+	TaskLifecycle(Object source, String workerName) {
 		this.source = source;
+		this.workerName = workerName;
+		this.observer = new TaskExecutionObserver(this.observationRegistry, null, workerName);
 	}
 
 	void setTaskListeners(List<TaskListener> listeners) {
@@ -63,7 +73,13 @@ final class TaskLifecycle {
 	}
 
 	void setObservationRegistry(ObservationRegistry registry) {
-		this.observer = new TaskExecutionObserver(registry);
+		this.observationRegistry = registry;
+		this.observer = new TaskExecutionObserver(registry, this.observationConvention, this.workerName);
+	}
+
+	void setObservationConvention(@Nullable TaskExecuteObservationConvention convention) {
+		this.observationConvention = convention;
+		this.observer = new TaskExecutionObserver(this.observationRegistry, convention, this.workerName);
 	}
 
 	/**

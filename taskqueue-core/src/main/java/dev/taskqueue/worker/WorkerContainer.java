@@ -16,6 +16,7 @@ import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.broker.QueueDeclarationException;
 import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
@@ -275,6 +276,16 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	public void setObservationRegistry(ObservationRegistry registry) {
 		this.parts.lifecycle().setObservationRegistry(registry);
 		this.parts.timeLimits().setObservationRegistry(registry);
+		this.parts.runtimes().refresh();
+	}
+
+	/**
+	 * Use this convention for the {@code taskqueue.execute} observations instead of the
+	 * registry's global one or the default. Set before {@link #start()}.
+	 * @param convention the convention, or {@code null} for the registry's or the default
+	 */
+	public void setObservationConvention(@Nullable TaskExecuteObservationConvention convention) {
+		this.parts.lifecycle().setObservationConvention(convention);
 		this.parts.runtimes().refresh();
 	}
 

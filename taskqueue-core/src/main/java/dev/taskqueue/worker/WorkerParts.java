@@ -55,7 +55,7 @@ record WorkerParts(TaskMessageListener listener, TaskLifecycle lifecycle, Worker
 			TaskClient client, ConfirmedPublisher publisher, QueueDeclarer declarer, DelayQueues delayQueues,
 			WorkerSettings settings) {
 		WorkerExecutors executors = new WorkerExecutors();
-		TaskLifecycle lifecycle = new TaskLifecycle(worker);
+		TaskLifecycle lifecycle = new TaskLifecycle(worker, settings.name());
 		RateLimitGate rateLimits = new RateLimitGate();
 		TaskRuntimes runtimes = new TaskRuntimes(settings, rateLimits, lifecycle);
 		ActiveTasks activeTasks = new ActiveTasks();

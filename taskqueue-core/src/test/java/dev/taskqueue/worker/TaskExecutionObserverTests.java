@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import dev.taskqueue.observation.TaskExecuteContext;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.protocol.ProcessIdentity;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.result.TaskState;
@@ -34,7 +35,7 @@ class TaskExecutionObserverTests {
 
 	private final ObservationRegistry registry = ObservationRegistry.create();
 
-	private final TaskExecutionObserver observer = new TaskExecutionObserver(this.registry);
+	private final TaskExecutionObserver observer = new TaskExecutionObserver(this.registry, null, "worker-a@host");
 
 	TaskExecutionObserverTests() {
 		this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
@@ -82,25 +83,26 @@ class TaskExecutionObserverTests {
 
 	@Test
 	void defaultWorkerNameIsTaggedWithoutItsProcessId() {
-		run(TaskMessage.builder("id-1", "observed.task").build(), "tasks", WorkerSettings.defaultName(), (context) -> {
-			this.observer.afterReturn(context, TaskState.SUCCESS, null);
-			return CompletableFuture.completedFuture(null);
-		});
+		TaskExecutionObserver observer = new TaskExecutionObserver(this.registry, null, WorkerSettings.defaultName());
+		run(observer, TaskMessage.builder("id-1", "observed.task").build(), "tasks", WorkerSettings.defaultName(),
+				(context) -> {
+					observer.afterReturn(context, TaskState.SUCCESS, null);
+					return CompletableFuture.completedFuture(null);
+				});
 		assertThat(low(this.stopped.get(0), "taskqueue.worker.name"))
 			.isEqualTo("taskqueue@" + ProcessIdentity.hostname())
 			.doesNotContain(Long.toString(ProcessIdentity.pid()));
 	}
 
 	@Test
-	void workerIsKnownWhenLaterExecutionsStart() {
+	void workerIsKnownWhenTheFirstExecutionStarts() {
 		for (String id : List.of("id-1", "id-2")) {
 			run(TaskMessage.builder(id, "observed.task").build(), "tasks", "worker-a@host", (context) -> {
 				this.observer.afterReturn(context, TaskState.SUCCESS, null);
 				return CompletableFuture.completedFuture(null);
 			});
 		}
-		// Before any task started, this observer could not know its worker.
-		assertThat(this.workersAtStart).containsExactly("unknown", "worker-a@host");
+		assertThat(this.workersAtStart).containsExactly("worker-a@host", "worker-a@host");
 	}
 
 	@Test
@@ -183,8 +185,43 @@ class TaskExecutionObserverTests {
 	}
 
 	@Test
+	void givenConventionReplacesTheRegistrysAndTheDefault() {
+		this.registry.observationConfig().observationConvention(new GlobalObservationConvention<TaskExecuteContext>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return context instanceof TaskExecuteContext;
+			}
+
+			@Override
+			public String getName() {
+				return "global.execute";
+			}
+
+		});
+		TaskExecutionObserver observer = new TaskExecutionObserver(this.registry,
+				new TaskExecuteObservationConvention() {
+
+					@Override
+					public String getName() {
+						return "given.execute";
+					}
+
+					@Override
+					public KeyValues getLowCardinalityKeyValues(TaskExecuteContext context) {
+						return KeyValues.of("worker", String.valueOf(context.getWorker()));
+					}
+
+				}, "worker-b@host");
+		observer.observe(TaskMessage.builder("id-1", "observed.task").build(), "tasks",
+				() -> CompletableFuture.completedFuture(null));
+		assertThat(this.stopped.get(0).getName()).isEqualTo("given.execute");
+		assertThat(low(this.stopped.get(0), "worker")).isEqualTo("worker-b@host");
+	}
+
+	@Test
 	void noopRegistryObservesNothing() {
-		TaskExecutionObserver noop = new TaskExecutionObserver(ObservationRegistry.NOOP);
+		TaskExecutionObserver noop = new TaskExecutionObserver(ObservationRegistry.NOOP, null, "worker-a@host");
 		CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
 		assertThat(noop.isObserving()).isFalse();
 		assertThat(noop.observe(TaskMessage.builder("id-1", "observed.task").build(), "tasks", () -> done))
@@ -196,9 +233,14 @@ class TaskExecutionObserverTests {
 	 */
 	private void run(TaskMessage task, String queue, String worker,
 			Function<TaskContext, CompletableFuture<Void>> body) {
-		this.observer.observe(task, queue, () -> {
+		run(this.observer, task, queue, worker, body);
+	}
+
+	private static void run(TaskExecutionObserver observer, TaskMessage task, String queue, String worker,
+			Function<TaskContext, CompletableFuture<Void>> body) {
+		observer.observe(task, queue, () -> {
 			TaskContext context = new TaskContext(task, queue, worker, false);
-			this.observer.beforeStart(context);
+			observer.beforeStart(context);
 			return body.apply(context);
 		});
 	}

@@ -25,7 +25,7 @@ class TaskLifecycleTests {
 
 	private final Object worker = new Object();
 
-	private final TaskLifecycle lifecycle = new TaskLifecycle(this.worker);
+	private final TaskLifecycle lifecycle = new TaskLifecycle(this.worker, "worker-a@host");
 
 	private final TaskRegistry registry = new TaskRegistry();
 

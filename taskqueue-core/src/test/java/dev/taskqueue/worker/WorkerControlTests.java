@@ -22,7 +22,8 @@ class WorkerControlTests {
 
 	private final RateLimitGate rateLimits = new RateLimitGate();
 
-	private final TaskRuntimes runtimes = new TaskRuntimes(this.settings, this.rateLimits, new TaskLifecycle(this));
+	private final TaskRuntimes runtimes = new TaskRuntimes(this.settings, this.rateLimits,
+			new TaskLifecycle(this, "worker-a@host"));
 
 	private final ActiveTasks activeTasks = new ActiveTasks();
 

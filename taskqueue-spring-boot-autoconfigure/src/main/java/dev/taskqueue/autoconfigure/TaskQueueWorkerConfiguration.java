@@ -9,6 +9,7 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.result.ResultBackend;
@@ -26,6 +27,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -85,7 +87,7 @@ class TaskQueueWorkerConfiguration {
 	WorkerContainerConfigurer workerContainerConfigurer(TaskQueueProperties properties,
 			ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
 			ObjectProvider<UniqueLocks> uniqueLocks, ObjectProvider<ClusterRateLimiters> clusterRateLimiters,
-			Environment environment) {
+			ObjectProvider<TaskExecuteObservationConvention> observationConvention, Environment environment) {
 		WorkerContainerConfigurer configurer = new WorkerContainerConfigurer(properties);
 		// Running tasks may finish within the time Spring Boot gives each shutdown phase.
 		configurer.setShutdownTimeout(Binder.get(environment)
@@ -95,6 +97,8 @@ class TaskQueueWorkerConfiguration {
 		configurer.setControlBus(control.getIfAvailable());
 		configurer.setUniqueLocks(uniqueLocks.getIfAvailable());
 		configurer.setClusterRateLimiters(clusterRateLimiters.getIfAvailable());
+		configurer.setObservationConvention(observationConvention.getIfAvailable());
+		configurer.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
 		return configurer;
 	}
 

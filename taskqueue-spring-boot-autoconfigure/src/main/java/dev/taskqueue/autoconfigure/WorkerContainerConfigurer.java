@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.taskqueue.client.UniqueLocks;
 import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
@@ -18,6 +19,7 @@ import dev.taskqueue.worker.WorkerSettings;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.util.Assert;
 
 import static dev.taskqueue.autoconfigure.PropertyChecks.atLeast;
@@ -61,6 +63,10 @@ public final class WorkerContainerConfigurer {
 
 	private @Nullable ClusterRateLimiters clusterRateLimiters;
 
+	private @Nullable TaskExecuteObservationConvention observationConvention;
+
+	private boolean virtualThreads;
+
 	/**
 	 * Create a configurer that applies the given properties.
 	 * @param properties the properties
@@ -92,6 +98,18 @@ public final class WorkerContainerConfigurer {
 	 */
 	void setClusterRateLimiters(@Nullable ClusterRateLimiters clusterRateLimiters) {
 		this.clusterRateLimiters = clusterRateLimiters;
+	}
+
+	void setObservationConvention(@Nullable TaskExecuteObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Run the worker's consumers, held tasks and time-limited methods on virtual threads
+	 * (Spring Boot's {@code spring.threads.virtual.enabled}).
+	 */
+	void setVirtualThreads(boolean virtualThreads) {
+		this.virtualThreads = virtualThreads;
 	}
 
 	/**
@@ -227,8 +245,10 @@ public final class WorkerContainerConfigurer {
 
 	/**
 	 * Configure the specified worker with the application's task listeners, control bus,
-	 * unique-task locks and cluster-wide rate limiters. Call it before the worker starts;
-	 * the worker can be further tuned and these collaborators overridden.
+	 * unique-task locks, cluster-wide rate limiters and execution observation convention,
+	 * and, when Spring Boot runs on virtual threads, with virtual-thread executors. Call
+	 * it before the worker starts; the worker can be further tuned and these
+	 * collaborators overridden.
 	 * @param worker the worker to configure
 	 */
 	public void configure(WorkerContainer worker) {
@@ -237,6 +257,16 @@ public final class WorkerContainerConfigurer {
 		map.from(this.controlBus).to(worker::setControlBus);
 		map.from(this.uniqueLocks).to(worker::setUniqueLocks);
 		map.from(this.clusterRateLimiters).to(worker::setClusterRateLimiters);
+		map.from(this.observationConvention).to(worker::setObservationConvention);
+		if (this.virtualThreads) {
+			// Held tasks stay bounded by the consumers' prefetch: each is an
+			// unacknowledged
+			// message. The scheduler keeps its one platform thread: it only hands work
+			// on.
+			worker.setConsumerTaskExecutor(new VirtualThreadTaskExecutor("taskqueue-consumer-"));
+			worker.setHeldTaskExecutor(new VirtualThreadTaskExecutor("taskqueue-held-"));
+			worker.setTimeLimitExecutor(new VirtualThreadTaskExecutor("taskqueue-task-"));
+		}
 	}
 
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.taskqueue.autoconfigure.observation.TaskQueueObservationAutoConfiguration;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.observation.DefaultTaskExecuteObservationConvention;
 import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
@@ -95,9 +94,7 @@ class TaskQueueObservationAutoConfigurationTests {
 
 	@Test
 	void applicationsConventionsNameAndTagPublishAndExecute() {
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-					TaskQueueObservationAutoConfiguration.class))
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
 			.withUserConfiguration(Collecting.class, Conventions.class)
 			.run((context) -> {
 				assertThat(context.getBean(TaskClient.class).send("observed.echo", "hi").get(Duration.ofSeconds(10)))
