@@ -42,10 +42,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * own, and runs the test's stand-ins for the sample worker's tasks.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "taskqueue.worker.enabled=true")
-@Import(SampleDispatcherApplicationTests.WorkerTasks.class)
+@Import(SampleDispatcherApplicationIntegrationTests.WorkerTasks.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
-class SampleDispatcherApplicationTests {
+class SampleDispatcherApplicationIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
-class SampleWorkerApplicationTests {
+class SampleWorkerApplicationIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * taskqueue's meters after a known sequence of tasks, on the real broker and Redis.
  */
-class TaskQueueMetricsAutoConfigurationTests {
+class TaskQueueMetricsAutoConfigurationIntegrationTests {
 
 	private final String queue = "tq-metrics-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The client and the worker use the application's {@code ObservationRegistry} (Spring
  * Boot's, with the application's tracing handlers), and work the same without one.
  */
-class TaskQueueObservationAutoConfigurationTests {
+class TaskQueueObservationAutoConfigurationIntegrationTests {
 
 	private final String queue = "tq-observation-" + UUID.randomUUID().toString().substring(0, 8);
 

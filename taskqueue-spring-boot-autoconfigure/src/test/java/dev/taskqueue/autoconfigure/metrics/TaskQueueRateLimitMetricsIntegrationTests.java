@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * {@code taskqueue.tasks.rate-limited} counts the tasks that had to wait for their rate
  * limit.
  */
-class TaskQueueRateLimitMetricsTests {
+class TaskQueueRateLimitMetricsIntegrationTests {
 
 	private final String queue = "tq-metrics-" + UUID.randomUUID().toString().substring(0, 8);
 
