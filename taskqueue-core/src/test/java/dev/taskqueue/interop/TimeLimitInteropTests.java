@@ -8,6 +8,7 @@ import dev.taskqueue.worker.QueueTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * worker in the {@code timelimit} header, and Python reads the outcome as Celery's own
  * exceptions.
  */
+@Isolated("time limits of a fraction of a second")
 class TimeLimitInteropTests {
 
 	private static Stack stack;

@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.interop.PythonCelery;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +44,7 @@ abstract class AbstractCanvasInteropIntegrationTests {
 
 	private String pythonQueue;
 
-	private PythonCeleryWorker python;
+	private PythonCelery.Worker python;
 
 	private final String serializer;
 
@@ -56,7 +58,7 @@ abstract class AbstractCanvasInteropIntegrationTests {
 
 	@BeforeAll
 	void start() throws IOException {
-		assertThat(PythonCeleryWorker.isAvailable())
+		assertThat(PythonCelery.isAvailable())
 			.as("Debian's python3-celery under /usr/bin/python3 (scripts/services installs it)")
 			.isTrue();
 		this.pythonQueue = Infrastructure.unique("celery-py-" + this.serializer);
@@ -69,7 +71,8 @@ abstract class AbstractCanvasInteropIntegrationTests {
 			.build();
 		this.javaQueue = this.stack.defaultQueue;
 		this.stack.startWorker(this.javaQueue);
-		this.python = PythonCeleryWorker.start(this.pythonQueue, this.stack.admin(), this.serializer);
+		this.python = PythonCelery.startWorker("/python/canvas_tasks.py", this.pythonQueue,
+				Map.of("CANVAS_QUEUE", this.pythonQueue, "CANVAS_SERIALIZER", this.serializer));
 	}
 
 	@AfterAll

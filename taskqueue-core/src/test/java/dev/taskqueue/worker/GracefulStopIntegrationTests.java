@@ -12,6 +12,7 @@ import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * timeout, returns everything else (prefetched, or still running when the time is up) to
  * the queue, and acknowledges nothing that did not finish.
  */
+@Isolated("bounds the time a stop takes")
 class GracefulStopIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);

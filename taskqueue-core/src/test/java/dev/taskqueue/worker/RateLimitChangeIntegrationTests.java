@@ -10,6 +10,7 @@ import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A rate limit changed once applies on every worker, through the control channel.
  */
+@Isolated("bounds the time a rate-limit change takes")
 class RateLimitChangeIntegrationTests {
 
 	private Stack stack;

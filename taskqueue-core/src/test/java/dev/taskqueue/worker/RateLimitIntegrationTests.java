@@ -16,6 +16,7 @@ import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * tasks. Bounds are counted over windows with a generous tolerance; the machine is
  * loaded.
  */
+@Isolated("counts task starts per window of time")
 class RateLimitIntegrationTests {
 
 	private Stack stack;

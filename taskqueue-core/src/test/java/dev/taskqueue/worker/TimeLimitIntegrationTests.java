@@ -15,6 +15,7 @@ import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * Soft and hard time limits (Celery's {@code soft_time_limit} and {@code time_limit}) on
  * the real broker and Redis.
  */
+@Isolated("time limits of a fraction of a second")
 class TimeLimitIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -1,7 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import dev.taskqueue.support.Infrastructure;
 
 /**
  * Removes what a test's worker declared on the local broker.
@@ -16,17 +15,7 @@ public final class TestQueues {
 	 * @param queue the task queue
 	 */
 	public static void delete(String queue) {
-		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
-		try {
-			RabbitAdmin admin = new RabbitAdmin(factory);
-			admin.deleteQueue(queue);
-			admin.deleteQueue(queue + ".dlq");
-			admin.deleteExchange(queue);
-			admin.deleteExchange(queue + ".dlq");
-		}
-		finally {
-			factory.destroy();
-		}
+		Infrastructure.deleteQueues(queue);
 	}
 
 }

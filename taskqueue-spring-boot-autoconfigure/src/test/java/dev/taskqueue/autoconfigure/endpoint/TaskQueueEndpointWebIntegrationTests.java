@@ -1,7 +1,6 @@
 package dev.taskqueue.autoconfigure.endpoint;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.protocol.EncodedMessage;
 import dev.taskqueue.protocol.TaskMessage;
 import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.support.AbstractLocalHttpTests;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import org.awaitility.Awaitility;
@@ -46,11 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with Spring Boot's defaults for the endpoint (read-only, arguments masked), and with
  * every operation granted.
  */
-class TaskQueueEndpointWebIntegrationTests {
+class TaskQueueEndpointWebIntegrationTests extends AbstractLocalHttpTests {
 
 	private final String queue = "tq-endpoint-" + UUID.randomUUID().toString().substring(0, 8);
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final JsonMapper json = JsonMapper.shared();
 
@@ -76,8 +74,7 @@ class TaskQueueEndpointWebIntegrationTests {
 		this.context = new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
 			.properties(all.toArray(String[]::new))
 			.run();
-		this.base = "http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port")
-				+ "/actuator/taskqueue";
+		this.base = url(this.context, "/actuator/taskqueue");
 	}
 
 	/**
@@ -332,10 +329,6 @@ class TaskQueueEndpointWebIntegrationTests {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(this.base)));
 		assertThat(response.statusCode()).isEqualTo(200);
 		return this.json.readTree(response.body());
-	}
-
-	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-		return this.http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Configuration(proxyBeanMethods = false)

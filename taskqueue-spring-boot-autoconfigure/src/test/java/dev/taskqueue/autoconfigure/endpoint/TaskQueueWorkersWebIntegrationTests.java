@@ -1,7 +1,6 @@
 package dev.taskqueue.autoconfigure.endpoint;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import dev.taskqueue.control.ControlBus;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.support.AbstractLocalHttpTests;
 import dev.taskqueue.worker.QueueTask;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * started once for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TaskQueueWorkersWebIntegrationTests {
+class TaskQueueWorkersWebIntegrationTests extends AbstractLocalHttpTests {
 
 	private final String id = UUID.randomUUID().toString().substring(0, 8);
 
@@ -48,8 +48,6 @@ class TaskQueueWorkersWebIntegrationTests {
 	private final String queueA = "tq-workers-a-" + this.id;
 
 	private final String queueB = "tq-workers-b-" + this.id;
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final JsonMapper json = JsonMapper.shared();
 
@@ -191,17 +189,13 @@ class TaskQueueWorkersWebIntegrationTests {
 	}
 
 	private String base(ConfigurableApplicationContext context) {
-		return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + "/actuator/taskqueue";
+		return url(context, "/actuator/taskqueue");
 	}
 
 	private JsonNode get(ConfigurableApplicationContext context, String path) throws Exception {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base(context) + path)));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return this.json.readTree(response.body());
-	}
-
-	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-		return this.http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,10 +18,13 @@ import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.TaskState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.taskqueue.support.Infrastructure;
+import dev.taskqueue.support.PrivateRabbit;
+import dev.taskqueue.support.PrivateRedis;
+import dev.taskqueue.support.PrivateServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.amqp.AmqpException;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -41,48 +43,21 @@ import static org.awaitility.Awaitility.await;
  * worker (the auto-configured one, in this JVM, so its health can be read) runs tasks.
  * Both servers are private to this class.
  */
+@Isolated("restarts and kills servers while tasks run")
 class BrokerAndStoreFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
 	private static final int TASKS = 10_000;
 
-	private static PrivateRabbit rabbit;
+	@RegisterExtension
+	static final PrivateServers servers = new PrivateServers();
 
-	private static PrivateRedis redis;
+	private static final PrivateRabbit rabbit = servers.rabbit();
 
-	private final String queue = "tq-fault-" + UUID.randomUUID().toString().substring(0, 8);
+	private static final PrivateRedis redis = servers.redis();
 
-	@BeforeAll
-	static void startServers() {
-		redis = new PrivateRedis().start();
-		rabbit = new PrivateRabbit().start();
-	}
-
-	@AfterAll
-	static void stopServers() {
-		try {
-			if (rabbit != null) {
-				rabbit.close();
-			}
-		}
-		finally {
-			if (redis != null) {
-				redis.close();
-			}
-		}
-	}
-
-	@BeforeEach
-	void serversUp() {
-		// A test that failed half-way may have left one down.
-		if (!redis.isRunning()) {
-			redis.start();
-		}
-		if (!rabbit.isRunning()) {
-			rabbit.start();
-		}
-	}
+	private final String queue = Infrastructure.unique("fault");
 
 	private ApplicationContextRunner worker(String... properties) {
 		return new ApplicationContextRunner()

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.support.PrivateRabbit;
+import dev.taskqueue.support.PrivateRedis;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;

@@ -5,17 +5,22 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Infrastructure;
+import dev.taskqueue.support.PrivateRabbit;
+import dev.taskqueue.support.PrivateRedis;
+import dev.taskqueue.support.PrivateServers;
 import dev.taskqueue.worker.TaskMessageListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -30,45 +35,33 @@ import static org.awaitility.Awaitility.await;
  * in a JVM of its own, on a private RabbitMQ node and a private Redis; tasks go in from
  * this JVM and every one of them must come out completed, at least once.
  */
+@Isolated("kills worker JVMs while tasks run")
 class WorkerCrashFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-	private static PrivateRabbit rabbit;
+	@RegisterExtension
+	static final PrivateServers servers = new PrivateServers();
 
-	private static PrivateRedis redis;
+	private static final PrivateRabbit rabbit = servers.rabbit();
+
+	private static final PrivateRedis redis = servers.redis();
 
 	private static CachingConnectionFactory connectionFactory;
 
-	private final String queue = "tq-fault-" + UUID.randomUUID().toString().substring(0, 8);
+	private final String queue = Infrastructure.unique("fault");
 
 	private final List<WorkerProcess> workers = new ArrayList<>();
 
 	@BeforeAll
-	static void startServers() {
-		redis = new PrivateRedis().start();
-		rabbit = new PrivateRabbit().start();
+	static void connect() {
 		connectionFactory = new CachingConnectionFactory("127.0.0.1", rabbit.port);
 	}
 
 	@AfterAll
-	static void stopServers() {
-		try {
-			if (connectionFactory != null) {
-				connectionFactory.destroy();
-			}
-		}
-		finally {
-			try {
-				if (rabbit != null) {
-					rabbit.close();
-				}
-			}
-			finally {
-				if (redis != null) {
-					redis.close();
-				}
-			}
+	static void disconnect() {
+		if (connectionFactory != null) {
+			connectionFactory.destroy();
 		}
 	}
 

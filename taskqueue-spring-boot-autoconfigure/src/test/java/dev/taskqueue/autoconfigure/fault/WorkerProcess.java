@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.taskqueue.support.ManagedProcesses;
 import org.awaitility.Awaitility;
 
 /**

@@ -1,8 +1,10 @@
 package dev.taskqueue.support;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -46,6 +48,27 @@ public final class Infrastructure {
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;
+	}
+
+	/**
+	 * Delete what a test's worker declared on the test broker: each queue, its
+	 * dead-letter queue ({@code <queue>.dlq}) and the exchanges of both.
+	 * @param queues the task queues
+	 */
+	public static void deleteQueues(String... queues) {
+		CachingConnectionFactory factory = rabbit();
+		try {
+			RabbitAdmin admin = new RabbitAdmin(factory);
+			for (String queue : queues) {
+				for (String name : List.of(queue, queue + ".dlq")) {
+					admin.deleteQueue(name);
+					admin.deleteExchange(name);
+				}
+			}
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	/**

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskFailure;
 import dev.taskqueue.worker.WorkerContainer;
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -42,10 +40,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * own, and runs the test's stand-ins for the sample worker's tasks.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "taskqueue.worker.enabled=true")
-@Import(SampleDispatcherApplicationTests.WorkerTasks.class)
+@Import(SampleDispatcherApplicationIntegrationTests.WorkerTasks.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
-class SampleDispatcherApplicationTests {
+class SampleDispatcherApplicationIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -54,9 +52,9 @@ class SampleDispatcherApplicationTests {
 
 	private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
 
-	private static final String DIVIDE_QUEUE = "divide-" + SUFFIX;
+	private static final String DIVIDE_QUEUE = Infrastructure.unique("divide");
 
-	private static final String ERROR_QUEUE = "error-" + SUFFIX;
+	private static final String ERROR_QUEUE = Infrastructure.unique("error");
 
 	@DynamicPropertySource
 	static void uniqueQueues(DynamicPropertyRegistry registry) {
@@ -74,9 +72,6 @@ class SampleDispatcherApplicationTests {
 	@Autowired
 	private WorkerContainer worker;
 
-	@Autowired
-	private ConnectionFactory connectionFactory;
-
 	private RestClient http;
 
 	@BeforeEach
@@ -87,13 +82,7 @@ class SampleDispatcherApplicationTests {
 	@AfterAll
 	void deleteQueues() {
 		this.worker.stop();
-		RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
-		for (String queue : List.of(DIVIDE_QUEUE, ERROR_QUEUE)) {
-			for (String name : List.of(queue, queue + QueueDeclarer.DLQ_SUFFIX)) {
-				admin.deleteQueue(name);
-				admin.deleteExchange(name);
-			}
-		}
+		Infrastructure.deleteQueues(DIVIDE_QUEUE, ERROR_QUEUE);
 	}
 
 	@Test

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Auto-configuration of workers' heartbeats and of the directory that lists them.
  */
-class TaskQueueHeartbeatAutoConfigurationTests {
+class TaskQueueHeartbeatAutoConfigurationIntegrationTests {
 
 	private final String id = UUID.randomUUID().toString().substring(0, 8);
 

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Contexts run against the real local broker and Redis; each test's worker has a queue of
  * its own.
  */
-class TaskQueueSerializationAutoConfigurationTests {
+class TaskQueueSerializationAutoConfigurationIntegrationTests {
 
 	private static final String RABBIT_HOST = System.getProperty("taskqueue.test.rabbit.host", "127.0.0.1");
 

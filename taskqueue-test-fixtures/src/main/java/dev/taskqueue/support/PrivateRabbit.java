@@ -1,4 +1,4 @@
-package dev.taskqueue.autoconfigure.fault;
+package dev.taskqueue.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,23 +21,25 @@ import org.jspecify.annotations.Nullable;
  * again; its durable queues and persistent messages survive, as on a real broker restart.
  * Never the shared broker.
  */
-final class PrivateRabbit implements AutoCloseable {
+public final class PrivateRabbit implements AutoCloseable {
 
 	private static final String BIN = "/usr/lib/rabbitmq/bin/";
 
-	final int port = ManagedProcesses.freePort();
+	/** The node's AMQP port on 127.0.0.1 (guest/guest). */
+	public final int port = ManagedProcesses.freePort();
 
 	private final int distPort = ManagedProcesses.freePort();
 
-	private final String node = "tq-fault-" + this.port + "@localhost";
+	private final String node = "tq-private-" + this.port + "@localhost";
 
 	private final Path dir;
 
 	private @Nullable Process process;
 
-	PrivateRabbit() {
+	/** A node that is not started yet. */
+	public PrivateRabbit() {
 		try {
-			this.dir = Files.createTempDirectory("tq-fault-rabbit-");
+			this.dir = Files.createTempDirectory("tq-private-rabbit-");
 			Files.createDirectories(this.dir.resolve("home"));
 			Files.createDirectories(this.dir.resolve("mnesia"));
 			Files.createDirectories(this.dir.resolve("log"));
@@ -52,9 +54,9 @@ final class PrivateRabbit implements AutoCloseable {
 	 * Start the node and wait until it accepts AMQP connections.
 	 * @return this node
 	 */
-	PrivateRabbit start() {
+	public PrivateRabbit start() {
 		if (!Files.isExecutable(Path.of(BIN, "rabbitmq-server"))) {
-			throw new IllegalStateException("The fault suite starts a RabbitMQ node of its own and needs the server "
+			throw new IllegalStateException("This test starts a RabbitMQ node of its own and needs the server "
 					+ "installed (" + BIN + "rabbitmq-server); scripts/services installs it");
 		}
 		ProcessBuilder builder = new ProcessBuilder(List.of(BIN + "rabbitmq-server")).redirectErrorStream(true)
@@ -74,7 +76,7 @@ final class PrivateRabbit implements AutoCloseable {
 	}
 
 	/** Stop the node as an operator restarting it would, then wait until it is gone. */
-	void stop() {
+	public void stop() {
 		Process process = this.process;
 		if (process == null) {
 			return;
@@ -98,7 +100,11 @@ final class PrivateRabbit implements AutoCloseable {
 		this.process = null;
 	}
 
-	boolean isRunning() {
+	/**
+	 * Return whether the node was started and not stopped since.
+	 * @return whether the node was started and not stopped since
+	 */
+	public boolean isRunning() {
 		return this.process != null;
 	}
 

@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Boot's, with the application's tracing handlers) and observation conventions, and work
  * the same without them.
  */
-class TaskQueueObservationAutoConfigurationTests {
+class TaskQueueObservationAutoConfigurationIntegrationTests {
 
 	private final String queue = "tq-observation-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -7,19 +7,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.worker.WorkerContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -38,15 +35,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
-class SampleWorkerApplicationTests {
+class SampleWorkerApplicationIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+	private static final String DIVIDE_QUEUE = Infrastructure.unique("divide");
 
-	private static final String DIVIDE_QUEUE = "divide-" + SUFFIX;
-
-	private static final String ERROR_QUEUE = "error-" + SUFFIX;
+	private static final String ERROR_QUEUE = Infrastructure.unique("error");
 
 	@DynamicPropertySource
 	static void uniqueQueues(DynamicPropertyRegistry registry) {
@@ -61,22 +56,13 @@ class SampleWorkerApplicationTests {
 	@Autowired
 	private WorkerContainer worker;
 
-	@Autowired
-	private ConnectionFactory connectionFactory;
-
 	@LocalServerPort
 	private int port;
 
 	@AfterAll
 	void deleteQueues() {
 		this.worker.stop();
-		RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
-		for (String queue : List.of(DIVIDE_QUEUE, ERROR_QUEUE)) {
-			for (String name : List.of(queue, queue + QueueDeclarer.DLQ_SUFFIX)) {
-				admin.deleteQueue(name);
-				admin.deleteExchange(name);
-			}
-		}
+		Infrastructure.deleteQueues(DIVIDE_QUEUE, ERROR_QUEUE);
 	}
 
 	@Test

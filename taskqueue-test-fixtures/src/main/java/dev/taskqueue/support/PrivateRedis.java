@@ -1,4 +1,4 @@
-package dev.taskqueue.autoconfigure.fault;
+package dev.taskqueue.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,13 +17,18 @@ import org.jspecify.annotations.Nullable;
  * test may stop and start again (same port, empty data) to cut the result store off.
  * Never the shared Redis.
  */
-final class PrivateRedis implements AutoCloseable {
+public final class PrivateRedis implements AutoCloseable {
 
-	final int port = ManagedProcesses.freePort();
+	/** The server's port on 127.0.0.1. */
+	public final int port = ManagedProcesses.freePort();
 
 	private @Nullable Process process;
 
-	PrivateRedis start() {
+	/**
+	 * Start the server and wait until it answers {@code PING}.
+	 * @return this server
+	 */
+	public PrivateRedis start() {
 		try {
 			this.process = ManagedProcesses
 				.register(new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
@@ -45,7 +50,7 @@ final class PrivateRedis implements AutoCloseable {
 	/**
 	 * Kill the server (SIGKILL): the result store is gone at once, as when its host dies.
 	 */
-	void stop() {
+	public void stop() {
 		Process process = this.process;
 		if (process != null) {
 			ManagedProcesses.kill(process);
@@ -53,11 +58,19 @@ final class PrivateRedis implements AutoCloseable {
 		}
 	}
 
-	boolean isRunning() {
+	/**
+	 * Return whether the server was started and not stopped since.
+	 * @return whether the server was started and not stopped since
+	 */
+	public boolean isRunning() {
 		return this.process != null;
 	}
 
-	boolean answersPing() {
+	/**
+	 * Return whether the server answers {@code PING} now.
+	 * @return whether the server answers {@code PING} now
+	 */
+	public boolean answersPing() {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			socket.setSoTimeout(1000);
 			OutputStream out = socket.getOutputStream();

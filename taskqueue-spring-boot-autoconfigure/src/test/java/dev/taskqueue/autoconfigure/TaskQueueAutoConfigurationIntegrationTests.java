@@ -62,7 +62,7 @@ import static org.mockito.Mockito.mock;
  * broker and Redis (scripts/services starts them); each test's worker consumes a queue of
  * its own, deleted afterwards.
  */
-class TaskQueueAutoConfigurationTests {
+class TaskQueueAutoConfigurationIntegrationTests {
 
 	private static final String RABBIT_HOST = System.getProperty("taskqueue.test.rabbit.host", "127.0.0.1");
 

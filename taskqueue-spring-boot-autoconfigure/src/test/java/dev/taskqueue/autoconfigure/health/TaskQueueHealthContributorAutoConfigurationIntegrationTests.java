@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The {@code taskqueue} health contributor on the real broker and Redis.
  */
-class TaskQueueHealthContributorAutoConfigurationTests {
+class TaskQueueHealthContributorAutoConfigurationIntegrationTests {
 
 	private final String queue = "tq-health-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  * to build a client or worker of its own with Spring Boot's settings. Contexts run
  * against the local broker and Redis; each worker consumes a queue of its own.
  */
-class TaskQueueCustomizationTests {
+class TaskQueueCustomizationIntegrationTests {
 
 	private final String queue = "tq-custom-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -29,13 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
  * The Python side of the interoperability tests, run with Debian's Celery
  * ({@code /usr/bin/python3}, or {@code -Dtaskqueue.test.python=...}): Celery worker
  * processes that are started, awaited until ready and stopped with their whole process
- * tree, and the client scripts of {@code src/test/resources/interop}, run with a timeout,
- * whose JSON output line is returned. {@code scripts/services} installs Celery when it is
- * missing.
+ * tree, and the client scripts of {@code interop/} on the test class path, run with a
+ * timeout, whose JSON output line is returned. {@code scripts/services} installs Celery
+ * when it is missing.
  */
-final class PythonCelery {
+public final class PythonCelery {
 
-	static final String PYTHON = System.getProperty("taskqueue.test.python", "/usr/bin/python3");
+	/** The Celery application of the client scripts, on the test class path. */
+	public static final String INTEROP_APP = "/interop/interop_app.py";
+
+	/** The Python interpreter that runs Celery. */
+	public static final String PYTHON = System.getProperty("taskqueue.test.python", "/usr/bin/python3");
 
 	private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -71,11 +75,32 @@ final class PythonCelery {
 	}
 
 	/**
-	 * Start a Celery worker consuming one queue, and wait until it is ready.
+	 * Return whether Debian's Celery can be run here.
+	 * @return whether the interpreter imports {@code celery} and {@code redis}
+	 */
+	public static boolean isAvailable() {
+		try {
+			Process check = new ProcessBuilder(PYTHON, "-c", "import celery, redis").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			return check.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && check.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Start a Celery worker of {@link #INTEROP_APP} consuming one queue, and wait until
+	 * it is ready.
 	 * @param queue the queue (Celery's {@code -Q})
 	 * @return the running worker; close it to stop it
 	 */
-	static Worker startWorker(String queue) {
+	public static Worker startWorker(String queue) {
 		return startWorker(queue, Map.of());
 	}
 
@@ -87,16 +112,32 @@ final class PythonCelery {
 	 * @param env the environment variables
 	 * @return the running worker; close it to stop it
 	 */
-	static Worker startWorker(String queue, Map<String, String> env) {
+	public static Worker startWorker(String queue, Map<String, String> env) {
+		return startWorker(INTEROP_APP, queue, env);
+	}
+
+	/**
+	 * Start a Celery worker of an application on the test class path consuming one queue,
+	 * configured by environment variables that the application reads, and wait until it
+	 * is ready.
+	 * @param app the application's module, a class path resource such as
+	 * {@code /python/canvas_tasks.py}; its directory is the worker's {@code PYTHONPATH}
+	 * @param queue the queue (Celery's {@code -Q})
+	 * @param env the environment variables
+	 * @return the running worker; close it to stop it
+	 */
+	public static Worker startWorker(String app, String queue, Map<String, String> env) {
+		Path module = resource(app);
 		String name = Infrastructure.unique("celery");
 		Path log = LOGS.resolve(name + ".log");
-		List<String> command = List.of(PYTHON, "-m", "celery", "-A", "interop_app", "worker", "-Q", queue, "-c", "2",
-				"-P", "prefork", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", name + "@%h",
-				"-l", "info");
+		String moduleName = module.getFileName().toString().replaceFirst("\\.py$", "");
+		List<String> command = List.of(PYTHON, "-m", "celery", "-A", moduleName, "worker", "-Q", queue, "-c", "2", "-P",
+				"prefork", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", name + "@%h", "-l",
+				"info");
 		Process process;
 		try {
 			Files.createDirectories(LOGS);
-			ProcessBuilder builder = processBuilder(command, env).redirectErrorStream(true)
+			ProcessBuilder builder = processBuilder(command, module.getParent(), env).redirectErrorStream(true)
 				.redirectOutput(log.toFile());
 			process = start(builder);
 		}
@@ -119,7 +160,7 @@ final class PythonCelery {
 	 * @param task the task name
 	 * @return the call to configure and run
 	 */
-	static Call call(String task) {
+	public static Call call(String task) {
 		return new Call(task);
 	}
 
@@ -130,7 +171,7 @@ final class PythonCelery {
 	 * @param wait whether to wait for the result ({@code AsyncResult.get})
 	 * @return the JSON line {@code result.py} printed
 	 */
-	static Map<String, Object> result(String taskId, boolean wait) {
+	public static Map<String, Object> result(String taskId, boolean wait) {
 		List<String> args = new ArrayList<>(List.of(taskId));
 		if (wait) {
 			args.add("--wait");
@@ -145,7 +186,7 @@ final class PythonCelery {
 	 * @return what it printed
 	 * @throws AssertionError if it fails or does not end in time
 	 */
-	static ScriptResult run(String script, List<String> args) {
+	public static ScriptResult run(String script, List<String> args) {
 		return run(script, args, Map.of());
 	}
 
@@ -157,7 +198,7 @@ final class PythonCelery {
 	 * @return what it printed
 	 * @throws AssertionError if it fails or does not end in time
 	 */
-	static ScriptResult run(String script, List<String> args, Map<String, String> env) {
+	public static ScriptResult run(String script, List<String> args, Map<String, String> env) {
 		List<String> command = new ArrayList<>(List.of(PYTHON, script));
 		command.addAll(args);
 		try {
@@ -166,7 +207,7 @@ final class PythonCelery {
 			Path err = Files.createTempFile(LOGS, "script-", ".err");
 			try {
 				Process process = start(
-						processBuilder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()));
+						processBuilder(command, home(), env).redirectOutput(out.toFile()).redirectError(err.toFile()));
 				boolean ended;
 				try {
 					ended = process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -206,15 +247,15 @@ final class PythonCelery {
 	 * @param value the value
 	 * @return the JSON, ASCII only
 	 */
-	static String json(@Nullable Object value) {
+	public static String json(@Nullable Object value) {
 		return JSON.writeValueAsString(value);
 	}
 
-	private static ProcessBuilder processBuilder(List<String> command, Map<String, String> extraEnv) {
-		ProcessBuilder builder = new ProcessBuilder(command).directory(home().toFile());
+	private static ProcessBuilder processBuilder(List<String> command, Path directory, Map<String, String> extraEnv) {
+		ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
 		Map<String, String> env = builder.environment();
 		env.keySet().removeIf((key) -> key.startsWith("PYTHON") || key.startsWith("PYENV"));
-		env.put("PYTHONPATH", home().toString());
+		env.put("PYTHONPATH", directory.toString());
 		env.put("PYTHONDONTWRITEBYTECODE", "1");
 		env.put("PYTHONUNBUFFERED", "1");
 		env.put("PYTHONIOENCODING", "utf-8");
@@ -244,12 +285,16 @@ final class PythonCelery {
 	 * @return the directory of {@code interop_app.py} and the client scripts
 	 */
 	private static Path home() {
-		URL app = PythonCelery.class.getResource("/interop/interop_app.py");
-		if (app == null) {
-			throw new IllegalStateException("interop/interop_app.py is not on the test class path");
+		return resource(INTEROP_APP).getParent();
+	}
+
+	private static Path resource(String name) {
+		URL url = PythonCelery.class.getResource(name);
+		if (url == null) {
+			throw new IllegalStateException(name + " is not on the test class path");
 		}
 		try {
-			return Path.of(app.toURI()).getParent();
+			return Path.of(url.toURI());
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException(ex);
@@ -284,9 +329,9 @@ final class PythonCelery {
 
 	/**
 	 * A Celery worker process
-	 * ({@code celery -A interop_app worker -Q <queue> -c 2 -P prefork}).
+	 * ({@code celery -A <app> worker -Q <queue> -c 2 -P prefork}).
 	 */
-	static final class Worker implements AutoCloseable {
+	public static final class Worker implements AutoCloseable {
 
 		private final String name;
 
@@ -337,7 +382,7 @@ final class PythonCelery {
 		 * @return the worker's node name, as Celery stores it in results
 		 * ({@code name@host})
 		 */
-		String nodeName() {
+		public String nodeName() {
 			if (this.nodeName == null) {
 				throw new IllegalStateException("Celery worker " + this.name + " is not ready");
 			}
@@ -348,7 +393,7 @@ final class PythonCelery {
 		 * Return the queue it consumes.
 		 * @return the queue it consumes
 		 */
-		String queue() {
+		public String queue() {
 			return this.queue;
 		}
 
@@ -356,7 +401,7 @@ final class PythonCelery {
 		 * Return the pid of the worker's main process.
 		 * @return the pid of the worker's main process
 		 */
-		long pid() {
+		public long pid() {
 			return this.process.pid();
 		}
 
@@ -364,7 +409,7 @@ final class PythonCelery {
 		 * Return everything the worker logged so far.
 		 * @return everything the worker logged so far
 		 */
-		String log() {
+		public String log() {
 			try {
 				return Files.exists(this.log) ? Files.readString(this.log, StandardCharsets.UTF_8) : "";
 			}
@@ -387,7 +432,7 @@ final class PythonCelery {
 	 * (default), {@code delay} or {@code apply_async}, and (unless {@link #noWait()}) its
 	 * outcome.
 	 */
-	static final class Call {
+	public static final class Call {
 
 		private final List<String> args = new ArrayList<>();
 
@@ -397,63 +442,63 @@ final class PythonCelery {
 			this.args.add(task);
 		}
 
-		Call queue(String queue) {
+		public Call queue(String queue) {
 			return option("--queue", queue);
 		}
 
-		Call via(String way) {
+		public Call via(String way) {
 			return option("--via", way);
 		}
 
-		Call args(@Nullable Object... args) {
+		public Call args(@Nullable Object... args) {
 			return option("--args", json(Arrays.asList(args)));
 		}
 
 		/**
 		 * Positional args as JSON text, for what Java's JSON cannot write (Python's NaN).
 		 */
-		Call argsJson(String json) {
+		public Call argsJson(String json) {
 			return option("--args", json);
 		}
 
-		Call kwargs(Map<String, ?> kwargs) {
+		public Call kwargs(Map<String, ?> kwargs) {
 			return option("--kwargs", json(kwargs));
 		}
 
-		Call countdown(double seconds) {
+		public Call countdown(double seconds) {
 			return option("--countdown", Double.toString(seconds));
 		}
 
-		Call expires(double seconds) {
+		public Call expires(double seconds) {
 			return option("--expires", Double.toString(seconds));
 		}
 
-		Call timeLimit(double seconds) {
+		public Call timeLimit(double seconds) {
 			return option("--time-limit", Double.toString(seconds));
 		}
 
-		Call softTimeLimit(double seconds) {
+		public Call softTimeLimit(double seconds) {
 			return option("--soft-time-limit", Double.toString(seconds));
 		}
 
-		Call link(String task, List<?> args, Map<String, ?> options) {
+		public Call link(String task, List<?> args, Map<String, ?> options) {
 			return option("--link", json(Map.of("task", task, "args", args, "options", options)));
 		}
 
-		Call linkError(String task, List<?> args, Map<String, ?> options) {
+		public Call linkError(String task, List<?> args, Map<String, ?> options) {
 			return option("--link-error", json(Map.of("task", task, "args", args, "options", options)));
 		}
 
 		/** Positional args as a Python literal, for values JSON has not (bytes). */
-		Call argsLiteral(String literal) {
+		public Call argsLiteral(String literal) {
 			return option("--args-literal", literal);
 		}
 
-		Call serializer(String serializer) {
+		public Call serializer(String serializer) {
 			return option("--serializer", serializer);
 		}
 
-		Call compression(String compression) {
+		public Call compression(String compression) {
 			return option("--compression", compression);
 		}
 
@@ -461,12 +506,12 @@ final class PythonCelery {
 		 * Configure the Python client through {@code interop_app.py}'s environment
 		 * variables.
 		 */
-		Call env(String name, String value) {
+		public Call env(String name, String value) {
 			this.env.put(name, value);
 			return this;
 		}
 
-		Call noWait() {
+		public Call noWait() {
 			this.args.add("--no-wait");
 			return this;
 		}
@@ -481,7 +526,7 @@ final class PythonCelery {
 		 * Return the JSON line {@code call.py} printed.
 		 * @return the JSON line {@code call.py} printed
 		 */
-		Map<String, Object> run() {
+		public Map<String, Object> run() {
 			return PythonCelery.run("call.py", this.args, this.env).json();
 		}
 
@@ -494,13 +539,13 @@ final class PythonCelery {
 	 * @param stdout its standard output
 	 * @param stderr its standard error
 	 */
-	record ScriptResult(String command, String stdout, String stderr) {
+	public record ScriptResult(String command, String stdout, String stderr) {
 
 		/**
 		 * Return the last line of standard output, parsed as a JSON object.
 		 * @return the last line of standard output, parsed as a JSON object
 		 */
-		Map<String, Object> json() {
+		public Map<String, Object> json() {
 			String[] lines = this.stdout.strip().split("\n");
 			String last = lines[lines.length - 1];
 			if (last.isBlank()) {

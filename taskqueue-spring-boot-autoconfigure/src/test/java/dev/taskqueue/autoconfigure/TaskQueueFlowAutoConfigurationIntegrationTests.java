@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scope, per-queue settings (taskqueue.queues.*), queue types and fair dispatch, and the
  * errors of bad values.
  */
-class TaskQueueFlowAutoConfigurationTests {
+class TaskQueueFlowAutoConfigurationIntegrationTests {
 
 	private final String queue = "tq-flow-" + UUID.randomUUID().toString().substring(0, 8);
 
