@@ -1,6 +1,6 @@
 /**
- * RabbitMQ plumbing shared by client and worker: confirmed publishing and
- * Celery-compatible queue declarations.
+ * What applications choose about RabbitMQ queues: the
+ * {@link dev.taskqueue.broker.QueueType type} of the queues taskqueue declares.
  */
 @NullMarked
 package dev.taskqueue.broker;

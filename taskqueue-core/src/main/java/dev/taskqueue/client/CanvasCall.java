@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 
-import dev.taskqueue.protocol.CeleryTime;
+import dev.taskqueue.protocol.internal.CeleryTime;
 import org.jspecify.annotations.Nullable;
 
 /**

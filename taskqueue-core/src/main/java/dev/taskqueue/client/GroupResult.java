@@ -6,8 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.taskqueue.result.ResultBackend;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.ResultBackend;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 

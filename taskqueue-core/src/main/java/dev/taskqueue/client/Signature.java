@@ -627,13 +627,13 @@ public final class Signature {
 					case "exchange" -> builder.exchange(exchangeName(value));
 					case "priority" -> builder.priority(((Number) value).intValue());
 					case "countdown" -> builder.countdown(seconds(value));
-					case "eta" -> builder.eta(dev.taskqueue.protocol.CeleryTime.parse(String.valueOf(value)));
+					case "eta" -> builder.eta(dev.taskqueue.protocol.internal.CeleryTime.parse(String.valueOf(value)));
 					case "expires" -> {
 						if (value instanceof Number) {
 							builder.expires(seconds(value));
 						}
 						else {
-							builder.expires(dev.taskqueue.protocol.CeleryTime.parse(String.valueOf(value)));
+							builder.expires(dev.taskqueue.protocol.internal.CeleryTime.parse(String.valueOf(value)));
 						}
 					}
 					case "ignore_result" -> builder.ignoreResult(Boolean.TRUE.equals(value));

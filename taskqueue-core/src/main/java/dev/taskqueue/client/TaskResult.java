@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.taskqueue.result.ExceptionInfo;
-import dev.taskqueue.result.ResultBackend;
-import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.ResultBackend;
+import dev.taskqueue.result.internal.ResultMeta;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;

@@ -2,7 +2,7 @@ package dev.taskqueue.observation;
 
 import java.util.Map;
 
-import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;

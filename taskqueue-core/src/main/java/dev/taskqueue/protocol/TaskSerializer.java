@@ -1,5 +1,6 @@
 package dev.taskqueue.protocol;
 
+import dev.taskqueue.protocol.internal.Serializers;
 import org.jspecify.annotations.Nullable;
 
 /**

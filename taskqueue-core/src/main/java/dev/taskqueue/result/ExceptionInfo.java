@@ -1,9 +1,7 @@
 package dev.taskqueue.result;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -38,35 +36,6 @@ public record ExceptionInfo(String type, @Nullable String module, List<?> messag
 		List<Object> args = new ArrayList<>(1);
 		args.add(ex.getMessage());
 		return new ExceptionInfo(simpleName, module, args, traceback);
-	}
-
-	/**
-	 * Read an encoded exception from a stored result.
-	 * @param result the stored {@code result} field
-	 * @param traceback the stored traceback
-	 * @return the exception info, or {@code null} if the value is not an encoded
-	 * exception
-	 */
-	static @Nullable ExceptionInfo from(@Nullable Object result, @Nullable String traceback) {
-		if (!(result instanceof Map<?, ?> map) || !(map.get("exc_type") instanceof String type)) {
-			return null;
-		}
-		Object message = map.get("exc_message");
-		List<?> args = (message instanceof List<?> list) ? list : (message != null) ? List.of(message) : List.of();
-		Object module = map.get("exc_module");
-		return new ExceptionInfo(type, (module instanceof String m) ? m : null, args, traceback);
-	}
-
-	/**
-	 * Return the encoded form stored as a result.
-	 * @return the encoded form stored as a result
-	 */
-	public Map<String, Object> toResult() {
-		Map<String, Object> map = new LinkedHashMap<>(4);
-		map.put("exc_type", this.type);
-		map.put("exc_message", this.messageArgs);
-		map.put("exc_module", this.module);
-		return map;
 	}
 
 	/**

@@ -23,7 +23,7 @@ public class SoftTimeLimitExceeded extends RuntimeException implements Exception
 	 * @param cause what the task threw once interrupted
 	 */
 	public SoftTimeLimitExceeded(Duration limit, @Nullable Throwable cause) {
-		super("Soft time limit (" + TimeLimits.seconds(limit) + "s) exceeded", cause);
+		super("Soft time limit (" + TimeLimitExceeded.seconds(limit) + "s) exceeded", cause);
 		this.limit = limit;
 	}
 

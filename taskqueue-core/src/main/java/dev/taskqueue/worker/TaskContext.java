@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,62 +22,37 @@ import org.jspecify.annotations.Nullable;
  * }
  * </pre>
  */
-public final class TaskContext {
-
-	private final TaskMessage message;
-
-	private final String queue;
-
-	private final String worker;
-
-	private final boolean redelivered;
-
-	TaskContext(TaskMessage message, String queue, String worker, boolean redelivered) {
-		this.message = message;
-		this.queue = queue;
-		this.worker = worker;
-		this.redelivered = redelivered;
-	}
+public interface TaskContext {
 
 	/**
 	 * Return the task id.
 	 * @return the task id
 	 */
-	public String getId() {
-		return this.message.id();
-	}
+	String getId();
 
 	/**
 	 * Return the task name.
 	 * @return the task name
 	 */
-	public String getName() {
-		return this.message.task();
-	}
+	String getName();
 
 	/**
 	 * Return the positional arguments, as they came in the message.
 	 * @return the positional arguments, as they came in the message
 	 */
-	public List<?> getArgs() {
-		return this.message.args();
-	}
+	List<?> getArgs();
 
 	/**
 	 * Return the keyword arguments, as they came in the message.
 	 * @return the keyword arguments, as they came in the message
 	 */
-	public Map<String, ?> getKwargs() {
-		return this.message.kwargs();
-	}
+	Map<String, ?> getKwargs();
 
 	/**
 	 * Return how many times this task has been retried so far.
 	 * @return how many times this task has been retried so far
 	 */
-	public int getRetries() {
-		return this.message.retries();
-	}
+	int getRetries();
 
 	/**
 	 * Return the id of the first task of the workflow (this task's own id when
@@ -86,57 +60,57 @@ public final class TaskContext {
 	 * @return the id of the first task of the workflow (this task's own id when
 	 * standalone)
 	 */
-	public String getRootId() {
-		return this.message.rootId();
-	}
+	String getRootId();
 
 	/**
 	 * Return the id of the task that sent this one, or {@code null}.
 	 * @return the id of the task that sent this one, or {@code null}
 	 */
-	public @Nullable String getParentId() {
-		return this.message.parentId();
-	}
+	@Nullable String getParentId();
 
 	/**
 	 * Return the group this task belongs to, or {@code null}.
 	 * @return the group this task belongs to, or {@code null}
 	 */
-	public @Nullable String getGroup() {
-		return this.message.group();
-	}
+	@Nullable String getGroup();
 
 	/**
 	 * Return when the task was due, or {@code null}.
 	 * @return when the task was due, or {@code null}
 	 */
-	public @Nullable OffsetDateTime getEta() {
-		return this.message.eta();
-	}
+	@Nullable OffsetDateTime getEta();
 
 	/**
 	 * Return when the task expires, or {@code null}.
 	 * @return when the task expires, or {@code null}
 	 */
-	public @Nullable OffsetDateTime getExpires() {
-		return this.message.expires();
-	}
+	@Nullable OffsetDateTime getExpires();
 
 	/**
 	 * Return headers of the message beyond Celery's own.
 	 * @return headers of the message beyond Celery's own
 	 */
-	public Map<String, Object> getHeaders() {
-		return this.message.extraHeaders();
-	}
+	Map<String, Object> getHeaders();
+
+	/**
+	 * Return the content type the message's body came in (Celery's
+	 * {@code request.content_type}), such as {@code application/json}.
+	 * @return the content type of the message's body
+	 */
+	@Nullable String getContentType();
+
+	/**
+	 * Return how the message's body was compressed (its {@code compression} header), or
+	 * {@code null} when it was not.
+	 * @return the compression, or {@code null}
+	 */
+	@Nullable String getCompression();
 
 	/**
 	 * Return the queue the task was consumed from (Celery's {@code delivery_info}).
 	 * @return the queue the task was consumed from (Celery's {@code delivery_info})
 	 */
-	public String getQueue() {
-		return this.queue;
-	}
+	String getQueue();
 
 	/**
 	 * Return whether the broker delivered this message before (a worker may have died
@@ -144,25 +118,13 @@ public final class TaskContext {
 	 * @return whether the broker delivered this message before (a worker may have died
 	 * running it)
 	 */
-	public boolean isRedelivered() {
-		return this.redelivered;
-	}
+	boolean isRedelivered();
 
 	/**
 	 * Return the name of the worker running the task.
 	 * @return the name of the worker running the task
 	 */
-	public String getWorker() {
-		return this.worker;
-	}
-
-	/**
-	 * Return the task message.
-	 * @return the task message
-	 */
-	public TaskMessage getMessage() {
-		return this.message;
-	}
+	String getWorker();
 
 	/**
 	 * Run this task again later (Celery's {@code self.retry}). Throws; write
@@ -173,7 +135,7 @@ public final class TaskContext {
 	 * @return never returns
 	 * @throws RetryException always
 	 */
-	public RetryException retry(Duration countdown, @Nullable Throwable cause) {
+	default RetryException retry(Duration countdown, @Nullable Throwable cause) {
 		throw new RetryException(countdown, cause);
 	}
 
@@ -183,13 +145,8 @@ public final class TaskContext {
 	 * @return never returns
 	 * @throws RetryException always
 	 */
-	public RetryException retry(@Nullable Throwable cause) {
+	default RetryException retry(@Nullable Throwable cause) {
 		throw new RetryException(null, cause);
-	}
-
-	@Override
-	public String toString() {
-		return "TaskContext[" + getName() + " " + getId() + " retries=" + getRetries() + "]";
 	}
 
 }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.result.ExceptionInfo;
-import dev.taskqueue.result.ResultBackend;
-import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.ResultBackend;
+import dev.taskqueue.result.internal.ResultMeta;
 import org.jspecify.annotations.Nullable;
 
 /**

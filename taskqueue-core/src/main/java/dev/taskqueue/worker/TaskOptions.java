@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.taskqueue.ratelimit.RateLimit;
+import dev.taskqueue.worker.internal.RetryPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**

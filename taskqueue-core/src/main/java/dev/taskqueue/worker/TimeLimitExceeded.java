@@ -20,7 +20,7 @@ public class TimeLimitExceeded extends RuntimeException implements ExceptionInfo
 	 * @param limit the hard time limit
 	 */
 	public TimeLimitExceeded(Duration limit) {
-		super("Hard time limit (" + TimeLimits.seconds(limit) + "s) exceeded");
+		super("Hard time limit (" + seconds(limit) + "s) exceeded");
 		this.limit = limit;
 	}
 
@@ -44,7 +44,14 @@ public class TimeLimitExceeded extends RuntimeException implements ExceptionInfo
 
 	@Override
 	public List<?> celeryArgs() {
-		return List.of(TimeLimits.seconds(this.limit));
+		return List.of(seconds(this.limit));
+	}
+
+	/**
+	 * A duration in seconds as Celery writes limits: {@code 1.5}.
+	 */
+	static double seconds(Duration duration) {
+		return duration.toNanos() / 1_000_000_000d;
 	}
 
 }

@@ -9,18 +9,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.taskqueue.broker.ConfirmedPublisher;
-import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.DelayQueues;
+import dev.taskqueue.broker.internal.QueueDeclarationException;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
-import dev.taskqueue.client.UniqueLocks;
-import dev.taskqueue.control.ControlBus;
-import dev.taskqueue.broker.QueueDeclarationException;
-import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.observation.TaskExecuteObservationConvention;
-import dev.taskqueue.protocol.TaskMessageCodec;
-import dev.taskqueue.ratelimit.ClusterRateLimiters;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import dev.taskqueue.ratelimit.RateLimit;
-import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
+import dev.taskqueue.result.internal.ResultBackend;
+import dev.taskqueue.worker.internal.Acknowledgements;
+import dev.taskqueue.worker.internal.ActiveTasks;
+import dev.taskqueue.worker.internal.TaskMethod;
+import dev.taskqueue.worker.internal.TaskRegistry;
+import dev.taskqueue.worker.internal.WorkerParts;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -331,7 +336,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	/**
 	 * Whether a task's rate limit was changed at run time (with
-	 * {@link dev.taskqueue.ratelimit.RateLimits}).
+	 * {@link dev.taskqueue.control.internal.RateLimits}).
 	 * @param taskName the task name
 	 * @return whether it was changed
 	 */

@@ -120,8 +120,8 @@ public record WorkerSettings(String name, List<String> queues, int concurrency, 
 	 * @return the name
 	 */
 	public static String defaultName() {
-		return "taskqueue-" + dev.taskqueue.protocol.ProcessIdentity.pid() + "@"
-				+ dev.taskqueue.protocol.ProcessIdentity.hostname();
+		return "taskqueue-" + dev.taskqueue.protocol.internal.ProcessIdentity.pid() + "@"
+				+ dev.taskqueue.protocol.internal.ProcessIdentity.hostname();
 	}
 
 	/**

@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import dev.taskqueue.broker.ConfirmedPublisher;
-import dev.taskqueue.broker.QueueDeclarer;
-import dev.taskqueue.protocol.TaskMessageCodec;
-import dev.taskqueue.result.ResultBackend;
-import dev.taskqueue.routing.Route;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.QueueDeclarer;
+import dev.taskqueue.client.internal.Route;
+import dev.taskqueue.client.internal.TaskRouter;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
+import dev.taskqueue.result.internal.ResultBackend;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;

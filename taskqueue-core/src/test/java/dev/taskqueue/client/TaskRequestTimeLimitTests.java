@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.EncodedMessage;
-import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.protocol.internal.EncodedMessage;
+import dev.taskqueue.protocol.internal.TaskMessage;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskRequest;
-import dev.taskqueue.routing.Route;
+import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterAll;

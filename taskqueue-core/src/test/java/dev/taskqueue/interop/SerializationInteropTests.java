@@ -11,10 +11,10 @@ import java.util.Map;
 
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.protocol.Compression;
-import dev.taskqueue.protocol.MsgpackTaskSerializer;
-import dev.taskqueue.protocol.PythonJson;
-import dev.taskqueue.routing.Route;
+import dev.taskqueue.client.internal.Route;
+import dev.taskqueue.protocol.internal.Compression;
+import dev.taskqueue.protocol.internal.MsgpackTaskSerializer;
+import dev.taskqueue.protocol.internal.PythonJson;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import dev.taskqueue.worker.QueueTask;
@@ -57,8 +57,8 @@ class SerializationInteropTests {
 		@QueueTask("interop.java.format")
 		Map<String, @Nullable Object> format(List<?> values, TaskContext context) {
 			Map<String, @Nullable Object> seen = new LinkedHashMap<>();
-			seen.put("serializer", context.getMessage().serializer());
-			seen.put("compression", context.getMessage().compression());
+			seen.put("serializer", context.getContentType());
+			seen.put("compression", context.getCompression());
 			seen.put("types", values.stream().map((v) -> (v != null) ? v.getClass().getSimpleName() : "null").toList());
 			seen.put("values", values);
 			return seen;

@@ -3,7 +3,7 @@ package dev.taskqueue.interop;
 import java.time.Duration;
 
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.routing.Route;
+import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import io.micrometer.observation.ObservationHandler;

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.interop.InteropTasks.Point;
-import dev.taskqueue.routing.Route;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.jspecify.annotations.Nullable;

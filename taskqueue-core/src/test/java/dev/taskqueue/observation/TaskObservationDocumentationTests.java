@@ -3,7 +3,7 @@ package dev.taskqueue.observation;
 import java.util.Arrays;
 import java.util.Map;
 
-import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
 import dev.taskqueue.worker.WorkerSettings;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import dev.taskqueue.support.Stack;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.result.ResultMeta;
+import dev.taskqueue.result.internal.ResultMeta;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -8,9 +8,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.taskqueue.routing.Route;
-import dev.taskqueue.support.CeleryVectors;
+import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.support.CeleryVectors.MessageVector;
+import dev.taskqueue.support.CeleryVectors;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;

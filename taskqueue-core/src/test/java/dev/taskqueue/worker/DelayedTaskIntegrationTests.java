@@ -6,10 +6,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.broker.internal.DelayQueues;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.protocol.CeleryTime;
+import dev.taskqueue.protocol.internal.CeleryTime;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.result.ResultBackend;
-import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.ResultBackend;
+import dev.taskqueue.result.internal.ResultMeta;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -8,10 +8,10 @@ import java.util.Map;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import dev.taskqueue.broker.QueueArguments;
-import dev.taskqueue.broker.QueueDeclarationException;
-import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.broker.internal.QueueArguments;
+import dev.taskqueue.broker.internal.QueueDeclarationException;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.support.Infrastructure;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.control.internal.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
-import dev.taskqueue.ratelimit.RateLimits;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -8,14 +8,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.result.RedisResultBackend;
-import dev.taskqueue.result.ResultMeta;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.RedisResultBackend;
+import dev.taskqueue.result.internal.ResultMeta;
 import dev.taskqueue.support.Stack;
+import dev.taskqueue.worker.internal.TaskMessageListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,13 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.taskqueue.broker.QueueDeclarer;
+import ch.qos.logback.classic.Level;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.LogCapture;
 import dev.taskqueue.support.Stack;
-import ch.qos.logback.classic.Level;
+import dev.taskqueue.worker.internal.RepublishDeadLetterRecoverer;
+import dev.taskqueue.worker.internal.TaskMessageListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import dev.taskqueue.broker.QueueDeclarer;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.result.ExceptionInfo;
-import dev.taskqueue.result.RedisResultBackend;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.routing.Route;
+import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
+import dev.taskqueue.worker.internal.TaskMessageListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,8 @@ class SerializationIntegrationTests {
 			Map<String, @Nullable Object> seen = new LinkedHashMap<>();
 			seen.put("value", value);
 			seen.put("type", value.getClass().getSimpleName());
-			seen.put("serializer", context.getMessage().serializer());
-			seen.put("compression", context.getMessage().compression());
+			seen.put("serializer", context.getContentType());
+			seen.put("compression", context.getCompression());
 			seen.put("retries", context.getRetries());
 			return seen;
 		}
@@ -67,7 +68,7 @@ class SerializationIntegrationTests {
 		@QueueTask(value = "serial.packed", serializer = "msgpack")
 		String packed(String text, TaskContext context) {
 			this.calls.add("packed");
-			return text + " via " + context.getMessage().serializer();
+			return text + " via " + context.getContentType();
 		}
 
 		@QueueTask("serial.retry-once")
@@ -75,7 +76,7 @@ class SerializationIntegrationTests {
 			if (context.getRetries() == 0) {
 				throw context.retry(Duration.ofMillis(50), new IllegalStateException("once more"));
 			}
-			return context.getMessage().serializer() + " " + context.getMessage().compression();
+			return context.getContentType() + " " + context.getCompression();
 		}
 
 		@QueueTask("serial.add")

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Task beans shared by the worker integration tests.
  */
-class Tasks {
+public class Tasks {
 
 	final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
 

@@ -12,6 +12,7 @@ import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.LogCapture;
 import dev.taskqueue.support.Stack;
+import dev.taskqueue.worker.internal.TimeLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.client.UniqueLocks;
+import dev.taskqueue.client.internal.UniqueLocks;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;

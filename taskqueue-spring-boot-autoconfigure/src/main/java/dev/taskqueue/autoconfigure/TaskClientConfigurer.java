@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.taskqueue.client.DefaultTaskClient;
-import dev.taskqueue.client.UniqueLocks;
-import dev.taskqueue.control.ControlBus;
-import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.internal.ControlBus;
+import dev.taskqueue.worker.internal.TaskRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.Assert;

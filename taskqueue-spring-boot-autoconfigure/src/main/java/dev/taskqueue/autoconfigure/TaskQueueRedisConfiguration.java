@@ -1,14 +1,14 @@
 package dev.taskqueue.autoconfigure;
 
-import dev.taskqueue.client.UniqueLocks;
-import dev.taskqueue.control.ControlBus;
-import dev.taskqueue.control.WorkerDirectory;
-import dev.taskqueue.protocol.TaskMessageCodec;
-import dev.taskqueue.ratelimit.ClusterRateLimiters;
-import dev.taskqueue.ratelimit.RateLimits;
-import dev.taskqueue.result.RedisResultBackend;
-import dev.taskqueue.result.ResultBackend;
-import dev.taskqueue.result.ResultCodec;
+import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.internal.ControlBus;
+import dev.taskqueue.control.internal.RateLimits;
+import dev.taskqueue.control.internal.WorkerDirectory;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
+import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
+import dev.taskqueue.result.internal.RedisResultBackend;
+import dev.taskqueue.result.internal.ResultBackend;
+import dev.taskqueue.result.internal.ResultCodec;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.taskqueue.client.UniqueLocks;
-import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.observation.TaskExecuteObservationConvention;
-import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
+import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
 import dev.taskqueue.worker.TaskListener;
 import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.WorkerContainer;

@@ -3,14 +3,14 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.UUID;
 
-import dev.taskqueue.broker.QueueArguments;
-import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.broker.internal.QueueArguments;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
-import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
+import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;

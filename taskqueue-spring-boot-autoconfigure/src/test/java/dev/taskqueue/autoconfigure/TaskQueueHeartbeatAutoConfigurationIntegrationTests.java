@@ -3,10 +3,10 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.UUID;
 
-import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
+import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.worker.WorkerContainer;
-import dev.taskqueue.worker.WorkerHeartbeat;
+import dev.taskqueue.worker.internal.WorkerHeartbeat;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

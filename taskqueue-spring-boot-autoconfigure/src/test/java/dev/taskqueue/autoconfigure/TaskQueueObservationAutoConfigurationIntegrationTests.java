@@ -12,7 +12,7 @@ import dev.taskqueue.observation.TaskExecuteContext;
 import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.observation.TaskPublishContext;
 import dev.taskqueue.observation.TaskPublishObservationConvention;
-import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import io.micrometer.common.KeyValues;

@@ -10,10 +10,10 @@ import java.util.UUID;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.protocol.JsonTaskSerializer;
-import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.protocol.TaskSerializer;
-import dev.taskqueue.result.RedisResultBackend;
+import dev.taskqueue.protocol.internal.JsonTaskSerializer;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
+import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import org.jspecify.annotations.Nullable;
@@ -184,16 +184,16 @@ class TaskQueueSerializationAutoConfigurationIntegrationTests {
 		Map<String, @Nullable Object> echo(String value, TaskContext context) {
 			Map<String, @Nullable Object> seen = new LinkedHashMap<>();
 			seen.put("value", value);
-			seen.put("serializer", context.getMessage().serializer());
-			if (context.getMessage().compression() != null) {
-				seen.put("compression", context.getMessage().compression());
+			seen.put("serializer", context.getContentType());
+			if (context.getCompression() != null) {
+				seen.put("compression", context.getCompression());
 			}
 			return seen;
 		}
 
 		@QueueTask(value = "serial.packed", serializer = "msgpack")
 		@Nullable String packed(String value, TaskContext context) {
-			return context.getMessage().serializer();
+			return context.getContentType();
 		}
 
 	}

@@ -3,9 +3,9 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import dev.taskqueue.ratelimit.ClusterRateLimiters;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
+import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
 import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.WorkerSettings;
 import org.junit.jupiter.api.Test;

@@ -13,10 +13,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.benchmarks.worker.RawConsumer;
-import dev.taskqueue.protocol.EncodedMessage;
-import dev.taskqueue.protocol.ProcessIdentity;
-import dev.taskqueue.protocol.TaskMessage;
-import dev.taskqueue.protocol.TaskMessageCodec;
+import dev.taskqueue.protocol.internal.EncodedMessage;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
+import dev.taskqueue.protocol.internal.TaskMessage;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

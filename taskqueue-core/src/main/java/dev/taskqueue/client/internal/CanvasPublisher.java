@@ -12,7 +12,7 @@ import java.util.UUID;
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
-import dev.taskqueue.result.ResultBackend;
+import dev.taskqueue.result.internal.ResultBackend;
 import org.jspecify.annotations.Nullable;
 
 /**

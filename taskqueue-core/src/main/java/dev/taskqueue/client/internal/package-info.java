@@ -1,9 +1,8 @@
 /**
- * How canvases are sent: Celery's {@code apply_async} and {@code freeze} of chains,
- * groups and chords, shared by the client and the workers. No compatibility promise:
- * applications use {@link dev.taskqueue.client.TaskClient#chain},
- * {@link dev.taskqueue.client.TaskClient#group} and
- * {@link dev.taskqueue.client.TaskClient#chord}.
+ * How the client works: routing, canvases (Celery's {@code apply_async} and
+ * {@code freeze} of chains, groups and chords, shared by the client and the workers),
+ * result handles and unique-task locks. Internal: no compatibility promise; applications
+ * use {@link dev.taskqueue.client.TaskClient}.
  */
 @NullMarked
 package dev.taskqueue.client.internal;

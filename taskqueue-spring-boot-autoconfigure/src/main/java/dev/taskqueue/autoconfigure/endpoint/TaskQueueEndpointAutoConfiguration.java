@@ -1,14 +1,14 @@
 package dev.taskqueue.autoconfigure.endpoint;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
-import dev.taskqueue.broker.ConfirmedPublisher;
-import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.client.TaskClient;
-import dev.taskqueue.control.WorkerDirectory;
-import dev.taskqueue.ratelimit.RateLimits;
-import dev.taskqueue.routing.TaskRouter;
-import dev.taskqueue.worker.TaskRegistry;
+import dev.taskqueue.client.internal.TaskRouter;
+import dev.taskqueue.control.internal.RateLimits;
+import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.worker.WorkerContainer;
+import dev.taskqueue.worker.internal.TaskRegistry;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

@@ -2,7 +2,7 @@ package dev.taskqueue.autoconfigure.health;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueProperties;
-import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.worker.WorkerContainer;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;

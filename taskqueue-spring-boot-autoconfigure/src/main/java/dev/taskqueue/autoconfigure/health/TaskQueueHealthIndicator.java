@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.broker.QueueDeclarer;
-import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.broker.internal.QueueDeclarer;
+import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.worker.WorkerContainer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.Connection;

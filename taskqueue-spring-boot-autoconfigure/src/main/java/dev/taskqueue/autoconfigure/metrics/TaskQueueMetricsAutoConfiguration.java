@@ -1,7 +1,7 @@
 package dev.taskqueue.autoconfigure.metrics;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
-import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.worker.WorkerContainer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;

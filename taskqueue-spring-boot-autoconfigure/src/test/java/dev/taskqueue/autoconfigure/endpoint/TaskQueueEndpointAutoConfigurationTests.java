@@ -1,9 +1,9 @@
 package dev.taskqueue.autoconfigure.endpoint;
 
-import dev.taskqueue.broker.ConfirmedPublisher;
-import dev.taskqueue.broker.QueueInspector;
+import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.client.TaskClient;
-import dev.taskqueue.routing.TaskRouter;
+import dev.taskqueue.client.internal.TaskRouter;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.actuate.endpoint.Show;

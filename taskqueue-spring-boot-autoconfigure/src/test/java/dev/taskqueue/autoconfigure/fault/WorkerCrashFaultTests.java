@@ -14,7 +14,7 @@ import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRabbit;
 import dev.taskqueue.support.PrivateRedis;
 import dev.taskqueue.support.PrivateServers;
-import dev.taskqueue.worker.TaskMessageListener;
+import dev.taskqueue.worker.internal.TaskMessageListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

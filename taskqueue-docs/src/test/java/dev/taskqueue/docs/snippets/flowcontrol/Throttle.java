@@ -2,10 +2,9 @@ package dev.taskqueue.docs.snippets.flowcontrol;
 
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
+import dev.taskqueue.control.internal.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
-import dev.taskqueue.ratelimit.RateLimits;
-
 import org.springframework.stereotype.Component;
 
 @Component

@@ -1,0 +1,72 @@
+package dev.taskqueue.protocol.internal;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Times as Celery writes them: Python's {@code datetime.isoformat()}, with microseconds
+ * when they are not zero.
+ */
+public final class CeleryTime {
+
+	private static final DateTimeFormatter WITH_MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+
+	private static final DateTimeFormatter WITHOUT_MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+
+	private CeleryTime() {
+	}
+
+	/**
+	 * Format an aware time as the {@code eta} and {@code expires} headers carry it, e.g.
+	 * {@code 2026-11-28T02:18:53.406277+00:00}.
+	 * @param time the time
+	 * @return the ISO-8601 text with offset
+	 */
+	public static String formatAware(OffsetDateTime time) {
+		OffsetDateTime t = time.truncatedTo(ChronoUnit.MICROS);
+		return local(t.toLocalDateTime()) + offset(t.getOffset());
+	}
+
+	/**
+	 * Format an instant as a naive UTC time, as Celery writes {@code date_done}, e.g.
+	 * {@code 2026-11-28T02:18:50.418976}.
+	 * @param instant the instant
+	 * @return the ISO-8601 text without offset
+	 */
+	public static String formatNaiveUtc(Instant instant) {
+		return local(LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+	}
+
+	/**
+	 * Parse a time from a header. Text without an offset is taken as UTC, as Celery does
+	 * with {@code enable_utc}.
+	 * @param text the ISO-8601 text
+	 * @return the time
+	 * @throws DateTimeParseException if the text is not an ISO-8601 date-time
+	 */
+	public static OffsetDateTime parse(String text) {
+		try {
+			return OffsetDateTime.parse(text);
+		}
+		catch (DateTimeParseException ex) {
+			return LocalDateTime.parse(text).atOffset(ZoneOffset.UTC);
+		}
+	}
+
+	private static String local(LocalDateTime time) {
+		return (time.getNano() == 0) ? WITHOUT_MICROS.format(time) : WITH_MICROS.format(time);
+	}
+
+	private static String offset(ZoneOffset offset) {
+		// Python writes +00:00 where Java would write Z.
+		int seconds = offset.getTotalSeconds();
+		int abs = Math.abs(seconds);
+		return String.format("%s%02d:%02d", (seconds < 0) ? "-" : "+", abs / 3600, (abs / 60) % 60);
+	}
+
+}

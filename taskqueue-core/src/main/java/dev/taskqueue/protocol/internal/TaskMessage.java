@@ -1,0 +1,537 @@
+package dev.taskqueue.protocol.internal;
+
+import java.time.OffsetDateTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One task message of Celery's protocol v2: the AMQP properties and headers that describe
+ * the call and the {@code [args, kwargs, embed]} body.
+ * <p>
+ * Argument values are plain JSON values as Jackson reads them without a target type
+ * ({@code List}, {@code Map}, {@code String},
+ * {@code Integer}/{@code Long}/{@code BigInteger}, {@code Double}, {@code Boolean},
+ * {@code null}) when decoded, or any value Jackson can write when a client builds the
+ * message. Instances are immutable; use {@link #builder(String, String)} or
+ * {@link #toBuilder()}.
+ *
+ * @see TaskMessageCodec
+ */
+public final class TaskMessage {
+
+	private final String id;
+
+	private final String task;
+
+	private final String lang;
+
+	private final @Nullable OffsetDateTime eta;
+
+	private final @Nullable OffsetDateTime expires;
+
+	private final @Nullable String group;
+
+	private final @Nullable Integer groupIndex;
+
+	private final int retries;
+
+	private final @Nullable Number hardTimeLimit;
+
+	private final @Nullable Number softTimeLimit;
+
+	private final String rootId;
+
+	private final @Nullable String parentId;
+
+	private final @Nullable String origin;
+
+	private final boolean ignoreResult;
+
+	private final @Nullable String shadow;
+
+	private final List<?> args;
+
+	private final Map<String, ?> kwargs;
+
+	private final Embed embed;
+
+	private final @Nullable String replyTo;
+
+	private final int priority;
+
+	private final Map<String, Object> extraHeaders;
+
+	private final @Nullable String serializer;
+
+	private final @Nullable String compression;
+
+	private TaskMessage(Builder builder) {
+		this.id = builder.id;
+		this.task = builder.task;
+		this.lang = builder.lang;
+		this.eta = builder.eta;
+		this.expires = builder.expires;
+		this.group = builder.group;
+		this.groupIndex = builder.groupIndex;
+		this.retries = builder.retries;
+		this.hardTimeLimit = builder.hardTimeLimit;
+		this.softTimeLimit = builder.softTimeLimit;
+		this.rootId = (builder.rootId != null) ? builder.rootId : builder.id;
+		this.parentId = builder.parentId;
+		this.origin = builder.origin;
+		this.ignoreResult = builder.ignoreResult;
+		this.shadow = builder.shadow;
+		this.args = immutableCopy(builder.args);
+		this.kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.kwargs));
+		this.embed = builder.embed;
+		this.replyTo = builder.replyTo;
+		this.priority = builder.priority;
+		this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
+		this.serializer = builder.serializer;
+		this.compression = builder.compression;
+	}
+
+	// Not List.copyOf: it rejects null elements, and JSON arguments may be null. (Nor
+	// List.contains(null), which throws on the immutable lists of List.of.)
+	private static List<?> immutableCopy(List<?> args) {
+		return Collections.unmodifiableList(new java.util.ArrayList<>(args));
+	}
+
+	/**
+	 * Start a message for a task.
+	 * @param id the task id (Celery uses a UUID4 string)
+	 * @param task the registered task name
+	 * @return a builder
+	 */
+	public static Builder builder(String id, String task) {
+		return new Builder(id, task);
+	}
+
+	/**
+	 * A builder initialised with every field of this message.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder b = new Builder(this.id, this.task);
+		b.lang = this.lang;
+		b.eta = this.eta;
+		b.expires = this.expires;
+		b.group = this.group;
+		b.groupIndex = this.groupIndex;
+		b.retries = this.retries;
+		b.hardTimeLimit = this.hardTimeLimit;
+		b.softTimeLimit = this.softTimeLimit;
+		b.rootId = this.rootId;
+		b.parentId = this.parentId;
+		b.origin = this.origin;
+		b.ignoreResult = this.ignoreResult;
+		b.shadow = this.shadow;
+		b.args = this.args;
+		b.kwargs = this.kwargs;
+		b.embed = this.embed;
+		b.replyTo = this.replyTo;
+		b.priority = this.priority;
+		b.extraHeaders = new LinkedHashMap<>(this.extraHeaders);
+		b.serializer = this.serializer;
+		b.compression = this.compression;
+		return b;
+	}
+
+	/**
+	 * Return the task id ({@code id} header and {@code correlation_id} property).
+	 * @return the task id ({@code id} header and {@code correlation_id} property)
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * Return the task name ({@code task} header).
+	 * @return the task name ({@code task} header)
+	 */
+	public String task() {
+		return this.task;
+	}
+
+	/**
+	 * Return the {@code lang} header.
+	 * @return the {@code lang} header
+	 */
+	public String lang() {
+		return this.lang;
+	}
+
+	/**
+	 * Return when the task should run, or {@code null} to run at once.
+	 * @return when the task should run, or {@code null} to run at once
+	 */
+	public @Nullable OffsetDateTime eta() {
+		return this.eta;
+	}
+
+	/**
+	 * Return when the task expires, or {@code null}.
+	 * @return when the task expires, or {@code null}
+	 */
+	public @Nullable OffsetDateTime expires() {
+		return this.expires;
+	}
+
+	/**
+	 * Return the group id, or {@code null}.
+	 * @return the group id, or {@code null}
+	 */
+	public @Nullable String group() {
+		return this.group;
+	}
+
+	/**
+	 * Return the position in a chord header, or {@code null}.
+	 * @return the position in a chord header, or {@code null}
+	 */
+	public @Nullable Integer groupIndex() {
+		return this.groupIndex;
+	}
+
+	/**
+	 * Return how many times the task has been retried.
+	 * @return how many times the task has been retried
+	 */
+	public int retries() {
+		return this.retries;
+	}
+
+	/**
+	 * Return the hard time limit in seconds, or {@code null}.
+	 * @return the hard time limit in seconds, or {@code null}
+	 */
+	public @Nullable Number hardTimeLimit() {
+		return this.hardTimeLimit;
+	}
+
+	/**
+	 * Return the soft time limit in seconds, or {@code null}.
+	 * @return the soft time limit in seconds, or {@code null}
+	 */
+	public @Nullable Number softTimeLimit() {
+		return this.softTimeLimit;
+	}
+
+	/**
+	 * Return the id of the first task of the workflow (the task's own id when
+	 * standalone).
+	 * @return the id of the first task of the workflow (the task's own id when
+	 * standalone)
+	 */
+	public String rootId() {
+		return this.rootId;
+	}
+
+	/**
+	 * Return the id of the task that published this one, or {@code null}.
+	 * @return the id of the task that published this one, or {@code null}
+	 */
+	public @Nullable String parentId() {
+		return this.parentId;
+	}
+
+	/**
+	 * Return who published the message ({@code gen<pid>@<host>}), or {@code null}.
+	 * @return who published the message ({@code gen<pid>@<host>}), or {@code null}
+	 */
+	public @Nullable String origin() {
+		return this.origin;
+	}
+
+	/**
+	 * Return whether the sender asked for no result to be stored.
+	 * @return whether the sender asked for no result to be stored
+	 */
+	public boolean ignoreResult() {
+		return this.ignoreResult;
+	}
+
+	/**
+	 * Return the {@code shadow} header (a display alias), or {@code null}.
+	 * @return the {@code shadow} header (a display alias), or {@code null}
+	 */
+	public @Nullable String shadow() {
+		return this.shadow;
+	}
+
+	/**
+	 * Return the positional arguments.
+	 * @return the positional arguments
+	 */
+	public List<?> args() {
+		return this.args;
+	}
+
+	/**
+	 * Return the keyword arguments.
+	 * @return the keyword arguments
+	 */
+	public Map<String, ?> kwargs() {
+		return this.kwargs;
+	}
+
+	/**
+	 * Return the embed part of the body (callbacks, errbacks, chain, chord).
+	 * @return the embed part of the body (callbacks, errbacks, chain, chord)
+	 */
+	public Embed embed() {
+		return this.embed;
+	}
+
+	/**
+	 * Return the {@code reply_to} property, or {@code null}.
+	 * @return the {@code reply_to} property, or {@code null}
+	 */
+	public @Nullable String replyTo() {
+		return this.replyTo;
+	}
+
+	/**
+	 * Return the AMQP priority (0 by default, as Celery sends it).
+	 * @return the AMQP priority (0 by default, as Celery sends it)
+	 */
+	public int priority() {
+		return this.priority;
+	}
+
+	/**
+	 * Return headers beyond Celery's sixteen, in the order they were given.
+	 * @return headers beyond Celery's sixteen, in the order they were given
+	 */
+	public Map<String, Object> extraHeaders() {
+		return this.extraHeaders;
+	}
+
+	/**
+	 * The serializer of the body: for a received message its content type, for one to
+	 * send the name or content type the caller chose.
+	 * @return the serializer, or {@code null} for the codec's default
+	 */
+	public @Nullable String serializer() {
+		return this.serializer;
+	}
+
+	/**
+	 * The compression of the body ({@code compression} header): for a received message as
+	 * it came, for one to send as the caller chose.
+	 * @return the compression, or {@code null} for the codec's default
+	 */
+	public @Nullable String compression() {
+		return this.compression;
+	}
+
+	@Override
+	public String toString() {
+		return "TaskMessage[" + this.task + " id=" + this.id + "]";
+	}
+
+	/**
+	 * The {@code embed} element of the body. Celery always writes the four keys; each is
+	 * {@code null} when unused. Signatures are kept as the JSON maps Celery writes
+	 * ({@code task}, {@code args}, {@code kwargs}, {@code options}, {@code subtask_type},
+	 * {@code immutable}).
+	 *
+	 * @param callbacks link signatures, or {@code null}
+	 * @param errbacks link_error signatures, or {@code null}
+	 * @param chain the remaining chain steps, last step first, or {@code null}
+	 * @param chord the chord body signature, or {@code null}
+	 */
+	public record Embed(@Nullable List<?> callbacks, @Nullable List<?> errbacks, @Nullable List<?> chain,
+			@Nullable Object chord) {
+
+		/** An embed with all four keys {@code null}. */
+		public static final Embed EMPTY = new Embed(null, null, null, null);
+
+	}
+
+	/**
+	 * Builds a {@link TaskMessage}.
+	 */
+	public static final class Builder {
+
+		private final String id;
+
+		private final String task;
+
+		private String lang = "py";
+
+		private @Nullable OffsetDateTime eta;
+
+		private @Nullable OffsetDateTime expires;
+
+		private @Nullable String group;
+
+		private @Nullable Integer groupIndex;
+
+		private int retries;
+
+		private @Nullable Number hardTimeLimit;
+
+		private @Nullable Number softTimeLimit;
+
+		private @Nullable String rootId;
+
+		private @Nullable String parentId;
+
+		private @Nullable String origin;
+
+		private boolean ignoreResult;
+
+		private @Nullable String shadow;
+
+		private List<?> args = List.of();
+
+		private Map<String, ?> kwargs = Map.of();
+
+		private Embed embed = Embed.EMPTY;
+
+		private @Nullable String replyTo;
+
+		private int priority;
+
+		private Map<String, Object> extraHeaders = new LinkedHashMap<>();
+
+		private @Nullable String serializer;
+
+		private @Nullable String compression;
+
+		private Builder(String id, String task) {
+			this.id = Objects.requireNonNull(id, "id");
+			this.task = Objects.requireNonNull(task, "task");
+		}
+
+		public Builder lang(String lang) {
+			this.lang = lang;
+			return this;
+		}
+
+		public Builder eta(@Nullable OffsetDateTime eta) {
+			this.eta = eta;
+			return this;
+		}
+
+		public Builder expires(@Nullable OffsetDateTime expires) {
+			this.expires = expires;
+			return this;
+		}
+
+		public Builder group(@Nullable String group) {
+			this.group = group;
+			return this;
+		}
+
+		public Builder groupIndex(@Nullable Integer groupIndex) {
+			this.groupIndex = groupIndex;
+			return this;
+		}
+
+		public Builder retries(int retries) {
+			this.retries = retries;
+			return this;
+		}
+
+		public Builder timeLimit(@Nullable Number hard, @Nullable Number soft) {
+			this.hardTimeLimit = hard;
+			this.softTimeLimit = soft;
+			return this;
+		}
+
+		public Builder rootId(@Nullable String rootId) {
+			this.rootId = rootId;
+			return this;
+		}
+
+		public Builder parentId(@Nullable String parentId) {
+			this.parentId = parentId;
+			return this;
+		}
+
+		public Builder origin(@Nullable String origin) {
+			this.origin = origin;
+			return this;
+		}
+
+		public Builder ignoreResult(boolean ignoreResult) {
+			this.ignoreResult = ignoreResult;
+			return this;
+		}
+
+		public Builder shadow(@Nullable String shadow) {
+			this.shadow = shadow;
+			return this;
+		}
+
+		public Builder args(List<?> args) {
+			this.args = Objects.requireNonNull(args, "args");
+			return this;
+		}
+
+		public Builder kwargs(Map<String, ?> kwargs) {
+			this.kwargs = Objects.requireNonNull(kwargs, "kwargs");
+			return this;
+		}
+
+		public Builder embed(Embed embed) {
+			this.embed = Objects.requireNonNull(embed, "embed");
+			return this;
+		}
+
+		public Builder replyTo(@Nullable String replyTo) {
+			this.replyTo = replyTo;
+			return this;
+		}
+
+		public Builder priority(int priority) {
+			this.priority = priority;
+			return this;
+		}
+
+		public Builder extraHeader(String name, @Nullable Object value) {
+			this.extraHeaders.put(name, value);
+			return this;
+		}
+
+		public Builder extraHeaders(Map<String, ?> headers) {
+			this.extraHeaders.putAll(headers);
+			return this;
+		}
+
+		/**
+		 * Choose the body's serializer.
+		 * @param serializer a serializer name or content type, or {@code null} for the
+		 * codec's default
+		 * @return this builder
+		 */
+		public Builder serializer(@Nullable String serializer) {
+			this.serializer = serializer;
+			return this;
+		}
+
+		/**
+		 * Choose the body's compression.
+		 * @param compression {@code gzip}, {@code zlib} or {@code application/x-gzip}, or
+		 * {@code null} for the codec's default
+		 * @return this builder
+		 */
+		public Builder compression(@Nullable String compression) {
+			this.compression = compression;
+			return this;
+		}
+
+		public TaskMessage build() {
+			return new TaskMessage(this);
+		}
+
+	}
+
+}

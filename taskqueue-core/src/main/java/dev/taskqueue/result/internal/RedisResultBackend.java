@@ -1,0 +1,422 @@
+package dev.taskqueue.result.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import dev.taskqueue.result.TaskState;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.GenericToStringSerializer;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Celery's Redis result backend: each result is a value under
+ * {@code celery-task-meta-<id>} with a TTL (JSON text, or the bytes of the result
+ * serializer), and the same value is published on a channel of that name so waiting
+ * clients wake at once.
+ * <p>
+ * Writes run as one Lua script ({@code SETEX} + {@code PUBLISH}): as atomic as Celery's
+ * {@code MULTI/EXEC}, but a single round trip that also works on a shared, pipelined
+ * connection. {@link #storeAsync(ResultMeta)} pipelines the writes of any number of
+ * threads on Lettuce's shared connection, so its throughput is not bound by one round
+ * trip per record.
+ */
+public class RedisResultBackend implements ResultBackend, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisResultBackend.class);
+
+	/** The key prefix Celery uses for task results. */
+	public static final String TASK_KEY_PREFIX = "celery-task-meta-";
+
+	private static final RedisScript<Long> STORE = new DefaultRedisScript<>(
+			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[1], ARGV[2])",
+			Long.class);
+
+	/**
+	 * The key prefix of a redelivered task's run count (taskqueue's own, next to Celery's
+	 * results).
+	 */
+	public static final String DELIVERIES_KEY_PREFIX = "taskqueue-task-deliveries-";
+
+	private static final RedisScript<Long> COUNT = new DefaultRedisScript<>(
+			"local n = redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], ARGV[1]); return n", Long.class);
+
+	private static final String STORE_SHA = STORE.getSha1();
+
+	private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.api.async.RedisScriptingAsyncCommands",
+			RedisResultBackend.class.getClassLoader());
+
+	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+
+	/** How often a waiter without a subscription reads the result's key. */
+	private static final long POLL_INTERVAL_MILLIS = 100;
+
+	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
+
+	private final StringRedisTemplate redis;
+
+	private final ResultCodec codec;
+
+	private final String keyPrefix;
+
+	private final long ttlSeconds;
+
+	private final byte[] ttlBytes;
+
+	/**
+	 * Whether {@link #storeAsync} can leave replies in flight on a shared Lettuce
+	 * connection.
+	 */
+	private final boolean asyncStores;
+
+	private final RedisMessageListenerContainer listenerContainer;
+
+	private final ExecutorService notificationExecutor;
+
+	private final RedisGroupStore groups;
+
+	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+
+	private final Object startMonitor = new Object();
+
+	private volatile boolean started;
+
+	/**
+	 * Create a backend.
+	 * @param connectionFactory the Redis connection factory
+	 * @param codec the result codec
+	 * @param keyPrefix a prefix for every key, before Celery's own names ({@code ""} for
+	 * exactly Celery's keys)
+	 * @param expires how long results are kept
+	 */
+	public RedisResultBackend(RedisConnectionFactory connectionFactory, ResultCodec codec, String keyPrefix,
+			Duration expires) {
+		this.redis = new StringRedisTemplate(connectionFactory);
+		this.codec = codec;
+		this.keyPrefix = keyPrefix;
+		this.ttlSeconds = Math.max(1, expires.toSeconds());
+		this.ttlBytes = Long.toString(this.ttlSeconds).getBytes(StandardCharsets.UTF_8);
+		this.asyncStores = LETTUCE && LettuceScripts.sharesNativeConnection(connectionFactory);
+		this.listenerContainer = new RedisMessageListenerContainer();
+		this.listenerContainer.setConnectionFactory(connectionFactory);
+		// The container's default executor starts a thread for every notification: a
+		// thread
+		// start on the way to each waiting caller. Not the client's I/O thread either: a
+		// waiter
+		// that is done unsubscribes, which waits for Redis's reply on that very thread.
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-result-");
+		threads.setDaemon(true);
+		this.notificationExecutor = Executors.newFixedThreadPool(2, threads);
+		this.listenerContainer.setTaskExecutor(this.notificationExecutor);
+		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not
+		// one of the pool's.
+		SimpleAsyncTaskExecutor subscriptions = new SimpleAsyncTaskExecutor("taskqueue-result-subscription-");
+		subscriptions.setDaemon(true);
+		this.listenerContainer.setSubscriptionExecutor(subscriptions);
+		this.listenerContainer.setBeanName("taskqueueResultListener");
+		this.listenerContainer.afterPropertiesSet();
+		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds);
+	}
+
+	/**
+	 * The Redis key of a task's result.
+	 * @param taskId the task id
+	 * @return the key
+	 */
+	public String key(String taskId) {
+		return this.keyPrefix + TASK_KEY_PREFIX + taskId;
+	}
+
+	@Override
+	public long countRedeliveredRun(String taskId) {
+		Long count = this.redis.execute(COUNT, List.of(deliveriesKey(taskId)), Long.toString(this.ttlSeconds));
+		return (count != null) ? count : 0;
+	}
+
+	@Override
+	public long getRedeliveredRuns(String taskId) {
+		String count = this.redis.opsForValue().get(deliveriesKey(taskId));
+		return (count != null) ? Long.parseLong(count) : 0;
+	}
+
+	private String deliveriesKey(String taskId) {
+		return this.keyPrefix + DELIVERIES_KEY_PREFIX + taskId;
+	}
+
+	/**
+	 * Return the TTL of stored results, in seconds.
+	 * @return the TTL of stored results, in seconds
+	 */
+	public long ttlSeconds() {
+		return this.ttlSeconds;
+	}
+
+	@Override
+	public void store(ResultMeta meta) {
+		// Bytes, not text: a msgpack record is not UTF-8.
+		this.redis.execute(STORE, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())), this.ttlBytes,
+				this.codec.encodeBytes(meta));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The record is encoded at once, on the caller's thread. With Lettuce's shared
+	 * connection (its default) the script is sent without waiting for its reply, so
+	 * records from any number of threads are pipelined rather than bound by one round
+	 * trip each; the future then completes on Lettuce's I/O thread, so what depends on it
+	 * must be short (an acknowledgement, not a task). Otherwise the record is stored
+	 * before this returns.
+	 */
+	@Override
+	public CompletableFuture<Void> storeAsync(ResultMeta meta) {
+		if (!this.asyncStores) {
+			return ResultBackend.super.storeAsync(meta);
+		}
+		try {
+			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
+			byte[] json = this.codec.encodeBytes(meta);
+			CompletableFuture<Void> sent = this.redis.execute(
+					(RedisCallback<@Nullable CompletableFuture<Void>>) (connection) -> LettuceScripts
+						.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT, key, this.ttlBytes, json),
+					true);
+			return (sent != null) ? sent : ResultBackend.super.storeAsync(meta);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** Whether a failure is Redis's NOSCRIPT (the script is not in its cache). */
+	static boolean isNoScript(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public ResultMeta get(String taskId) {
+		byte[] key = key(taskId).getBytes(StandardCharsets.UTF_8);
+		byte[] value = this.redis
+			.execute((RedisCallback<byte @Nullable []>) (connection) -> connection.stringCommands().get(key));
+		return (value != null) ? this.codec.decode(taskId, value) : ResultMeta.pending(taskId);
+	}
+
+	@Override
+	public void setChordSize(String groupId, int size) {
+		this.groups.setChordSize(groupId, size);
+	}
+
+	@Override
+	public @Nullable List<ChordPart> chordPartReturned(String groupId, @Nullable Integer groupIndex, String taskId,
+			TaskState state, @Nullable Object result) {
+		return this.groups.partReturned(groupId, groupIndex, taskId, state, result);
+	}
+
+	@Override
+	public void deleteChord(String groupId) {
+		this.groups.deleteChord(groupId);
+	}
+
+	@Override
+	public void saveGroup(String groupId, List<String> memberIds) {
+		this.groups.save(groupId, memberIds);
+	}
+
+	@Override
+	public @Nullable List<String> restoreGroup(String groupId) {
+		return this.groups.restore(groupId);
+	}
+
+	@Override
+	public void deleteGroup(String groupId) {
+		this.groups.delete(groupId);
+	}
+
+	@Override
+	public CompletableFuture<ResultMeta> whenReady(String taskId) {
+		ResultMeta current = get(taskId);
+		if (current.status().isReady()) {
+			return CompletableFuture.completedFuture(current);
+		}
+		ensureStarted();
+		// Counted inside compute so a waiter being released cannot be handed to a new
+		// caller.
+		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
+			Waiter w = (existing != null) ? existing : subscribe(id);
+			w.views++;
+			return w;
+		});
+		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
+		// Unsubscribing waits for Redis's reply: not on the caller's way out, when the
+		// check
+		// below finds the result, nor on the notification thread ahead of other waiters'
+		// results.
+		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
+		// A result stored between the first read and the subscription sent no message we
+		// saw.
+		waiter.check();
+		return view;
+	}
+
+	private Waiter subscribe(String taskId) {
+		Waiter waiter = new Waiter(taskId);
+		try {
+			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+		}
+		catch (RuntimeException ex) {
+			// The subscription could not be registered in time (Redis slow or
+			// reconnecting): the
+			// caller still gets its result, read from the key until it is ready.
+			logger.warn("Could not subscribe to the result of task " + taskId + " (" + ex.getMessage()
+					+ "); polling it every " + POLL_INTERVAL_MILLIS + " ms instead");
+			waiter.polling = true;
+			// Not polled from here: this runs inside the waiters map's compute, before
+			// the
+			// waiter is in the map that tells a poll whether anyone still waits.
+			waiter.schedulePoll();
+		}
+		return waiter;
+	}
+
+	private void release(String taskId, Waiter waiter) {
+		boolean[] last = new boolean[1];
+		this.waiters.computeIfPresent(taskId, (id, existing) -> {
+			if (existing != waiter || --existing.views > 0) {
+				return existing;
+			}
+			last[0] = true;
+			return null;
+		});
+		if (last[0] && !waiter.polling) {
+			this.listenerContainer.removeMessageListener(waiter);
+		}
+	}
+
+	private void ensureStarted() {
+		if (!this.started) {
+			synchronized (this.startMonitor) {
+				if (!this.started) {
+					this.listenerContainer.start();
+					// Without a listener left the container closes its subscription, and
+					// the next
+					// waiter has to open a new one and wait for it: a round trip more per
+					// result
+					// for sequential callers, and a registration timeout under load. One
+					// listener
+					// on a channel of this backend's own keeps the subscription open.
+					try {
+						this.listenerContainer.addMessageListener((message, pattern) -> {
+						}, new ChannelTopic(this.keyPrefix + "taskqueue-results-" + UUID.randomUUID()));
+					}
+					catch (RuntimeException ex) {
+						logger.warn("Could not open the subscription for result notifications (" + ex.getMessage()
+								+ "); each wait subscribes on its own, or polls");
+					}
+					this.started = true;
+				}
+			}
+		}
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		this.waiters.values().forEach((waiter) -> waiter.future.cancel(false));
+		this.listenerContainer.destroy();
+		this.notificationExecutor.shutdown();
+	}
+
+	/**
+	 * Waits for one task's result; shared by every caller waiting on that id.
+	 */
+	private final class Waiter implements MessageListener, SubscriptionListener {
+
+		private final String taskId;
+
+		private final CompletableFuture<ResultMeta> future = new CompletableFuture<>();
+
+		/** Callers waiting on this id; guarded by the waiters map's compute. */
+		private int views;
+
+		/**
+		 * Whether the result is read from its key because no subscription could be made.
+		 */
+		private volatile boolean polling;
+
+		Waiter(String taskId) {
+			this.taskId = taskId;
+		}
+
+		@Override
+		public void onMessage(Message message, byte @Nullable [] pattern) {
+			try {
+				accept(RedisResultBackend.this.codec.decode(this.taskId, message.getBody()));
+			}
+			catch (RuntimeException ex) {
+				this.future.completeExceptionally(ex);
+			}
+		}
+
+		@Override
+		public void onChannelSubscribed(byte[] channel, long count) {
+			check();
+		}
+
+		void schedulePoll() {
+			CompletableFuture.delayedExecutor(POLL_INTERVAL_MILLIS, TimeUnit.MILLISECONDS).execute(this::poll);
+		}
+
+		private void poll() {
+			check();
+			if (!this.future.isDone() && RedisResultBackend.this.waiters.get(this.taskId) == this) {
+				schedulePoll();
+			}
+		}
+
+		void check() {
+			if (this.future.isDone()) {
+				return;
+			}
+			try {
+				accept(get(this.taskId));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not read result of task " + this.taskId + "; waiting for its notification", ex);
+			}
+		}
+
+		private void accept(ResultMeta meta) {
+			if (meta.status().isReady()) {
+				this.future.complete(meta);
+			}
+		}
+
+	}
+
+}

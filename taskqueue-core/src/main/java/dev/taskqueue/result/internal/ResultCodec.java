@@ -1,0 +1,218 @@
+package dev.taskqueue.result.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.protocol.TaskSerializer;
+import dev.taskqueue.protocol.internal.JsonTaskSerializer;
+import dev.taskqueue.protocol.internal.MsgpackTaskSerializer;
+import dev.taskqueue.protocol.internal.PythonJson;
+import dev.taskqueue.result.TaskState;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes and reads result records in Celery's layout and key order, in the result
+ * serializer (Celery's {@code result_serializer}): JSON by default, or msgpack or an
+ * application's own {@link TaskSerializer}, whose bytes are then the Redis value as
+ * Celery's Redis backend stores them.
+ * <p>
+ * Reading tells JSON from msgpack by the first byte (a JSON record starts with
+ * <code>{</code>, a msgpack one with a map header), so clients and workers with different
+ * result serializers read each other's results; with an application's own serializer
+ * every record is read with it.
+ */
+public final class ResultCodec {
+
+	private final JsonMapper mapper;
+
+	private final ObjectWriter writer;
+
+	private final ObjectReader reader;
+
+	private final TaskSerializer serializer;
+
+	private final @Nullable MsgpackTaskSerializer msgpack;
+
+	private final JsonTaskSerializer json;
+
+	/**
+	 * Create a codec that writes JSON.
+	 * @param mapper the JSON mapper
+	 */
+	public ResultCodec(JsonMapper mapper) {
+		this(mapper, new JsonTaskSerializer(mapper));
+	}
+
+	/**
+	 * Create a codec.
+	 * @param mapper the JSON mapper
+	 * @param serializer the serializer records are written in
+	 */
+	public ResultCodec(JsonMapper mapper, TaskSerializer serializer) {
+		this.mapper = mapper;
+		this.writer = PythonJson.writer(mapper);
+		this.reader = PythonJson.reader(mapper);
+		this.serializer = serializer;
+		this.json = (serializer instanceof JsonTaskSerializer j) ? j : new JsonTaskSerializer(mapper);
+		boolean builtIn = serializer instanceof JsonTaskSerializer || serializer instanceof MsgpackTaskSerializer;
+		this.msgpack = !builtIn ? null
+				: (serializer instanceof MsgpackTaskSerializer m) ? m : new MsgpackTaskSerializer(mapper);
+	}
+
+	/**
+	 * Return the serializer records are written in.
+	 * @return the serializer records are written in
+	 */
+	public TaskSerializer serializer() {
+		return this.serializer;
+	}
+
+	/**
+	 * Return the mapper.
+	 * @return the mapper
+	 */
+	public JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
+	 * Encode a record as Celery's {@code _store_result} does: status, result, traceback,
+	 * children, date_done, then group_id and parent_id when set, then the extended
+	 * fields, then task_id.
+	 * @param meta the record
+	 * @return the JSON text
+	 * @see #encodeBytes(ResultMeta)
+	 */
+	public String encode(ResultMeta meta) {
+		return this.writer.writeValueAsString(toMap(meta));
+	}
+
+	/**
+	 * Encode a record in the result serializer, as the Redis value Celery would store.
+	 * @param meta the record
+	 * @return the bytes
+	 */
+	public byte[] encodeBytes(ResultMeta meta) {
+		Map<String, @Nullable Object> map = toMap(meta);
+		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(map)
+				: this.serializer.encode(map);
+	}
+
+	private Map<String, @Nullable Object> toMap(ResultMeta meta) {
+		Map<String, @Nullable Object> map = new LinkedHashMap<>(16);
+		map.put("status", meta.status().name());
+		map.put("result", meta.result());
+		map.put("traceback", meta.traceback());
+		map.put("children", meta.children());
+		map.put("date_done", meta.dateDone());
+		if (meta.groupId() != null) {
+			map.put("group_id", meta.groupId());
+		}
+		if (meta.parentId() != null) {
+			map.put("parent_id", meta.parentId());
+		}
+		if (meta.name() != null) {
+			map.put("name", meta.name());
+			map.put("args", meta.args());
+			map.put("kwargs", meta.kwargs());
+			map.put("worker", meta.worker());
+			map.put("retries", meta.retries());
+			map.put("queue", meta.queue());
+		}
+		map.put("task_id", meta.taskId());
+		return map;
+	}
+
+	/**
+	 * Decode a stored record.
+	 * @param taskId the id it was stored under
+	 * @param json the stored JSON
+	 * @return the record
+	 * @throws IllegalStateException if the value is not a result record
+	 */
+	public ResultMeta decode(String taskId, String json) {
+		return decode(taskId, json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Decode a stored record, in JSON, msgpack or the result serializer.
+	 * @param taskId the id it was stored under
+	 * @param value the stored bytes
+	 * @return the record
+	 * @throws IllegalStateException if the value is not a result record
+	 */
+	public ResultMeta decode(String taskId, byte[] value) {
+		Object parsed;
+		TaskSerializer format = formatOf(value);
+		try {
+			parsed = (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalStateException(
+					"Stored result of task " + taskId + " is not JSON: " + ex.getOriginalMessage(), ex);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(
+					"Stored result of task " + taskId + " is not " + format.name() + ": " + ex.getMessage(), ex);
+		}
+		if (!(parsed instanceof Map<?, ?> map) || !(map.get("status") instanceof String status)) {
+			throw new IllegalStateException("Stored result of task " + taskId + " has no status");
+		}
+		Object children = map.get("children");
+		Object args = map.get("args");
+		Object kwargs = map.get("kwargs");
+		Object retries = map.get("retries");
+		@SuppressWarnings("unchecked")
+		Map<String, ?> kw = (kwargs instanceof Map<?, ?>) ? (Map<String, ?>) kwargs : null;
+		return new ResultMeta(taskId, TaskState.of(status), map.get("result"), text(map.get("traceback")),
+				(children instanceof List<?> list) ? list : List.of(), text(map.get("date_done")),
+				text(map.get("group_id")), text(map.get("parent_id")), text(map.get("name")),
+				(args instanceof List<?> a) ? a : null, kw, text(map.get("worker")),
+				(retries instanceof Number n) ? n.intValue() : null, text(map.get("queue")));
+	}
+
+	/**
+	 * Encode another value Celery's Redis backend stores with the result serializer (a
+	 * chord part, a saved group).
+	 */
+	byte[] encodeValue(@Nullable Object value) {
+		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(value)
+				: this.serializer.encode(value);
+	}
+
+	/**
+	 * Decode a value {@link #encodeValue} or Celery wrote, in JSON, msgpack or the result
+	 * serializer.
+	 */
+	@Nullable Object decodeValue(byte[] value) {
+		TaskSerializer format = formatOf(value);
+		return (format instanceof JsonTaskSerializer) ? this.reader.readValue(value) : format.decode(value);
+	}
+
+	/** Whether values are JSON text (not another serializer's bytes). */
+	boolean writesJson() {
+		return this.serializer instanceof JsonTaskSerializer;
+	}
+
+	private TaskSerializer formatOf(byte[] value) {
+		MsgpackTaskSerializer msgpack = this.msgpack;
+		if (msgpack == null || value.length == 0) {
+			return this.serializer;
+		}
+		// JSON text starts with an ASCII character; a msgpack map or array (all Celery
+		// stores)
+		// with a byte of 0x80 or more.
+		return ((value[0] & 0x80) != 0) ? msgpack : this.json;
+	}
+
+	private static @Nullable String text(@Nullable Object value) {
+		return (value instanceof String s) ? s : null;
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.taskqueue.result.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.taskqueue.result.ExceptionInfo;
+import dev.taskqueue.result.TaskState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task's stored result record, field for field as Celery keeps it under
+ * {@code celery-task-meta-<id>}, with the extended fields ({@code name}, {@code args},
+ * {@code kwargs}, {@code worker}, {@code retries}, {@code queue}) that Celery writes when
+ * {@code result_extended} is on.
+ *
+ * @param taskId the task id
+ * @param status the state
+ * @param result the return value for {@link TaskState#SUCCESS}; the encoded exception
+ * ({@code exc_type}, {@code exc_message}, {@code exc_module}) for failures and retries
+ * @param traceback the remote stack trace, or {@code null}
+ * @param children child results, as Celery stores them
+ * @param dateDone when the task finished (naive UTC ISO-8601), or {@code null}
+ * @param groupId the group id, or {@code null}
+ * @param parentId the parent task id, or {@code null}
+ * @param name the task name (extended), or {@code null}
+ * @param args the positional arguments (extended), or {@code null}
+ * @param kwargs the keyword arguments (extended), or {@code null}
+ * @param worker the worker that ran it (extended), or {@code null}
+ * @param retries the retry count (extended), or {@code null}
+ * @param queue the queue it was consumed from (extended), or {@code null}
+ */
+public record ResultMeta(String taskId, TaskState status, @Nullable Object result, @Nullable String traceback,
+		List<?> children, @Nullable String dateDone, @Nullable String groupId, @Nullable String parentId,
+		@Nullable String name, @Nullable List<?> args, @Nullable Map<String, ?> kwargs, @Nullable String worker,
+		@Nullable Integer retries, @Nullable String queue) {
+
+	/**
+	 * The record of a task the store knows nothing about.
+	 * @param taskId the task id
+	 * @return a {@link TaskState#PENDING} record
+	 */
+	public static ResultMeta pending(String taskId) {
+		return new ResultMeta(taskId, TaskState.PENDING, null, null, List.of(), null, null, null, null, null, null,
+				null, null, null);
+	}
+
+	/**
+	 * The exception details of a failure, retry or revocation.
+	 * @return the exception info, or {@code null} if {@link #result()} is not an encoded
+	 * exception
+	 */
+	public @Nullable ExceptionInfo exception() {
+		return ExceptionInfoCodec.decode(this.result, this.traceback);
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.taskqueue.broker.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.rabbitmq.client.AMQP;
+import dev.taskqueue.client.TaskPublishException;
+import dev.taskqueue.support.Infrastructure;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ConfirmedPublisherIntegrationTests {
+
+	private final CachingConnectionFactory rabbit = Infrastructure.rabbit();
+
+	private final RabbitAdmin admin = new RabbitAdmin(this.rabbit);
+
+	private final ConfirmedPublisher publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(10), 2);
+
+	private final String queue = Infrastructure.unique("publisher");
+
+	@AfterEach
+	void close() {
+		this.admin.deleteQueue(this.queue);
+		this.publisher.destroy();
+		this.rabbit.destroy();
+	}
+
+	@Test
+	void manyThreadsPublishAtOnceAndEveryMessageIsConfirmedAndQueued() throws Exception {
+		this.admin.declareQueue(new Queue(this.queue, true, false, false));
+		ExecutorService threads = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<?>> sends = new ArrayList<>();
+			for (int i = 0; i < 400; i++) {
+				String id = "id-" + i;
+				sends.add(threads.submit(() -> this.publisher.publish("", this.queue, properties(id), body())));
+			}
+			for (Future<?> send : sends) {
+				send.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(400);
+	}
+
+	@Test
+	void unroutableMessageOnTheDefaultExchangeFailsAndOnlyIt() throws Exception {
+		this.admin.declareQueue(new Queue(this.queue, true, false, false));
+		String nowhere = Infrastructure.unique("no-such-queue");
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> routable = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				String id = "ok-" + i;
+				routable.add(threads.submit(() -> this.publisher.publish("", this.queue, properties(id), body())));
+			}
+			assertThatExceptionOfType(TaskPublishException.class)
+				.isThrownBy(() -> this.publisher.publish("", nowhere, properties("lost"), body()))
+				.withMessageContaining("Task lost could not be routed to any queue")
+				.withMessageContaining("NO_ROUTE")
+				.satisfies((ex) -> assertThat(ex.getTaskId()).isEqualTo("lost"));
+			for (Future<?> send : routable) {
+				send.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(100);
+	}
+
+	@Test
+	void publishingAfterDestroyFails() {
+		this.publisher.destroy();
+		assertThatExceptionOfType(TaskPublishException.class)
+			.isThrownBy(() -> this.publisher.publish("", this.queue, properties("late"), body()))
+			.withMessageContaining("closed");
+	}
+
+	private static AMQP.BasicProperties properties(String id) {
+		return new AMQP.BasicProperties.Builder().correlationId(id)
+			.deliveryMode(2)
+			.contentType("application/json")
+			.build();
+	}
+
+	private static byte[] body() {
+		return "[[], {}, {}]".getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,162 @@
+package dev.taskqueue.result.internal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Infrastructure;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How callers wait for results: on one subscription kept open between waits, and by
+ * reading the key when no subscription can be made.
+ */
+class RedisResultWaitIntegrationTests {
+
+	private static final long TIMEOUT_SECONDS = 10;
+
+	private final LettuceConnectionFactory redis = Infrastructure.redis();
+
+	private final StringRedisTemplate template = new StringRedisTemplate(this.redis);
+
+	private final String prefix = Infrastructure.unique("results") + ":";
+
+	private final ResultCodec codec = new ResultCodec(JsonMapper.builder().build());
+
+	private final List<RedisResultBackend> backends = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (RedisResultBackend backend : this.backends) {
+			backend.destroy();
+		}
+		List<String> keys = new ArrayList<>(this.template.keys(this.prefix + "*"));
+		if (!keys.isEmpty()) {
+			this.template.delete(keys);
+		}
+		this.redis.destroy();
+	}
+
+	@Test
+	void theSubscriptionStaysOpenBetweenSequentialWaits() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		for (int i = 0; i < 3; i++) {
+			ResultMeta meta = success();
+			CompletableFuture<ResultMeta> ready = backend.whenReady(meta.taskId());
+			backend.store(meta);
+			assertThat(ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+			// No waiter is left (it unsubscribes after the caller has its result), yet
+			// the
+			// backend's own channel is still subscribed: the next wait does not open a
+			// new
+			// subscription.
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+				.untilAsserted(() -> assertThat(subscribedChannels()).hasSize(1));
+		}
+	}
+
+	@Test
+	void notificationsReachWaitersOnTheBackendsOwnThreadsNotOneStartedPerMessage() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		List<Thread> completers = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ResultMeta meta = success();
+			CompletableFuture<Thread> completer = backend.whenReady(meta.taskId())
+				.thenApply((ready) -> Thread.currentThread());
+			Thread.sleep(50);
+			assertThat(completer).isNotDone();
+			backend.store(meta);
+			completers.add(completer.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+		}
+		assertThat(completers).allSatisfy((thread) -> assertThat(thread.getName()).startsWith("taskqueue-result-"));
+		// A pool of two: five notifications cannot each have had a thread of their own.
+		assertThat(completers.stream().distinct()).hasSizeLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void aWaiterWithoutSubscriptionReadsTheKeyUntilTheResultIsThere() throws Exception {
+		RedisResultBackend backend = backend(withoutSubscriptions(this.redis));
+		ResultMeta meta = success();
+		CompletableFuture<ResultMeta> ready = backend.whenReady(meta.taskId());
+		Thread.sleep(300);
+		assertThat(ready).isNotDone();
+		backend.store(meta);
+		assertThat(ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(TaskState.SUCCESS);
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<String> subscribedChannels() throws Exception {
+		try (RedisConnection connection = this.redis.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			return commands.pubsubChannels((this.prefix + "taskqueue-results-*").getBytes(StandardCharsets.UTF_8))
+				.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+				.stream()
+				.map((channel) -> new String(channel, StandardCharsets.UTF_8))
+				.toList();
+		}
+	}
+
+	private RedisResultBackend backend(RedisConnectionFactory factory) {
+		RedisResultBackend backend = new RedisResultBackend(factory, this.codec, this.prefix, Duration.ofMinutes(5));
+		this.backends.add(backend);
+		return backend;
+	}
+
+	/**
+	 * A connection factory whose connections refuse to subscribe, as one does whose
+	 * subscription cannot be registered in time.
+	 */
+	private static RedisConnectionFactory withoutSubscriptions(RedisConnectionFactory factory) {
+		return (RedisConnectionFactory) Proxy.newProxyInstance(RedisResultWaitIntegrationTests.class.getClassLoader(),
+				new Class<?>[] { RedisConnectionFactory.class }, (proxy, method, args) -> {
+					Object result = invoke(factory, method, args);
+					if (method.getName().equals("getConnection")) {
+						RedisConnection connection = (RedisConnection) result;
+						return Proxy.newProxyInstance(RedisResultWaitIntegrationTests.class.getClassLoader(),
+								new Class<?>[] { RedisConnection.class }, (p, m, a) -> {
+									if (m.getName().equals("subscribe") || m.getName().equals("pSubscribe")) {
+										throw new IllegalStateException("Subscription registration timeout exceeded");
+									}
+									return invoke(connection, m, a);
+								});
+					}
+					return result;
+				});
+	}
+
+	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	private static ResultMeta success() {
+		return new ResultMeta(UUID.randomUUID().toString(), TaskState.SUCCESS, 42, null, List.of(),
+				"2026-11-28T03:00:00.000000", null, null, "test.answer", List.of(), Map.of(), "worker@test", 0, "q");
+	}
+
+}
