@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CommandReplyShapeTests {
 
-	private final EventDispatcher dispatcher = new EventDispatcher(new NoBroker(), new LamportClock());
+	private final EventDispatcher dispatcher = new EventDispatcher(new NoBrokerFactory(), new LamportClock());
 
 	@AfterEach
 	void stopDispatcher() {
@@ -98,7 +98,7 @@ class CommandReplyShapeTests {
 		WorkerEvents events = new WorkerEvents(this.dispatcher, CapturedWorker.NODE, new CapturedWorker());
 		events.setTaskEvents(true);
 		return new Commands(CapturedWorker.NODE, new CapturedWorker(), revoked, events, this.dispatcher.getClock(),
-				CeleryVersion.V5_6, PidboxNode.broker(new NoBroker()));
+				CeleryVersion.V5_6, PidboxNode.broker(new NoBrokerFactory()));
 	}
 
 	private static void compare(String path, JsonNode expected, JsonNode actual, List<String> problems) {

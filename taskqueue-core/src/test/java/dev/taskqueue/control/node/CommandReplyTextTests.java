@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CommandReplyTextTests {
 
-	private final EventDispatcher dispatcher = new EventDispatcher(new NoBroker(), new LamportClock());
+	private final EventDispatcher dispatcher = new EventDispatcher(new NoBrokerFactory(), new LamportClock());
 
 	@AfterEach
 	void stopDispatcher() {
@@ -55,7 +55,7 @@ class CommandReplyTextTests {
 		events.setTaskEvents(true);
 		CeleryVersion version = file.startsWith("celery-5.2.6-") ? CeleryVersion.V5_2 : CeleryVersion.V5_6;
 		Commands commands = new Commands(CapturedWorker.NODE, worker, new RevokedTasks(), events,
-				this.dispatcher.getClock(), version, PidboxNode.broker(new NoBroker()));
+				this.dispatcher.getClock(), version, PidboxNode.broker(new NoBrokerFactory()));
 		Object ours = commands.handle(request.get("method").asString(),
 				CeleryVectors.mapper().convertValue(request.get("arguments"), Map.class));
 		assertThat((JsonNode) CeleryVectors.mapper().valueToTree(ours)).isEqualTo(reply);

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CommandsTests {
 
-	private final EventDispatcher dispatcher = new EventDispatcher(new NoBroker(), new LamportClock());
+	private final EventDispatcher dispatcher = new EventDispatcher(new NoBrokerFactory(), new LamportClock());
 
 	private final CapturedWorker worker = new CapturedWorker();
 

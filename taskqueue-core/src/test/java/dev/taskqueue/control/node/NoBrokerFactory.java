@@ -9,7 +9,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
  * A connection factory for tests that need no broker: every connection attempt fails at
  * once, so events are dropped without touching the network.
  */
-class NoBroker implements ConnectionFactory {
+public class NoBrokerFactory implements ConnectionFactory {
 
 	@Override
 	public Connection createConnection() {
