@@ -16,8 +16,12 @@ import dev.taskqueue.broker.QueueInspector;
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.UniqueLocks;
+import dev.taskqueue.control.ClusterControl;
 import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.control.EventDispatcher;
 import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.control.WorkerEventMonitor;
+import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.protocol.Compression;
 import dev.taskqueue.protocol.Serializers;
 import dev.taskqueue.protocol.TaskMessageCodec;
@@ -110,7 +114,7 @@ public final class TaskQueueAutoConfiguration {
 			}
 		}
 		return new TaskMessageCodec(mapper, properties.getAcceptContent(), serializers, properties.getSerializer(),
-				(compression != null && !compression.isBlank()) ? compression : null);
+				(compression != null && !compression.isBlank()) ? compression : null, typedJson(properties));
 	}
 
 	@Bean
@@ -189,9 +193,10 @@ public final class TaskQueueAutoConfiguration {
 					+ "(add spring-boot-starter-data-redis and spring.data.redis.* settings), "
 					+ "or set taskqueue.result.backend=none to store no results");
 		}
-		return new RedisResultBackend(factory,
-				new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer())), result.getKeyPrefix(),
-				result.getExpires());
+		return new RedisResultBackend(
+				factory, new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer()),
+						typedJson(properties), celeryVersion(properties).writesAwareDateDone()),
+				result.getKeyPrefix(), result.getExpires());
 	}
 
 	@Bean
@@ -199,7 +204,8 @@ public final class TaskQueueAutoConfiguration {
 	TaskClient taskClient(TaskMessageCodec codec, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			TaskRouter router, ResultBackend backend, ObjectProvider<TaskRegistry> registry,
 			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks, TaskQueueProperties properties,
-			ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ListableBeanFactory beanFactory,
+			ObjectProvider<ClusterControl> cluster, ObjectProvider<EventDispatcher> events) {
 		// Looked up at the first send, not here: tasks may inject the client. Resolving
 		// it on
 		// every send cost a seventh of send()'s CPU, so it is resolved once, and not at
@@ -212,6 +218,8 @@ public final class TaskQueueAutoConfiguration {
 			return (tasks != null) ? tasks.queueOf(name) : null;
 		});
 		client.setControlBus(control.getIfAvailable());
+		client.setClusterControl(cluster.getIfAvailable());
+		client.setSentEventDispatcher(properties.getClient().isSendSentEvent() ? events.getIfAvailable() : null);
 		Map<String, String> configured = new LinkedHashMap<>();
 		properties.getTasks().forEach((name, task) -> {
 			if (task.getSerializer() != null) {
@@ -265,8 +273,11 @@ public final class TaskQueueAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerDirectory taskQueueWorkerDirectory(RedisConnectionFactory redisConnectionFactory,
-				TaskQueueProperties properties) {
-			return new WorkerDirectory(redisConnectionFactory, properties.getResult().getKeyPrefix());
+				TaskQueueProperties properties, ObjectProvider<WorkerEventMonitor> eventMonitor) {
+			WorkerDirectory directory = new WorkerDirectory(redisConnectionFactory,
+					properties.getResult().getKeyPrefix());
+			directory.setEventMonitor(eventMonitor.getIfAvailable());
+			return directory;
 		}
 
 	}
@@ -286,6 +297,23 @@ public final class TaskQueueAutoConfiguration {
 			throw new IllegalStateException(property + " must be positive, got " + bytes + " bytes");
 		}
 		return bytes;
+	}
+
+	/** {@code taskqueue.celery-version}, parsed; a bad value is named in the error. */
+	static CeleryVersion celeryVersion(TaskQueueProperties properties) {
+		try {
+			return CeleryVersion.parse(properties.getCeleryVersion());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(
+					"taskqueue.celery-version=" + properties.getCeleryVersion() + " is not valid: " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private static boolean typedJson(TaskQueueProperties properties) {
+		Boolean typedJson = properties.getTypedJson();
+		return (typedJson != null) ? typedJson : celeryVersion(properties).writesTypedJson();
 	}
 
 	private static void requireSerializer(Serializers serializers, String property, String serializer) {

@@ -73,6 +73,21 @@ public class TaskQueueProperties {
 	 */
 	private String defaultQueueType = "classic";
 
+	/**
+	 * Celery version of the Python side of the cluster (major.minor, e.g. 5.2 or 5.6).
+	 * From 5.3 on, date_done is stored with an offset and JSON carries kombu's typed
+	 * dates, times, decimals, UUIDs and bytes; set 5.2 for Celery 5.2 workers and
+	 * clients.
+	 */
+	private String celeryVersion = "5.6";
+
+	/**
+	 * Whether JSON bodies and results write dates, times, decimals, UUIDs and bytes as
+	 * kombu 5.3+ typed objects. Defaults to what the Celery version reads (from 5.3 on).
+	 * Both forms are always read.
+	 */
+	private @Nullable Boolean typedJson;
+
 	private final Result result = new Result();
 
 	private final Worker worker = new Worker();
@@ -141,6 +156,22 @@ public class TaskQueueProperties {
 
 	public void setDefaultQueueType(String defaultQueueType) {
 		this.defaultQueueType = defaultQueueType;
+	}
+
+	public String getCeleryVersion() {
+		return this.celeryVersion;
+	}
+
+	public void setCeleryVersion(String celeryVersion) {
+		this.celeryVersion = celeryVersion;
+	}
+
+	public @Nullable Boolean getTypedJson() {
+		return this.typedJson;
+	}
+
+	public void setTypedJson(@Nullable Boolean typedJson) {
+		this.typedJson = typedJson;
 	}
 
 	public Result getResult() {
@@ -801,6 +832,20 @@ public class TaskQueueProperties {
 		 * How many confirm channels to keep open between sends.
 		 */
 		private int channelPoolSize = 8;
+
+		/**
+		 * Whether to publish a task-sent monitoring event after each task (Celery's
+		 * task_send_sent_event), for Flower and celery events.
+		 */
+		private boolean sendSentEvent = false;
+
+		public boolean isSendSentEvent() {
+			return this.sendSentEvent;
+		}
+
+		public void setSendSentEvent(boolean sendSentEvent) {
+			this.sendSentEvent = sendSentEvent;
+		}
 
 		public Duration getPublishTimeout() {
 			return this.publishTimeout;
