@@ -134,7 +134,7 @@ public final class PidboxMessages {
 	 * read
 	 */
 	public static PidboxRequest decodeRequest(Map<String, ?> headers, @Nullable String contentType, byte[] body) {
-		Map<?, ?> map = readObject(contentType, body, "request");
+		Map<?, ?> map = readJsonObject(contentType, body, "request");
 		if (!(map.get("method") instanceof String method)) {
 			throw new UnreadableMessageException("a pidbox request needs a method name, got " + map.get("method"));
 		}
@@ -189,13 +189,13 @@ public final class PidboxMessages {
 	 * @throws UnreadableMessageException if it is not a reply this process can read
 	 */
 	public static PidboxReply decodeReply(Map<String, ?> headers, @Nullable String contentType, byte[] body) {
-		Map<?, ?> map = readObject(contentType, body, "reply");
+		Map<?, ?> map = readJsonObject(contentType, body, "reply");
 		Map<String, @Nullable Object> replies = new LinkedHashMap<>();
 		map.forEach((node, value) -> replies.put(String.valueOf(node), value));
 		return new PidboxReply(text(headers.get("ticket")), number(headers.get("clock")), replies);
 	}
 
-	private static Map<?, ?> readObject(@Nullable String contentType, byte[] body, String what) {
+	private static Map<?, ?> readJsonObject(@Nullable String contentType, byte[] body, String what) {
 		if (!isJson(contentType)) {
 			throw new UnreadableMessageException("a pidbox " + what + " in " + contentType
 					+ " cannot be read: only JSON is (the client's task_serializer must be json)");
