@@ -40,7 +40,8 @@ import org.springframework.beans.factory.DisposableBean;
  * waits the whole timeout, since no one knows how many there are. A node that answers
  * later is missing from the result. {@link Control#cast(String, Map) Casts} do not wait.
  * Replies come back on a queue of this client's own, consumed from the first call on.
- * Thread-safe; calls may run concurrently.
+ * Thread-safe; calls may run concurrently. Calls and casts throw Spring AMQP's
+ * {@link org.springframework.amqp.AmqpException} when the broker cannot be reached.
  */
 public class ClusterControl implements DisposableBean {
 
@@ -221,7 +222,13 @@ public class ClusterControl implements DisposableBean {
 				SimpleMessageListenerContainer container = BrokerDeclarations.container(this.connectionFactory,
 						PidboxMessages.replyQueue(this.oid, this.namespace), "taskqueue-pidbox-replies-",
 						this::onReply);
-				container.start();
+				try {
+					container.start();
+				}
+				catch (RuntimeException ex) {
+					container.destroy();
+					throw ex;
+				}
 				this.replies = container;
 			}
 		}

@@ -59,7 +59,14 @@ public class WorkerEventMonitor implements SmartLifecycle {
 
 	private final Object monitor = new Object();
 
-	private @Nullable EventReceiver receiver;
+	private volatile @Nullable EventReceiver receiver;
+
+	private volatile boolean started;
+
+	private volatile long nextAttempt;
+
+	/** How long to wait before listening again when the broker could not be reached. */
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
 	/**
 	 * Create a monitor; it listens once {@link #start() started}.
@@ -91,6 +98,7 @@ public class WorkerEventMonitor implements SmartLifecycle {
 	 * @return the workers
 	 */
 	public List<WorkerInfo> getWorkers() {
+		retryStart();
 		double now = EventMessages.now();
 		List<WorkerInfo> alive = new ArrayList<>();
 		this.workers.values().removeIf((seen) -> seen.forgotten(now));
@@ -142,26 +150,44 @@ public class WorkerEventMonitor implements SmartLifecycle {
 	@Override
 	public void start() {
 		synchronized (this.monitor) {
-			if (this.receiver != null) {
-				return;
+			this.started = true;
+			listen();
+		}
+	}
+
+	/** The broker may come after the application: listing tries again, now and then. */
+	private void retryStart() {
+		if (!this.started || this.receiver != null || System.nanoTime() < this.nextAttempt) {
+			return;
+		}
+		synchronized (this.monitor) {
+			if (this.started && this.receiver == null && System.nanoTime() >= this.nextAttempt) {
+				listen();
 			}
-			EventReceiver receiver = new EventReceiver(this.connectionFactory, this.exchange, "worker.#",
-					this::onEvent);
-			try {
-				receiver.start();
-				this.receiver = receiver;
-			}
-			catch (RuntimeException ex) {
-				// The broker may come later; workers are then unknown, not an error.
-				logger.warn("Cannot listen to worker events on " + this.exchange + " (" + ex.getMessage()
-						+ "); Celery workers are not listed");
-			}
+		}
+	}
+
+	private void listen() {
+		if (this.receiver != null) {
+			return;
+		}
+		EventReceiver receiver = new EventReceiver(this.connectionFactory, this.exchange, "worker.#", this::onEvent);
+		try {
+			receiver.start();
+			this.receiver = receiver;
+		}
+		catch (RuntimeException ex) {
+			// Workers are then unknown, not an error.
+			this.nextAttempt = System.nanoTime() + RETRY_AFTER.toNanos();
+			logger.warn("Cannot listen to worker events on " + this.exchange + " (" + ex.getMessage()
+					+ "); Celery workers are not listed until it can");
 		}
 	}
 
 	@Override
 	public void stop() {
 		synchronized (this.monitor) {
+			this.started = false;
 			EventReceiver receiver = this.receiver;
 			this.receiver = null;
 			if (receiver != null) {
@@ -172,6 +198,14 @@ public class WorkerEventMonitor implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
+		return this.started;
+	}
+
+	/**
+	 * Return whether it receives events now.
+	 * @return whether it receives events now
+	 */
+	public boolean isListening() {
 		return this.receiver != null;
 	}
 

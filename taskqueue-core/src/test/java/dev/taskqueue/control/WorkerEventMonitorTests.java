@@ -85,6 +85,16 @@ class WorkerEventMonitorTests {
 		assertThat(clock.value()).isEqualTo(((Number) task.get("clock")).longValue() + 1);
 	}
 
+	@Test
+	void withoutABrokerItStartsListsNobodyAndTriesAgainLater() {
+		this.monitor.start();
+		assertThat(this.monitor.isRunning()).isTrue();
+		assertThat(this.monitor.isListening()).isFalse();
+		assertThat(this.monitor.getWorkers()).isEmpty();
+		this.monitor.stop();
+		assertThat(this.monitor.isRunning()).isFalse();
+	}
+
 	private static Map<String, @Nullable Object> withoutFreq(Map<String, @Nullable Object> event) {
 		Map<String, @Nullable Object> copy = new LinkedHashMap<>(event);
 		copy.remove("freq");

@@ -75,10 +75,17 @@ public final class EventReceiver {
 				.autoDeleteQueue(this.queue, EventMessages.queueArguments(), null)
 				.bind(this.queue, this.exchange, this.routingKey);
 			declarations.register(this.connectionFactory);
-			this.declarations = declarations;
 			SimpleMessageListenerContainer container = BrokerDeclarations.container(this.connectionFactory, this.queue,
 					"taskqueue-events-in-", this::onMessage);
-			container.start();
+			try {
+				container.start();
+			}
+			catch (RuntimeException ex) {
+				declarations.unregister(this.connectionFactory);
+				container.destroy();
+				throw ex;
+			}
+			this.declarations = declarations;
 			this.container = container;
 		}
 	}

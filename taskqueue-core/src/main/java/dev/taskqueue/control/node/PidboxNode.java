@@ -132,7 +132,9 @@ public class PidboxNode implements Lifecycle {
 	}
 
 	/**
-	 * Declare the node's queue and start consuming it.
+	 * Declare the node's queue and start consuming it; after a lost connection the queue
+	 * is declared again and consumed again by itself.
+	 * @throws org.springframework.amqp.AmqpException if the broker cannot be reached now
 	 */
 	@Override
 	public void start() {
@@ -148,10 +150,17 @@ public class PidboxNode implements Lifecycle {
 				.autoDeleteQueue(queue, PidboxMessages.queueArguments(), this::checkExclusive)
 				.bind(queue, PidboxMessages.exchange(this.namespace), "");
 			declarations.register(this.connectionFactory);
-			this.declarations = declarations;
 			SimpleMessageListenerContainer container = BrokerDeclarations.container(this.connectionFactory, queue,
 					"taskqueue-pidbox-", new Listener());
-			container.start();
+			try {
+				container.start();
+			}
+			catch (RuntimeException ex) {
+				declarations.unregister(this.connectionFactory);
+				container.destroy();
+				throw ex;
+			}
+			this.declarations = declarations;
 			this.container = container;
 		}
 	}
@@ -216,8 +225,8 @@ public class PidboxNode implements Lifecycle {
 		}
 	}
 
-	/** Handle one request; package-private for tests that feed messages directly. */
-	void handle(Map<String, ?> headers, @Nullable String contentType, byte[] body) {
+	/** Handle one request: select, run, reply; never throws for what the message says. */
+	private void handle(Map<String, ?> headers, @Nullable String contentType, byte[] body) {
 		this.clock.forward();
 		PidboxRequest request;
 		try {

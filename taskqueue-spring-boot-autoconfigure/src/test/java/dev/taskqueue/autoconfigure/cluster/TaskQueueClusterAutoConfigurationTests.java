@@ -51,7 +51,7 @@ class TaskQueueClusterAutoConfigurationTests {
 				assertThat(ReflectionTestUtils.getField(cluster, "timeout")).isEqualTo(Duration.ofSeconds(3));
 				assertThat(context.getBean(EventDispatcher.class).getExchange()).isEqualTo("celeryev");
 				WorkerEventMonitor monitor = context.getBean(WorkerEventMonitor.class);
-				assertThat(monitor.isRunning()).isTrue();
+				assertThat(monitor.isListening()).isTrue();
 				assertThat(ReflectionTestUtils.getField(context.getBean(WorkerDirectory.class), "eventMonitor"))
 					.isSameAs(monitor);
 				TaskClient client = context.getBean(TaskClient.class);
