@@ -63,9 +63,11 @@ public class ClusterControl implements DisposableBean {
 
 	private final Object monitor = new Object();
 
-	private @Nullable SimpleMessageListenerContainer replies;
+	private volatile @Nullable SimpleMessageListenerContainer replies;
 
-	private @Nullable BrokerDeclarations declarations;
+	private volatile @Nullable BrokerDeclarations declarations;
+
+	private @Nullable BrokerDeclarations replyDeclarations;
 
 	/**
 	 * Create a client.
@@ -193,25 +195,24 @@ public class ClusterControl implements DisposableBean {
 		});
 	}
 
+	/**
+	 * The request exchange, which casts need, declared now and on every new connection.
+	 */
 	private void ensureDeclared() {
 		if (this.declarations != null) {
 			return;
 		}
 		synchronized (this.monitor) {
 			if (this.declarations == null) {
-				String replyExchange = PidboxMessages.replyExchange(this.namespace);
-				String queue = PidboxMessages.replyQueue(this.oid, this.namespace);
-				BrokerDeclarations declarations = new BrokerDeclarations("pidbox exchanges and reply queue")
-					.exchange(PidboxMessages.exchange(this.namespace), "fanout", false)
-					.exchange(replyExchange, "direct", false)
-					.autoDeleteQueue(queue, PidboxMessages.queueArguments(), null)
-					.bind(queue, replyExchange, this.oid);
+				BrokerDeclarations declarations = new BrokerDeclarations("pidbox exchange")
+					.exchange(PidboxMessages.exchange(this.namespace), "fanout", false);
 				declarations.register(this.connectionFactory);
 				this.declarations = declarations;
 			}
 		}
 	}
 
+	/** The reply exchange and queue, which calls need, and their consumer. */
 	private void ensureReplies() {
 		ensureDeclared();
 		if (this.replies != null) {
@@ -219,16 +220,24 @@ public class ClusterControl implements DisposableBean {
 		}
 		synchronized (this.monitor) {
 			if (this.replies == null) {
-				SimpleMessageListenerContainer container = BrokerDeclarations.container(this.connectionFactory,
-						PidboxMessages.replyQueue(this.oid, this.namespace), "taskqueue-pidbox-replies-",
-						this::onReply);
+				String replyExchange = PidboxMessages.replyExchange(this.namespace);
+				String queue = PidboxMessages.replyQueue(this.oid, this.namespace);
+				BrokerDeclarations declarations = new BrokerDeclarations("pidbox reply queue")
+					.exchange(replyExchange, "direct", false)
+					.autoDeleteQueue(queue, PidboxMessages.queueArguments(), null)
+					.bind(queue, replyExchange, this.oid);
+				declarations.register(this.connectionFactory);
+				SimpleMessageListenerContainer container = BrokerDeclarations.container(this.connectionFactory, queue,
+						"taskqueue-pidbox-replies-", this::onReply);
 				try {
 					container.start();
 				}
 				catch (RuntimeException ex) {
+					declarations.unregister(this.connectionFactory);
 					container.destroy();
 					throw ex;
 				}
+				this.replyDeclarations = declarations;
 				this.replies = container;
 			}
 		}
@@ -259,12 +268,14 @@ public class ClusterControl implements DisposableBean {
 	public void destroy() {
 		synchronized (this.monitor) {
 			SimpleMessageListenerContainer replies = this.replies;
-			BrokerDeclarations declarations = this.declarations;
 			this.replies = null;
-			this.declarations = null;
-			if (declarations != null) {
-				declarations.unregister(this.connectionFactory);
+			for (BrokerDeclarations declarations : java.util.Arrays.asList(this.declarations, this.replyDeclarations)) {
+				if (declarations != null) {
+					declarations.unregister(this.connectionFactory);
+				}
 			}
+			this.declarations = null;
+			this.replyDeclarations = null;
 			if (replies != null) {
 				replies.stop();
 				replies.destroy();

@@ -33,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * With a {@link #setEventMonitor(WorkerEventMonitor) monitor of Celery's worker events},
  * the directory also lists the Celery workers on the broker (Python ones, and any other
  * that sends Celery's heartbeats), alive as Celery's receivers judge them; a worker that
- * has a record here and sends events is listed once, from its record.
+ * has a record here and sends events is listed once, from its record. Events are not
+ * scoped by the key prefix: every Celery worker that sends events to the exchange is
+ * listed, as Flower lists it.
  * <p>
  * Listing {@code SCAN}s for the keys (never {@code KEYS}) and reads them with
  * {@code MGET}.

@@ -14,6 +14,7 @@ import dev.taskqueue.control.internal.PidboxMessages.ReplyTo;
 import dev.taskqueue.control.internal.UnreadableMessageException;
 import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.ProcessIdentity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -89,6 +90,16 @@ public class PidboxNode implements Lifecycle {
 		this.events = events;
 		this.clock = (events != null) ? events.getDispatcher().getClock() : new LamportClock();
 		this.replies = new RabbitTemplate(connectionFactory);
+	}
+
+	/**
+	 * A Celery node name for a worker: its name when it already has Celery's
+	 * {@code name@host} form, else {@code name@<this host>}.
+	 * @param workerName the worker's name
+	 * @return the node name
+	 */
+	public static String nodeName(String workerName) {
+		return (workerName.indexOf('@') > 0) ? workerName : workerName + "@" + ProcessIdentity.hostname();
 	}
 
 	/**

@@ -375,6 +375,17 @@ public class WorkerEvents {
 		}
 	}
 
+	/**
+	 * The number of a signal {@link ControlledWorker#revoke} was given, for
+	 * {@link #taskRevoked}'s {@code signum}.
+	 * @param signalName the name, e.g. {@code SIGTERM}
+	 * @return the number (15 for {@code SIGTERM}, 9 for {@code SIGKILL}), or {@code null}
+	 * for a signal Celery's workers do not use
+	 */
+	public static @Nullable Integer signalNumber(String signalName) {
+		return Commands.signum(signalName);
+	}
+
 	private static Map<String, @Nullable Object> uuid(String taskId) {
 		Map<String, @Nullable Object> fields = new LinkedHashMap<>();
 		fields.put("uuid", taskId);

@@ -199,6 +199,13 @@ class CommandsTests {
 	}
 
 	@Test
+	void aWorkerNameBecomesACeleryNodeName() {
+		assertThat(PidboxNode.nodeName("billing@host-1")).isEqualTo("billing@host-1");
+		assertThat(PidboxNode.nodeName("billing"))
+			.isEqualTo("billing@" + dev.taskqueue.protocol.ProcessIdentity.hostname());
+	}
+
+	@Test
 	void timeoutsInStatsAreCelerysSeconds() {
 		Commands limited = new Commands(CapturedWorker.NODE, new ControlledWorker() {
 			@Override
