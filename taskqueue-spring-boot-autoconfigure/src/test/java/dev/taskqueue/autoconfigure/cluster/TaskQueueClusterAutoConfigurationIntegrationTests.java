@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * into the client and the worker directory; the Celery version deciding the JSON and
  * {@code date_done} forms.
  */
-class TaskQueueClusterAutoConfigurationTests {
+class TaskQueueClusterAutoConfigurationIntegrationTests {
 
 	private static final String RABBIT_HOST = System.getProperty("taskqueue.test.rabbit.host", "127.0.0.1");
 
