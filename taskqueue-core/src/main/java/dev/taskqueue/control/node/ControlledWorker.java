@@ -100,7 +100,9 @@ public interface ControlledWorker {
 
 	/**
 	 * Tasks were revoked (Celery's {@code revoke}); their ids are already in the node's
-	 * {@link RevokedTasks}. With a signal, the worker terminates the ones it runs.
+	 * {@link RevokedTasks}. With a signal, the worker terminates the ones it runs. A
+	 * worker that acts as Celery 5.6 does also stores {@code REVOKED} for every id here,
+	 * known or not.
 	 * @param taskIds the ids
 	 * @param terminateSignal the signal name to terminate running ones with
 	 * ({@code SIGTERM}, {@code SIGKILL} ...), or {@code null} to let them run
@@ -174,7 +176,8 @@ public interface ControlledWorker {
 	}
 
 	/**
-	 * Stop gracefully (Celery's {@code shutdown}).
+	 * Stop gracefully (Celery's {@code shutdown}): return at once and stop on another
+	 * thread, so the node's reply goes out first.
 	 * @param reason why, for the log
 	 * @return {@code false} if this worker refuses remote shutdowns
 	 */
