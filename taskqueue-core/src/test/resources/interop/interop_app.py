@@ -27,6 +27,11 @@ app.conf.update(
     timezone="UTC",
     # As the Java worker does: name, args, kwargs, worker, retries and queue beside each result.
     result_extended=True,
+    # Remote control and events on exchanges of the test's own (INTEROP_CONTROL_EXCHANGE gives
+    # <name>.pidbox and reply.<name>.pidbox), so tests on one broker never see each other's workers.
+    control_exchange=os.environ.get("INTEROP_CONTROL_EXCHANGE", "celery"),
+    event_exchange=os.environ.get("INTEROP_EVENT_EXCHANGE", "celeryev"),
+    task_send_sent_event=os.environ.get("INTEROP_SEND_SENT_EVENT", "") == "1",
 )
 
 
@@ -63,6 +68,13 @@ def now():
 def describe(value):
     """What Python received: the type's name and repr, and the value itself."""
     return {"type": type(value).__name__, "repr": repr(value), "value": value}
+
+
+@app.task(name="interop.py.sleep")
+def sleep(seconds):
+    """Holds a pool process for a while, so inspect sees it active."""
+    time.sleep(seconds)
+    return seconds
 
 
 @app.task(name="interop.py.values")

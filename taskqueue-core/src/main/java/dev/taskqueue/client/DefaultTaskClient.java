@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +21,9 @@ import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.client.internal.TaskRouter;
 import dev.taskqueue.client.internal.UniqueLocks;
 import dev.taskqueue.control.internal.ControlBus;
+import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.control.EventDispatcher;
 import dev.taskqueue.event.TaskSentEvent;
 import dev.taskqueue.observation.DefaultTaskPublishObservationConvention;
 import dev.taskqueue.observation.TaskObservationDocumentation;
@@ -77,6 +81,10 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile @Nullable ClusterControl cluster;
+
+	private volatile @Nullable EventDispatcher sentEvents;
+
 	private volatile Function<String, @Nullable String> taskSerializers = (name) -> null;
 
 	private volatile @Nullable UniqueLocks uniqueLocks;
@@ -128,6 +136,24 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	}
 
 	/**
+	 * Set the client of Celery's remote control: {@link #revoke(String, boolean)} then
+	 * also broadcasts Celery's {@code revoke}, so Celery workers honour it too.
+	 * @param cluster the cluster client, or {@code null}
+	 */
+	public void setClusterControl(@Nullable ClusterControl cluster) {
+		this.cluster = cluster;
+	}
+
+	/**
+	 * Publish a {@code task-sent} monitoring event after each task, as Celery's
+	 * {@code task_send_sent_event} does.
+	 * @param events the dispatcher to publish with, or {@code null} for none
+	 */
+	public void setSentEventDispatcher(@Nullable EventDispatcher events) {
+		this.sentEvents = events;
+	}
+
+	/**
 	 * Set the serializers tasks choose for themselves (Celery's {@code Task.serializer}),
 	 * used when a request names none.
 	 * @param taskSerializers a serializer name or content type by task name (may return
@@ -166,11 +192,28 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	@Override
 	public void revoke(String taskId, boolean terminate) {
 		ControlBus control = this.control;
-		if (control == null) {
+		ClusterControl cluster = this.cluster;
+		if (control == null && cluster == null) {
 			throw new IllegalStateException("Revoking task " + taskId + " needs Redis to keep revocations in "
-					+ "(a RedisConnectionFactory); this client has none");
+					+ "(a RedisConnectionFactory) or Celery's remote control; this client has neither");
 		}
-		control.revoke(taskId, terminate);
+		if (control != null) {
+			control.revoke(taskId, terminate);
+		}
+		if (cluster != null) {
+			try {
+				cluster.revoke(taskId, terminate);
+			}
+			catch (AmqpException ex) {
+				if (control == null) {
+					throw ex;
+				}
+				// Kept in Redis: taskqueue workers still see it; Celery workers do not.
+				LogFactory.getLog(DefaultTaskClient.class)
+					.warn("Could not broadcast the revocation of task " + taskId + " to Celery workers: "
+							+ ex.getMessage());
+			}
+		}
 	}
 
 	@Override
@@ -261,11 +304,12 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 					this.observationRegistry)
 			.start();
 		Duration publishTime;
+		EncodedMessage encoded;
 		try (Observation.Scope scope = observation.openScope()) {
 			// Started first: a tracing handler has written the trace context into the
 			// carrier.
 			message.extraHeaders(observed.getHeaders());
-			EncodedMessage encoded = this.codec.encode(message.build());
+			encoded = this.codec.encode(message.build());
 			if (route.exchange() == null) {
 				declare(route.queue(), id);
 			}
@@ -285,6 +329,10 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		finally {
 			observation.stop();
 		}
+		EventDispatcher sentEvents = this.sentEvents;
+		if (sentEvents != null) {
+			sentEvents.send(this.origin, "task-sent", sentEvent(id, request.getName(), route, encoded));
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			try {
@@ -297,6 +345,26 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			}
 		}
 		return result(id);
+	}
+
+	/** Celery's {@code task-sent} fields, from the headers the codec wrote. */
+	private static Map<String, @Nullable Object> sentEvent(String id, String name, Route route,
+			EncodedMessage encoded) {
+		Map<String, Object> headers = encoded.properties().getHeaders();
+		Map<String, @Nullable Object> fields = new LinkedHashMap<>();
+		fields.put("uuid", id);
+		fields.put("root_id", headers.get("root_id"));
+		fields.put("parent_id", headers.get("parent_id"));
+		fields.put("name", name);
+		fields.put("args", headers.get("argsrepr"));
+		fields.put("kwargs", headers.get("kwargsrepr"));
+		fields.put("retries", headers.get("retries"));
+		fields.put("eta", headers.get("eta"));
+		fields.put("expires", headers.get("expires"));
+		fields.put("queue", route.queue());
+		fields.put("exchange", route.effectiveExchange());
+		fields.put("routing_key", route.effectiveRoutingKey());
+		return fields;
 	}
 
 	private void releaseAfterFailedSend(String key, String id) {

@@ -51,7 +51,9 @@ public interface TaskClient {
 	 * later does not run it, and its result reads
 	 * {@link dev.taskqueue.result.TaskState#REVOKED}. A running task goes on. An unknown
 	 * id is harmless. The revocation is kept in Redis for
-	 * {@code taskqueue.result.expires}.
+	 * {@code taskqueue.result.expires}, so taskqueue workers started later honour it too;
+	 * with Celery's remote control it is also broadcast as Celery's {@code revoke}, which
+	 * Celery workers connected now honour (they keep it in memory only).
 	 * @param taskId the task id
 	 */
 	default void revoke(String taskId) {
@@ -65,7 +67,8 @@ public interface TaskClient {
 	 * interrupt flag runs on, and still ends {@code REVOKED}.
 	 * @param taskId the task id
 	 * @param terminate whether to interrupt the task if it runs now
-	 * @throws IllegalStateException if there is no Redis to keep revocations in
+	 * @throws IllegalStateException if there is neither Redis to keep revocations in nor
+	 * Celery's remote control to broadcast them
 	 */
 	void revoke(String taskId, boolean terminate);
 

@@ -1,6 +1,7 @@
 package dev.taskqueue.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -81,6 +82,16 @@ public final class TaskResult {
 	 */
 	public @Nullable String getTraceback() {
 		return meta().traceback();
+	}
+
+	/**
+	 * When the task finished (Celery's {@code AsyncResult.date_done}), read from either
+	 * form Celery stores: naive UTC (5.2) or with an offset (5.3+).
+	 * @return when it finished, or {@code null} if it has not (or the record has no
+	 * readable time)
+	 */
+	public @Nullable Instant getDateDone() {
+		return meta().completedAt();
 	}
 
 	/**

@@ -1,9 +1,14 @@
 package dev.taskqueue.interop;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.taskqueue.worker.QueueTask;
@@ -76,6 +81,24 @@ class InteropTasks {
 		description.put("type", (value != null) ? value.getClass().getSimpleName() : "null");
 		description.put("value", value);
 		return description;
+	}
+
+	/**
+	 * What Java made of Python's dates, times, decimals and UUIDs, in whichever form
+	 * kombu sent them.
+	 */
+	@QueueTask("interop.java.typed")
+	Map<String, Object> typed(OffsetDateTime when, LocalDate day, LocalTime time, BigDecimal amount, UUID id,
+			byte[] data) {
+		Map<String, Object> seen = new LinkedHashMap<>();
+		seen.put("when", when.toInstant().toString());
+		seen.put("day", day.toString());
+		seen.put("time", time.toString());
+		seen.put("amount", amount.toPlainString());
+		seen.put("scale", amount.scale());
+		seen.put("id", id.toString());
+		seen.put("data", new String(data, java.nio.charset.StandardCharsets.UTF_8));
+		return seen;
 	}
 
 	@QueueTask("interop.java.twice")

@@ -15,6 +15,12 @@ import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.client.internal.TaskRouter;
 import dev.taskqueue.client.internal.UniqueLocks;
 import dev.taskqueue.control.internal.ControlBus;
+import dev.taskqueue.client.UniqueLocks;
+import dev.taskqueue.control.ControlBus;
+import dev.taskqueue.broker.DelayQueues;
+import dev.taskqueue.protocol.CeleryVersion;
+import dev.taskqueue.protocol.Serializers;
+import dev.taskqueue.protocol.TaskMessageCodec;
 import dev.taskqueue.protocol.TaskSerializer;
 import dev.taskqueue.protocol.internal.Serializers;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
@@ -84,12 +90,13 @@ public final class Stack implements AutoCloseable {
 					.concat(Serializers.builtIn(this.mapper).stream(), builder.extraSerializers.stream())
 					.toList());
 		this.codec = new TaskMessageCodec(this.mapper, builder.accept, serializers, builder.serializer,
-				builder.compression);
+				builder.compression, builder.celeryVersion.writesTypedJson());
 		this.publisher = new ConfirmedPublisher(this.rabbit, Duration.ofSeconds(5), 4);
 		this.declarer = new QueueDeclarer(this.rabbit, builder.queueArguments, QueueArguments.CELERY);
 		this.clusterRateLimiters = new ClusterRateLimiters(this.redis, this.rateKeyPrefix);
 		this.backend = new RedisResultBackend(this.redis,
-				new ResultCodec(this.mapper, serializers.get(builder.resultSerializer)), "", builder.expires);
+				new ResultCodec(this.mapper, serializers.get(builder.resultSerializer), builder.celeryVersion), "",
+				builder.expires);
 		QueueTaskBeanPostProcessor processor = new QueueTaskBeanPostProcessor(this.registry, this.mapper);
 		int i = 0;
 		for (Object bean : builder.beans) {
@@ -258,6 +265,8 @@ public final class Stack implements AutoCloseable {
 
 		private @Nullable String compression;
 
+		private CeleryVersion celeryVersion = CeleryVersion.DEFAULT;
+
 		private final List<TaskSerializer> extraSerializers = new ArrayList<>();
 
 		private final Map<String, QueueArguments> queueArguments = new LinkedHashMap<>();
@@ -309,6 +318,15 @@ public final class Stack implements AutoCloseable {
 		/** Store results in this serializer ({@code taskqueue.result.serializer}). */
 		public Builder resultSerializer(String serializer) {
 			this.resultSerializer = serializer;
+			return this;
+		}
+
+		/**
+		 * Write JSON and {@code date_done} as this Celery version does
+		 * ({@code taskqueue.celery-version}).
+		 */
+		public Builder celeryVersion(CeleryVersion version) {
+			this.celeryVersion = version;
 			return this;
 		}
 

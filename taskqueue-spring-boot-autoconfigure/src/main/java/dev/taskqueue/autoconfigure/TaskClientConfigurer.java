@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 
 import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.EventDispatcher;
 import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.worker.internal.TaskRegistry;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +44,10 @@ public final class TaskClientConfigurer {
 
 	private @Nullable UniqueLocks uniqueLocks;
 
+	private @Nullable ClusterControl clusterControl;
+
+	private @Nullable EventDispatcher sentEventDispatcher;
+
 	/**
 	 * Create a configurer that applies the given properties.
 	 * @param properties the properties
@@ -65,6 +71,14 @@ public final class TaskClientConfigurer {
 
 	void setUniqueLocks(@Nullable UniqueLocks uniqueLocks) {
 		this.uniqueLocks = uniqueLocks;
+	}
+
+	void setClusterControl(@Nullable ClusterControl clusterControl) {
+		this.clusterControl = clusterControl;
+	}
+
+	void setSentEventDispatcher(@Nullable EventDispatcher sentEventDispatcher) {
+		this.sentEventDispatcher = sentEventDispatcher;
 	}
 
 	/**
@@ -100,6 +114,8 @@ public final class TaskClientConfigurer {
 		});
 		map.from(this.controlBus).to(client::setControlBus);
 		map.from(this.uniqueLocks).to(client::setUniqueLocks);
+		map.from(this.clusterControl).to(client::setClusterControl);
+		map.from(this.sentEventDispatcher).to(client::setSentEventDispatcher);
 	}
 
 }

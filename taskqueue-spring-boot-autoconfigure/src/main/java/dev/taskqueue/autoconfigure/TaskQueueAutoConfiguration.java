@@ -50,4 +50,10 @@ public final class TaskQueueAutoConfiguration {
 		return new StringToRateLimitConverter();
 	}
 
+	@Bean
+	@ConfigurationPropertiesBinding
+	static StringToCeleryVersionConverter taskQueueCeleryVersionConverter() {
+		return new StringToCeleryVersionConverter();
+	}
+
 }

@@ -16,6 +16,8 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.client.internal.TaskRouter;
 import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.EventDispatcher;
 import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.observation.TaskPublishObservationConvention;
 import dev.taskqueue.protocol.TaskSerializer;
@@ -69,7 +71,8 @@ class TaskQueueClientConfiguration {
 		});
 		TaskQueueProperties.Compression compression = properties.getCompression();
 		return new TaskMessageCodec(mapper, acceptContent, serializers, properties.getSerializer(),
-				(compression != null) ? compression.name().toLowerCase(Locale.ROOT) : null);
+				(compression != null) ? compression.name().toLowerCase(Locale.ROOT) : null,
+				properties.writesTypedJson());
 	}
 
 	private static void requireSerializer(Serializers serializers, String name, String serializer) {
@@ -176,6 +179,7 @@ class TaskQueueClientConfiguration {
 	@ConditionalOnMissingBean
 	TaskClientConfigurer taskClientConfigurer(TaskQueueProperties properties, ObjectProvider<TaskRegistry> registry,
 			ObjectProvider<ControlBus> control, ObjectProvider<UniqueLocks> uniqueLocks,
+			ObjectProvider<ClusterControl> cluster, ObjectProvider<EventDispatcher> events,
 			ListableBeanFactory beanFactory) {
 		TaskClientConfigurer configurer = new TaskClientConfigurer(properties);
 		// Resolving the registry on every send cost a seventh of send()'s CPU, so it is
@@ -185,6 +189,10 @@ class TaskQueueClientConfiguration {
 		}
 		configurer.setControlBus(control.getIfAvailable());
 		configurer.setUniqueLocks(uniqueLocks.getIfAvailable());
+		configurer.setClusterControl(cluster.getIfAvailable());
+		if (properties.getClient().isSendSentEvent()) {
+			configurer.setSentEventDispatcher(events.getIfAvailable());
+		}
 		return configurer;
 	}
 

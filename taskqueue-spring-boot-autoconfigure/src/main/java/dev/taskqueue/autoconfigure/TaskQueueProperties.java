@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
 import org.jspecify.annotations.Nullable;
@@ -81,6 +82,21 @@ public class TaskQueueProperties {
 	 */
 	private QueueType defaultQueueType = QueueType.CLASSIC;
 
+	/**
+	 * Celery version of the Python side of the cluster (major.minor, e.g. 5.2 or 5.6).
+	 * From 5.3 on, date_done is stored with an offset and JSON carries kombu's typed
+	 * dates, times, decimals, UUIDs and bytes; set 5.2 for Celery 5.2 workers and
+	 * clients.
+	 */
+	private CeleryVersion celeryVersion = CeleryVersion.DEFAULT;
+
+	/**
+	 * Whether JSON bodies and results write dates, times, decimals, UUIDs and bytes as
+	 * kombu 5.3+ typed objects. Defaults to what the Celery version reads (from 5.3 on).
+	 * Both forms are always read.
+	 */
+	private @Nullable Boolean typedJson;
+
 	private final Result result = new Result();
 
 	private final Worker worker = new Worker();
@@ -149,6 +165,31 @@ public class TaskQueueProperties {
 
 	public void setDefaultQueueType(QueueType defaultQueueType) {
 		this.defaultQueueType = defaultQueueType;
+	}
+
+	public CeleryVersion getCeleryVersion() {
+		return this.celeryVersion;
+	}
+
+	public void setCeleryVersion(CeleryVersion celeryVersion) {
+		this.celeryVersion = celeryVersion;
+	}
+
+	public @Nullable Boolean getTypedJson() {
+		return this.typedJson;
+	}
+
+	/**
+	 * Return whether JSON writes kombu's typed objects: as configured, else as the Celery
+	 * version reads them.
+	 * @return whether JSON writes kombu's typed objects
+	 */
+	boolean writesTypedJson() {
+		return (this.typedJson != null) ? this.typedJson : this.celeryVersion.writesTypedJson();
+	}
+
+	public void setTypedJson(@Nullable Boolean typedJson) {
+		this.typedJson = typedJson;
 	}
 
 	public Result getResult() {
@@ -814,6 +855,20 @@ public class TaskQueueProperties {
 		 * How many confirm channels to keep open between sends, at least 1.
 		 */
 		private int channelPoolSize = 8;
+
+		/**
+		 * Whether to publish a task-sent monitoring event after each task (Celery's
+		 * task_send_sent_event), for Flower and celery events.
+		 */
+		private boolean sendSentEvent = false;
+
+		public boolean isSendSentEvent() {
+			return this.sendSentEvent;
+		}
+
+		public void setSendSentEvent(boolean sendSentEvent) {
+			this.sendSentEvent = sendSentEvent;
+		}
 
 		public Duration getPublishTimeout() {
 			return this.publishTimeout;

@@ -3,12 +3,14 @@ package dev.taskqueue.autoconfigure;
 import dev.taskqueue.client.internal.UniqueLocks;
 import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.control.internal.RateLimits;
+import dev.taskqueue.control.WorkerEventMonitor;
 import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
 import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.result.internal.ResultBackend;
 import dev.taskqueue.result.internal.ResultCodec;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -34,8 +36,9 @@ class TaskQueueRedisConfiguration {
 			TaskQueueProperties properties, TaskMessageCodec codec) {
 		TaskQueueProperties.Result result = properties.getResult();
 		return new RedisResultBackend(redisConnectionFactory,
-				new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer())), result.getKeyPrefix(),
-				positive("taskqueue.result.expires", result.getExpires()));
+				new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer()),
+						properties.writesTypedJson(), properties.getCeleryVersion().writesAwareDateDone()),
+				result.getKeyPrefix(), positive("taskqueue.result.expires", result.getExpires()));
 	}
 
 	@Bean(destroyMethod = "destroy")
@@ -68,8 +71,10 @@ class TaskQueueRedisConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WorkerDirectory taskQueueWorkerDirectory(RedisConnectionFactory redisConnectionFactory,
-			TaskQueueProperties properties) {
-		return new WorkerDirectory(redisConnectionFactory, properties.getResult().getKeyPrefix());
+			TaskQueueProperties properties, ObjectProvider<WorkerEventMonitor> eventMonitor) {
+		WorkerDirectory directory = new WorkerDirectory(redisConnectionFactory, properties.getResult().getKeyPrefix());
+		directory.setEventMonitor(eventMonitor.getIfAvailable());
+		return directory;
 	}
 
 }

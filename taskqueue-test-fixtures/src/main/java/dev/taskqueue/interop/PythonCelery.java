@@ -117,6 +117,19 @@ public final class PythonCelery {
 	}
 
 	/**
+	 * Start a Celery worker of {@code interop_app.py} with other worker options than the
+	 * default ones (which switch off mingle, gossip and heartbeats), and wait until it is
+	 * ready.
+	 * @param queue the queue (Celery's {@code -Q})
+	 * @param env the environment variables {@code interop_app.py} reads
+	 * @param options the worker options, e.g. {@code -E} or {@code --heartbeat-interval}
+	 * @return the running worker; close it to stop it
+	 */
+	public static Worker startWorker(String queue, Map<String, String> env, List<String> options) {
+		return startWorker(INTEROP_APP, queue, env, options);
+	}
+
+	/**
 	 * Start a Celery worker of an application on the test class path consuming one queue,
 	 * configured by environment variables that the application reads, and wait until it
 	 * is ready.
@@ -127,13 +140,28 @@ public final class PythonCelery {
 	 * @return the running worker; close it to stop it
 	 */
 	public static Worker startWorker(String app, String queue, Map<String, String> env) {
+		return startWorker(app, queue, env, List.of("--without-mingle", "--without-gossip", "--without-heartbeat"));
+	}
+
+	/**
+	 * Start a Celery worker of an application on the test class path consuming one queue,
+	 * with the given worker options, and wait until it is ready.
+	 * @param app the application's module, a class path resource such as
+	 * {@code /python/canvas_tasks.py}; its directory is the worker's {@code PYTHONPATH}
+	 * @param queue the queue (Celery's {@code -Q})
+	 * @param env the environment variables
+	 * @param options the worker options, e.g. {@code -E} or {@code --heartbeat-interval}
+	 * @return the running worker; close it to stop it
+	 */
+	public static Worker startWorker(String app, String queue, Map<String, String> env, List<String> options) {
 		Path module = resource(app);
 		String name = Infrastructure.unique("celery");
 		Path log = LOGS.resolve(name + ".log");
 		String moduleName = module.getFileName().toString().replaceFirst("\\.py$", "");
-		List<String> command = List.of(PYTHON, "-m", "celery", "-A", moduleName, "worker", "-Q", queue, "-c", "2", "-P",
-				"prefork", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", name + "@%h", "-l",
-				"info");
+		List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "celery", "-A", moduleName, "worker", "-Q", queue,
+				"-c", "2", "-P", "prefork"));
+		command.addAll(options);
+		command.addAll(List.of("-n", name + "@%h", "-l", "info"));
 		Process process;
 		try {
 			Files.createDirectories(LOGS);
@@ -153,6 +181,43 @@ public final class PythonCelery {
 			throw ex;
 		}
 		return worker;
+	}
+
+	/**
+	 * Start a long-running Python command (Celery's CLI, {@code celery events --dump}, or
+	 * a script that waits for something) in the background; its output goes to a log file
+	 * the test reads.
+	 * @param args the arguments after the interpreter, e.g.
+	 * {@code -m celery -A interop_app events --dump}
+	 * @param env the environment variables {@code interop_app.py} reads
+	 * @return the running process; close it to stop it
+	 */
+	static Background background(List<String> args, Map<String, String> env) {
+		List<String> command = new ArrayList<>(List.of(PYTHON));
+		command.addAll(args);
+		try {
+			Files.createDirectories(LOGS);
+			Path log = Files.createTempFile(LOGS, "background-", ".log");
+			Process process = start(
+					processBuilder(command, env).redirectErrorStream(true).redirectOutput(log.toFile()));
+			return new Background(String.join(" ", command), process, log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Run Celery's CLI ({@code celery -A interop_app ...}) and wait for it to end.
+	 * @param args the arguments after {@code celery -A interop_app}
+	 * @param env the environment variables {@code interop_app.py} reads
+	 * @return what it printed
+	 * @throws AssertionError if it fails or does not end in time
+	 */
+	static ScriptResult cli(List<String> args, Map<String, String> env) {
+		List<String> all = new ArrayList<>(List.of("celery", "-A", "interop_app"));
+		all.addAll(args);
+		return run("-m", all, env);
 	}
 
 	/**
@@ -418,6 +483,23 @@ public final class PythonCelery {
 			}
 		}
 
+		/**
+		 * Kill the worker and its pool processes with SIGKILL, as a crash would: no warm
+		 * shutdown, no {@code worker-offline}.
+		 */
+		void kill() {
+			List<ProcessHandle> descendants = this.process.descendants().toList();
+			this.process.destroyForcibly();
+			descendants.forEach(ProcessHandle::destroyForcibly);
+			try {
+				this.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			RUNNING.remove(this.process);
+		}
+
 		/** Stop the worker and its pool processes. */
 		@Override
 		public void close() {
@@ -528,6 +610,74 @@ public final class PythonCelery {
 		 */
 		public Map<String, Object> run() {
 			return PythonCelery.run("call.py", this.args, this.env).json();
+		}
+
+	}
+
+	/**
+	 * A Python process running in the background.
+	 */
+	static final class Background implements AutoCloseable {
+
+		private final String command;
+
+		private final Process process;
+
+		private final Path log;
+
+		private Background(String command, Process process, Path log) {
+			this.command = command;
+			this.process = process;
+			this.log = log;
+		}
+
+		/**
+		 * Return everything it printed so far.
+		 * @return everything it printed so far
+		 */
+		String output() {
+			try {
+				return Files.readString(this.log, StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		/**
+		 * Wait for it to end by itself.
+		 * @param timeout how long to wait
+		 * @return what it printed
+		 * @throws AssertionError if it does not end in time or fails
+		 */
+		String awaitExit(Duration timeout) {
+			try {
+				if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+					throw new AssertionError(
+							this.command + " did not end within " + timeout + "; output:\n" + output());
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			if (this.process.exitValue() != 0) {
+				throw new AssertionError(
+						this.command + " exited with " + this.process.exitValue() + "; output:\n" + output());
+			}
+			return output();
+		}
+
+		@Override
+		public void close() {
+			destroyTree(this.process);
+			RUNNING.remove(this.process);
+			try {
+				Files.deleteIfExists(this.log);
+			}
+			catch (IOException ex) {
+				// a temporary file; leave it
+			}
 		}
 
 	}

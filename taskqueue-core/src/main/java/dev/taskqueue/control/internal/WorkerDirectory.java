@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.taskqueue.control.WorkerInfo;
 import org.apache.commons.logging.Log;
@@ -28,6 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
  * heartbeat intervals. A worker that stops cleanly deletes its key; one that dies stops
  * refreshing it and disappears when the TTL runs out. Liveness is Redis's TTL, so the
  * workers' clocks need not agree.
+ * <p>
+ * With a {@link #setEventMonitor(WorkerEventMonitor) monitor of Celery's worker events},
+ * the directory also lists the Celery workers on the broker (Python ones, and any other
+ * that sends Celery's heartbeats), alive as Celery's receivers judge them; a worker that
+ * has a record here and sends events is listed once, from its record. Events are not
+ * scoped by the key prefix: every Celery worker that sends events to the exchange is
+ * listed, as Flower lists it.
  * <p>
  * Listing {@code SCAN}s for the keys (never {@code KEYS}) and reads them with
  * {@code MGET}.
@@ -60,6 +69,8 @@ public class WorkerDirectory {
 
 	private final JsonMapper mapper = JsonMapper.shared();
 
+	private volatile @Nullable WorkerEventMonitor eventMonitor;
+
 	/**
 	 * Create a directory.
 	 * @param connectionFactory the Redis connection factory
@@ -68,6 +79,14 @@ public class WorkerDirectory {
 	public WorkerDirectory(RedisConnectionFactory connectionFactory, String keyPrefix) {
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keyPrefix = keyPrefix;
+	}
+
+	/**
+	 * Also list the workers Celery's worker events show.
+	 * @param eventMonitor the monitor, or {@code null} to list taskqueue workers only
+	 */
+	public void setEventMonitor(@Nullable WorkerEventMonitor eventMonitor) {
+		this.eventMonitor = eventMonitor;
 	}
 
 	/**
@@ -100,8 +119,28 @@ public class WorkerDirectory {
 			}
 		}
 		read(batch, workers);
+		addEventWorkers(workers);
 		workers.sort(Comparator.comparing(WorkerInfo::name));
 		return workers;
+	}
+
+	private void addEventWorkers(List<WorkerInfo> workers) {
+		WorkerEventMonitor monitor = this.eventMonitor;
+		if (monitor == null) {
+			return;
+		}
+		Set<String> names = new HashSet<>();
+		Set<String> processes = new HashSet<>();
+		for (WorkerInfo worker : workers) {
+			names.add(worker.name());
+			processes.add(worker.host() + "/" + worker.pid());
+		}
+		for (WorkerInfo worker : monitor.getWorkers()) {
+			// A taskqueue worker that also sends events is listed from its richer record.
+			if (!names.contains(worker.name()) && !processes.contains(worker.host() + "/" + worker.pid())) {
+				workers.add(worker);
+			}
+		}
 	}
 
 	/**
@@ -111,7 +150,11 @@ public class WorkerDirectory {
 	 */
 	public @Nullable WorkerInfo get(String workerName) {
 		String value = this.redis.opsForValue().get(key(workerName));
-		return (value != null) ? decode(key(workerName), value) : null;
+		if (value != null) {
+			return decode(key(workerName), value);
+		}
+		WorkerEventMonitor monitor = this.eventMonitor;
+		return (monitor != null) ? monitor.getWorker(workerName) : null;
 	}
 
 	/**

@@ -43,6 +43,27 @@ public final class CeleryTime {
 	}
 
 	/**
+	 * Format a naive time as Python's {@code datetime.isoformat()} does, e.g.
+	 * {@code 2026-11-28T02:18:50.418976}.
+	 * @param time the time
+	 * @return the ISO-8601 text without offset
+	 */
+	static String formatLocal(LocalDateTime time) {
+		return local(time.truncatedTo(ChronoUnit.MICROS));
+	}
+
+	/**
+	 * Format a {@code date_done} as Celery writes it: naive UTC before 5.3, with
+	 * {@code +00:00} from 5.3 on.
+	 * @param instant when the task finished
+	 * @param aware whether to write the offset
+	 * @return the ISO-8601 text
+	 */
+	public static String formatDateDone(Instant instant, boolean aware) {
+		return aware ? formatAware(instant.atOffset(ZoneOffset.UTC)) : formatNaiveUtc(instant);
+	}
+
+	/**
 	 * Parse a time from a header. Text without an offset is taken as UTC, as Celery does
 	 * with {@code enable_utc}.
 	 * @param text the ISO-8601 text
@@ -60,6 +81,16 @@ public final class CeleryTime {
 
 	private static String local(LocalDateTime time) {
 		return (time.getNano() == 0) ? WITHOUT_MICROS.format(time) : WITH_MICROS.format(time);
+	}
+
+	/**
+	 * Format an offset as Python's {@code isoformat()} does: {@code +00:00}, never
+	 * {@code Z}.
+	 * @param offset the offset
+	 * @return the text
+	 */
+	static String formatOffset(ZoneOffset offset) {
+		return offset(offset);
 	}
 
 	private static String offset(ZoneOffset offset) {

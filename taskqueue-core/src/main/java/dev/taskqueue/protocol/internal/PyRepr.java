@@ -101,7 +101,7 @@ final class PyRepr {
 
 	private static final Literal KV_SEP = new Literal(": ", true, 0);
 
-	private static String saferepr(@Nullable Object value, int maxLength) {
+	static String saferepr(@Nullable Object value, int maxLength) {
 		Tokens tokens = new Tokens(value);
 		StringBuilder out = new StringBuilder();
 		int remaining = maxLength;

@@ -5,6 +5,7 @@ import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * JSON written and read the way Python's {@code json} module does by default, which
@@ -30,6 +31,18 @@ public final class PythonJson {
 			.with(JsonWriteFeature.ESCAPE_NON_ASCII)
 			.without(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
 			.without(JsonWriteFeature.WRITE_NAN_AS_STRINGS);
+	}
+
+	/**
+	 * A writer that writes as Python's {@code json.dumps} does with kombu's encoder: with
+	 * {@code kombuTypes}, dates, times, decimals, UUIDs and bytes become kombu 5.3+ typed
+	 * objects (<code>{"__type__": "datetime", "__value__": ...}</code>).
+	 * @param mapper the mapper to write with
+	 * @param kombuTypes whether to write typed objects
+	 * @return the writer
+	 */
+	public static ObjectWriter writer(JsonMapper mapper, boolean kombuTypes) {
+		return writer(kombuTypes ? KombuJson.writing(mapper) : mapper);
 	}
 
 	/**

@@ -58,6 +58,8 @@ public final class TaskMessageCodec {
 
 	private final @Nullable String compression;
 
+	private final boolean typedJson;
+
 	/**
 	 * Create a codec that sends JSON, uncompressed, and reads the built-in serializers.
 	 * @param mapper the JSON mapper for bodies
@@ -82,8 +84,29 @@ public final class TaskMessageCodec {
 	 */
 	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent, Serializers serializers,
 			String serializer, @Nullable String compression) {
-		this.mapper = withoutDefaultTyping(mapper);
-		this.bodyWriter = PythonJson.writer(this.mapper);
+		this(mapper, acceptContent, serializers, serializer, compression, CeleryVersion.DEFAULT.writesTypedJson());
+	}
+
+	/**
+	 * Create a codec.
+	 * @param mapper the JSON mapper for bodies and argument values
+	 * @param acceptContent serializer names or content types a worker accepts (Celery's
+	 * {@code accept_content})
+	 * @param serializers the serializers known to this process
+	 * @param serializer the name or content type of the serializer messages are sent with
+	 * unless they choose another (Celery's {@code task_serializer})
+	 * @param compression the compression messages are sent with unless they choose
+	 * another (Celery's {@code task_compression}), or {@code null} for none
+	 * @param typedJson whether JSON bodies write dates, times, decimals, UUIDs and bytes
+	 * as kombu 5.3+ typed objects ({@link CeleryVersion#writesTypedJson()}); reading
+	 * accepts both forms either way
+	 * @throws IllegalArgumentException if the serializer or compression is unknown
+	 */
+	public TaskMessageCodec(JsonMapper mapper, Collection<String> acceptContent, Serializers serializers,
+			String serializer, @Nullable String compression, boolean typedJson) {
+		this.mapper = KombuJson.reading(withoutDefaultTyping(mapper));
+		this.typedJson = typedJson;
+		this.bodyWriter = PythonJson.writer(this.mapper, typedJson);
 		this.bodyReader = PythonJson.reader(this.mapper);
 		this.accept = resolveAccept(acceptContent, serializers);
 		this.serializers = serializers;
@@ -135,6 +158,14 @@ public final class TaskMessageCodec {
 	 */
 	public JsonMapper mapper() {
 		return this.mapper;
+	}
+
+	/**
+	 * Return whether JSON bodies write kombu 5.3+ typed objects.
+	 * @return whether JSON bodies write kombu 5.3+ typed objects
+	 */
+	public boolean writesTypedJson() {
+		return this.typedJson;
 	}
 
 	/**

@@ -1,10 +1,16 @@
 package dev.taskqueue.result.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.protocol.CeleryTime;
+import dev.taskqueue.protocol.CeleryVersion;
+import dev.taskqueue.protocol.JsonTaskSerializer;
+import dev.taskqueue.protocol.MsgpackTaskSerializer;
+import dev.taskqueue.protocol.PythonJson;
 import dev.taskqueue.protocol.TaskSerializer;
 import dev.taskqueue.protocol.internal.JsonTaskSerializer;
 import dev.taskqueue.protocol.internal.MsgpackTaskSerializer;
@@ -41,6 +47,8 @@ public final class ResultCodec {
 
 	private final JsonTaskSerializer json;
 
+	private final boolean awareDateDone;
+
 	/**
 	 * Create a codec that writes JSON.
 	 * @param mapper the JSON mapper
@@ -55,8 +63,32 @@ public final class ResultCodec {
 	 * @param serializer the serializer records are written in
 	 */
 	public ResultCodec(JsonMapper mapper, TaskSerializer serializer) {
+		this(mapper, serializer, CeleryVersion.DEFAULT.writesTypedJson(), CeleryVersion.DEFAULT.writesAwareDateDone());
+	}
+
+	/**
+	 * Create a codec that writes records as a given Celery version does.
+	 * @param mapper the JSON mapper
+	 * @param serializer the serializer records are written in
+	 * @param version the Celery version whose records to write
+	 */
+	public ResultCodec(JsonMapper mapper, TaskSerializer serializer, CeleryVersion version) {
+		this(mapper, serializer, version.writesTypedJson(), version.writesAwareDateDone());
+	}
+
+	/**
+	 * Create a codec.
+	 * @param mapper the JSON mapper
+	 * @param serializer the serializer records are written in
+	 * @param typedJson whether JSON records write dates, times, decimals, UUIDs and bytes
+	 * as kombu 5.3+ typed objects
+	 * @param awareDateDone whether {@code date_done} is written with {@code +00:00}
+	 * (Celery 5.3+) rather than as naive UTC (Celery 5.2); either form is read
+	 */
+	public ResultCodec(JsonMapper mapper, TaskSerializer serializer, boolean typedJson, boolean awareDateDone) {
 		this.mapper = mapper;
-		this.writer = PythonJson.writer(mapper);
+		this.awareDateDone = awareDateDone;
+		this.writer = PythonJson.writer(mapper, typedJson);
 		this.reader = PythonJson.reader(mapper);
 		this.serializer = serializer;
 		this.json = (serializer instanceof JsonTaskSerializer j) ? j : new JsonTaskSerializer(mapper);
@@ -110,7 +142,7 @@ public final class ResultCodec {
 		map.put("result", meta.result());
 		map.put("traceback", meta.traceback());
 		map.put("children", meta.children());
-		map.put("date_done", meta.dateDone());
+		map.put("date_done", dateDone(meta.dateDone()));
 		if (meta.groupId() != null) {
 			map.put("group_id", meta.groupId());
 		}
@@ -209,6 +241,31 @@ public final class ResultCodec {
 		// stores)
 		// with a byte of 0x80 or more.
 		return ((value[0] & 0x80) != 0) ? msgpack : this.json;
+	}
+
+	/**
+	 * A {@code date_done} in this codec's form. Workers write naive UTC; the offset is
+	 * added or removed without parsing when the text is in that form.
+	 */
+	private @Nullable String dateDone(@Nullable String text) {
+		if (text == null) {
+			return null;
+		}
+		boolean naive = (text.length() == 19 || text.length() == 26) && text.charAt(10) == 'T';
+		boolean utc = (text.length() == 25 || text.length() == 32) && text.charAt(10) == 'T' && text.endsWith("+00:00");
+		if (naive || utc) {
+			if (this.awareDateDone) {
+				return naive ? text + "+00:00" : text;
+			}
+			return naive ? text : text.substring(0, text.length() - 6);
+		}
+		try {
+			return CeleryTime.formatDateDone(CeleryTime.parse(text).toInstant(), this.awareDateDone);
+		}
+		catch (DateTimeParseException ex) {
+			// Not a time: kept as given, as Celery would store whatever it was handed.
+			return text;
+		}
 	}
 
 	private static @Nullable String text(@Nullable Object value) {

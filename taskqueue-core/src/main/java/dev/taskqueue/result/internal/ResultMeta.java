@@ -1,10 +1,13 @@
 package dev.taskqueue.result.internal;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.protocol.internal.CeleryTime;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * ({@code exc_type}, {@code exc_message}, {@code exc_module}) for failures and retries
  * @param traceback the remote stack trace, or {@code null}
  * @param children child results, as Celery stores them
- * @param dateDone when the task finished (naive UTC ISO-8601), or {@code null}
+ * @param dateDone when the task finished, ISO-8601 as Celery writes it: naive UTC (Celery
+ * 5.2) or with an offset (5.3+); {@link #completedAt()} reads either; or {@code null}
  * @param groupId the group id, or {@code null}
  * @param parentId the parent task id, or {@code null}
  * @param name the task name (extended), or {@code null}
@@ -42,6 +46,23 @@ public record ResultMeta(String taskId, TaskState status, @Nullable Object resul
 	public static ResultMeta pending(String taskId) {
 		return new ResultMeta(taskId, TaskState.PENDING, null, null, List.of(), null, null, null, null, null, null,
 				null, null, null);
+	}
+
+	/**
+	 * When the task finished, from {@link #dateDone()} in either of Celery's forms (naive
+	 * text is UTC).
+	 * @return the instant, or {@code null} if there is none or it is not a time
+	 */
+	public @Nullable Instant completedAt() {
+		if (this.dateDone == null) {
+			return null;
+		}
+		try {
+			return CeleryTime.parse(this.dateDone).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	/**

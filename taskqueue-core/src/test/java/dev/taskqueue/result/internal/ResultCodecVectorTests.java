@@ -8,6 +8,8 @@ import java.util.stream.Stream;
 
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.protocol.CeleryVersion;
+import dev.taskqueue.protocol.JsonTaskSerializer;
 import dev.taskqueue.support.CeleryVectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -22,13 +24,19 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link ResultCodec} reads every task result Celery 5.2.6 stored in Redis during the
- * capture ({@code results-*.json}), and writes the same records back byte for byte.
+ * capture ({@code results-*.json}), and writes the same records back byte for byte when
+ * it writes as Celery 5.2 does; as Celery 5.6 does it writes {@code date_done} with the
+ * offset of the records Celery 5.6.3 stored ({@code control/results-revoked.json}).
  */
 class ResultCodecVectorTests {
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
-	private final ResultCodec codec = new ResultCodec(this.mapper);
+	private final ResultCodec codec = new ResultCodec(this.mapper, new JsonTaskSerializer(this.mapper),
+			CeleryVersion.V5_2);
+
+	private final ResultCodec celery56 = new ResultCodec(this.mapper, new JsonTaskSerializer(this.mapper),
+			CeleryVersion.V5_6);
 
 	/**
 	 * One {@code celery-task-meta-<id>} value from a results file.
@@ -118,6 +126,31 @@ class ResultCodecVectorTests {
 			.isEqualTo("{\"status\": \"SUCCESS\", \"result\": 5, \"traceback\": null, \"children\": [], "
 					+ "\"date_done\": \"2026-11-28T02:18:50.418976\", "
 					+ "\"task_id\": \"dbcdb8e7-795b-4c45-9b01-2a31322cf79c\"}");
+	}
+
+	@Test
+	void asCelery56TheSameRecordCarriesTheOffset() {
+		JsonNode redis = CeleryVectors.load("results-success.json").get("redis");
+		assertThat(this.celery56.encode(record(redis.get("json"))))
+			.contains("\"date_done\": \"2026-11-28T02:18:50.418976+00:00\"");
+	}
+
+	@Test
+	void celery56RecordsKeepTheirDateDoneAndBothFormsReadAsTheSameInstant() {
+		for (JsonNode stored : CeleryVectors.load("control/results-revoked.json").get("records")) {
+			if (stored.path("value_text").isNull()) {
+				continue;
+			}
+			String value = stored.get("value_text").asString();
+			String dateDone = stored.at("/value_json/date_done").asString();
+			ResultMeta meta = this.celery56.decode("id", value);
+			assertThat(meta.dateDone()).isEqualTo(dateDone);
+			assertThat(this.celery56.encode(meta)).contains("\"date_done\": \"" + dateDone + "\"");
+			String naive = dateDone.substring(0, dateDone.length() - "+00:00".length());
+			assertThat(this.codec.encode(meta)).contains("\"date_done\": \"" + naive + "\"");
+			assertThat(meta.completedAt()).isEqualTo(this.codec.decode("id", this.codec.encode(meta)).completedAt())
+				.isEqualTo(java.time.Instant.parse(naive + "Z"));
+		}
 	}
 
 	@Test

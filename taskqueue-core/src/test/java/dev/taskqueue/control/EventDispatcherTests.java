@@ -1,0 +1,83 @@
+package dev.taskqueue.control;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import dev.taskqueue.control.node.NoBrokerFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.rabbit.connection.Connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link EventDispatcher} never makes its caller wait for the broker: when the broker
+ * cannot take events, they are dropped and counted.
+ */
+class EventDispatcherTests {
+
+	@Test
+	void whenTheBrokerHoldsThePublisherEventsAreDroppedNotWaitedFor() throws InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		EventDispatcher dispatcher = new EventDispatcher(new NoBrokerFactory() {
+			@Override
+			public Connection createConnection() {
+				// As a broker that blocks publishers: the sender waits here.
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				throw new AmqpConnectException(new java.net.ConnectException("released"));
+			}
+		});
+		dispatcher.setCapacity(2);
+		try {
+			int refused = 0;
+			for (int i = 0; i < 10; i++) {
+				if (!dispatcher.sendBuffered("w@h", "task-started", Map.of("uuid", "id-" + i))) {
+					refused++;
+				}
+			}
+			assertThat(refused).isGreaterThanOrEqualTo(7);
+			assertThat(dispatcher.getDroppedCount()).isEqualTo(refused);
+			assertThat(dispatcher.getPublishedCount()).isZero();
+		}
+		finally {
+			release.countDown();
+			dispatcher.destroy();
+		}
+	}
+
+	@Test
+	void eventsThatCannotBePublishedAreCountedAsDropped() {
+		EventDispatcher dispatcher = new EventDispatcher(new NoBrokerFactory());
+		try {
+			assertThat(dispatcher.send("w@h", "worker-heartbeat", Map.of("freq", 2.0))).isTrue();
+			assertThat(dispatcher.flush(Duration.ofSeconds(10))).isTrue();
+			assertThat(dispatcher.getDroppedCount()).isEqualTo(1);
+		}
+		finally {
+			dispatcher.destroy();
+		}
+		assertThat(dispatcher.send("w@h", "worker-heartbeat", Map.of())).as("after destroy").isFalse();
+	}
+
+	@Test
+	void everyEventGetsTheNextTickOfTheSharedClock() {
+		LamportClock clock = new LamportClock();
+		clock.adjust(41);
+		EventDispatcher dispatcher = new EventDispatcher(new NoBrokerFactory(), clock);
+		try {
+			dispatcher.send("w@h", "worker-heartbeat", Map.of());
+			assertThat(clock.value()).isEqualTo(43);
+			assertThat(dispatcher.getClock()).isSameAs(clock);
+		}
+		finally {
+			dispatcher.destroy();
+		}
+	}
+
+}
