@@ -12,11 +12,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.control.internal.BrokerDeclarations;
-import dev.taskqueue.control.internal.PidboxMessages;
+import dev.taskqueue.control.internal.LamportClock;
 import dev.taskqueue.control.internal.PidboxMessages.PidboxReply;
 import dev.taskqueue.control.internal.PidboxMessages.PidboxRequest;
 import dev.taskqueue.control.internal.PidboxMessages.ReplyTo;
-import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.control.internal.PidboxMessages;
+import dev.taskqueue.protocol.internal.EncodedMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -3,7 +3,7 @@ package dev.taskqueue.control;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
-import dev.taskqueue.protocol.CeleryTime;
+import dev.taskqueue.protocol.internal.CeleryTime;
 import org.jspecify.annotations.Nullable;
 
 /**

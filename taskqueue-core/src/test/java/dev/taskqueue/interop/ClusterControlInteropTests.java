@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.control.ClusterControl;
 import dev.taskqueue.control.ControlReply;
 import dev.taskqueue.control.QueriedTask;
@@ -14,7 +15,6 @@ import dev.taskqueue.control.ScheduledTask;
 import dev.taskqueue.control.TaskInfo;
 import dev.taskqueue.control.WorkerStats;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.routing.Route;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterAll;

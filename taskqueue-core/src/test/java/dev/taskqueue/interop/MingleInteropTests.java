@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.control.ClusterControl;
-import dev.taskqueue.control.node.PidboxNode;
-import dev.taskqueue.control.node.RevokedTasks;
-import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.control.internal.node.PidboxNode;
+import dev.taskqueue.control.internal.node.RevokedTasks;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
 import dev.taskqueue.support.Infrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -11,11 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.taskqueue.control.node.ConsumedQueue;
-import dev.taskqueue.control.node.ControlledWorker;
-import dev.taskqueue.control.node.PoolInfo;
-import dev.taskqueue.control.node.RegisteredTask;
-import dev.taskqueue.control.node.RequestInfo;
+import dev.taskqueue.control.internal.node.ConsumedQueue;
+import dev.taskqueue.control.internal.node.ControlledWorker;
+import dev.taskqueue.control.internal.node.PoolInfo;
+import dev.taskqueue.control.internal.node.RegisteredTask;
+import dev.taskqueue.control.internal.node.RequestInfo;
 import dev.taskqueue.ratelimit.RateLimit;
 import org.jspecify.annotations.Nullable;
 

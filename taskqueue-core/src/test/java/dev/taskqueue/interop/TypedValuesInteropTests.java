@@ -46,13 +46,13 @@ class TypedValuesInteropTests {
 		celery52 = Stack.builder()
 			.tasks(tasks)
 			.celeryVersion(CeleryVersion.V5_2)
-			.route("interop.py.*", dev.taskqueue.routing.Route.toQueue(pythonQueue))
+			.route("interop.py.*", dev.taskqueue.client.internal.Route.toQueue(pythonQueue))
 			.build();
 		celery52.startWorker(celery52.defaultQueue);
 		celery56 = Stack.builder()
 			.tasks(tasks)
 			.celeryVersion(CeleryVersion.V5_6)
-			.route("interop.py.*", dev.taskqueue.routing.Route.toQueue(pythonQueue))
+			.route("interop.py.*", dev.taskqueue.client.internal.Route.toQueue(pythonQueue))
 			.build();
 		celery56.startWorker(celery56.defaultQueue);
 		python = PythonCelery.startWorker(pythonQueue);

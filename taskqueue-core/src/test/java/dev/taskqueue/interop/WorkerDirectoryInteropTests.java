@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.control.WorkerDirectory;
-import dev.taskqueue.control.WorkerEventMonitor;
 import dev.taskqueue.control.WorkerInfo;
+import dev.taskqueue.control.internal.WorkerDirectory;
+import dev.taskqueue.control.internal.WorkerEventMonitor;
 import dev.taskqueue.support.Infrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -14,8 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.Envelope;
+import dev.taskqueue.protocol.internal.EncodedMessage;
+import dev.taskqueue.protocol.internal.PythonJson;
+import dev.taskqueue.protocol.internal.Serializers;
+import dev.taskqueue.protocol.internal.TaskMessage;
+import dev.taskqueue.protocol.internal.TaskMessageCodec;
+import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 import tools.jackson.core.JacksonException;

@@ -158,8 +158,8 @@ public final class PythonCelery {
 		String name = Infrastructure.unique("celery");
 		Path log = LOGS.resolve(name + ".log");
 		String moduleName = module.getFileName().toString().replaceFirst("\\.py$", "");
-		List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "celery", "-A", moduleName, "worker", "-Q", queue,
-				"-c", "2", "-P", "prefork"));
+		List<String> command = new ArrayList<>(
+				List.of(PYTHON, "-m", "celery", "-A", moduleName, "worker", "-Q", queue, "-c", "2", "-P", "prefork"));
 		command.addAll(options);
 		command.addAll(List.of("-n", name + "@%h", "-l", "info"));
 		Process process;
@@ -192,14 +192,14 @@ public final class PythonCelery {
 	 * @param env the environment variables {@code interop_app.py} reads
 	 * @return the running process; close it to stop it
 	 */
-	static Background background(List<String> args, Map<String, String> env) {
+	public static Background background(List<String> args, Map<String, String> env) {
 		List<String> command = new ArrayList<>(List.of(PYTHON));
 		command.addAll(args);
 		try {
 			Files.createDirectories(LOGS);
 			Path log = Files.createTempFile(LOGS, "background-", ".log");
 			Process process = start(
-					processBuilder(command, env).redirectErrorStream(true).redirectOutput(log.toFile()));
+					processBuilder(command, home(), env).redirectErrorStream(true).redirectOutput(log.toFile()));
 			return new Background(String.join(" ", command), process, log);
 		}
 		catch (IOException ex) {
@@ -214,7 +214,7 @@ public final class PythonCelery {
 	 * @return what it printed
 	 * @throws AssertionError if it fails or does not end in time
 	 */
-	static ScriptResult cli(List<String> args, Map<String, String> env) {
+	public static ScriptResult cli(List<String> args, Map<String, String> env) {
 		List<String> all = new ArrayList<>(List.of("celery", "-A", "interop_app"));
 		all.addAll(args);
 		return run("-m", all, env);
@@ -617,7 +617,7 @@ public final class PythonCelery {
 	/**
 	 * A Python process running in the background.
 	 */
-	static final class Background implements AutoCloseable {
+	public static final class Background implements AutoCloseable {
 
 		private final String command;
 
@@ -635,7 +635,7 @@ public final class PythonCelery {
 		 * Return everything it printed so far.
 		 * @return everything it printed so far
 		 */
-		String output() {
+		public String output() {
 			try {
 				return Files.readString(this.log, StandardCharsets.UTF_8);
 			}
@@ -650,7 +650,7 @@ public final class PythonCelery {
 		 * @return what it printed
 		 * @throws AssertionError if it does not end in time or fails
 		 */
-		String awaitExit(Duration timeout) {
+		public String awaitExit(Duration timeout) {
 			try {
 				if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 					throw new AssertionError(

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
-import dev.taskqueue.protocol.EncodedMessage;
-import dev.taskqueue.protocol.PythonJson;
+import dev.taskqueue.protocol.internal.EncodedMessage;
+import dev.taskqueue.protocol.internal.PythonJson;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;

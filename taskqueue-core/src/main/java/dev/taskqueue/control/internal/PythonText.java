@@ -3,7 +3,7 @@ package dev.taskqueue.control.internal;
 import java.util.Collection;
 import java.util.Iterator;
 
-import dev.taskqueue.protocol.PythonRepr;
+import dev.taskqueue.protocol.internal.PythonRepr;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -18,6 +18,7 @@ import java.util.Set;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
+import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.protocol.ContentTypes;
 import dev.taskqueue.protocol.TaskSerializer;
 import org.apache.commons.logging.LogFactory;

@@ -6,12 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.protocol.CeleryVersion;
-import dev.taskqueue.protocol.JsonTaskSerializer;
-import dev.taskqueue.protocol.MsgpackTaskSerializer;
-import dev.taskqueue.protocol.PythonJson;
 import dev.taskqueue.protocol.TaskSerializer;
+import dev.taskqueue.protocol.internal.CeleryTime;
 import dev.taskqueue.protocol.internal.JsonTaskSerializer;
 import dev.taskqueue.protocol.internal.MsgpackTaskSerializer;
 import dev.taskqueue.protocol.internal.PythonJson;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.internal.EncodedMessage;
 import dev.taskqueue.support.CeleryVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,11 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.taskqueue.control.ControlVectors;
-import dev.taskqueue.control.ControlVectors.Captured;
+import dev.taskqueue.control.internal.ControlVectors.Captured;
 import dev.taskqueue.control.internal.PidboxMessages.PidboxReply;
 import dev.taskqueue.control.internal.PidboxMessages.PidboxRequest;
-import dev.taskqueue.protocol.EncodedMessage;
+import dev.taskqueue.protocol.internal.EncodedMessage;
 import dev.taskqueue.support.CeleryVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

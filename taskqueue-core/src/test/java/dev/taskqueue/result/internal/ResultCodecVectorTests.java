@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.taskqueue.protocol.CeleryVersion;
+import dev.taskqueue.protocol.internal.JsonTaskSerializer;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.protocol.CeleryVersion;
-import dev.taskqueue.protocol.JsonTaskSerializer;
 import dev.taskqueue.support.CeleryVectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;

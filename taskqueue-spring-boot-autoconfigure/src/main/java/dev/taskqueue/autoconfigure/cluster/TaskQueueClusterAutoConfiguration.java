@@ -1,8 +1,8 @@
 package dev.taskqueue.autoconfigure.cluster;
 
 import dev.taskqueue.control.ClusterControl;
-import dev.taskqueue.control.EventDispatcher;
-import dev.taskqueue.control.WorkerEventMonitor;
+import dev.taskqueue.control.internal.EventDispatcher;
+import dev.taskqueue.control.internal.WorkerEventMonitor;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -1,4 +1,4 @@
-package dev.taskqueue.control;
+package dev.taskqueue.control.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.taskqueue.control.internal.EventMessages;
-import dev.taskqueue.control.internal.EventReceiver;
+import dev.taskqueue.control.WorkerInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

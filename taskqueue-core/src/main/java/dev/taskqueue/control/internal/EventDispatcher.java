@@ -1,4 +1,4 @@
-package dev.taskqueue.control;
+package dev.taskqueue.control.internal;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -13,9 +13,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.rabbitmq.client.Channel;
-import dev.taskqueue.control.internal.EventMessages;
-import dev.taskqueue.protocol.EncodedMessage;
-import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.protocol.internal.EncodedMessage;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -1,20 +1,20 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.taskqueue.control.ClusterControl;
-import dev.taskqueue.control.LamportClock;
 import dev.taskqueue.control.internal.BrokerDeclarations;
+import dev.taskqueue.control.internal.LamportClock;
 import dev.taskqueue.control.internal.NodeMatcher;
-import dev.taskqueue.control.internal.PidboxMessages;
 import dev.taskqueue.control.internal.PidboxMessages.PidboxRequest;
 import dev.taskqueue.control.internal.PidboxMessages.ReplyTo;
+import dev.taskqueue.control.internal.PidboxMessages;
 import dev.taskqueue.control.internal.UnreadableMessageException;
 import dev.taskqueue.protocol.CeleryVersion;
-import dev.taskqueue.protocol.EncodedMessage;
-import dev.taskqueue.protocol.ProcessIdentity;
+import dev.taskqueue.protocol.internal.EncodedMessage;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

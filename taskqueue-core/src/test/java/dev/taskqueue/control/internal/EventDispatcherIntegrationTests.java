@@ -1,4 +1,4 @@
-package dev.taskqueue.control;
+package dev.taskqueue.control.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

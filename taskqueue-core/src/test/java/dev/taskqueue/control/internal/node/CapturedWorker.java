@@ -1,4 +1,4 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.taskqueue.control.ControlVectors;
+import dev.taskqueue.control.internal.ControlVectors;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.support.CeleryVectors;
 import org.jspecify.annotations.Nullable;

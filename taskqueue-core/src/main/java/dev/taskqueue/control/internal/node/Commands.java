@@ -1,4 +1,4 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import dev.taskqueue.control.LamportClock;
 import dev.taskqueue.control.internal.EventMessages;
 import dev.taskqueue.control.internal.HostStatistics;
+import dev.taskqueue.control.internal.LamportClock;
 import dev.taskqueue.control.internal.PythonText;
-import dev.taskqueue.protocol.CeleryTime;
 import dev.taskqueue.protocol.CeleryVersion;
-import dev.taskqueue.protocol.ProcessIdentity;
-import dev.taskqueue.protocol.PythonRepr;
+import dev.taskqueue.protocol.internal.CeleryTime;
+import dev.taskqueue.protocol.internal.ProcessIdentity;
+import dev.taskqueue.protocol.internal.PythonRepr;
 import dev.taskqueue.ratelimit.RateLimit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -1,4 +1,4 @@
-package dev.taskqueue.protocol;
+package dev.taskqueue.protocol.internal;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.rabbit.connection.Connection;

@@ -1,10 +1,10 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.util.Map;
 
-import dev.taskqueue.control.ControlVectors;
-import dev.taskqueue.control.EventDispatcher;
-import dev.taskqueue.control.LamportClock;
+import dev.taskqueue.control.internal.ControlVectors;
+import dev.taskqueue.control.internal.EventDispatcher;
+import dev.taskqueue.control.internal.LamportClock;
 import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.support.CeleryVectors;
 import org.junit.jupiter.api.AfterEach;

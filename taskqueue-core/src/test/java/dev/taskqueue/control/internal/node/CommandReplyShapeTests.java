@@ -1,4 +1,4 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import dev.taskqueue.control.ControlVectors;
-import dev.taskqueue.control.ControlVectors.Captured;
-import dev.taskqueue.control.EventDispatcher;
-import dev.taskqueue.control.LamportClock;
+import dev.taskqueue.control.internal.ControlVectors.Captured;
+import dev.taskqueue.control.internal.ControlVectors;
+import dev.taskqueue.control.internal.EventDispatcher;
+import dev.taskqueue.control.internal.LamportClock;
 import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.support.CeleryVectors;
 import org.junit.jupiter.api.AfterEach;

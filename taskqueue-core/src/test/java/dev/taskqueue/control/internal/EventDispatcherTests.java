@@ -1,10 +1,10 @@
-package dev.taskqueue.control;
+package dev.taskqueue.control.internal;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-import dev.taskqueue.control.node.NoBrokerFactory;
+import dev.taskqueue.control.internal.node.NoBrokerFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.rabbit.connection.Connection;

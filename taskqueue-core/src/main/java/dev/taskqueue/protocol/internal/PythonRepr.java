@@ -1,8 +1,9 @@
-package dev.taskqueue.protocol;
+package dev.taskqueue.protocol.internal;
 
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.protocol.TaskSerializer;
 import org.jspecify.annotations.Nullable;
 
 /**

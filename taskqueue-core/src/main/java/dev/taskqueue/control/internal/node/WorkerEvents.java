@@ -1,4 +1,4 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,12 +8,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.taskqueue.control.EventDispatcher;
+import dev.taskqueue.control.internal.EventDispatcher;
 import dev.taskqueue.control.internal.HostStatistics;
 import dev.taskqueue.control.internal.PythonText;
-import dev.taskqueue.protocol.CeleryTime;
-import dev.taskqueue.protocol.PythonRepr;
-import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.internal.CeleryTime;
+import dev.taskqueue.protocol.internal.PythonRepr;
+import dev.taskqueue.protocol.internal.TaskMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

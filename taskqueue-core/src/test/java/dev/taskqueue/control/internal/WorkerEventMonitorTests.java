@@ -1,9 +1,9 @@
-package dev.taskqueue.control;
+package dev.taskqueue.control.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.taskqueue.control.internal.EventMessages;
+import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.support.CeleryVectors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WorkerEventMonitorTests {
 
-	private final WorkerEventMonitor monitor = new WorkerEventMonitor(new dev.taskqueue.control.node.NoBrokerFactory());
+	private final WorkerEventMonitor monitor = new WorkerEventMonitor(
+			new dev.taskqueue.control.internal.node.NoBrokerFactory());
 
 	private static Map<String, @Nullable Object> captured(String file, int index, double receivedSecondsAgo) {
 		JsonNode body = CeleryVectors.load("events/" + file).at("/messages/" + index + "/body_json");

@@ -1,4 +1,4 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.control.EventDispatcher;
-import dev.taskqueue.control.LamportClock;
+import dev.taskqueue.control.internal.EventDispatcher;
+import dev.taskqueue.control.internal.LamportClock;
 import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.ratelimit.RateLimit;
 import org.junit.jupiter.api.AfterEach;
@@ -202,7 +202,7 @@ class CommandsTests {
 	void aWorkerNameBecomesACeleryNodeName() {
 		assertThat(PidboxNode.nodeName("billing@host-1")).isEqualTo("billing@host-1");
 		assertThat(PidboxNode.nodeName("billing"))
-			.isEqualTo("billing@" + dev.taskqueue.protocol.ProcessIdentity.hostname());
+			.isEqualTo("billing@" + dev.taskqueue.protocol.internal.ProcessIdentity.hostname());
 	}
 
 	@Test

@@ -1,11 +1,11 @@
-package dev.taskqueue.control.node;
+package dev.taskqueue.control.internal.node;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.protocol.TaskMessage;
+import dev.taskqueue.protocol.internal.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
