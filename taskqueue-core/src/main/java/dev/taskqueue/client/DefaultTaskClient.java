@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.PublishException;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.internal.CanvasPublisher;
 import dev.taskqueue.client.internal.ResultNode;
@@ -318,12 +319,14 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
 		}
 		catch (RuntimeException ex) {
+			RuntimeException failure = (ex instanceof PublishException notConfirmed) ? new TaskPublishException(
+					String.valueOf(notConfirmed.getMessage()), notConfirmed.getTaskId(), notConfirmed.getCause()) : ex;
 			observed.setOutcome("failure");
-			observation.error(ex);
+			observation.error(failure);
 			if (uniqueKey != null) {
 				releaseAfterFailedSend(uniqueKey, id);
 			}
-			throw ex;
+			throw failure;
 		}
 		finally {
 			observation.stop();

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.AMQP;
-import dev.taskqueue.client.TaskPublishException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ReturnListener;
@@ -84,11 +83,11 @@ public class ConfirmedPublisher implements DisposableBean {
 	 * @param routingKey the routing key
 	 * @param properties the message properties
 	 * @param body the body
-	 * @throws TaskPublishException if the message was not confirmed
+	 * @throws PublishException if the message was not confirmed
 	 */
 	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
 		if (this.closed) {
-			throw new TaskPublishException("Publisher is closed", properties.getCorrelationId(), null);
+			throw new PublishException("Publisher is closed", properties.getCorrelationId(), null);
 		}
 		if (exchange.isEmpty()) {
 			sharedChannel(properties.getCorrelationId()).publish(routingKey, properties, body, this.timeoutMillis);
@@ -136,12 +135,11 @@ public class ConfirmedPublisher implements DisposableBean {
 			Connection connection = this.connectionFactory.createConnection();
 			Channel raw = connection.getDelegate().createChannel();
 			if (raw == null) {
-				throw new TaskPublishException("Broker refused to open a channel (channel limit reached)", taskId,
-						null);
+				throw new PublishException("Broker refused to open a channel (channel limit reached)", taskId, null);
 			}
 			return raw;
 		}
-		catch (TaskPublishException ex) {
+		catch (PublishException ex) {
 			throw ex;
 		}
 		catch (RuntimeException | IOException ex) {
@@ -149,8 +147,8 @@ public class ConfirmedPublisher implements DisposableBean {
 		}
 	}
 
-	private TaskPublishException unreachable(@Nullable String taskId, Exception ex) {
-		return new TaskPublishException("Cannot reach the broker at " + this.connectionFactory.getHost() + ":"
+	private PublishException unreachable(@Nullable String taskId, Exception ex) {
+		return new PublishException("Cannot reach the broker at " + this.connectionFactory.getHost() + ":"
 				+ this.connectionFactory.getPort() + ": " + ex.getMessage(), taskId, ex);
 	}
 
@@ -221,22 +219,21 @@ public class ConfirmedPublisher implements DisposableBean {
 				this.channel.waitForConfirmsOrDie(timeoutMillis);
 			}
 			catch (TimeoutException ex) {
-				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms",
-						id, ex);
+				throw new PublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms", id,
+						ex);
 			}
 			catch (IOException | ShutdownSignalException | InterruptedException ex) {
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
-				throw new TaskPublishException("Broker did not accept task " + id + ": " + describe(ex), id, ex);
+				throw new PublishException("Broker did not accept task " + id + ": " + describe(ex), id, ex);
 			}
 			catch (RuntimeException ex) {
-				throw new TaskPublishException("Could not publish task " + id + ": " + describe(ex), id, ex);
+				throw new PublishException("Could not publish task " + id + ": " + describe(ex), id, ex);
 			}
 			String returned = this.returnedReason;
 			if (returned != null && (id == null || id.equals(this.returnedId))) {
-				throw new TaskPublishException("Task " + id + " could not be routed to any queue: " + returned, id,
-						null);
+				throw new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
 			}
 		}
 
@@ -307,12 +304,12 @@ public class ConfirmedPublisher implements DisposableBean {
 				}
 			}
 			catch (IOException | ShutdownSignalException ex) {
-				throw new TaskPublishException(
-						"Broker did not accept task " + id + ": " + PublisherChannel.describe(ex), id, ex);
+				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(ex),
+						id, ex);
 			}
 			catch (RuntimeException ex) {
-				throw new TaskPublishException("Could not publish task " + id + ": " + PublisherChannel.describe(ex),
-						id, ex);
+				throw new PublishException("Could not publish task " + id + ": " + PublisherChannel.describe(ex), id,
+						ex);
 			}
 			String returned;
 			try {
@@ -320,23 +317,22 @@ public class ConfirmedPublisher implements DisposableBean {
 			}
 			catch (TimeoutException ex) {
 				this.pending.remove(sequence);
-				throw new TaskPublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms",
-						id, ex);
+				throw new PublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms", id,
+						ex);
 			}
 			catch (InterruptedException ex) {
 				this.pending.remove(sequence);
 				Thread.currentThread().interrupt();
-				throw new TaskPublishException(
-						"Broker did not accept task " + id + ": " + PublisherChannel.describe(ex), id, ex);
+				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(ex),
+						id, ex);
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				throw new TaskPublishException(
-						"Broker did not accept task " + id + ": " + PublisherChannel.describe(cause), id, cause);
+				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(cause),
+						id, cause);
 			}
 			if (returned != null) {
-				throw new TaskPublishException("Task " + id + " could not be routed to any queue: " + returned, id,
-						null);
+				throw new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
 			}
 		}
 

@@ -10,7 +10,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.AMQP;
-import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.support.Infrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +68,7 @@ class ConfirmedPublisherIntegrationTests {
 				String id = "ok-" + i;
 				routable.add(threads.submit(() -> this.publisher.publish("", this.queue, properties(id), body())));
 			}
-			assertThatExceptionOfType(TaskPublishException.class)
+			assertThatExceptionOfType(PublishException.class)
 				.isThrownBy(() -> this.publisher.publish("", nowhere, properties("lost"), body()))
 				.withMessageContaining("Task lost could not be routed to any queue")
 				.withMessageContaining("NO_ROUTE")
@@ -87,7 +86,7 @@ class ConfirmedPublisherIntegrationTests {
 	@Test
 	void publishingAfterDestroyFails() {
 		this.publisher.destroy();
-		assertThatExceptionOfType(TaskPublishException.class)
+		assertThatExceptionOfType(PublishException.class)
 			.isThrownBy(() -> this.publisher.publish("", this.queue, properties("late"), body()))
 			.withMessageContaining("closed");
 	}

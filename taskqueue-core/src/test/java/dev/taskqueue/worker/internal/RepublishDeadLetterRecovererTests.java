@@ -8,7 +8,7 @@ import java.util.List;
 import com.rabbitmq.client.AMQP;
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.QueueDeclarer;
-import dev.taskqueue.client.TaskPublishException;
+import dev.taskqueue.broker.internal.PublishException;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.result.internal.ResultMeta;
@@ -116,7 +116,7 @@ class RepublishDeadLetterRecovererTests {
 	void aMessageThatCannotBeRepublishedIsNotRecordedAsRejected() {
 		RecordingResultBackend backend = new RecordingResultBackend(true);
 		this.publisher.failing = true;
-		assertThatExceptionOfType(TaskPublishException.class).isThrownBy(() -> recoverer(backend).recover(message("t1"),
+		assertThatExceptionOfType(PublishException.class).isThrownBy(() -> recoverer(backend).recover(message("t1"),
 				new DeadLetterRecoverer.Rejection("q", "not registered", "t1", "no.such", NOT_REGISTERED)));
 		assertThat(backend.stored()).isEmpty();
 	}
@@ -149,7 +149,7 @@ class RepublishDeadLetterRecovererTests {
 		@Override
 		public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
 			if (this.failing) {
-				throw new TaskPublishException("broker down", null, null);
+				throw new PublishException("broker down", null, null);
 			}
 			this.published.add(new Published(exchange, routingKey, properties, body));
 		}
