@@ -18,6 +18,8 @@ import dev.taskqueue.broker.internal.PublishException;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.internal.CanvasPublisher;
 import dev.taskqueue.client.internal.ResultNode;
+import dev.taskqueue.client.internal.StoredGroupResult;
+import dev.taskqueue.client.internal.StoredTaskResult;
 import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.client.internal.TaskRouter;
 import dev.taskqueue.client.internal.UniqueLocks;
@@ -389,7 +391,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	@Override
 	public TaskResult result(String taskId) {
-		return new TaskResult(taskId, this.backend, this.codec.mapper(), this);
+		return new StoredTaskResult(taskId, this.backend, this.codec.mapper(), this);
 	}
 
 	@Override
@@ -418,7 +420,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	public CanvasCall<GroupResult> group(List<Signature> members) {
 		return new CanvasCall<>(Signature.group(members), (group, options) -> {
 			ResultNode node = apply(group, options);
-			return new GroupResult(node.id(), node.memberIds(), this.backend, this.codec.mapper(), this);
+			return new StoredGroupResult(node.id(), node.memberIds(), this.backend, this.codec.mapper(), this);
 		});
 	}
 
@@ -430,7 +432,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	@Override
 	public @Nullable GroupResult restoreGroup(String groupId) {
 		List<String> members = this.backend.restoreGroup(groupId);
-		return (members != null) ? new GroupResult(groupId, members, this.backend, this.codec.mapper(), this) : null;
+		return (members != null) ? new StoredGroupResult(groupId, members, this.backend, this.codec.mapper(), this)
+				: null;
 	}
 
 	private ResultNode apply(Signature signature, Map<String, @Nullable Object> options) {

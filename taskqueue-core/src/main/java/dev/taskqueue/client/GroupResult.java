@@ -2,14 +2,11 @@ package dev.taskqueue.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.ResultBackend;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A handle on a sent group (Celery's {@code GroupResult}): its id and one
@@ -20,61 +17,41 @@ import tools.jackson.databind.json.JsonMapper;
  * group.save();                                    // later: client.restoreGroup(group.getId())
  * </pre>
  */
-public final class GroupResult {
-
-	private final String id;
-
-	private final List<TaskResult> results;
-
-	private final ResultBackend backend;
-
-	GroupResult(String id, List<String> memberIds, ResultBackend backend, JsonMapper mapper, TaskClient client) {
-		this.id = id;
-		List<TaskResult> results = new ArrayList<>(memberIds.size());
-		for (String memberId : memberIds) {
-			results.add(new TaskResult(memberId, backend, mapper, client));
-		}
-		this.results = Collections.unmodifiableList(results);
-		this.backend = backend;
-	}
+public interface GroupResult {
 
 	/**
 	 * Return the group id (the {@code group} header of every member).
 	 * @return the group id (the {@code group} header of every member)
 	 */
-	public String getId() {
-		return this.id;
-	}
+	String getId();
 
 	/**
 	 * Return a handle on each member, in order.
 	 * @return a handle on each member, in order
 	 */
-	public List<TaskResult> getResults() {
-		return this.results;
-	}
+	List<TaskResult> getResults();
 
 	/**
 	 * Return how many members there are.
 	 * @return how many members there are
 	 */
-	public int size() {
-		return this.results.size();
+	default int size() {
+		return getResults().size();
 	}
 
 	/**
 	 * Return whether every member has finished (succeeded, failed or was revoked).
 	 * @return whether every member has finished (succeeded, failed or was revoked)
 	 */
-	public boolean isReady() {
-		return this.results.stream().allMatch(TaskResult::isReady);
+	default boolean isReady() {
+		return getResults().stream().allMatch(TaskResult::isReady);
 	}
 
 	/**
 	 * Return whether some member has not finished yet.
 	 * @return whether some member has not finished yet
 	 */
-	public boolean isWaiting() {
+	default boolean isWaiting() {
 		return !isReady();
 	}
 
@@ -82,24 +59,24 @@ public final class GroupResult {
 	 * Return whether every member succeeded.
 	 * @return whether every member succeeded
 	 */
-	public boolean isSuccessful() {
-		return this.results.stream().allMatch(TaskResult::isSuccessful);
+	default boolean isSuccessful() {
+		return getResults().stream().allMatch(TaskResult::isSuccessful);
 	}
 
 	/**
 	 * Return whether some member failed.
 	 * @return whether some member failed
 	 */
-	public boolean isFailed() {
-		return this.results.stream().anyMatch(TaskResult::isFailed);
+	default boolean isFailed() {
+		return getResults().stream().anyMatch(TaskResult::isFailed);
 	}
 
 	/**
 	 * Return how many members succeeded (Celery's {@code completed_count()}).
 	 * @return how many members succeeded (Celery's {@code completed_count()})
 	 */
-	public int completedCount() {
-		return (int) this.results.stream().filter(TaskResult::isSuccessful).count();
+	default int completedCount() {
+		return (int) getResults().stream().filter(TaskResult::isSuccessful).count();
 	}
 
 	/**
@@ -111,7 +88,7 @@ public final class GroupResult {
 	 * revoked
 	 * @throws TaskTimeoutException if a member was not ready in time
 	 */
-	public List<@Nullable Object> get(Duration timeout) {
+	default List<@Nullable Object> get(Duration timeout) {
 		return get(timeout, Object.class);
 	}
 
@@ -120,7 +97,7 @@ public final class GroupResult {
 	 * @param timeout how long to wait in all
 	 * @return the results, in member order
 	 */
-	public List<@Nullable Object> join(Duration timeout) {
+	default List<@Nullable Object> join(Duration timeout) {
 		return get(timeout);
 	}
 
@@ -135,10 +112,10 @@ public final class GroupResult {
 	 * revoked
 	 * @throws TaskTimeoutException if a member was not ready in time
 	 */
-	public <T> List<@Nullable T> get(Duration timeout, Class<T> type) {
+	default <T> List<@Nullable T> get(Duration timeout, Class<T> type) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		List<@Nullable T> values = new ArrayList<>(this.results.size());
-		for (TaskResult result : this.results) {
+		List<@Nullable T> values = new ArrayList<>(getResults().size());
+		for (TaskResult result : getResults()) {
 			Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 			values.add(result.get(left, type));
 		}
@@ -151,8 +128,8 @@ public final class GroupResult {
 	 * member.
 	 * @return the future
 	 */
-	public CompletableFuture<List<@Nullable Object>> toFuture() {
-		List<CompletableFuture<@Nullable Object>> futures = this.results.stream().map(TaskResult::toFuture).toList();
+	default CompletableFuture<List<@Nullable Object>> toFuture() {
+		List<CompletableFuture<@Nullable Object>> futures = getResults().stream().map(TaskResult::toFuture).toList();
 		return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((ignored, ex) -> {
 			List<@Nullable Object> values = new ArrayList<>(futures.size());
 			for (CompletableFuture<@Nullable Object> future : futures) {
@@ -168,27 +145,19 @@ public final class GroupResult {
 	 * Python ({@code GroupResult.restore(id)}).
 	 * @return this group
 	 */
-	public GroupResult save() {
-		this.backend.saveGroup(this.id, this.results.stream().map(TaskResult::getId).toList());
-		return this;
-	}
+	GroupResult save();
 
-	/** Remove the saved group (not its members' results). */
-	public void delete() {
-		this.backend.deleteGroup(this.id);
-	}
+	/**
+	 * Remove the saved group (not its members' results).
+	 */
+	void delete();
 
 	/**
 	 * The members' states, in order.
 	 * @return the states
 	 */
-	public List<TaskState> getStates() {
-		return this.results.stream().map(TaskResult::getState).toList();
-	}
-
-	@Override
-	public String toString() {
-		return "GroupResult[" + this.id + " " + this.results.stream().map(TaskResult::getId).toList() + "]";
+	default List<TaskState> getStates() {
+		return getResults().stream().map(TaskResult::getState).toList();
 	}
 
 }

@@ -9,7 +9,7 @@ import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.ResultMeta;
+import dev.taskqueue.client.TaskRecord;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterAll;
@@ -124,8 +124,8 @@ class JavaToPythonInteropTests {
 		TaskResult result = stack.client
 			.send(TaskRequest.builder("interop.py.greet").args("Ada").kwarg("greeting", "Hi").build());
 		assertThat(result.get(TIMEOUT)).isEqualTo("Hi, Ada!");
-		ResultMeta meta = result.meta();
-		assertThat(meta.name()).isEqualTo("interop.py.greet");
+		TaskRecord meta = result.getRecord();
+		assertThat(meta.taskName()).isEqualTo("interop.py.greet");
 		assertThat(meta.args()).isEqualTo(List.of("Ada"));
 		assertThat(meta.kwargs()).isEqualTo(Map.of("greeting", "Hi"));
 		assertThat(meta.worker()).isEqualTo(python.nodeName());

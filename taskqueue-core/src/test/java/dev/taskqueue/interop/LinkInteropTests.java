@@ -66,7 +66,7 @@ class LinkInteropTests {
 			.link(Signature.of("interop.py.divide", 8).withQueue(pythonQueue).withTaskId(callbackId))
 			.build());
 		assertThat(stack.client.result(callbackId).get(TIMEOUT)).isEqualTo(1.0);
-		assertThat(stack.client.result(callbackId).meta().worker()).doesNotStartWith("test-worker");
+		assertThat(stack.client.result(callbackId).getRecord().worker()).doesNotStartWith("test-worker");
 	}
 
 	@Test
@@ -77,7 +77,7 @@ class LinkInteropTests {
 			.link(Signature.of("interop.java.add", 10).withQueue(javaQueue).withTaskId(callbackId))
 			.build());
 		assertThat(stack.client.result(callbackId).get(TIMEOUT)).isEqualTo(14);
-		assertThat(stack.client.result(callbackId).meta().worker()).isEqualTo("test-worker@localhost");
+		assertThat(stack.client.result(callbackId).getRecord().worker()).isEqualTo("test-worker@localhost");
 	}
 
 	@Test

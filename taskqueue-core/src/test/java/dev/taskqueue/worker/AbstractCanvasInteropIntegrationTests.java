@@ -121,7 +121,7 @@ abstract class AbstractCanvasInteropIntegrationTests {
 				onPython("tasks.tsum"))
 			.send();
 		assertThat(body.get(TIMEOUT)).isEqualTo(12);
-		assertThat(body.meta().parentId()).isEqualTo(last);
+		assertThat(body.getRecord().parentId()).isEqualTo(last);
 		assertStoredInTheSerializer(body.getId());
 		assertChordKeysGone(last);
 	}
@@ -135,7 +135,7 @@ abstract class AbstractCanvasInteropIntegrationTests {
 				onJava("tasks.tsum"))
 			.send();
 		assertThat(body.get(TIMEOUT)).isEqualTo(12);
-		assertThat(body.meta().parentId()).isEqualTo(last);
+		assertThat(body.getRecord().parentId()).isEqualTo(last);
 		assertThat(this.tasks.sums).containsExactly(List.of(2, 4, 6));
 		assertStoredInTheSerializer(body.getId());
 		assertChordKeysGone(last);
@@ -158,7 +158,7 @@ abstract class AbstractCanvasInteropIntegrationTests {
 	}
 
 	void assertChordKeysGone(String partId) {
-		String groupId = this.stack.client.result(partId).meta().groupId();
+		String groupId = this.stack.client.result(partId).getRecord().groupId();
 		assertThat(groupId).isNotNull();
 		StringRedisTemplate redis = new StringRedisTemplate(this.stack.redis);
 		// Celery's finisher deletes them just after sending the body.

@@ -11,7 +11,7 @@ import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.ResultMeta;
+import dev.taskqueue.client.TaskRecord;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,10 +55,11 @@ class CallbackIntegrationTests {
 		assertThat(parent.get(TIMEOUT)).isEqualTo(8.0);
 		TaskResult callback = this.stack.client.result(callbackId);
 		assertThat(callback.get(TIMEOUT)).isEqualTo(1.0);
-		ResultMeta meta = callback.meta();
+		TaskRecord meta = callback.getRecord();
 		assertThat(meta.parentId()).isEqualTo(parent.getId());
 		assertThat(meta.args()).isEqualTo(List.of(8.0, 8));
-		assertThat(parent.meta().children()).isEqualTo(List.of(Arrays.asList(Arrays.asList(callbackId, null), null)));
+		assertThat(this.stack.backend.get(parent.getId()).children())
+			.isEqualTo(List.of(Arrays.asList(Arrays.asList(callbackId, null), null)));
 	}
 
 	@Test
@@ -66,10 +67,10 @@ class CallbackIntegrationTests {
 		TaskResult parent = this.stack.client
 			.send(TaskRequest.builder("wf.add").args(1, 2).link(Signature.of("wf.tag", "x")).build());
 		parent.get(TIMEOUT);
-		List<?> child = (List<?>) ((List<?>) parent.meta().children().get(0)).get(0);
+		List<?> child = (List<?>) ((List<?>) this.stack.backend.get(parent.getId()).children().get(0)).get(0);
 		TaskResult callback = this.stack.client.result((String) child.get(0));
 		assertThat(callback.get(TIMEOUT)).isEqualTo("3:x");
-		assertThat(callback.meta().parentId()).isEqualTo(parent.getId());
+		assertThat(callback.getRecord().parentId()).isEqualTo(parent.getId());
 	}
 
 	@Test
@@ -124,7 +125,7 @@ class CallbackIntegrationTests {
 			.build());
 		TaskResult errback = this.stack.client.result(errbackId);
 		assertThat(errback.get(TIMEOUT)).isEqualTo(Map.of("failed_task_id", failed.getId()));
-		ResultMeta meta = errback.meta();
+		TaskRecord meta = errback.getRecord();
 		assertThat(meta.parentId()).isEqualTo(failed.getId());
 		assertThat(meta.groupId()).isNotNull();
 		assertThat(failed.getState()).isEqualTo(TaskState.FAILURE);

@@ -11,7 +11,7 @@ import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.ResultMeta;
+import dev.taskqueue.client.TaskRecord;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,15 +62,15 @@ class CanvasIntegrationTests {
 	void chainStepsRecordRootParentAndChildrenAsCelery() {
 		TaskResult last = this.stack.client.chain(add(1, 2), add(3), add(4)).send();
 		last.get(TIMEOUT);
-		ResultMeta third = last.meta();
+		TaskRecord third = last.getRecord();
 		TaskResult second = this.stack.client.result(third.parentId());
-		TaskResult first = this.stack.client.result(second.meta().parentId());
+		TaskResult first = this.stack.client.result(second.getRecord().parentId());
 		assertThat(first.get(TIMEOUT)).isEqualTo(3);
 		assertThat(second.get(TIMEOUT)).isEqualTo(6);
-		assertThat(first.meta().parentId()).isNull();
-		assertThat(first.meta().children()).isEqualTo(List.of(tuple(second.getId())));
-		assertThat(second.meta().children()).isEqualTo(List.of(tuple(last.getId())));
-		assertThat(third.children()).isEmpty();
+		assertThat(first.getRecord().parentId()).isNull();
+		assertThat(this.stack.backend.get(first.getId()).children()).isEqualTo(List.of(tuple(second.getId())));
+		assertThat(this.stack.backend.get(second.getId()).children()).isEqualTo(List.of(tuple(last.getId())));
+		assertThat(this.stack.backend.get(last.getId()).children()).isEmpty();
 	}
 
 	@Test
@@ -112,7 +112,7 @@ class CanvasIntegrationTests {
 	void failureInTheMiddleMarksTheRemainingStepsFailed() {
 		TaskResult last = this.stack.client.chain(add(1, 1), Signature.of("tasks.divide", 0), add(1)).send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT));
-		assertThat(last.meta().exception().type()).isEqualTo("ArithmeticException");
+		assertThat(last.getRecord().exception().type()).isEqualTo("ArithmeticException");
 		assertThat(this.tasks.failedIds).isEmpty();
 	}
 
@@ -131,7 +131,7 @@ class CanvasIntegrationTests {
 				Signature.chord(List.of(Signature.of("tasks.divide", 0), add(1)), Signature.of("tasks.tsum")), add(100))
 			.send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> last.get(TIMEOUT));
-		assertThat(last.meta().exception().type()).isEqualTo("ChordError");
+		assertThat(last.getRecord().exception().type()).isEqualTo("ChordError");
 	}
 
 	@Test
@@ -147,7 +147,7 @@ class CanvasIntegrationTests {
 		GroupResult group = this.stack.client.group(add(1, 1), add(2, 2)).send();
 		group.get(TIMEOUT);
 		assertThat(group.getResults())
-			.allSatisfy((member) -> assertThat(member.meta().groupId()).isEqualTo(group.getId()));
+			.allSatisfy((member) -> assertThat(member.getRecord().groupId()).isEqualTo(group.getId()));
 	}
 
 	@Test
@@ -199,7 +199,7 @@ class CanvasIntegrationTests {
 	void chordKeysAreRemovedOnceTheBodyIsSent() {
 		TaskResult body = this.stack.client.chord(List.of(add(1, 1), add(2, 2)), Signature.of("tasks.tsum")).send();
 		body.get(TIMEOUT);
-		String groupId = this.stack.client.result(body.meta().parentId()).meta().groupId();
+		String groupId = this.stack.client.result(body.getRecord().parentId()).getRecord().groupId();
 		assertThat(groupId).isNotNull();
 		// The body's result is published before the worker that sent it deletes the
 		// chord's keys.
@@ -211,8 +211,8 @@ class CanvasIntegrationTests {
 	void chordBodyParentIsTheHeaderTaskThatCompletedIt() {
 		TaskResult body = this.stack.client.chord(List.of(add(1, 1), add(2, 2)), Signature.of("tasks.tsum")).send();
 		body.get(TIMEOUT);
-		ResultMeta finisher = this.stack.client.result(body.meta().parentId()).meta();
-		assertThat(finisher.status()).isEqualTo(TaskState.SUCCESS);
+		TaskRecord finisher = this.stack.client.result(body.getRecord().parentId()).getRecord();
+		assertThat(finisher.state()).isEqualTo(TaskState.SUCCESS);
 		assertThat(finisher.groupId()).isNotNull();
 	}
 
@@ -224,7 +224,7 @@ class CanvasIntegrationTests {
 					Signature.of("tasks.tsum"))
 			.send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> body.get(TIMEOUT));
-		var error = body.meta().exception();
+		var error = body.getRecord().exception();
 		assertThat(error.type()).isEqualTo("ChordError");
 		assertThat(error.module()).isEqualTo("celery.exceptions");
 		assertThat(error.message())
@@ -307,7 +307,7 @@ class CanvasIntegrationTests {
 		this.stack.startWorker(queue);
 		GroupResult group = this.stack.client.group(add(1, 1), add(2, 2)).queue(queue).send();
 		assertThat(group.get(TIMEOUT)).containsExactly(2, 4);
-		assertThat(group.getResults()).allSatisfy((member) -> assertThat(member.meta().queue()).isEqualTo(queue));
+		assertThat(group.getResults()).allSatisfy((member) -> assertThat(member.getRecord().queue()).isEqualTo(queue));
 	}
 
 	private static List<Object> tuple(String id) {

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.result.internal.ResultMeta;
+import dev.taskqueue.client.TaskRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,11 +39,11 @@ class CanvasInteropIntegrationTests extends AbstractCanvasInteropIntegrationTest
 		assertThat(last.get(TIMEOUT)).isEqualTo(15);
 		List<String> workers = new ArrayList<>();
 		List<Object> results = new ArrayList<>();
-		ResultMeta step = last.meta();
+		TaskRecord step = last.getRecord();
 		while (step != null) {
 			workers.add(0, String.valueOf(step.worker()));
 			results.add(0, step.result());
-			step = (step.parentId() != null) ? this.stack.client.result(step.parentId()).meta() : null;
+			step = (step.parentId() != null) ? this.stack.client.result(step.parentId()).getRecord() : null;
 		}
 		assertThat(results).containsExactly(3, 6, 10, 15);
 		assertThat(workers).containsExactly(JAVA_WORKER, "null", JAVA_WORKER, "null");
@@ -57,8 +57,8 @@ class CanvasInteropIntegrationTests extends AbstractCanvasInteropIntegrationTest
 					onJava("tasks.tsum"))
 			.send();
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> body.get(TIMEOUT));
-		assertThat(body.meta().exception().type()).isEqualTo("ChordError");
-		assertThat(body.meta().exception().message())
+		assertThat(body.getRecord().exception().type()).isEqualTo("ChordError");
+		assertThat(body.getRecord().exception().message())
 			.isEqualTo("Dependency " + failed + " raised ZeroDivisionError('division by zero')");
 		assertThat(this.tasks.sums).isEmpty();
 	}

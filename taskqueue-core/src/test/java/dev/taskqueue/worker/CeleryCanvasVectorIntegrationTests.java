@@ -113,7 +113,7 @@ class CeleryCanvasVectorIntegrationTests {
 			if (key.getKey().endsWith(expected.get("body_task_id").asString())) {
 				// The body's parent is the header task that completed the chord: any of
 				// the three here.
-				String finisher = this.stack.client.result(bodyId).meta().parentId();
+				String finisher = this.stack.client.result(bodyId).getRecord().parentId();
 				assertThat(expected.get("header_ids").valueStream().map((id) -> fresh(id.asString())))
 					.contains(finisher);
 				value = value.replace(fresh("e4ed914d-532d-47fc-b731-608f6c83fdf2"), finisher);

@@ -60,7 +60,7 @@ class ChordConcurrencyIntegrationTests {
 		assertThat(this.tasks.sums.peek()).containsExactlyElementsOf(IntStream.range(0, PARTS).boxed().toList());
 		assertThat(this.tasks.partsByWorker.keySet()).containsExactlyInAnyOrder("worker-1@localhost",
 				"worker-2@localhost");
-		String groupId = this.stack.client.result(body.meta().parentId()).meta().groupId();
+		String groupId = this.stack.client.result(body.getRecord().parentId()).getRecord().groupId();
 		assertThat(new StringRedisTemplate(this.stack.redis).keys("celery-taskset-meta-" + groupId + "*")).isEmpty();
 	}
 

@@ -97,7 +97,7 @@ class DelayedTaskIntegrationTests {
 			.expires(Duration.ofSeconds(1))
 			.build());
 		await().atMost(TIMEOUT).until(() -> result.getState() == TaskState.REVOKED);
-		assertThat(result.meta().exception().message()).startsWith("expired at ");
+		assertThat(result.getRecord().exception().message()).startsWith("expired at ");
 		assertThat(this.tasks.starts).isEmpty();
 	}
 

@@ -54,7 +54,7 @@ class RetryIntegrationTests {
 		TaskResult result = this.stack.client.send("wf.flaky", 2, 100);
 		assertThat(result.get(TIMEOUT)).isEqualTo("ok after 2 retries");
 		assertThat(this.tasks.attempts.get(result.getId())).hasValue(3);
-		assertThat(result.meta().retries()).isEqualTo(2);
+		assertThat(result.getRecord().retries()).isEqualTo(2);
 		assertThat(retriesOf(result.getId())).hasSize(2)
 			.allSatisfy((e) -> assertThat(e.getException()).hasMessage("transient failure"));
 	}
@@ -71,7 +71,7 @@ class RetryIntegrationTests {
 	void retryStoresTheRetryStateWithTheException() {
 		TaskResult result = this.stack.client.send("wf.flaky", 1, 3000);
 		org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> result.getState() == TaskState.RETRY);
-		var meta = result.meta();
+		var meta = result.getRecord();
 		assertThat(meta.exception().type()).isEqualTo("IllegalStateException");
 		assertThat(meta.exception().message()).isEqualTo("transient failure");
 		assertThat(meta.traceback()).contains("dev.taskqueue.worker.RetryException: Retry in 3.0s");
@@ -99,7 +99,7 @@ class RetryIntegrationTests {
 				.startsWith("dev.taskqueue.worker.MaxRetriesExceededException: Can't retry wf.always_fails[");
 		});
 		assertThat(this.tasks.attempts.get("k2")).hasValue(3);
-		assertThat(result.meta().retries()).isEqualTo(2);
+		assertThat(result.getRecord().retries()).isEqualTo(2);
 	}
 
 	@Test

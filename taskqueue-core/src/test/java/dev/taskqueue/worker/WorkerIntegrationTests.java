@@ -10,7 +10,7 @@ import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.client.TaskTimeoutException;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.ResultMeta;
+import dev.taskqueue.client.TaskRecord;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,9 +169,9 @@ class WorkerIntegrationTests {
 	void failureStoresTheExceptionAndExtendedMeta() {
 		TaskResult result = send("test.divide", 1, 0);
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT));
-		ResultMeta meta = result.meta();
-		assertThat(meta.status()).isEqualTo(TaskState.FAILURE);
-		assertThat(meta.name()).isEqualTo("test.divide");
+		TaskRecord meta = result.getRecord();
+		assertThat(meta.state()).isEqualTo(TaskState.FAILURE);
+		assertThat(meta.taskName()).isEqualTo("test.divide");
 		assertThat(meta.args()).isEqualTo(List.of(1, 0));
 		assertThat(meta.kwargs()).isEqualTo(Map.of());
 		assertThat(meta.worker()).isEqualTo("test-worker@localhost");

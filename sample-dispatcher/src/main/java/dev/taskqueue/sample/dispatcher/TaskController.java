@@ -9,7 +9,7 @@ import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.ResultMeta;
+import dev.taskqueue.client.TaskRecord;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -60,26 +60,26 @@ public class TaskController {
 	 */
 	@GetMapping("/{id}")
 	public Map<String, @Nullable Object> task(@PathVariable String id) {
-		ResultMeta meta = this.client.result(id).meta();
+		TaskRecord record = this.client.result(id).getRecord();
 		Map<String, @Nullable Object> body = new LinkedHashMap<>();
 		body.put("id", id);
-		body.put("state", meta.status().name());
-		ExceptionInfo exception = meta.exception();
-		if (meta.status().isException() || (meta.status() == TaskState.RETRY && exception != null)) {
-			body.put("error", error(exception, meta));
+		body.put("state", record.state().name());
+		ExceptionInfo exception = record.exception();
+		if (record.state().isException() || (record.state() == TaskState.RETRY && exception != null)) {
+			body.put("error", error(exception, record));
 		}
 		else {
-			body.put("result", meta.result());
+			body.put("result", record.result());
 		}
 		return body;
 	}
 
-	private static Map<String, @Nullable Object> error(@Nullable ExceptionInfo exception, ResultMeta meta) {
+	private static Map<String, @Nullable Object> error(@Nullable ExceptionInfo exception, TaskRecord record) {
 		Map<String, @Nullable Object> error = new LinkedHashMap<>();
 		error.put("type", (exception != null) ? exception.type() : "UnknownError");
 		error.put("module", (exception != null) ? exception.module() : null);
-		error.put("message", (exception != null) ? exception.message() : String.valueOf(meta.result()));
-		error.put("traceback", meta.traceback());
+		error.put("message", (exception != null) ? exception.message() : String.valueOf(record.result()));
+		error.put("traceback", record.traceback());
 		return error;
 	}
 

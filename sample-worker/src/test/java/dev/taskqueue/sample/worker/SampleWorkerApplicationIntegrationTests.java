@@ -74,7 +74,7 @@ class SampleWorkerApplicationIntegrationTests {
 	void divideReturnsTheTrueQuotient() {
 		TaskResult result = this.client.send("worker.divide", 16, 2);
 		assertThat(result.get(TIMEOUT, Double.class)).isEqualTo(8.0);
-		assertThat(result.meta().queue()).isEqualTo(DIVIDE_QUEUE);
+		assertThat(result.getRecord().queue()).isEqualTo(DIVIDE_QUEUE);
 	}
 
 	@Test
@@ -107,7 +107,7 @@ class SampleWorkerApplicationIntegrationTests {
 			.containsEntry("args", List.of(1, 0));
 		assertThat((Map<String, Object>) report.get("info")).containsEntry("type", "ArithmeticException")
 			.containsEntry("message", "division by zero");
-		assertThat(handled.meta().queue()).isEqualTo(ERROR_QUEUE);
+		assertThat(handled.getRecord().queue()).isEqualTo(ERROR_QUEUE);
 	}
 
 	@Test

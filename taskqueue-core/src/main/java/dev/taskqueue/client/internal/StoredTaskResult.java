@@ -1,0 +1,140 @@
+package dev.taskqueue.client.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskFailedException;
+import dev.taskqueue.client.TaskRecord;
+import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.TaskTimeoutException;
+import dev.taskqueue.result.ExceptionInfo;
+import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.ResultBackend;
+import dev.taskqueue.result.internal.ResultMeta;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link TaskResult} that reads the result store.
+ */
+public final class StoredTaskResult implements TaskResult {
+
+	private final String id;
+
+	private final ResultBackend backend;
+
+	private final JsonMapper mapper;
+
+	private final TaskClient client;
+
+	/**
+	 * Create a handle.
+	 * @param id the task id
+	 * @param backend the result store
+	 * @param mapper converts results to the types callers ask for
+	 * @param client revokes the task
+	 */
+	public StoredTaskResult(String id, ResultBackend backend, JsonMapper mapper, TaskClient client) {
+		this.id = id;
+		this.backend = backend;
+		this.mapper = mapper;
+		this.client = client;
+	}
+
+	@Override
+	public String getId() {
+		return this.id;
+	}
+
+	@Override
+	public TaskRecord getRecord() {
+		return record(this.backend.get(this.id));
+	}
+
+	@Override
+	public void revoke() {
+		this.client.revoke(this.id, false);
+	}
+
+	@Override
+	public void revoke(boolean terminate) {
+		this.client.revoke(this.id, terminate);
+	}
+
+	@Override
+	public <T> @Nullable T get(Duration timeout, Class<T> type) {
+		return convert(await(timeout), this.mapper.constructType(type));
+	}
+
+	@Override
+	public <T> CompletableFuture<@Nullable T> toFuture(Class<T> type) {
+		JavaType javaType = this.mapper.constructType(type);
+		return this.backend.whenReady(this.id).thenApply((meta) -> convert(meta, javaType));
+	}
+
+	private ResultMeta await(Duration timeout) {
+		CompletableFuture<ResultMeta> future = this.backend.whenReady(this.id);
+		try {
+			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(false);
+			throw new TaskTimeoutException(this.id, timeout, getState());
+		}
+		catch (InterruptedException ex) {
+			future.cancel(false);
+			Thread.currentThread().interrupt();
+			throw new CancellationException("Interrupted while waiting for task " + this.id);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+		}
+	}
+
+	private <T> @Nullable T convert(ResultMeta meta, JavaType type) {
+		if (meta.status() != TaskState.SUCCESS) {
+			ExceptionInfo exception = meta.exception();
+			if (exception == null) {
+				exception = new ExceptionInfo("UnknownError", null, java.util.List.of(String.valueOf(meta.result())),
+						meta.traceback());
+			}
+			throw new TaskFailedException(this.id, meta.status(), exception);
+		}
+		Object value = meta.result();
+		if (value == null) {
+			return null;
+		}
+		try {
+			return this.mapper.convertValue(value, type);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Result of task " + this.id + " cannot be converted to "
+					+ type.toCanonical() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The record applications see of a stored result.
+	 * @param meta the stored result
+	 * @return the record
+	 */
+	static TaskRecord record(ResultMeta meta) {
+		return new TaskRecord(meta.taskId(), meta.status(), meta.result(), meta.exception(), meta.traceback(),
+				meta.completedAt(), meta.name(), meta.args(), meta.kwargs(), meta.worker(), meta.retries(),
+				meta.queue(), meta.parentId(), meta.groupId());
+	}
+
+	@Override
+	public String toString() {
+		return "TaskResult[" + this.id + "]";
+	}
+
+}
