@@ -228,7 +228,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
 		Route route = route(request);
 		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-		TaskMessage.Builder message = TaskMessage.builder(id, request.getName())
+		TaskMessage.Builder message = TaskMessage.builder(id, request.getTaskName())
 			.args(request.getArgs())
 			.kwargs(request.getKwargs())
 			.origin(this.origin)
@@ -239,7 +239,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			.group(request.getGroup())
 			.groupIndex(request.getGroupIndex())
 			.serializer((request.getSerializer() != null) ? request.getSerializer()
-					: this.taskSerializers.apply(request.getName()))
+					: this.taskSerializers.apply(request.getTaskName()))
 			.compression(request.getCompression());
 		if (!request.getLinks().isEmpty() || !request.getLinkErrors().isEmpty() || request.getChain() != null
 				|| request.getChord() != null) {
@@ -284,7 +284,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		if (uniqueFor != null) {
 			UniqueLocks locks = this.uniqueLocks;
 			if (locks == null) {
-				throw new TaskPublishException("Task " + request.getName() + "[" + id + "] is unique, which needs "
+				throw new TaskPublishException("Task " + request.getTaskName() + "[" + id + "] is unique, which needs "
 						+ "Redis (a RedisConnectionFactory) for its lock; this client has none. Nothing was sent", id,
 						null);
 			}
@@ -293,12 +293,12 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			String pending = locks.acquire(uniqueKey, id, uniqueFor);
 			if (pending != null) {
 				LogFactory.getLog(DefaultTaskClient.class)
-					.debug("Task " + request.getName() + "[" + id + "] not sent: a duplicate of pending task "
+					.debug("Task " + request.getTaskName() + "[" + id + "] not sent: a duplicate of pending task "
 							+ pending);
 				return result(pending);
 			}
 		}
-		TaskPublishContext observed = new TaskPublishContext(id, request.getName(),
+		TaskPublishContext observed = new TaskPublishContext(id, request.getTaskName(),
 				(request.getRootId() != null) ? request.getRootId() : id, route.effectiveExchange(),
 				route.effectiveRoutingKey(), route.queue());
 		Observation observation = TaskObservationDocumentation.TASK_PUBLISH
@@ -335,12 +335,12 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		}
 		EventDispatcher sentEvents = this.sentEvents;
 		if (sentEvents != null) {
-			sentEvents.send(this.origin, "task-sent", sentEvent(id, request.getName(), route, encoded));
+			sentEvents.send(this.origin, "task-sent", sentEvent(id, request.getTaskName(), route, encoded));
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			try {
-				events.publishEvent(new TaskSentEvent(this, id, request.getName(), route.queue(), publishTime));
+				events.publishEvent(new TaskSentEvent(this, id, request.getTaskName(), route.queue(), publishTime));
 			}
 			catch (RuntimeException ex) {
 				// The task is sent; a failing listener must not make the caller think
@@ -446,7 +446,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private Route route(TaskRequest request) {
 		if (request.getQueue() != null || request.getExchange() != null || request.getRoutingKey() != null) {
-			Route configured = this.router.route(request.getName(), this.taskQueues.apply(request.getName()));
+			Route configured = this.router.route(request.getTaskName(), this.taskQueues.apply(request.getTaskName()));
 			String queue = (request.getQueue() != null) ? request.getQueue() : configured.queue();
 			String routingKey = (request.getRoutingKey() != null) ? request.getRoutingKey()
 					: (request.getExchange() != null || request.getQueue() == null) ? configured.routingKey() : null;
@@ -454,7 +454,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 					: (request.getQueue() == null) ? configured.exchange() : null;
 			return new Route(queue, exchange, routingKey);
 		}
-		return this.router.route(request.getName(), this.taskQueues.apply(request.getName()));
+		return this.router.route(request.getTaskName(), this.taskQueues.apply(request.getTaskName()));
 	}
 
 	private void declare(String queue, String taskId) {

@@ -250,10 +250,10 @@ public final class Signature {
 	}
 
 	/**
-	 * Return the task name.
-	 * @return the task name
+	 * Return the name of the task to call.
+	 * @return the task's name
 	 */
-	public String getTask() {
+	public String getTaskName() {
 		return this.task;
 	}
 

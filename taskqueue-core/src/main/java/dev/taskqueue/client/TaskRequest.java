@@ -127,10 +127,10 @@ public final class TaskRequest {
 	}
 
 	/**
-	 * Return the task name.
-	 * @return the task name
+	 * Return the name of the task to run.
+	 * @return the task's name
 	 */
-	public String getName() {
+	public String getTaskName() {
 		return this.name;
 	}
 
@@ -254,61 +254,31 @@ public final class TaskRequest {
 		return this.linkErrors;
 	}
 
-	/**
-	 * Return the id of the task that sends this one, or {@code null}.
-	 * @return the id of the task that sends this one, or {@code null}
-	 */
-	public @Nullable String getParentId() {
+	@Nullable String getParentId() {
 		return this.parentId;
 	}
 
-	/**
-	 * Return the id of the first task of the workflow, or {@code null} for this task's
-	 * own id.
-	 * @return the id of the first task of the workflow, or {@code null} for this task's
-	 * own id
-	 */
-	public @Nullable String getRootId() {
+	@Nullable String getRootId() {
 		return this.rootId;
 	}
 
-	/**
-	 * Return the group id, or {@code null}.
-	 * @return the group id, or {@code null}
-	 */
-	public @Nullable String getGroup() {
+	@Nullable String getGroup() {
 		return this.group;
 	}
 
-	/**
-	 * Return the position in a chord header, or {@code null}.
-	 * @return the position in a chord header, or {@code null}
-	 */
-	public @Nullable Integer getGroupIndex() {
+	@Nullable Integer getGroupIndex() {
 		return this.groupIndex;
 	}
 
-	/**
-	 * @return the rest of a chain, last step first, as it travels in the message's
-	 * {@code embed.chain}; {@code null} when the task is not a chain step
-	 */
-	public @Nullable List<Signature> getChain() {
+	@Nullable List<Signature> getChain() {
 		return this.chain;
 	}
 
-	/**
-	 * Return the chord body this task is a header part of, or {@code null}.
-	 * @return the chord body this task is a header part of, or {@code null}
-	 */
-	public @Nullable Signature getChord() {
+	@Nullable Signature getChord() {
 		return this.chord;
 	}
 
-	/**
-	 * Return the {@code reply_to} to send, or {@code null} for the client's own.
-	 * @return the {@code reply_to} to send, or {@code null} for the client's own
-	 */
-	public @Nullable String getReplyTo() {
+	@Nullable String getReplyTo() {
 		return this.replyTo;
 	}
 
@@ -628,77 +598,37 @@ public final class TaskRequest {
 			return this;
 		}
 
-		/**
-		 * Record the task that sends this one (set by workers for callbacks and retries).
-		 * @param parentId the parent task id
-		 * @return this builder
-		 */
-		public Builder parentId(@Nullable String parentId) {
+		Builder parentId(@Nullable String parentId) {
 			this.parentId = parentId;
 			return this;
 		}
 
-		/**
-		 * Record the first task of the workflow (set by workers for callbacks and
-		 * retries).
-		 * @param rootId the root task id
-		 * @return this builder
-		 */
-		public Builder rootId(@Nullable String rootId) {
+		Builder rootId(@Nullable String rootId) {
 			this.rootId = rootId;
 			return this;
 		}
 
-		/**
-		 * Make the task a member of a group.
-		 * @param group the group id
-		 * @return this builder
-		 */
-		public Builder group(@Nullable String group) {
+		Builder group(@Nullable String group) {
 			this.group = group;
 			return this;
 		}
 
-		/**
-		 * Set the position in a chord header (set by canvases).
-		 * @param groupIndex the position, or {@code null}
-		 * @return this builder
-		 */
-		public Builder groupIndex(@Nullable Integer groupIndex) {
+		Builder groupIndex(@Nullable Integer groupIndex) {
 			this.groupIndex = groupIndex;
 			return this;
 		}
 
-		/**
-		 * Make the task a chain step: after it succeeds, the last of these is called with
-		 * its result and the rest (set by canvases; Celery's {@code embed.chain}).
-		 * @param chain the remaining steps, last step first (an empty list is sent as
-		 * {@code []})
-		 * @return this builder
-		 */
-		public Builder chain(@Nullable List<Signature> chain) {
+		Builder chain(@Nullable List<Signature> chain) {
 			this.chain = (chain != null) ? new ArrayList<>(chain) : null;
 			return this;
 		}
 
-		/**
-		 * Make the task a chord header part whose body is this signature (set by
-		 * canvases; Celery's {@code embed.chord}).
-		 * @param body the chord body
-		 * @return this builder
-		 */
-		public Builder chord(@Nullable Signature body) {
+		Builder chord(@Nullable Signature body) {
 			this.chord = body;
 			return this;
 		}
 
-		/**
-		 * Send with this {@code reply_to} property instead of the client's own (canvases
-		 * keep the one of the client that made them, as Celery does).
-		 * @param replyTo the value
-		 * @return this builder
-		 */
-		public Builder replyTo(@Nullable String replyTo) {
+		Builder replyTo(@Nullable String replyTo) {
 			this.replyTo = replyTo;
 			return this;
 		}

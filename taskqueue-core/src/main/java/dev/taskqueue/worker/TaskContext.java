@@ -31,10 +31,10 @@ public interface TaskContext {
 	String getId();
 
 	/**
-	 * Return the task name.
-	 * @return the task name
+	 * Return the task's name.
+	 * @return the task's name
 	 */
-	String getName();
+	String getTaskName();
 
 	/**
 	 * Return the positional arguments, as they came in the message.

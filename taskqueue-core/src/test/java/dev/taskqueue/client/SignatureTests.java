@@ -26,7 +26,7 @@ class SignatureTests {
 		Map<?, ?> callback = CeleryVectors.mapper()
 			.convertValue(CeleryVectors.first("link").bodyJson().get(2).get("callbacks").get(0), Map.class);
 		Signature signature = Signature.fromMap(callback);
-		assertThat(signature.getTask()).isEqualTo("tasks.add");
+		assertThat(signature.getTaskName()).isEqualTo("tasks.add");
 		assertThat(signature.getArgs()).isEqualTo(List.of(10));
 		assertThat(signature.isImmutable()).isFalse();
 		assertThat(signature.toMap()).isEqualTo(callback);

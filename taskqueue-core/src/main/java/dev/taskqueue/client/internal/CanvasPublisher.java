@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskClient;
-import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.result.internal.ResultBackend;
 import org.jspecify.annotations.Nullable;
 
@@ -129,18 +128,17 @@ public final class CanvasPublisher {
 	private ResultNode applyTask(Signature signature, List<?> args, Map<String, ?> kwargs,
 			Map<String, @Nullable Object> options, @Nullable Parent parent) {
 		Signature merged = signature.clone(args, kwargs, options);
-		TaskRequest.Builder request = merged.toRequest(List.of());
 		if (parent != null) {
 			// Celery's send_task: a task sent from a running task defaults to it as
 			// parent and root.
 			if (merged.getOptions().get("parent_id") == null) {
-				request.parentId(parent.id());
+				merged = merged.withOption("parent_id", parent.id());
 			}
 			if (merged.getOptions().get("root_id") == null) {
-				request.rootId(parent.rootId());
+				merged = merged.withOption("root_id", parent.rootId());
 			}
 		}
-		return ResultNode.task(this.client.send(request.build()).getId());
+		return ResultNode.task(this.client.send(merged.toRequest(List.of()).build()).getId());
 	}
 
 	private @Nullable ResultNode applyChain(Signature chain, List<?> args, Map<String, ?> kwargs,

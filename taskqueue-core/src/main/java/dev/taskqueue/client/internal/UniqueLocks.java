@@ -69,7 +69,7 @@ public class UniqueLocks {
 	 */
 	public String keyOf(TaskRequest request, String taskId) {
 		String identity = request.isUniqueByArgs()
-				? "args\u0000" + request.getName() + "\u0000"
+				? "args\u0000" + request.getTaskName() + "\u0000"
 						+ this.canonical.writeValueAsString(Arrays.asList(request.getArgs(), request.getKwargs()))
 				: "id\u0000" + taskId;
 		return this.keyPrefix + KEY_PART + sha256(identity);

@@ -85,11 +85,10 @@ final class CanvasSteps {
 		// Celery sends errbacks as a group, so they share a fresh group id.
 		String group = UUID.randomUUID().toString();
 		for (Signature errback : errbacks) {
-			this.client.send(errback.toRequest(List.of(task.id()))
-				.parentId(task.id())
-				.rootId(task.rootId())
-				.group(group)
-				.build());
+			this.client
+				.send(errback.withOptions(Map.of("parent_id", task.id(), "root_id", task.rootId(), "group_id", group))
+					.toRequest(List.of(task.id()))
+					.build());
 		}
 	}
 
@@ -221,7 +220,7 @@ final class CanvasSteps {
 			parts.forEach((part) -> results.add(part.result()));
 			if (logger.isDebugEnabled()) {
 				logger.debug("Chord " + groupId + " complete (" + parts.size() + " parts); sending its body "
-						+ body.getTask());
+						+ body.getTaskName());
 			}
 			this.canvas.apply(body, Arrays.asList((Object) results), Map.of(), Map.of(), parent);
 		}
@@ -233,7 +232,7 @@ final class CanvasSteps {
 	 * and its errbacks are called with its id.
 	 */
 	private void chordError(Signature body, String message) {
-		logger.info("Chord body " + body.getTask() + " fails: " + message);
+		logger.info("Chord body " + body.getTaskName() + " fails: " + message);
 		ExceptionInfo error = new ExceptionInfo("ChordError", "celery.exceptions", List.of(message), null);
 		String traceback = "celery.exceptions.ChordError: " + message + "\n";
 		List<String> ids = taskIds(body);

@@ -38,7 +38,7 @@ final class MessageTaskContext implements TaskContext {
 	}
 
 	@Override
-	public String getName() {
+	public String getTaskName() {
 		return this.message.task();
 	}
 
@@ -114,7 +114,7 @@ final class MessageTaskContext implements TaskContext {
 
 	@Override
 	public String toString() {
-		return "TaskContext[" + getName() + " " + getId() + " retries=" + getRetries() + "]";
+		return "TaskContext[" + getTaskName() + " " + getId() + " retries=" + getRetries() + "]";
 	}
 
 }

@@ -147,7 +147,7 @@ public final class TaskLifecycle {
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
-			publish(events, new TaskStartedEvent(this.source, context.getId(), context.getName()));
+			publish(events, new TaskStartedEvent(this.source, context.getId(), context.getTaskName()));
 		}
 	}
 
@@ -157,8 +157,8 @@ public final class TaskLifecycle {
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
-			publish(events,
-					new TaskSucceededEvent(this.source, context.getId(), context.getName(), result, since(startNanos)));
+			publish(events, new TaskSucceededEvent(this.source, context.getId(), context.getTaskName(), result,
+					since(startNanos)));
 		}
 	}
 
@@ -168,7 +168,8 @@ public final class TaskLifecycle {
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
-			publish(events, new TaskRetriedEvent(this.source, context.getId(), context.getName(), cause, countdown));
+			publish(events,
+					new TaskRetriedEvent(this.source, context.getId(), context.getTaskName(), cause, countdown));
 		}
 	}
 
@@ -178,8 +179,8 @@ public final class TaskLifecycle {
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
-			publish(events,
-					new TaskFailedEvent(this.source, context.getId(), context.getName(), exception, since(startNanos)));
+			publish(events, new TaskFailedEvent(this.source, context.getId(), context.getTaskName(), exception,
+					since(startNanos)));
 		}
 	}
 
@@ -202,8 +203,8 @@ public final class TaskLifecycle {
 				call.accept(listener);
 			}
 			catch (Throwable ex) {
-				logger.warn("Task listener " + listener.getClass().getName() + " failed for task " + context.getName()
-						+ "[" + context.getId() + "]; the task's outcome is unchanged", ex);
+				logger.warn("Task listener " + listener.getClass().getName() + " failed for task "
+						+ context.getTaskName() + "[" + context.getId() + "]; the task's outcome is unchanged", ex);
 			}
 		}
 	}

@@ -19,7 +19,7 @@ class SlowTaskLog implements TaskListener {
 
 	@Override
 	public void onFailure(TaskContext task, Throwable exception) {
-		logger.warn("{}{} failed: {}", task.getName(), task.getArgs(), exception.getMessage());
+		logger.warn("{}{} failed: {}", task.getTaskName(), task.getArgs(), exception.getMessage());
 	}
 
 }
