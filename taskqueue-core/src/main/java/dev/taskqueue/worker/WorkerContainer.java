@@ -316,11 +316,34 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	}
 
 	/**
-	 * Return the tasks this worker is running right now.
+	 * Return the tasks this worker is running right now, oldest first.
 	 * @return the tasks this worker is running right now
 	 */
-	public ActiveTasks getActiveTasks() {
-		return this.parts.activeTasks();
+	public List<ActiveTask> getActiveTasks() {
+		return this.parts.activeTasks().list().stream().map(WorkerContainer::activeTask).toList();
+	}
+
+	/**
+	 * Return one of the tasks this worker is running right now.
+	 * @param taskId the task id
+	 * @return the task, or {@code null} when this worker is not running it
+	 */
+	public @Nullable ActiveTask getActiveTask(String taskId) {
+		ActiveTasks.RunningTask running = this.parts.activeTasks().get(taskId);
+		return (running != null) ? activeTask(running) : null;
+	}
+
+	/**
+	 * Return how many tasks this worker is running right now.
+	 * @return how many tasks this worker is running right now
+	 */
+	public int getActiveTaskCount() {
+		return this.parts.activeTasks().size();
+	}
+
+	private static ActiveTask activeTask(ActiveTasks.RunningTask running) {
+		return new ActiveTask(running.id(), running.name(), running.queue(), running.message().args(),
+				running.message().kwargs(), running.startedAt(), running.runtime(), running.queueWait());
 	}
 
 	/**

@@ -15,7 +15,7 @@ import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import dev.taskqueue.support.Stack;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.internal.QueueTaskBeanPostProcessor;
-import dev.taskqueue.worker.internal.TaskMessageListener;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import dev.taskqueue.worker.internal.TaskMethod;
 import dev.taskqueue.worker.internal.TaskRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +64,7 @@ class MessagesCannotChooseClassesIntegrationTests {
 				.satisfies((ex) -> assertThat(ex.getExceptionType()).isEqualTo("NotRegistered"));
 			Message dead = raw.receive(this.stack.defaultQueue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 			assertThat(dead).isNotNull();
-			assertThat(dead.getMessageProperties().getHeaders().get(TaskMessageListener.REASON_HEADER))
+			assertThat(dead.getMessageProperties().getHeaders().get(DeadLetterHeaders.REASON))
 				.isEqualTo("Task '" + name + "' is not registered on worker test-worker@localhost");
 		}
 		assertThat(this.probe.calls).isEmpty();

@@ -16,7 +16,7 @@ import dev.taskqueue.result.TaskState;
 import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.result.internal.ResultMeta;
 import dev.taskqueue.support.Stack;
-import dev.taskqueue.worker.internal.TaskMessageListener;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +117,7 @@ class RedeliveryIntegrationTests {
 		Message dead = raw.receive(this.queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
 		assertThat(dead.getMessageProperties().getHeaders()).containsEntry("id", id);
-		assertThat((String) dead.getMessageProperties().getHeader(TaskMessageListener.REASON_HEADER))
+		assertThat((String) dead.getMessageProperties().getHeader(DeadLetterHeaders.REASON))
 			.startsWith("taskqueue.worker.max-deliveries (3) reached: 3 deliveries ended without the task finishing");
 		assertThat(this.tasks.calls).isEmpty();
 		assertQueueEmpty();

@@ -14,7 +14,7 @@ import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.LogCapture;
 import dev.taskqueue.support.Stack;
 import dev.taskqueue.worker.internal.RepublishDeadLetterRecoverer;
-import dev.taskqueue.worker.internal.TaskMessageListener;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +69,8 @@ class RejectedMessageIntegrationTests {
 		assertThat(reason(dead))
 			.isEqualTo("Task 'test.no-such-task' is not registered on worker test-worker@localhost");
 		assertThat(dead.getMessageProperties().getHeaders()).containsEntry("id", result.getId())
-			.containsEntry(TaskMessageListener.ORIGINAL_QUEUE_HEADER, this.queue)
-			.containsEntry(TaskMessageListener.WORKER_HEADER, "test-worker@localhost");
+			.containsEntry(DeadLetterHeaders.ORIGINAL_QUEUE, this.queue)
+			.containsEntry(DeadLetterHeaders.WORKER, "test-worker@localhost");
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> result.get(TIMEOUT)).satisfies((ex) -> {
 			assertThat(ex.getExceptionType()).isEqualTo("NotRegistered");
 			assertThat(ex.getExceptionModule()).isEqualTo("celery.exceptions");
@@ -231,7 +231,7 @@ class RejectedMessageIntegrationTests {
 	private void assertRejected(String id, String reasonPrefix, String exceptionType) {
 		Message dead = deadLetter();
 		assertThat(reason(dead)).startsWith(reasonPrefix);
-		assertThat(dead.getMessageProperties().getHeaders()).containsEntry(TaskMessageListener.ORIGINAL_QUEUE_HEADER,
+		assertThat(dead.getMessageProperties().getHeaders()).containsEntry(DeadLetterHeaders.ORIGINAL_QUEUE,
 				this.queue);
 		assertFailureStored(id, exceptionType);
 		assertLoggedAndStillServing(id);
@@ -262,7 +262,7 @@ class RejectedMessageIntegrationTests {
 	}
 
 	private static String reason(Message message) {
-		return String.valueOf(message.getMessageProperties().getHeaders().get(TaskMessageListener.REASON_HEADER));
+		return String.valueOf(message.getMessageProperties().getHeaders().get(DeadLetterHeaders.REASON));
 	}
 
 	private static MessageProperties celeryProperties(String id, String task) {

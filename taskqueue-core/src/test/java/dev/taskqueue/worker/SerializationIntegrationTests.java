@@ -18,7 +18,7 @@ import dev.taskqueue.result.TaskState;
 import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
-import dev.taskqueue.worker.internal.TaskMessageListener;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -172,7 +172,7 @@ class SerializationIntegrationTests {
 		RabbitTemplate raw = new RabbitTemplate(this.stack.rabbit);
 		Message dead = raw.receive(queue + QueueDeclarer.DLQ_SUFFIX, TIMEOUT.toMillis());
 		assertThat(dead).isNotNull();
-		assertThat(String.valueOf(dead.getMessageProperties().getHeaders().get(TaskMessageListener.REASON_HEADER)))
+		assertThat(String.valueOf(dead.getMessageProperties().getHeaders().get(DeadLetterHeaders.REASON)))
 			.startsWith("content type 'application/x-msgpack' is not accepted");
 		assertThat(dead.getMessageProperties().getContentType()).isEqualTo("application/x-msgpack");
 		await().atMost(TIMEOUT).until(() -> result.getState() == TaskState.FAILURE);

@@ -11,7 +11,7 @@ public class DebugTask implements TaskListener {
 
 	@Override
 	public void onFailure(TaskContext task, Throwable exception) {
-		System.out.println(task.getName() + " failed with args " + task.getArgs() + ": " + exception);
+		System.out.println(task.getTaskName() + " failed with args " + task.getArgs() + ": " + exception);
 	}
 
 }

@@ -19,10 +19,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ActiveTasks {
 
-	private final Map<ActiveTask, Call> tasks = new ConcurrentHashMap<>();
+	private final Map<RunningTask, Call> tasks = new ConcurrentHashMap<>();
 
-	ActiveTask begin(TaskMessage message, String queue) {
-		ActiveTask task = new ActiveTask(message, queue, Instant.now(), System.nanoTime());
+	RunningTask begin(TaskMessage message, String queue) {
+		RunningTask task = new RunningTask(message, queue, Instant.now(), System.nanoTime());
 		this.tasks.put(task, new Call(Thread.currentThread()));
 		return task;
 	}
@@ -34,7 +34,7 @@ public final class ActiveTasks {
 	 */
 	boolean terminate(String taskId) {
 		boolean interrupted = false;
-		for (Map.Entry<ActiveTask, Call> entry : this.tasks.entrySet()) {
+		for (Map.Entry<RunningTask, Call> entry : this.tasks.entrySet()) {
 			if (entry.getKey().id().equals(taskId)) {
 				interrupted |= entry.getValue().terminate();
 			}
@@ -48,7 +48,7 @@ public final class ActiveTasks {
 	 * @param task the task
 	 * @return whether the call was terminated
 	 */
-	boolean callEnded(ActiveTask task) {
+	boolean callEnded(RunningTask task) {
 		Call call = this.tasks.get(task);
 		if (call == null || !call.end()) {
 			return false;
@@ -57,7 +57,7 @@ public final class ActiveTasks {
 		return true;
 	}
 
-	void end(ActiveTask task) {
+	void end(RunningTask task) {
 		this.tasks.remove(task);
 	}
 
@@ -73,8 +73,8 @@ public final class ActiveTasks {
 	 * Return the running tasks, oldest first.
 	 * @return the running tasks, oldest first
 	 */
-	public List<ActiveTask> list() {
-		return this.tasks.keySet().stream().sorted(Comparator.comparingLong(ActiveTask::startNanos)).toList();
+	public List<RunningTask> list() {
+		return this.tasks.keySet().stream().sorted(Comparator.comparingLong(RunningTask::startNanos)).toList();
 	}
 
 	/**
@@ -82,9 +82,9 @@ public final class ActiveTasks {
 	 * @param taskId the task id
 	 * @return the running task, or {@code null}
 	 */
-	public @Nullable ActiveTask get(String taskId) {
-		Collection<ActiveTask> running = this.tasks.keySet();
-		for (ActiveTask task : running) {
+	public @Nullable RunningTask get(String taskId) {
+		Collection<RunningTask> running = this.tasks.keySet();
+		for (RunningTask task : running) {
 			if (task.id().equals(taskId)) {
 				return task;
 			}
@@ -132,7 +132,7 @@ public final class ActiveTasks {
 	 * @param startedAt when it started
 	 * @param startNanos {@link System#nanoTime()} when it started
 	 */
-	public record ActiveTask(TaskMessage message, String queue, Instant startedAt, long startNanos) {
+	public record RunningTask(TaskMessage message, String queue, Instant startedAt, long startNanos) {
 
 		/**
 		 * Return the task id.

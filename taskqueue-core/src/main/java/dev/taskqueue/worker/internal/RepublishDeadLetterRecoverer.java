@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 
 import com.rabbitmq.client.AMQP;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.protocol.internal.CeleryTime;
@@ -56,10 +57,10 @@ public final class RepublishDeadLetterRecoverer implements DeadLetterRecoverer {
 		logger.error("Rejected message " + ((taskId != null) ? "for task " + taskId + " " : "") + "from queue '" + queue
 				+ "': " + rejection.reason() + "; moved to '" + queue + QueueDeclarer.DLQ_SUFFIX + "'");
 		MessageProperties props = message.getMessageProperties();
-		props.setHeader(TaskMessageListener.REASON_HEADER, rejection.reason());
-		props.setHeader(TaskMessageListener.ORIGINAL_QUEUE_HEADER, queue);
-		props.setHeader(TaskMessageListener.WORKER_HEADER, this.worker);
-		props.setHeader(TaskMessageListener.REJECTED_AT_HEADER, CeleryTime.formatAware(OffsetDateTime.now()));
+		props.setHeader(DeadLetterHeaders.REASON, rejection.reason());
+		props.setHeader(DeadLetterHeaders.ORIGINAL_QUEUE, queue);
+		props.setHeader(DeadLetterHeaders.WORKER, this.worker);
+		props.setHeader(DeadLetterHeaders.REJECTED_AT, CeleryTime.formatAware(OffsetDateTime.now()));
 		props.setExpiration(null);
 		String dlq = this.declarer.declareDeadLetterQueue(queue);
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());

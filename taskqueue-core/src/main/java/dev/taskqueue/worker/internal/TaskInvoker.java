@@ -81,7 +81,7 @@ final class TaskInvoker {
 	private CompletableFuture<Void> executeObserved(TaskMessage task, TaskMethod method, String queue,
 			boolean redelivered) {
 		RedeliveryGuard.Permit permit = this.redeliveries.enter(task, redelivered);
-		ActiveTasks.ActiveTask active = this.activeTasks.begin(task, queue);
+		ActiveTasks.RunningTask active = this.activeTasks.begin(task, queue);
 		try {
 			// Checked again once the task is active, so a terminate announced since
 			// receipt (or while the task was held) is not missed.
@@ -98,7 +98,7 @@ final class TaskInvoker {
 	}
 
 	private CompletableFuture<Void> run(TaskMessage task, TaskMethod method, String queue, boolean redelivered,
-			ActiveTasks.ActiveTask active) {
+			ActiveTasks.RunningTask active) {
 		TaskRuntimes.TaskRuntime runtime = this.runtimes.of(method);
 		MessageTaskContext context = new MessageTaskContext(task, queue, this.worker, redelivered);
 		this.lifecycle.started(runtime, context);
@@ -149,7 +149,7 @@ final class TaskInvoker {
 	 * @throws Terminated if a revoke with terminate interrupted the call
 	 */
 	private @Nullable Object invoke(TaskMethod method, TaskMessage task, TaskContext context,
-			ActiveTasks.ActiveTask active) throws Throwable {
+			ActiveTasks.RunningTask active) throws Throwable {
 		try {
 			@Nullable Object[] values = method.bind(task.args(), task.kwargs(), this.codec.mapper(), context, this.failures);
 			return this.timeLimits.invoke(method, values, task);

@@ -46,18 +46,6 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private static final Log logger = LogFactory.getLog(TaskMessageListener.class);
 
-	/** Header that says why a message was dead-lettered. */
-	public static final String REASON_HEADER = "x-taskqueue-reason";
-
-	/** Header naming the queue a dead-lettered message came from. */
-	public static final String ORIGINAL_QUEUE_HEADER = "x-taskqueue-original-queue";
-
-	/** Header naming the worker that dead-lettered a message. */
-	public static final String WORKER_HEADER = "x-taskqueue-worker";
-
-	/** Header with the time a message was dead-lettered. */
-	public static final String REJECTED_AT_HEADER = "x-taskqueue-rejected-at";
-
 	/** Tasks due at least this far ahead are parked in the broker rather than held. */
 	private static final long PARK_THRESHOLD_MILLIS = TaskOutcomes.PARK_THRESHOLD_MILLIS;
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.rabbitmq.client.AMQP;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.broker.internal.PublishException;
@@ -71,10 +72,10 @@ class RepublishDeadLetterRecovererTests {
 			assertThat(published.properties().getDeliveryMode()).isEqualTo(2);
 			assertThat(published.properties().getExpiration()).isNull();
 			assertThat(published.properties().getHeaders())
-				.containsEntry(TaskMessageListener.REASON_HEADER, "Task 'no.such' is not registered")
-				.containsEntry(TaskMessageListener.ORIGINAL_QUEUE_HEADER, "q")
-				.containsEntry(TaskMessageListener.WORKER_HEADER, "w1@host")
-				.containsKey(TaskMessageListener.REJECTED_AT_HEADER)
+				.containsEntry(DeadLetterHeaders.REASON, "Task 'no.such' is not registered")
+				.containsEntry(DeadLetterHeaders.ORIGINAL_QUEUE, "q")
+				.containsEntry(DeadLetterHeaders.WORKER, "w1@host")
+				.containsKey(DeadLetterHeaders.REJECTED_AT)
 				.containsEntry("id", "t1");
 		});
 	}

@@ -83,7 +83,7 @@ class WorkerControlTests {
 
 	@Test
 	void terminateInterruptsTheThreadInTheTasksMethod() {
-		ActiveTasks.ActiveTask active = this.activeTasks.begin(TaskMessage.builder("t1", "control.limited").build(),
+		ActiveTasks.RunningTask active = this.activeTasks.begin(TaskMessage.builder("t1", "control.limited").build(),
 				"q");
 		this.control.onRevoke("t1", true);
 		assertThat(Thread.currentThread().isInterrupted()).isTrue();
@@ -94,7 +94,7 @@ class WorkerControlTests {
 
 	@Test
 	void aRevokeWithoutTerminateInterruptsNothing() {
-		ActiveTasks.ActiveTask active = this.activeTasks.begin(TaskMessage.builder("t1", "control.limited").build(),
+		ActiveTasks.RunningTask active = this.activeTasks.begin(TaskMessage.builder("t1", "control.limited").build(),
 				"q");
 		this.control.onRevoke("t1", false);
 		assertThat(this.activeTasks.callEnded(active)).isFalse();

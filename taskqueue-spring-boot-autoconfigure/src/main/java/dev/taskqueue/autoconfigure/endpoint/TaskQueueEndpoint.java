@@ -142,12 +142,10 @@ public class TaskQueueEndpoint {
 			queues.put(queue, queue(queue));
 		}
 		List<ActiveTaskDescriptor> active = worker.getActiveTasks()
-			.list()
 			.stream()
-			.map((task) -> new ActiveTaskDescriptor(task.id(), task.name(), task.queue(),
-					showArguments ? String.valueOf(task.message().args()) : MASK,
-					showArguments ? String.valueOf(task.message().kwargs()) : MASK, task.startedAt(),
-					task.runtime().toMillis()))
+			.map((task) -> new ActiveTaskDescriptor(task.id(), task.taskName(), task.queue(),
+					showArguments ? String.valueOf(task.args()) : MASK,
+					showArguments ? String.valueOf(task.kwargs()) : MASK, task.startedAt(), task.runtime().toMillis()))
 			.toList();
 		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(), worker.getConcurrency(), tasks,
 				queues, active, cluster.workers(), cluster.error());

@@ -121,7 +121,7 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 		details.put("running", running);
 		details.put("consumers", consumers);
 		details.put("concurrency", worker.getConcurrency());
-		details.put("activeTasks", worker.getActiveTasks().size());
+		details.put("activeTasks", worker.getActiveTaskCount());
 		List<String> problems = new java.util.ArrayList<>();
 		if (!running) {
 			problems.add("the worker's listener container is not running");

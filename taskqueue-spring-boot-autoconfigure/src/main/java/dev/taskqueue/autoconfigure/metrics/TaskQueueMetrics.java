@@ -16,7 +16,7 @@ import dev.taskqueue.event.TaskStartedEvent;
 import dev.taskqueue.observation.TaskExecuteContext;
 import dev.taskqueue.observation.TaskObservationDocumentation.LowCardinalityKeyNames;
 import dev.taskqueue.worker.WorkerContainer;
-import dev.taskqueue.worker.internal.ActiveTasks;
+import dev.taskqueue.worker.ActiveTask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,8 +64,8 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 			Tags workerTags = Tags.of(LowCardinalityKeyNames.WORKER_NAME.asString(),
 					TaskExecuteContext.workerTag(worker.getSettings().name()));
 			Gauge
-				.builder(TaskQueueMeterDocumentation.WORKER_TASKS_ACTIVE.getName(), worker.getActiveTasks(),
-						ActiveTasks::size)
+				.builder(TaskQueueMeterDocumentation.WORKER_TASKS_ACTIVE.getName(), worker,
+						WorkerContainer::getActiveTaskCount)
 				.tags(workerTags)
 				.description("Tasks this worker is running")
 				.register(registry);
@@ -140,7 +140,7 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 
 	private void queueWait(MeterRegistry registry, String taskId, String task) {
 		WorkerContainer worker = this.worker;
-		ActiveTasks.ActiveTask active = (worker != null) ? worker.getActiveTasks().get(taskId) : null;
+		ActiveTask active = (worker != null) ? worker.getActiveTask(taskId) : null;
 		Duration wait = (active != null) ? active.queueWait() : null;
 		if (active != null && wait != null) {
 			Timer.builder(TaskQueueMeterDocumentation.TASKS_QUEUE_WAIT.getName())

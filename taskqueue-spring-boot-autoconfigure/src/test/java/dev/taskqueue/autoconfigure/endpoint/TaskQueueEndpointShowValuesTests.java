@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure.endpoint;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +13,9 @@ import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.internal.TaskRouter;
-import dev.taskqueue.protocol.internal.TaskMessage;
+import dev.taskqueue.worker.ActiveTask;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
-import dev.taskqueue.worker.internal.ActiveTasks;
 import dev.taskqueue.worker.internal.TaskRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -101,14 +101,10 @@ class TaskQueueEndpointShowValuesTests {
 	}
 
 	private static WorkerContainer runningOneTask() {
-		TaskMessage task = TaskMessage.builder("id-1", "endpoint.secret")
-			.args(List.of(4, "secret"))
-			.kwargs(Map.of("token", "abc"))
-			.build();
-		ActiveTasks active = mock(ActiveTasks.class);
-		given(active.list()).willReturn(List.of(new ActiveTasks.ActiveTask(task, "tasks", Instant.now(), 0)));
+		ActiveTask task = new ActiveTask("id-1", "endpoint.secret", "tasks", List.of(4, "secret"),
+				Map.of("token", "abc"), Instant.now(), Duration.ZERO, null);
 		WorkerContainer worker = mock(WorkerContainer.class);
-		given(worker.getActiveTasks()).willReturn(active);
+		given(worker.getActiveTasks()).willReturn(List.of(task));
 		given(worker.getQueues()).willReturn(List.of());
 		given(worker.getSettings()).willReturn(WorkerSettings.builder("shown-worker", List.of("tasks")).build());
 		return worker;

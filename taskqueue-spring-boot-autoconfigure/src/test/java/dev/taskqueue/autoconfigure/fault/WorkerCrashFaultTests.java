@@ -14,7 +14,7 @@ import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRabbit;
 import dev.taskqueue.support.PrivateRedis;
 import dev.taskqueue.support.PrivateServers;
-import dev.taskqueue.worker.internal.TaskMessageListener;
+import dev.taskqueue.worker.DeadLetterHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,7 +142,7 @@ class WorkerCrashFaultTests {
 			Message dead = new RabbitTemplate(connectionFactory).receive(this.queue + ".dlq", 10_000);
 			assertThat(dead).isNotNull();
 			assertThat(dead.getMessageProperties().getHeaders()).containsEntry("id", poison.getId());
-			assertThat((String) dead.getMessageProperties().getHeader(TaskMessageListener.REASON_HEADER))
+			assertThat((String) dead.getMessageProperties().getHeader(DeadLetterHeaders.REASON))
 				.contains("max-deliveries");
 			this.workers.get(this.workers.size() - 1).terminate(TIMEOUT);
 			assertQueues(0, 0);
