@@ -1,6 +1,7 @@
 package dev.taskqueue.protocol.internal;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,85 +22,56 @@ import org.jspecify.annotations.Nullable;
  * {@link #toBuilder()}.
  *
  * @see TaskMessageCodec
+ * @param id the task id ({@code id} header and {@code correlation_id} property)
+ * @param task the task name ({@code task} header)
+ * @param lang the {@code lang} header
+ * @param eta when the task should run, or {@code null} to run at once
+ * @param expires when the task expires, or {@code null}
+ * @param group the group id, or {@code null}
+ * @param groupIndex the position in a chord header, or {@code null}
+ * @param retries how many times the task has been retried
+ * @param hardTimeLimit the hard time limit in seconds, or {@code null}
+ * @param softTimeLimit the soft time limit in seconds, or {@code null}
+ * @param rootId the id of the first task of the workflow (the task's own id when
+ * standalone). standalone)
+ * @param parentId the id of the task that published this one, or {@code null}
+ * @param origin who published the message ({@code gen<pid>@<host>}), or {@code null}
+ * @param ignoreResult whether the sender asked for no result to be stored
+ * @param shadow the {@code shadow} header (a display alias), or {@code null}
+ * @param args the positional arguments
+ * @param kwargs the keyword arguments
+ * @param embed the embed part of the body (callbacks, errbacks, chain, chord)
+ * @param replyTo the {@code reply_to} property, or {@code null}
+ * @param priority the AMQP priority (0 by default, as Celery sends it)
+ * @param extraHeaders headers beyond Celery's sixteen, in the order they were given
+ * @param serializer the serializer of the body: for a received message its content type,
+ * for one to send the name or content type the caller chose
+ * @param compression the compression of the body ({@code compression} header): for a
+ * received message as it came, for one to send as the caller chose
+ * @see TaskMessageCodec
  */
-public final class TaskMessage {
+public record TaskMessage(String id, String task, String lang, @Nullable OffsetDateTime eta,
+		@Nullable OffsetDateTime expires, @Nullable String group, @Nullable Integer groupIndex, int retries,
+		@Nullable Number hardTimeLimit, @Nullable Number softTimeLimit, String rootId, @Nullable String parentId,
+		@Nullable String origin, boolean ignoreResult, @Nullable String shadow, List<?> args, Map<String, ?> kwargs,
+		Embed embed, @Nullable String replyTo, int priority, Map<String, Object> extraHeaders,
+		@Nullable String serializer, @Nullable String compression) {
 
-	private final String id;
-
-	private final String task;
-
-	private final String lang;
-
-	private final @Nullable OffsetDateTime eta;
-
-	private final @Nullable OffsetDateTime expires;
-
-	private final @Nullable String group;
-
-	private final @Nullable Integer groupIndex;
-
-	private final int retries;
-
-	private final @Nullable Number hardTimeLimit;
-
-	private final @Nullable Number softTimeLimit;
-
-	private final String rootId;
-
-	private final @Nullable String parentId;
-
-	private final @Nullable String origin;
-
-	private final boolean ignoreResult;
-
-	private final @Nullable String shadow;
-
-	private final List<?> args;
-
-	private final Map<String, ?> kwargs;
-
-	private final Embed embed;
-
-	private final @Nullable String replyTo;
-
-	private final int priority;
-
-	private final Map<String, Object> extraHeaders;
-
-	private final @Nullable String serializer;
-
-	private final @Nullable String compression;
-
-	private TaskMessage(Builder builder) {
-		this.id = builder.id;
-		this.task = builder.task;
-		this.lang = builder.lang;
-		this.eta = builder.eta;
-		this.expires = builder.expires;
-		this.group = builder.group;
-		this.groupIndex = builder.groupIndex;
-		this.retries = builder.retries;
-		this.hardTimeLimit = builder.hardTimeLimit;
-		this.softTimeLimit = builder.softTimeLimit;
-		this.rootId = (builder.rootId != null) ? builder.rootId : builder.id;
-		this.parentId = builder.parentId;
-		this.origin = builder.origin;
-		this.ignoreResult = builder.ignoreResult;
-		this.shadow = builder.shadow;
-		this.args = immutableCopy(builder.args);
-		this.kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.kwargs));
-		this.embed = builder.embed;
-		this.replyTo = builder.replyTo;
-		this.priority = builder.priority;
-		this.extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
-		this.serializer = builder.serializer;
-		this.compression = builder.compression;
+	/**
+	 * Create a message; the builder is the easier way.
+	 */
+	public TaskMessage {
+		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(task, "task");
+		args = immutableCopy(args);
+		kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
+		extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
 	}
 
 	// Not List.copyOf: it rejects null elements, and JSON arguments may be null. (Nor
 	// List.contains(null), which throws on the immutable lists of List.of.)
 	private static List<?> immutableCopy(List<?> args) {
-		return Collections.unmodifiableList(new java.util.ArrayList<>(args));
+		return Collections.unmodifiableList(new ArrayList<>(args));
 	}
 
 	/**
@@ -140,194 +112,6 @@ public final class TaskMessage {
 		b.serializer = this.serializer;
 		b.compression = this.compression;
 		return b;
-	}
-
-	/**
-	 * Return the task id ({@code id} header and {@code correlation_id} property).
-	 * @return the task id ({@code id} header and {@code correlation_id} property)
-	 */
-	public String id() {
-		return this.id;
-	}
-
-	/**
-	 * Return the task name ({@code task} header).
-	 * @return the task name ({@code task} header)
-	 */
-	public String task() {
-		return this.task;
-	}
-
-	/**
-	 * Return the {@code lang} header.
-	 * @return the {@code lang} header
-	 */
-	public String lang() {
-		return this.lang;
-	}
-
-	/**
-	 * Return when the task should run, or {@code null} to run at once.
-	 * @return when the task should run, or {@code null} to run at once
-	 */
-	public @Nullable OffsetDateTime eta() {
-		return this.eta;
-	}
-
-	/**
-	 * Return when the task expires, or {@code null}.
-	 * @return when the task expires, or {@code null}
-	 */
-	public @Nullable OffsetDateTime expires() {
-		return this.expires;
-	}
-
-	/**
-	 * Return the group id, or {@code null}.
-	 * @return the group id, or {@code null}
-	 */
-	public @Nullable String group() {
-		return this.group;
-	}
-
-	/**
-	 * Return the position in a chord header, or {@code null}.
-	 * @return the position in a chord header, or {@code null}
-	 */
-	public @Nullable Integer groupIndex() {
-		return this.groupIndex;
-	}
-
-	/**
-	 * Return how many times the task has been retried.
-	 * @return how many times the task has been retried
-	 */
-	public int retries() {
-		return this.retries;
-	}
-
-	/**
-	 * Return the hard time limit in seconds, or {@code null}.
-	 * @return the hard time limit in seconds, or {@code null}
-	 */
-	public @Nullable Number hardTimeLimit() {
-		return this.hardTimeLimit;
-	}
-
-	/**
-	 * Return the soft time limit in seconds, or {@code null}.
-	 * @return the soft time limit in seconds, or {@code null}
-	 */
-	public @Nullable Number softTimeLimit() {
-		return this.softTimeLimit;
-	}
-
-	/**
-	 * Return the id of the first task of the workflow (the task's own id when
-	 * standalone).
-	 * @return the id of the first task of the workflow (the task's own id when
-	 * standalone)
-	 */
-	public String rootId() {
-		return this.rootId;
-	}
-
-	/**
-	 * Return the id of the task that published this one, or {@code null}.
-	 * @return the id of the task that published this one, or {@code null}
-	 */
-	public @Nullable String parentId() {
-		return this.parentId;
-	}
-
-	/**
-	 * Return who published the message ({@code gen<pid>@<host>}), or {@code null}.
-	 * @return who published the message ({@code gen<pid>@<host>}), or {@code null}
-	 */
-	public @Nullable String origin() {
-		return this.origin;
-	}
-
-	/**
-	 * Return whether the sender asked for no result to be stored.
-	 * @return whether the sender asked for no result to be stored
-	 */
-	public boolean ignoreResult() {
-		return this.ignoreResult;
-	}
-
-	/**
-	 * Return the {@code shadow} header (a display alias), or {@code null}.
-	 * @return the {@code shadow} header (a display alias), or {@code null}
-	 */
-	public @Nullable String shadow() {
-		return this.shadow;
-	}
-
-	/**
-	 * Return the positional arguments.
-	 * @return the positional arguments
-	 */
-	public List<?> args() {
-		return this.args;
-	}
-
-	/**
-	 * Return the keyword arguments.
-	 * @return the keyword arguments
-	 */
-	public Map<String, ?> kwargs() {
-		return this.kwargs;
-	}
-
-	/**
-	 * Return the embed part of the body (callbacks, errbacks, chain, chord).
-	 * @return the embed part of the body (callbacks, errbacks, chain, chord)
-	 */
-	public Embed embed() {
-		return this.embed;
-	}
-
-	/**
-	 * Return the {@code reply_to} property, or {@code null}.
-	 * @return the {@code reply_to} property, or {@code null}
-	 */
-	public @Nullable String replyTo() {
-		return this.replyTo;
-	}
-
-	/**
-	 * Return the AMQP priority (0 by default, as Celery sends it).
-	 * @return the AMQP priority (0 by default, as Celery sends it)
-	 */
-	public int priority() {
-		return this.priority;
-	}
-
-	/**
-	 * Return headers beyond Celery's sixteen, in the order they were given.
-	 * @return headers beyond Celery's sixteen, in the order they were given
-	 */
-	public Map<String, Object> extraHeaders() {
-		return this.extraHeaders;
-	}
-
-	/**
-	 * The serializer of the body: for a received message its content type, for one to
-	 * send the name or content type the caller chose.
-	 * @return the serializer, or {@code null} for the codec's default
-	 */
-	public @Nullable String serializer() {
-		return this.serializer;
-	}
-
-	/**
-	 * The compression of the body ({@code compression} header): for a received message as
-	 * it came, for one to send as the caller chose.
-	 * @return the compression, or {@code null} for the codec's default
-	 */
-	public @Nullable String compression() {
-		return this.compression;
 	}
 
 	@Override
@@ -529,7 +313,10 @@ public final class TaskMessage {
 		}
 
 		public TaskMessage build() {
-			return new TaskMessage(this);
+			return new TaskMessage(this.id, this.task, this.lang, this.eta, this.expires, this.group, this.groupIndex,
+					this.retries, this.hardTimeLimit, this.softTimeLimit, (this.rootId != null) ? this.rootId : this.id,
+					this.parentId, this.origin, this.ignoreResult, this.shadow, this.args, this.kwargs, this.embed,
+					this.replyTo, this.priority, this.extraHeaders, this.serializer, this.compression);
 		}
 
 	}
