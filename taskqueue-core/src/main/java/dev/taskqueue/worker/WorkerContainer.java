@@ -359,7 +359,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	/**
 	 * Whether a task's rate limit was changed at run time (with
-	 * {@link dev.taskqueue.control.internal.RateLimits}).
+	 * {@link dev.taskqueue.control.RateLimits}).
 	 * @param taskName the task name
 	 * @return whether it was changed
 	 */

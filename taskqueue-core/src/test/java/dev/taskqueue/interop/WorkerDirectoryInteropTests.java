@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
-import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.control.internal.WorkerEventMonitor;
 import dev.taskqueue.support.Infrastructure;
 import org.junit.jupiter.api.AfterEach;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.taskqueue.control.internal.RateLimits;
+import dev.taskqueue.control.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;

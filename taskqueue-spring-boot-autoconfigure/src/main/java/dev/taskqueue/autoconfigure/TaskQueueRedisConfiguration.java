@@ -1,9 +1,9 @@
 package dev.taskqueue.autoconfigure;
 
 import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.RateLimits;
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.internal.ControlBus;
-import dev.taskqueue.control.internal.RateLimits;
-import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.control.internal.WorkerEventMonitor;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;

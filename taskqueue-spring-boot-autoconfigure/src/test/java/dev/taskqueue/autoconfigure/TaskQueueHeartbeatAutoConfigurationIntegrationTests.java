@@ -3,8 +3,8 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
-import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.internal.WorkerHeartbeat;
 import org.awaitility.Awaitility;

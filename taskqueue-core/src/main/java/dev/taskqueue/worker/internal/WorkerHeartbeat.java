@@ -8,8 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
-import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.protocol.internal.ProcessIdentity;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;

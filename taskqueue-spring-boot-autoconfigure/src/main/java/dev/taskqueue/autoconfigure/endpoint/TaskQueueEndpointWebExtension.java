@@ -7,7 +7,7 @@ import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.RevokeResult;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.WorkerDescriptor;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.WorkersDescriptor;
 import dev.taskqueue.client.TaskClient;
-import dev.taskqueue.control.internal.RateLimits;
+import dev.taskqueue.control.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
 import org.jspecify.annotations.Nullable;

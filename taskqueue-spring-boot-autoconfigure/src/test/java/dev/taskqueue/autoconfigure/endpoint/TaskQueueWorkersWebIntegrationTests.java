@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.taskqueue.autoconfigure.TestQueues;
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.control.internal.ControlBus;
-import dev.taskqueue.control.internal.WorkerDirectory;
 import dev.taskqueue.protocol.internal.ProcessIdentity;
 import dev.taskqueue.support.AbstractLocalHttpTests;
 import dev.taskqueue.worker.QueueTask;

@@ -2,7 +2,7 @@ package dev.taskqueue.docs.snippets.flowcontrol;
 
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
-import dev.taskqueue.control.internal.RateLimits;
+import dev.taskqueue.control.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
 import org.springframework.stereotype.Component;

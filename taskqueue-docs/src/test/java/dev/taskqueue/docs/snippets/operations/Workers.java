@@ -2,8 +2,8 @@ package dev.taskqueue.docs.snippets.operations;
 
 import java.util.List;
 
+import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
-import dev.taskqueue.control.internal.WorkerDirectory;
 import org.springframework.stereotype.Component;
 
 // tag::directory[]

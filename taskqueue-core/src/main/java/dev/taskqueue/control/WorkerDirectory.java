@@ -1,4 +1,4 @@
-package dev.taskqueue.control.internal;
+package dev.taskqueue.control;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.taskqueue.control.WorkerInfo;
+import dev.taskqueue.control.internal.WorkerEventMonitor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package dev.taskqueue.control.internal;
+package dev.taskqueue.control;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
-package dev.taskqueue.control.internal;
+package dev.taskqueue.control;
 
+import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
 
