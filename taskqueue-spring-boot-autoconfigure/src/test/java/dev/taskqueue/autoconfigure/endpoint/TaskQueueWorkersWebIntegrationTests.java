@@ -127,7 +127,10 @@ class TaskQueueWorkersWebIntegrationTests extends AbstractLocalHttpTests {
 				HttpRequest.newBuilder(URI.create(base(this.dispatcher) + "/tasks/" + id)).DELETE());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(this.json.readTree(response.body()).get("terminate").asBoolean()).isFalse();
-		assertThat(this.workerA.getBean(ControlBus.class).isRevoked(id)).isTrue();
+		// The worker learns of it over Redis pub/sub, a moment after the answer.
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.workerA.getBean(ControlBus.class).isRevoked(id));
 	}
 
 	@Test
