@@ -1,8 +1,8 @@
 /**
  * Rate limits of tasks, in Celery's notation ({@code 10/s}, {@code 100/m},
- * {@code 1000/h}): token buckets per worker or, in Redis, for the whole cluster, and
- * {@link dev.taskqueue.control.RateLimits} to change a task's limit on every running
- * worker.
+ * {@code 1000/h}): {@link dev.taskqueue.ratelimit.RateLimit} and its
+ * {@link dev.taskqueue.ratelimit.RateLimitScope scope}, per worker or for the whole
+ * cluster. The token buckets are in the internal subpackage.
  */
 @NullMarked
 package dev.taskqueue.ratelimit;
