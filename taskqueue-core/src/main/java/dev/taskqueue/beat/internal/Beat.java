@@ -170,10 +170,32 @@ public class Beat implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		boolean leader = this.leader;
+		if (!halt()) {
+			return;
+		}
+		if (leader) {
+			try {
+				if (this.lock.release()) {
+					logger.info("Beat " + this.lock.token() + " released the lock");
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Beat " + this.lock.token() + " could not release the lock (" + ex.getMessage()
+						+ "); it expires in " + this.settings.lockTimeout().toMillis() + " ms");
+			}
+		}
+	}
+
+	/**
+	 * Stop ticking without giving the lock up, as a beat that dies does.
+	 * @return whether the beat was running
+	 */
+	boolean halt() {
 		Thread loop;
 		synchronized (this.monitor) {
 			if (!this.running) {
-				return;
+				return false;
 			}
 			this.running = false;
 			this.wake = true;
@@ -193,19 +215,9 @@ public class Beat implements SmartLifecycle {
 		if (publishers != null) {
 			publishers.shutdown();
 		}
-		if (this.leader) {
-			this.leader = false;
-			try {
-				if (this.lock.release()) {
-					logger.info("Beat " + this.lock.token() + " released the lock");
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Beat " + this.lock.token() + " could not release the lock (" + ex.getMessage()
-						+ "); it expires in " + this.settings.lockTimeout().toMillis() + " ms");
-			}
-		}
+		this.leader = false;
 		this.state = BeatStatus.State.STOPPED;
+		return true;
 	}
 
 	@Override
@@ -244,6 +256,14 @@ public class Beat implements SmartLifecycle {
 		}
 		BeatStatus.State state = this.running ? this.state : BeatStatus.State.STOPPED;
 		return new BeatStatus(state, this.lock.token(), holder, this.lastTickAt, this.problem);
+	}
+
+	/**
+	 * Return whether this beat holds the lock (as of its last tick).
+	 * @return whether this beat holds the lock
+	 */
+	public boolean isLeader() {
+		return this.leader;
 	}
 
 	/**

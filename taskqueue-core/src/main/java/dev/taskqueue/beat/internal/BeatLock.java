@@ -3,6 +3,7 @@ package dev.taskqueue.beat.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -60,6 +61,8 @@ public final class BeatLock {
 
 	private final long marginNanos;
 
+	private final LongSupplier nanoTime;
+
 	private volatile long leaseEndsNanos;
 
 	private volatile long epoch;
@@ -72,6 +75,11 @@ public final class BeatLock {
 	 * @param timeout the lock's time to live, renewed at every extend
 	 */
 	public BeatLock(StringRedisTemplate redis, RedBeatKeys keys, String token, Duration timeout) {
+		this(redis, keys, token, timeout, System::nanoTime);
+	}
+
+	BeatLock(StringRedisTemplate redis, RedBeatKeys keys, String token, Duration timeout, LongSupplier nanoTime) {
+		this.nanoTime = nanoTime;
 		this.redis = redis;
 		this.keys = keys;
 		this.token = token;
@@ -94,7 +102,7 @@ public final class BeatLock {
 	 * @return whether this beat holds it now
 	 */
 	boolean acquire() {
-		long sent = System.nanoTime();
+		long sent = this.nanoTime.getAsLong();
 		Boolean taken = this.redis.opsForValue().setIfAbsent(this.keys.lock(), this.token, this.timeout);
 		if (Boolean.TRUE.equals(taken)) {
 			this.leaseEndsNanos = sent + this.timeout.toNanos() - this.marginNanos;
@@ -110,7 +118,7 @@ public final class BeatLock {
 	 * @return whether this beat still held it
 	 */
 	boolean extend() {
-		long sent = System.nanoTime();
+		long sent = this.nanoTime.getAsLong();
 		Long extended = this.redis.execute(EXTEND, List.of(this.keys.lock()), this.token,
 				Long.toString(this.timeout.toMillis()));
 		if (extended != null && extended == 1L) {
@@ -127,12 +135,12 @@ public final class BeatLock {
 	 * @return whether the lease runs
 	 */
 	boolean leaseValid() {
-		return System.nanoTime() - this.leaseEndsNanos < 0;
+		return this.nanoTime.getAsLong() - this.leaseEndsNanos < 0;
 	}
 
 	/** End the lease at once (the lock was lost). */
 	void dropLease() {
-		this.leaseEndsNanos = System.nanoTime();
+		this.leaseEndsNanos = this.nanoTime.getAsLong();
 	}
 
 	/**
@@ -140,7 +148,7 @@ public final class BeatLock {
 	 * @return whether it was released
 	 */
 	boolean release() {
-		this.leaseEndsNanos = System.nanoTime();
+		this.leaseEndsNanos = this.nanoTime.getAsLong();
 		Long released = this.redis.execute(RELEASE, List.of(this.keys.lock()), this.token);
 		return released != null && released == 1L;
 	}
