@@ -81,7 +81,7 @@ final class FirePlanner {
 		}
 		ZonedDateTime next = schedule.next(last);
 		if (next == null) {
-			return Plan.NOTHING;
+			return finished(entry, last, count);
 		}
 		if (next.toInstant().isAfter(now)) {
 			return new Plan(List.of(), next.toInstant(), 0);
@@ -91,6 +91,19 @@ final class FirePlanner {
 			case SKIP -> skip(entry, next, now, count, schedule);
 			case ALL -> all(entry, next, now, count, schedule);
 		};
+	}
+
+	/**
+	 * A schedule with no more runs scores {@code -1}, so no beat loads it again; its meta
+	 * stays as it is.
+	 */
+	private Plan finished(StoredEntry entry, ZonedDateTime last, long count) {
+		Double score = entry.score();
+		String meta = entry.rawMeta();
+		if (score == null || score == -1 || meta == null) {
+			return Plan.NOTHING;
+		}
+		return new Plan(List.of(new Fire(entry, last.toInstant(), null, last, count, meta, -1, score, meta)), null, 0);
 	}
 
 	/** Fire once; the next run counts from now, as Celery's beat does. */
