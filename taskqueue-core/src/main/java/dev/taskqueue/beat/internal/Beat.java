@@ -102,6 +102,8 @@ public class Beat implements SmartLifecycle {
 
 	private volatile @Nullable String evictionWarning;
 
+	private final AtomicLong ticks = new AtomicLong();
+
 	private final AtomicLong redisLoggedAt = new AtomicLong();
 
 	private final AtomicLong publishLoggedAt = new AtomicLong();
@@ -259,6 +261,14 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
+	 * Return how many ticks the beat's loop completed.
+	 * @return how many ticks the beat's loop completed
+	 */
+	long completedTicks() {
+		return this.ticks.get();
+	}
+
+	/**
 	 * Return whether this beat holds the lock (as of its last tick).
 	 * @return whether this beat holds the lock
 	 */
@@ -279,6 +289,7 @@ public class Beat implements SmartLifecycle {
 			Duration sleep;
 			try {
 				sleep = tick();
+				this.ticks.incrementAndGet();
 				recovered();
 			}
 			catch (DataAccessException ex) {
