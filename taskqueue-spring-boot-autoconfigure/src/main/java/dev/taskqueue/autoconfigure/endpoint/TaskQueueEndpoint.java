@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import dev.taskqueue.autoconfigure.beat.BeatOperations;
+import dev.taskqueue.beat.PeriodicTasks;
 import dev.taskqueue.broker.ConfirmedPublisher;
 import dev.taskqueue.broker.QueueDeclarer;
 import dev.taskqueue.broker.QueueInspector;
@@ -56,7 +58,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge
  * {@code <queue>.dlq};</li>
  * <li>delete ({@code DELETE /actuator/taskqueue/tasks/{id}?terminate=}): revoke a task on
- * every worker, interrupting it where it runs with {@code terminate=true}.</li>
+ * every worker, interrupting it where it runs with {@code terminate=true};</li>
+ * <li>write ({@code POST /actuator/taskqueue/beat/{entry}} with {@code {"action":
+ * "run"}}, {@code "enable"} or {@code "disable"}): run a periodic task now, enable or
+ * disable it. The read operation lists the schedule's entries and the beat that holds its
+ * lock.</li>
  * </ul>
  * Only the queues this worker consumes can be re-driven or purged. Write and delete
  * operations change the broker: expose them only behind the application's actuator
@@ -86,6 +92,8 @@ public class TaskQueueEndpoint {
 	private @Nullable RateLimits rateLimits;
 
 	private @Nullable WorkerDirectory workers;
+
+	private @Nullable PeriodicTasks periodicTasks;
 
 	/**
 	 * Create the endpoint.
@@ -127,6 +135,14 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
+	 * Set the schedule of periodic tasks.
+	 * @param periodicTasks the schedule, or {@code null} (then none is shown)
+	 */
+	public void setPeriodicTasks(@Nullable PeriodicTasks periodicTasks) {
+		this.periodicTasks = periodicTasks;
+	}
+
+	/**
 	 * Describe the worker and the cluster's workers.
 	 * @return the worker, its tasks, queues and running tasks (none of them in a
 	 * dispatcher-only application), and the live workers
@@ -137,7 +153,7 @@ public class TaskQueueEndpoint {
 		WorkerContainer worker = this.worker;
 		TaskRegistry registry = this.registry;
 		if (worker == null || registry == null) {
-			return new WorkerDescriptor(null, null, null, null, null, null, cluster.workers(), cluster.error());
+			return new WorkerDescriptor(null, null, null, null, null, null, cluster.workers(), cluster.error(), beat());
 		}
 		List<TaskDescriptor> tasks = new ArrayList<>();
 		for (TaskMethod method : registry.getTasks()) {
@@ -155,7 +171,7 @@ public class TaskQueueEndpoint {
 					task.runtime().toMillis()))
 			.toList();
 		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(), worker.getConcurrency(), tasks,
-				queues, active, cluster.workers(), cluster.error());
+				queues, active, cluster.workers(), cluster.error(), beat());
 	}
 
 	/**
@@ -183,6 +199,36 @@ public class TaskQueueEndpoint {
 		}
 		catch (RuntimeException ex) {
 			return new WorkersDescriptor(null, "Could not list the workers from Redis: " + ex.getMessage());
+		}
+	}
+
+	private BeatOperations.@Nullable BeatDescriptor beat() {
+		PeriodicTasks tasks = this.periodicTasks;
+		return (tasks != null) ? BeatOperations.describe(tasks) : null;
+	}
+
+	/**
+	 * Run a periodic task now, enable or disable it ({@code POST
+	 * /actuator/taskqueue/beat/{entry}} with {@code {"action": "run"}}).
+	 * @param beat the literal {@code beat}
+	 * @param entry the entry's name
+	 * @param action {@code run}, {@code enable} or {@code disable}
+	 * @return what was done
+	 */
+	@WriteOperation
+	public BeatOperations.EntryChange changePeriodicTask(@Selector String beat, @Selector String entry, String action) {
+		PeriodicTasks tasks = this.periodicTasks;
+		if (!"beat".equals(beat)) {
+			throw new InvalidEndpointRequestException("Unknown path '" + beat + "': use /beat/{entry}", "Unknown path");
+		}
+		if (tasks == null) {
+			throw new InvalidEndpointRequestException("Periodic tasks need Redis", "Not available");
+		}
+		try {
+			return BeatOperations.change(tasks, entry, action);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid periodic task change");
 		}
 	}
 
@@ -389,12 +435,14 @@ public class TaskQueueEndpoint {
 	 * @param workers the live workers of the cluster, from their heartbeats ({@code null}
 	 * when they could not be listed)
 	 * @param workersError why the workers could not be listed, if they could not
+	 * @param beat the schedule of periodic tasks and who fires it, when the application
+	 * has Redis
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerDescriptor(@Nullable String name, @Nullable Boolean running, @Nullable Integer concurrency,
 			@Nullable List<TaskDescriptor> tasks, @Nullable Map<String, QueueDescriptor> queues,
 			@Nullable List<ActiveTaskDescriptor> activeTasks, @Nullable List<WorkerInfo> workers,
-			@Nullable String workersError) {
+			@Nullable String workersError, BeatOperations.@Nullable BeatDescriptor beat) {
 
 	}
 
