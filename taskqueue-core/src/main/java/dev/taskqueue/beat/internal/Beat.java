@@ -162,8 +162,10 @@ public class Beat implements SmartLifecycle {
 				publisher.setDaemon(true);
 				return publisher;
 			});
+			// Not a daemon: an application that only runs a beat, as Celery's "celery
+			// beat",
+			// keeps running until it is stopped.
 			Thread loop = new Thread(this::loop, "taskqueue-beat");
-			loop.setDaemon(true);
 			this.thread = loop;
 			loop.start();
 		}
