@@ -36,6 +36,9 @@ public final class PeriodicTask {
 	public static final Set<String> OPTIONS = Set.of("queue", "routing_key", "exchange", "priority", "expires",
 			"countdown", "headers", "serializer", "compression", "ignore_result", "time_limit", "soft_time_limit");
 
+	/** The zones Python's zoneinfo knows too (a copy: the JDK makes one per call). */
+	private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
+
 	/** How many missed runs {@link MissedRunPolicy#ALL} fires by default. */
 	public static final int DEFAULT_MISSED_RUN_LIMIT = 10;
 
@@ -455,7 +458,7 @@ public final class PeriodicTask {
 			if (ZoneOffset.UTC.equals(zone)) {
 				return ZoneId.of("UTC");
 			}
-			if (zone instanceof ZoneOffset || !ZoneId.getAvailableZoneIds().contains(zone.getId())) {
+			if (zone instanceof ZoneOffset || !IANA_ZONES.contains(zone.getId())) {
 				throw new IllegalArgumentException("Zone '" + zone + "' is not an IANA zone: use one such as "
 						+ "'Europe/Berlin' or 'Etc/GMT-2', which Python's zoneinfo can read too");
 			}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -84,6 +88,9 @@ public class Beat implements SmartLifecycle {
 	/** The problem last reported per entry, so each is logged once. */
 	private final Map<String, String> reported = new ConcurrentHashMap<>();
 
+	/** Runs the broker confirmed whose in-flight records are still to be deleted. */
+	private final Set<String> confirmedPending = ConcurrentHashMap.newKeySet();
+
 	private volatile boolean running;
 
 	private boolean wake;
@@ -101,6 +108,8 @@ public class Beat implements SmartLifecycle {
 	private volatile @Nullable String problem;
 
 	private volatile @Nullable String evictionWarning;
+
+	private @Nullable Prepared prepared;
 
 	private final AtomicLong ticks = new AtomicLong();
 
@@ -344,6 +353,7 @@ public class Beat implements SmartLifecycle {
 			acquired();
 		}
 		this.state = BeatStatus.State.LEADER;
+		flushConfirmed();
 		if (!sendUnsent()) {
 			return this.settings.maxInterval();
 		}
@@ -353,23 +363,99 @@ public class Beat implements SmartLifecycle {
 			wakeAt = earliest(wakeAt, Instant.ofEpochSecond(due.nextScore().longValue()));
 		}
 		List<String> members = due.members();
-		for (int from = 0; from < members.size() && this.leader; from += CHUNK) {
-			if (!ensureLease()) {
-				break;
-			}
-			List<Fire> fires = new ArrayList<>();
-			for (StoredEntry entry : this.store.load(members.subList(from, Math.min(members.size(), from + CHUNK)))) {
-				Instant check = plan(entry, now, fires);
-				if (check != null) {
-					wakeAt = earliest(wakeAt, check);
+		Map<String, StoredEntry> prepared = takePrepared(now);
+		Sending sending = new Sending();
+		long started = System.nanoTime();
+		try {
+			for (int from = 0; from < members.size() && this.leader; from += CHUNK) {
+				if (!ensureLease()) {
+					break;
+				}
+				List<Fire> fires = new ArrayList<>();
+				long loading = System.nanoTime();
+				List<StoredEntry> entries = load(members.subList(from, Math.min(members.size(), from + CHUNK)),
+						prepared);
+				long planning = System.nanoTime();
+				sending.loadNanos += planning - loading;
+				for (StoredEntry entry : entries) {
+					Instant check = plan(entry, now, fires);
+					if (check != null) {
+						wakeAt = earliest(wakeAt, check);
+					}
+				}
+				long firing = System.nanoTime();
+				sending.planNanos += firing - planning;
+				boolean going = fire(fires, sending);
+				sending.fireNanos += System.nanoTime() - firing;
+				if (!going) {
+					break;
 				}
 			}
-			if (!fire(fires)) {
-				break;
+		}
+		finally {
+			sending.finish();
+			if (logger.isDebugEnabled() && !sending.sends.isEmpty()) {
+				logger.debug("Tick sent " + sending.confirmed.size() + " of " + sending.sends.size() + " runs of "
+						+ members.size() + " entries due: loaded in " + TimeUnit.NANOSECONDS.toMillis(sending.loadNanos)
+						+ " ms, planned in " + TimeUnit.NANOSECONDS.toMillis(sending.planNanos) + " ms, advanced in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.fireNanos) + " ms, all sent "
+						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms after the tick began");
 			}
+		}
+		if (this.leader && due.nextScore() != null && wakeAt.getEpochSecond() == due.nextScore().longValue()) {
+			prepare(due.nextScore());
 		}
 		Duration sleep = Duration.between(this.clock.instant(), wakeAt);
 		return sleep.isNegative() ? Duration.ZERO : earliest(sleep, this.settings.maxInterval());
+	}
+
+	/**
+	 * Read the entries due at the next score before it comes, so the tick then only
+	 * decides, advances and sends. What changes meanwhile is caught by the fence (that
+	 * entry fires a tick later).
+	 */
+	private void prepare(double score) {
+		Map<String, StoredEntry> entries = new HashMap<>();
+		for (StoredEntry entry : this.store.load(this.store.members(score, score))) {
+			entries.put(entry.key(), entry);
+		}
+		this.prepared = new Prepared((long) score, entries);
+	}
+
+	private Map<String, StoredEntry> takePrepared(Instant now) {
+		Prepared prepared = this.prepared;
+		this.prepared = null;
+		return (prepared != null && prepared.score() <= now.getEpochSecond()) ? prepared.entries() : Map.of();
+	}
+
+	/** Entries as read, those prepared ahead reused. */
+	private List<StoredEntry> load(List<String> members, Map<String, StoredEntry> prepared) {
+		if (prepared.isEmpty()) {
+			return this.store.load(members);
+		}
+		List<String> missing = new ArrayList<>();
+		for (String member : members) {
+			if (!prepared.containsKey(member)) {
+				missing.add(member);
+			}
+		}
+		Map<String, StoredEntry> loaded = new HashMap<>();
+		for (StoredEntry entry : this.store.load(missing)) {
+			loaded.put(entry.key(), entry);
+		}
+		List<StoredEntry> entries = new ArrayList<>(members.size());
+		for (String member : members) {
+			StoredEntry entry = prepared.get(member);
+			entries.add((entry != null) ? entry : loaded.get(member));
+		}
+		return entries;
+	}
+
+	/**
+	 * Entries read ahead of their due score.
+	 */
+	private record Prepared(long score, Map<String, StoredEntry> entries) {
+
 	}
 
 	private boolean extend() {
@@ -463,10 +549,11 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
-	 * Advance and send fires, in batches; false when sending must stop for this tick.
+	 * Advance fires in batches and send each batch's runs while the next is advanced;
+	 * false when sending must stop for this tick.
 	 */
-	private boolean fire(List<Fire> fires) {
-		for (int from = 0; from < fires.size(); from += this.settings.batchSize()) {
+	private boolean fire(List<Fire> fires, Sending sending) {
+		for (int from = 0; from < fires.size() && !sending.failed.get(); from += this.settings.batchSize()) {
 			List<Fire> batch = fires.subList(from, Math.min(fires.size(), from + this.settings.batchSize()));
 			List<RedBeatStore.Advance> advances = new ArrayList<>(batch.size());
 			for (Fire fire : batch) {
@@ -481,24 +568,88 @@ public class Beat implements SmartLifecycle {
 				logger.warn("Beat " + this.lock.token() + " no longer holds the lock; standing by");
 				return false;
 			}
-			List<Fire> advanced = new ArrayList<>(batch.size());
 			for (int i = 0; i < batch.size(); i++) {
 				Fire fire = batch.get(i);
-				if (codes.get(i) == 1L) {
-					if (fire.sends()) {
-						advanced.add(fire);
-					}
-				}
-				else {
+				if (codes.get(i) != 1L) {
 					fenced(fire, (codes.get(i) == -2L) ? "its score changed"
 							: (codes.get(i) == -3L) ? "its definition changed" : "it was fired or changed meanwhile");
 				}
-			}
-			if (!send(advanced)) {
-				return false;
+				else if (fire.sends()) {
+					Unsent run = run(fire);
+					sending.sends.add(submit(() -> {
+						boolean sent = sendOne(run, sending.confirmed);
+						if (!sent) {
+							sending.failed.set(true);
+						}
+						return sent;
+					}));
+				}
 			}
 		}
-		return true;
+		return !sending.failed.get();
+	}
+
+	/**
+	 * The sends of one tick: they go on while the tick advances further entries, and are
+	 * awaited at its end, when the confirmed runs leave the in-flight record together.
+	 */
+	private final class Sending {
+
+		final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+
+		final AtomicBoolean failed = new AtomicBoolean();
+
+		final List<Future<Boolean>> sends = new ArrayList<>();
+
+		long loadNanos;
+
+		long planNanos;
+
+		long fireNanos;
+
+		void finish() {
+			await(this.sends);
+			confirm(this.confirmed);
+		}
+
+	}
+
+	private Unsent run(Fire fire) {
+		RedBeatJson.Definition definition = Objects.requireNonNull(fire.entry().definition());
+		String id = Objects.requireNonNull(fire.id());
+		return new Unsent(id, fire.entry().name(), definition.task(), fire.due(),
+				this.sender.request(fire.entry().name(), definition, id));
+	}
+
+	/** Run a send on a publishing thread, or here when the beat's loop does not run. */
+	private Future<Boolean> submit(Callable<Boolean> send) {
+		ExecutorService publishers = this.publishers;
+		if (publishers != null && !publishers.isShutdown()) {
+			return publishers.submit(send);
+		}
+		try {
+			return CompletableFuture.completedFuture(send.call());
+		}
+		catch (Exception ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static boolean await(List<Future<Boolean>> sends) {
+		boolean ok = true;
+		for (Future<Boolean> send : sends) {
+			try {
+				ok &= send.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				ok = false;
+			}
+			catch (ExecutionException ex) {
+				ok = false;
+			}
+		}
+		return ok;
 	}
 
 	private void fenced(Fire fire, String why) {
@@ -508,50 +659,37 @@ public class Beat implements SmartLifecycle {
 		this.listeners.forEach((listener) -> listener.fenced(fire.entry().name()));
 	}
 
-	/** Send advanced fires at once; false when a send failed. */
-	private boolean send(List<Fire> fires) {
-		List<Unsent> runs = new ArrayList<>(fires.size());
-		for (Fire fire : fires) {
-			RedBeatJson.Definition definition = Objects.requireNonNull(fire.entry().definition());
-			String id = Objects.requireNonNull(fire.id());
-			runs.add(new Unsent(id, fire.entry().name(), definition.task(), fire.due(),
-					this.sender.request(fire.entry().name(), definition, id)));
-		}
-		return sendAll(runs);
-	}
-
 	private boolean sendAll(List<Unsent> runs) {
 		if (runs.isEmpty()) {
 			return true;
 		}
 		Set<String> confirmed = ConcurrentHashMap.newKeySet();
-		boolean ok = true;
-		ExecutorService publishers = this.publishers;
-		if (runs.size() == 1 || publishers == null) {
-			for (Unsent run : runs) {
-				ok &= sendOne(run, confirmed);
-			}
+		List<Future<Boolean>> sends = new ArrayList<>(runs.size());
+		for (Unsent run : runs) {
+			sends.add(submit(() -> sendOne(run, confirmed)));
 		}
-		else {
-			List<Future<Boolean>> sends = new ArrayList<>(runs.size());
-			for (Unsent run : runs) {
-				sends.add(publishers.submit(() -> sendOne(run, confirmed)));
-			}
-			for (Future<Boolean> send : sends) {
-				try {
-					ok &= send.get();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					ok = false;
-				}
-				catch (ExecutionException ex) {
-					ok = false;
-				}
-			}
-		}
-		this.store.confirmed(confirmed);
+		boolean ok = await(sends);
+		confirm(confirmed);
 		return ok;
+	}
+
+	/**
+	 * Forget the in-flight records of confirmed runs. Ids whose records could not be
+	 * deleted (Redis away) are kept and deleted at the next tick, so no leader takes them
+	 * for unsent runs.
+	 */
+	private void confirm(Set<String> ids) {
+		this.confirmedPending.addAll(ids);
+		flushConfirmed();
+	}
+
+	private void flushConfirmed() {
+		if (this.confirmedPending.isEmpty()) {
+			return;
+		}
+		List<String> ids = new ArrayList<>(this.confirmedPending);
+		this.store.confirmed(ids);
+		ids.forEach(this.confirmedPending::remove);
 	}
 
 	private boolean sendOne(Unsent run, Set<String> confirmed) {
@@ -603,7 +741,7 @@ public class Beat implements SmartLifecycle {
 		List<Unsent> resend = new ArrayList<>();
 		for (Map.Entry<String, String> record : inflight.entrySet()) {
 			String id = record.getKey();
-			if (this.unsent.containsKey(id)) {
+			if (this.unsent.containsKey(id) || this.confirmedPending.contains(id)) {
 				continue;
 			}
 			Unsent run;

@@ -43,13 +43,13 @@ public record BeatSettings(Duration lockTimeout, Duration maxInterval, ZoneId zo
 	}
 
 	/**
-	 * The defaults: a 30s lock, ticks at least every 5s, UTC, a minute's grace, 8
+	 * The defaults: a 30s lock, ticks at least every 5s, UTC, a minute's grace, 32
 	 * publishing threads, batches of 100.
 	 * @return the defaults
 	 */
 	public static BeatSettings defaults() {
 		return new BeatSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), ZoneId.of("UTC"), Duration.ofMinutes(1),
-				8, 100);
+				32, 100);
 	}
 
 }

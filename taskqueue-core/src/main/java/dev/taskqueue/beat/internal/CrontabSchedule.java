@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.taskqueue.beat.Schedule;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +25,10 @@ import org.springframework.scheduling.support.CronExpression;
  * of numbers), so what Python wrote is written back unchanged.
  */
 public final class CrontabSchedule implements Schedule {
+
+	private static final int CACHE_SIZE = 1024;
+
+	private static final Map<Object, CrontabSchedule> CACHE = new ConcurrentHashMap<>();
 
 	/** A time far enough back that every valid crontab has a later run. */
 	private static final LocalDateTime PROBE = LocalDateTime.of(2000, 1, 1, 0, 0);
@@ -62,6 +68,10 @@ public final class CrontabSchedule implements Schedule {
 	 */
 	public static CrontabSchedule parse(String expression) {
 		String text = expression.strip();
+		return cached("cron\u0000" + text, () -> parseText(expression, text));
+	}
+
+	private static CrontabSchedule parseText(String expression, String text) {
 		String[] fields = text.split("\\s+");
 		if (fields.length == 5) {
 			return ofFields(fields[0], fields[1], fields[4], fields[2], fields[3]);
@@ -114,9 +124,27 @@ public final class CrontabSchedule implements Schedule {
 	}
 
 	private static CrontabSchedule of(Map<CrontabField, Object> values) {
-		Map<CrontabField, Long> masks = new EnumMap<>(CrontabField.class);
-		values.forEach((field, value) -> masks.put(field, mask(field, value)));
-		return new CrontabSchedule(values, masks, null);
+		return cached(new ArrayList<>(values.values()), () -> {
+			Map<CrontabField, Long> masks = new EnumMap<>(CrontabField.class);
+			values.forEach((field, value) -> masks.put(field, mask(field, value)));
+			return new CrontabSchedule(values, masks, null);
+		});
+	}
+
+	/**
+	 * Crontabs are immutable and schedules repeat them (every entry of a large schedule
+	 * may have the same): each is parsed once, which spares a tick thousands of parses.
+	 */
+	private static CrontabSchedule cached(Object key, Supplier<CrontabSchedule> parse) {
+		CrontabSchedule crontab = CACHE.get(key);
+		if (crontab == null) {
+			crontab = parse.get();
+			if (CACHE.size() >= CACHE_SIZE) {
+				CACHE.clear();
+			}
+			CACHE.put(key, crontab);
+		}
+		return crontab;
 	}
 
 	private static long mask(CrontabField field, Object value) {

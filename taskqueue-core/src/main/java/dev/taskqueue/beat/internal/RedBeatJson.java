@@ -37,6 +37,9 @@ public final class RedBeatJson {
 	private static final Set<String> CRONTAB_KEYS = Set.of("__type__", "minute", "hour", "day_of_week", "day_of_month",
 			"month_of_year");
 
+	/** The JDK's zone ids (a copy: the JDK makes one per call). */
+	private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
+
 	private final JsonMapper mapper;
 
 	private final ObjectWriter writer;
@@ -291,7 +294,7 @@ public final class RedBeatJson {
 		else if (timezone instanceof Number offset) {
 			zone = ZoneOffset.ofTotalSeconds((int) Math.round(offset.doubleValue()));
 		}
-		else if (timezone instanceof String key && ZoneId.getAvailableZoneIds().contains(key)) {
+		else if (timezone instanceof String key && IANA_ZONES.contains(key)) {
 			zone = ZoneId.of(key);
 		}
 		else {

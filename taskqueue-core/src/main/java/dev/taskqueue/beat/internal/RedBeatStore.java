@@ -191,6 +191,17 @@ public final class RedBeatStore {
 	}
 
 	/**
+	 * Return the members whose score is in a range, in the schedule's order.
+	 * @param min the lowest score
+	 * @param max the highest score
+	 * @return the members
+	 */
+	List<String> members(double min, double max) {
+		Set<String> members = this.redis.opsForZSet().rangeByScore(this.keys.schedule(), min, max);
+		return (members != null) ? new ArrayList<>(members) : List.of();
+	}
+
+	/**
 	 * Read entries.
 	 * @param members the entries' keys
 	 * @return the entries, in the same order; entries whose key is not of the prefix or

@@ -75,7 +75,7 @@ public class TaskQueueBeatProperties {
 	/**
 	 * How many runs the leader sends at once.
 	 */
-	private int publishThreads = 8;
+	private int publishThreads = 32;
 
 	/**
 	 * Entries of the schedule by name, written to Redis by whichever beat takes the lock.
