@@ -335,7 +335,7 @@ public class Beat implements SmartLifecycle {
 		Instant now = this.clock.instant();
 		this.lastTickAt = now;
 		if (this.leader && !extend()) {
-			this.leader = false;
+			lostLock();
 			logger.warn("Beat " + this.lock.token() + " lost the lock to " + this.lock.holder()
 					+ "; standing by (runs it advanced but did not send are the new leader's to send)");
 		}
@@ -458,6 +458,16 @@ public class Beat implements SmartLifecycle {
 
 	}
 
+	/**
+	 * Stand by: the runs this beat could not send are in flight in Redis, for the next
+	 * leader to send.
+	 */
+	private void lostLock() {
+		this.leader = false;
+		this.unsent.clear();
+		this.prepared = null;
+	}
+
 	private boolean extend() {
 		long sent = System.nanoTime();
 		if (this.lock.extend()) {
@@ -473,7 +483,7 @@ public class Beat implements SmartLifecycle {
 	 */
 	private boolean ensureLease() {
 		if (System.nanoTime() - this.extendedAt > this.settings.lockTimeout().toNanos() / 3 && !extend()) {
-			this.leader = false;
+			lostLock();
 			logger.warn("Beat " + this.lock.token() + " lost the lock during a tick; standing by");
 			return false;
 		}
@@ -562,7 +572,7 @@ public class Beat implements SmartLifecycle {
 			}
 			List<Long> codes = this.store.advance(this.lock.token(), advances);
 			if (codes.size() == 1 && codes.get(0) == -1L) {
-				this.leader = false;
+				lostLock();
 				this.lock.dropLease();
 				batch.forEach((fire) -> fenced(fire, "the lock is another beat's"));
 				logger.warn("Beat " + this.lock.token() + " no longer holds the lock; standing by");
@@ -694,10 +704,12 @@ public class Beat implements SmartLifecycle {
 
 	private boolean sendOne(Unsent run, Set<String> confirmed) {
 		if (!this.lock.leaseValid()) {
-			// Paused past the lock's timeout: another beat may be leader and send this
-			// run; it stays in flight for whoever leads.
+			// Paused past the lock's timeout: another beat may lead now. The run stays in
+			// flight: this beat sends it if its next extend shows it still leads, else
+			// the
+			// new leader does.
 			this.listeners.forEach((listener) -> listener.fenced(run.name()));
-			this.unsent.remove(run.id());
+			this.unsent.put(run.id(), run);
 			return false;
 		}
 		try {
