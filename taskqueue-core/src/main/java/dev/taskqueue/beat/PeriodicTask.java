@@ -36,7 +36,10 @@ public final class PeriodicTask {
 	public static final Set<String> OPTIONS = Set.of("queue", "routing_key", "exchange", "priority", "expires",
 			"countdown", "headers", "serializer", "compression", "ignore_result", "time_limit", "soft_time_limit");
 
-	/** The zones Python's zoneinfo knows too (a copy: the JDK makes one per call). */
+	/**
+	 * IANA zone ids, read once: {@code ZoneId.getAvailableZoneIds()} copies them on every
+	 * call.
+	 */
 	private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
 
 	/** How many missed runs {@link MissedRunPolicy#ALL} fires by default. */

@@ -3,7 +3,6 @@ package dev.taskqueue.beat.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -19,16 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.taskqueue.beat.BeatStatus;
-import dev.taskqueue.beat.PeriodicTask;
-import dev.taskqueue.beat.ScheduledTask;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import org.apache.commons.logging.Log;
@@ -77,6 +74,8 @@ public class Beat implements SmartLifecycle {
 	private final Supplier<List<StaticTask>> statics;
 
 	private final FirePlanner planner;
+
+	private final StaticsReconciler reconciler;
 
 	private final List<BeatListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -139,6 +138,7 @@ public class Beat implements SmartLifecycle {
 		this.clock = clock;
 		this.statics = statics;
 		this.planner = new FirePlanner(store.codec(), settings.zone(), settings.missedRunGrace());
+		this.reconciler = new StaticsReconciler(store, settings.zone());
 	}
 
 	/**
@@ -500,7 +500,7 @@ public class Beat implements SmartLifecycle {
 			}
 		}
 		recoverInflight();
-		reconcileStatics();
+		this.reconciler.reconcile(this.statics.get(), this.clock.instant());
 	}
 
 	/**
@@ -787,45 +787,6 @@ public class Beat implements SmartLifecycle {
 			resend.add(run);
 		}
 		sendAll(resend);
-	}
-
-	/**
-	 * Write the configuration's entries as RedBeat's {@code setup_schedule} does, but
-	 * only as leader: entries no longer configured are deleted, configured ones get their
-	 * definition written and keep their meta.
-	 */
-	private void reconcileStatics() {
-		List<StaticTask> configured = this.statics.get();
-		Map<String, StaticTask> byName = new LinkedHashMap<>();
-		configured.forEach((task) -> byName.put(task.task().getName(), task));
-		for (String name : this.store.statics()) {
-			if (!byName.containsKey(name)) {
-				this.store.delete(name, true);
-				logger.info("Periodic task " + name + " is no longer configured; removed it from the schedule");
-			}
-		}
-		Instant now = this.clock.instant();
-		for (StaticTask task : byName.values()) {
-			save(task.task(), task.origin(), now);
-		}
-		this.store.addStatics(byName.keySet());
-		if (!byName.isEmpty()) {
-			logger.info("Configured periodic tasks in " + this.store.keys().schedule() + ": " + byName.keySet());
-		}
-	}
-
-	private void save(PeriodicTask task, ScheduledTask.Origin origin, Instant now) {
-		StoredEntry existing = this.store.get(task.getName());
-		Boolean override = (existing != null && existing.extras().isStatic()) ? existing.extras().enabledOverride()
-				: null;
-		boolean enabled = (override != null) ? override : task.isEnabled();
-		EntryExtras extras = EntryExtras.of(task, origin).withEnabledOverride(override);
-		SchedulePoint point = SchedulePoint.of(task, existing, this.settings.zone(), now);
-		String definition = this.store.codec()
-			.writeDefinition(task.getName(), task.getTask(), task.getArgs(), task.getKwargs(), task.getOptions(),
-					task.getSchedule(), enabled);
-		this.store.save(task.getName(), definition, this.store.codec().writeMeta(point.newLastRunAt(), null),
-				extras.write(this.store.codec()), point.score(), false);
 	}
 
 	private String inflight(Fire fire) {

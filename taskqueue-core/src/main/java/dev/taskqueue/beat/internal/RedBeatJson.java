@@ -37,7 +37,10 @@ public final class RedBeatJson {
 	private static final Set<String> CRONTAB_KEYS = Set.of("__type__", "minute", "hour", "day_of_week", "day_of_month",
 			"month_of_year");
 
-	/** The JDK's zone ids (a copy: the JDK makes one per call). */
+	/**
+	 * IANA zone ids, read once: {@code ZoneId.getAvailableZoneIds()} copies them on every
+	 * call.
+	 */
 	private static final Set<String> IANA_ZONES = ZoneId.getAvailableZoneIds();
 
 	private final JsonMapper mapper;
