@@ -105,6 +105,12 @@ def point(x, y):
     return {"x": x, "y": y}
 
 
+@app.task(name="interop.py.request_header", bind=True)
+def request_header(self, name):
+    """A header of the message that called this task, as Celery's request carries it."""
+    return getattr(self.request, name, None)
+
+
 # --- Shared by both languages on one queue --------------------------------------------------
 
 _redis = None

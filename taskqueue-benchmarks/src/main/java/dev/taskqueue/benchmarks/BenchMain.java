@@ -3,6 +3,8 @@ package dev.taskqueue.benchmarks;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import dev.taskqueue.benchmarks.beat.BeatNodeApplication;
+import dev.taskqueue.benchmarks.driver.BeatBench;
 import dev.taskqueue.benchmarks.driver.BenchDriver;
 import dev.taskqueue.benchmarks.worker.BenchWorkerApplication;
 import dev.taskqueue.benchmarks.worker.RawConsumer;
@@ -15,7 +17,9 @@ import dev.taskqueue.benchmarks.worker.RawConsumer;
  * <li>{@code worker <port-file> [--boot.property=value ...]} — the taskqueue worker under
  * test;</li>
  * <li>{@code raw-consumer <port-file> <host> <port> <queue> <concurrency> <prefetch> <redis-host>
- * <redis-port>} — the raw Spring AMQP baseline's consumer.</li>
+ * <redis-port>} — the raw Spring AMQP baseline's consumer;</li>
+ * <li>{@code beat [options]} — the beat benchmark (see {@link BeatBench}), which starts
+ * {@code beat-node [--boot.property=value ...]}, the beat under test.</li>
  * </ul>
  */
 public final class BenchMain {
@@ -29,10 +33,12 @@ public final class BenchMain {
 		switch (mode) {
 			case "driver" -> System.exit(BenchDriver.run(rest));
 			case "worker" -> BenchWorkerApplication.run(Path.of(rest[0]), Arrays.copyOfRange(rest, 1, rest.length));
+			case "beat" -> System.exit(BeatBench.run(rest));
+			case "beat-node" -> BeatNodeApplication.run(rest);
 			case "raw-consumer" -> RawConsumer.run(Path.of(rest[0]), rest[1], Integer.parseInt(rest[2]), rest[3],
 					Integer.parseInt(rest[4]), Integer.parseInt(rest[5]), rest[6], Integer.parseInt(rest[7]));
 			default -> {
-				System.err.println("Unknown mode '" + mode + "': driver, worker or raw-consumer");
+				System.err.println("Unknown mode '" + mode + "': driver, worker, raw-consumer, beat or beat-node");
 				System.exit(2);
 			}
 		}

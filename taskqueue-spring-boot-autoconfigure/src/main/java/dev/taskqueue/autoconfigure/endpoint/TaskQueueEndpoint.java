@@ -18,6 +18,8 @@ import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.client.internal.Route;
 import dev.taskqueue.client.internal.TaskRouter;
+import dev.taskqueue.autoconfigure.beat.BeatOperations;
+import dev.taskqueue.beat.PeriodicTasks;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.ratelimit.RateLimit;
@@ -54,11 +56,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>delete ({@code DELETE /actuator/taskqueue/{queue}}): purge
  * {@code <queue>.dlq}.</li>
  * </ul>
- * Only the queues this worker consumes can be re-driven or purged. Over HTTP,
- * {@link TaskQueueEndpointWebExtension} adds the cluster's workers, revocation and rate
- * limits. The endpoint is read-only unless
- * {@code management.endpoint.taskqueue.access=unrestricted}: its write and delete
- * operations change the broker and the workers, so grant them only behind the
+ * The read operation also lists the schedule of periodic tasks: its entries and the beat
+ * that holds its lock. Only the queues this worker consumes can be re-driven or purged.
+ * Over HTTP, {@link TaskQueueEndpointWebExtension} adds the cluster's workers, revocation
+ * and rate limits, and running, enabling and disabling periodic tasks. The endpoint is
+ * read-only unless {@code management.endpoint.taskqueue.access=unrestricted}: its write
+ * and delete operations change the broker and the workers, so grant them only behind the
  * application's actuator security.
  */
 @Endpoint(id = "taskqueue", defaultAccess = Access.READ_ONLY)
@@ -84,6 +87,8 @@ public class TaskQueueEndpoint {
 	private final Show showValues;
 
 	private @Nullable WorkerDirectory workers;
+
+	private @Nullable PeriodicTasks periodicTasks;
 
 	/**
 	 * Create the endpoint.
@@ -117,6 +122,14 @@ public class TaskQueueEndpoint {
 	}
 
 	/**
+	 * Set the schedule of periodic tasks.
+	 * @param periodicTasks the schedule, or {@code null} (then none is shown)
+	 */
+	public void setPeriodicTasks(@Nullable PeriodicTasks periodicTasks) {
+		this.periodicTasks = periodicTasks;
+	}
+
+	/**
 	 * Describe the worker and the cluster's workers.
 	 * @return the worker, its tasks, queues and running tasks (none of them in a
 	 * dispatcher-only application), and the live workers
@@ -131,7 +144,7 @@ public class TaskQueueEndpoint {
 		WorkerContainer worker = this.worker;
 		TaskRegistry registry = this.registry;
 		if (worker == null || registry == null) {
-			return new WorkerDescriptor(null, null, null, null, null, null, cluster.workers(), cluster.error());
+			return new WorkerDescriptor(null, null, null, null, null, null, cluster.workers(), cluster.error(), beat());
 		}
 		List<TaskDescriptor> tasks = new ArrayList<>();
 		for (TaskMethod method : registry.getTasks()) {
@@ -148,7 +161,7 @@ public class TaskQueueEndpoint {
 					showArguments ? String.valueOf(task.kwargs()) : MASK, task.startedAt(), task.runtime().toMillis()))
 			.toList();
 		return new WorkerDescriptor(worker.getSettings().name(), worker.isRunning(), worker.getConcurrency(), tasks,
-				queues, active, cluster.workers(), cluster.error());
+				queues, active, cluster.workers(), cluster.error(), beat());
 	}
 
 	/**
@@ -166,6 +179,15 @@ public class TaskQueueEndpoint {
 		catch (RuntimeException ex) {
 			return new WorkersDescriptor(null, "Could not list the workers from Redis: " + ex.getMessage());
 		}
+	}
+
+	@Nullable PeriodicTasks getPeriodicTasks() {
+		return this.periodicTasks;
+	}
+
+	private BeatOperations.@Nullable BeatDescriptor beat() {
+		PeriodicTasks tasks = this.periodicTasks;
+		return (tasks != null) ? BeatOperations.describe(tasks) : null;
 	}
 
 	private TaskDescriptor task(WorkerContainer worker, TaskMethod method) {
@@ -292,12 +314,14 @@ public class TaskQueueEndpoint {
 	 * @param workers the live workers of the cluster, from their heartbeats ({@code null}
 	 * when they could not be listed)
 	 * @param workersError why the workers could not be listed, if they could not
+	 * @param beat the schedule of periodic tasks and who fires it, when the application
+	 * has Redis
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record WorkerDescriptor(@Nullable String name, @Nullable Boolean running, @Nullable Integer concurrency,
 			@Nullable List<TaskDescriptor> tasks, @Nullable Map<String, QueueDescriptor> queues,
 			@Nullable List<ActiveTaskDescriptor> activeTasks, @Nullable List<WorkerInfo> workers,
-			@Nullable String workersError) {
+			@Nullable String workersError, BeatOperations.@Nullable BeatDescriptor beat) {
 
 	}
 

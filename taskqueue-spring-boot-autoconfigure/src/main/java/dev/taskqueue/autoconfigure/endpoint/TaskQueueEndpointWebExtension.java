@@ -2,10 +2,12 @@ package dev.taskqueue.autoconfigure.endpoint;
 
 import java.util.Set;
 
+import dev.taskqueue.autoconfigure.beat.BeatOperations;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.RateLimitChange;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.RevokeResult;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.WorkerDescriptor;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.WorkersDescriptor;
+import dev.taskqueue.beat.PeriodicTasks;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.control.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
@@ -179,6 +181,31 @@ public class TaskQueueEndpointWebExtension {
 		if (!TASKS.equals(segment)) {
 			throw new InvalidEndpointRequestException("Unknown path '" + segment + "': use /tasks/{id}",
 					"Unknown path");
+		}
+	}
+
+	/**
+	 * Run a periodic task now, enable or disable it ({@code POST
+	 * /actuator/taskqueue/beat/{entry}} with {@code {"action": "run"}}).
+	 * @param beat the literal {@code beat}
+	 * @param entry the entry's name
+	 * @param action {@code run}, {@code enable} or {@code disable}
+	 * @return what was done
+	 */
+	@WriteOperation
+	public BeatOperations.EntryChange changePeriodicTask(@Selector String beat, @Selector String entry, String action) {
+		PeriodicTasks tasks = this.delegate.getPeriodicTasks();
+		if (!"beat".equals(beat)) {
+			throw new InvalidEndpointRequestException("Unknown path '" + beat + "': use /beat/{entry}", "Unknown path");
+		}
+		if (tasks == null) {
+			throw new InvalidEndpointRequestException("Periodic tasks need Redis", "Not available");
+		}
+		try {
+			return BeatOperations.change(tasks, entry, action);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid periodic task change");
 		}
 	}
 

@@ -45,9 +45,20 @@ final class WorkerProcess implements AutoCloseable {
 	 * @return the started worker
 	 */
 	static WorkerProcess start(String... properties) {
-		List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-cp", System.getProperty("java.class.path"),
-				"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlogging.level.dev.taskqueue=INFO",
-				FaultWorkerApplication.class.getName()));
+		return start(FaultWorkerApplication.class, properties);
+	}
+
+	/**
+	 * Start another application's JVM (one that prints
+	 * {@link FaultWorkerApplication#READY} once started) and wait until it is ready.
+	 * @param application the application's main class
+	 * @param properties Spring Boot properties, {@code name=value}
+	 * @return the started application
+	 */
+	static WorkerProcess start(Class<?> application, String... properties) {
+		List<String> command = new ArrayList<>(
+				List.of(JAVA.toString(), "-cp", System.getProperty("java.class.path"), "-Xmx256m", "-XX:+UseSerialGC",
+						"-XX:TieredStopAtLevel=1", "-Dlogging.level.dev.taskqueue=INFO", application.getName()));
 		for (String property : properties) {
 			command.add("--" + property);
 		}
@@ -119,6 +130,10 @@ final class WorkerProcess implements AutoCloseable {
 	 */
 	String output() {
 		return String.join("\n", this.lines);
+	}
+
+	long pid() {
+		return this.process.pid();
 	}
 
 	boolean isAlive() {
