@@ -16,8 +16,7 @@ class Reports {
 
 	@QueueTask("files.cleanup")
 	@Periodic(every = "${cleanup.every:10m}", args = "[7]") // placeholders are resolved
-	@Periodic(name = "files.cleanup-nightly", cron = "0 0 3 * * *") // a second schedule,
-																	// another name
+	@Periodic(name = "files.cleanup-nightly", cron = "0 0 3 * * *") // and another
 	void cleanup(int days) {
 		// ...
 	}
