@@ -167,10 +167,10 @@ public class TaskQueueBeatProperties {
 	 */
 	public enum StaticsSet {
 
-		/** The Java beats' own set, '<prefix>:statics:java'. */
+		/** The Java beats' own set, {@code <prefix>:statics:java}. */
 		JAVA,
 
-		/** RedBeat's '<prefix>:statics', reconciled by Python beats too. */
+		/** RedBeat's {@code <prefix>:statics}, reconciled by Python beats too. */
 		REDBEAT
 
 	}
