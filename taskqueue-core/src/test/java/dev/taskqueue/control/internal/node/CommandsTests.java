@@ -171,12 +171,15 @@ class CommandsTests {
 	void helloMergesAnotherNodesIdsAndAnswersWithAllOfThem() {
 		this.revoked.add("mine");
 		long before = this.dispatcher.getClock().value();
+		// A time on this machine's monotonic clock: a fixed one expires once uptime passes
+		// the three hours ids are kept.
+		double revokedAt = RevokedTasks.monotonic() - 60;
 		Object reply = run("hello", "from_node", "other@host", "revoked",
-				Map.of("theirs", List.of(1013.714161151, "theirs")));
+				Map.of("theirs", List.of(revokedAt, "theirs")));
 		assertThat(reply).isInstanceOf(Map.class);
 		Map<?, ?> sync = (Map<?, ?>) reply;
 		assertThat(((Map<?, ?>) sync.get("revoked")).keySet()).isEqualTo(java.util.Set.of("mine", "theirs"));
-		assertThat(((Map<?, ?>) sync.get("revoked")).get("theirs")).isEqualTo(List.of(1013.714161151, "theirs"));
+		assertThat(((Map<?, ?>) sync.get("revoked")).get("theirs")).isEqualTo(List.of(revokedAt, "theirs"));
 		assertThat(sync.get("clock")).isEqualTo(before + 1);
 		assertThat(run("hello", "from_node", CapturedWorker.NODE)).isNull();
 	}
