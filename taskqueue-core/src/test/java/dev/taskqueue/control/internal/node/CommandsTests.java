@@ -171,7 +171,8 @@ class CommandsTests {
 	void helloMergesAnotherNodesIdsAndAnswersWithAllOfThem() {
 		this.revoked.add("mine");
 		long before = this.dispatcher.getClock().value();
-		// A time on this machine's monotonic clock: a fixed one expires once uptime passes
+		// A time on this machine's monotonic clock: a fixed one expires once uptime
+		// passes
 		// the three hours ids are kept.
 		double revokedAt = RevokedTasks.monotonic() - 60;
 		Object reply = run("hello", "from_node", "other@host", "revoked",
