@@ -20,7 +20,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
- * Runs the whole benchmark of issue #6 and prints its table; see {@link Options#USAGE}.
+ * Runs the whole benchmark and prints its table; see {@link Options#USAGE}.
  * <p>
  * Order: taskqueue (warm-up, then per repetition publish alone, drain with results
  * stored, drain with results ignored; then the round trips), the raw Spring AMQP
