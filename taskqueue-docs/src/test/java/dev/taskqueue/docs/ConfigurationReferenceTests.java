@@ -1,7 +1,5 @@
 package dev.taskqueue.docs;
 
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,10 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationReferenceTests {
 
-	static final String BEGIN = "<!-- begin generated: configuration properties -->";
-
-	static final String END = "<!-- end generated: configuration properties -->";
-
 	private final Documentation documentation = Documentation.repository();
 
 	private final String generated = new ConfigurationReference(ConfigurationMetadata.load(),
@@ -29,17 +23,8 @@ class ConfigurationReferenceTests {
 		Documentation.write(
 				this.documentation.resolve("taskqueue-docs/target/generated-docs/configuration-properties.md"),
 				this.generated);
-		Path page = this.documentation.resolve("docs/configuration.md");
-		String text = Documentation.read(page);
-		int begin = text.indexOf(BEGIN);
-		int end = text.indexOf(END);
-		assertThat(begin).as("%s in docs/configuration.md", BEGIN).isNotNegative();
-		assertThat(end).as("%s in docs/configuration.md", END).isGreaterThan(begin);
-		String committed = text.substring(begin + BEGIN.length(), end);
-		if (!committed.equals(this.generated) && Documentation.updating()) {
-			Documentation.write(page, text.substring(0, begin + BEGIN.length()) + this.generated + text.substring(end));
-			return;
-		}
+		String committed = this.documentation.generatedPart("docs/configuration.md", "configuration properties",
+				this.generated);
 		assertThat(committed)
 			.as("docs/configuration.md is out of step with the configuration metadata; " + Documentation.howToUpdate())
 			.isEqualTo(this.generated);
@@ -53,6 +38,14 @@ class ConfigurationReferenceTests {
 							+ "may start: .*Celery's rate_limit")
 			.contains("| `taskqueue.queues.[<name>].max-priority` |")
 			.contains("| `taskqueue.routes.[<name>].queue` |");
+	}
+
+	@Test
+	void classesNestedInMapValuesGetARowForEachOfTheirProperties() {
+		assertThat(this.generated)
+			.contains("| `taskqueue.beat.schedule.[<name>].options.queue` | `String` |  | Queue to send to;")
+			.contains("| `taskqueue.beat.schedule.[<name>].crontab.minute` | `String` | `*` |")
+			.doesNotContainPattern("\\$\\w+@\\p{XDigit}+");
 	}
 
 	@Test
