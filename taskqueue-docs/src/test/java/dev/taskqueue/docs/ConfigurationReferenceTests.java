@@ -1,5 +1,10 @@
 package dev.taskqueue.docs;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +58,24 @@ class ConfigurationReferenceTests {
 		assertThat(this.generated).contains("| `taskqueue.worker.prefetch` | `Integer` | `16` |")
 			.contains("| `taskqueue.result.expires` | `Duration` | `1d` |")
 			.contains("| `taskqueue.accept-content` | `List<String>` | `json` |");
+	}
+
+	@Test
+	void defaultsOfClosedSetsAreAmongTheirValues() {
+		Pattern row = Pattern.compile("^\\| `([^`]+)` \\| `[^|]+` \\| ([^|]+) \\| .* Values: ([^|]+)\\. \\|$",
+				Pattern.MULTILINE);
+		Matcher matcher = row.matcher(this.generated);
+		List<String> wrong = new ArrayList<>();
+		while (matcher.find()) {
+			List<String> values = List.of(matcher.group(3).split(", "));
+			for (String value : matcher.group(2).trim().split(", ")) {
+				if (!values.contains(value)) {
+					wrong.add(matcher.group(1) + " defaults to " + value + ", not one of " + values);
+				}
+			}
+		}
+		assertThat(wrong).as("defaults the metadata gets wrong (set them in the additional metadata)").isEmpty();
+		assertThat(this.generated).contains("| `taskqueue.celery-version` | `CeleryVersion` | `5.6` |");
 	}
 
 	@Test

@@ -9,10 +9,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The seed's dispatcher. Started plainly it serves the HTTP API of {@link TaskController}
- * on port 8080. Started with {@code --scenarios} (or {@code --dispatcher.scenarios=true})
- * it starts no web server, replays the seed's calls ({@link SeedScenarios}), prints what
- * each gave and exits with 0 only if every call gave its expected outcome.
+ * The tutorial's dispatcher. Started plainly it serves the HTTP API of
+ * {@link TaskController} on port 8080. Started with {@code --scenarios} (or
+ * {@code --dispatcher.scenarios=true}) it starts no web server, replays the tutorial's
+ * calls ({@link TutorialScenarios}), prints what each gave and exits with 0 only if every
+ * call gave its expected outcome.
  */
 @SpringBootApplication
 public class SampleDispatcherApplication {

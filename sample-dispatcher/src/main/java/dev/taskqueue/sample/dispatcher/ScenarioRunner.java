@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs {@link SeedScenarios} when the application is started with {@code --scenarios} or
- * {@code dispatcher.scenarios=true}, prints what each gave, and sets the exit code: 0
+ * Runs {@link TutorialScenarios} when the application is started with {@code --scenarios}
+ * or {@code dispatcher.scenarios=true}, prints what each gave, and sets the exit code: 0
  * only if every scenario gave its expected outcome.
  */
 @Component
@@ -68,7 +68,7 @@ public class ScenarioRunner implements ApplicationRunner, ExitCodeGenerator {
 	@Override
 	public void run(ApplicationArguments args) {
 		if (args.containsOption("scenarios") || this.environment.getProperty(PROPERTY, Boolean.class, false)) {
-			List<ScenarioVerdict> verdicts = runAll(SeedScenarios.all());
+			List<ScenarioVerdict> verdicts = runAll(TutorialScenarios.all());
 			this.exitCode = verdicts.stream().allMatch(ScenarioVerdict::passed) ? 0 : 1;
 			this.ran = true;
 		}
@@ -83,8 +83,8 @@ public class ScenarioRunner implements ApplicationRunner, ExitCodeGenerator {
 		ScenarioContext context = new ScenarioContext(this.client);
 		List<ScenarioVerdict> verdicts = new ArrayList<>();
 		this.out.println();
-		this.out.println("Running the seed's " + scenarios.size() + " scenarios (timeout " + this.timeout.toSeconds()
-				+ " s each)");
+		this.out.println("Running the tutorial's " + scenarios.size() + " scenarios (timeout "
+				+ this.timeout.toSeconds() + " s each)");
 		for (Scenario scenario : scenarios) {
 			ScenarioOutcome outcome = run(scenario, context);
 			context.record(outcome);

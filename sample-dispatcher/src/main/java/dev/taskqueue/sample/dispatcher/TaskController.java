@@ -39,7 +39,8 @@ public class TaskController {
 	}
 
 	/**
-	 * Send {@code worker.divide(x, y)} by name, as the seed's {@code app.send_task} does.
+	 * Send {@code worker.divide(x, y)} by name, as the tutorial's {@code app.send_task}
+	 * does.
 	 * @param x the dividend
 	 * @param y the divisor
 	 * @return 202 with the task id, and the task's URL as {@code Location}

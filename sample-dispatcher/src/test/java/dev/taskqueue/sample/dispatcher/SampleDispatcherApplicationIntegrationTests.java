@@ -138,8 +138,8 @@ class SampleDispatcherApplicationIntegrationTests {
 	}
 
 	@Test
-	void everySeedScenarioGivesItsExpectedOutcome() {
-		List<ScenarioVerdict> verdicts = this.scenarios.runAll(SeedScenarios.all());
+	void everyTutorialScenarioGivesItsExpectedOutcome() {
+		List<ScenarioVerdict> verdicts = this.scenarios.runAll(TutorialScenarios.all());
 		assertThat(verdicts).extracting((verdict) -> verdict.outcome().scenario().key())
 			.containsExactly("a", "b", "c", "d", "e", "f", "g");
 		assertThat(verdicts).allSatisfy(

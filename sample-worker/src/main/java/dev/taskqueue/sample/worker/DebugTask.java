@@ -4,7 +4,7 @@ import dev.taskqueue.worker.TaskContext;
 import dev.taskqueue.worker.TaskListener;
 
 /**
- * The seed's {@code DebugTask}: print the arguments of a failed call
+ * The tutorial's {@code DebugTask}: print the arguments of a failed call
  * ({@code on_failure}).
  */
 public class DebugTask implements TaskListener {

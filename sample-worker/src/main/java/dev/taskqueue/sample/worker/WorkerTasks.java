@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The tasks of the seed's {@code worker.py}. Their queues come from
+ * The tasks of the tutorial's {@code worker.py}. Their queues come from
  * {@code taskqueue.routes} and the rate limit of {@code worker.divide} from
- * {@code taskqueue.tasks}, as in the seed's {@code celeryconfig.py}.
+ * {@code taskqueue.tasks}, as in the tutorial's {@code celeryconfig.py}.
  */
 @Component
 public class WorkerTasks {
@@ -40,11 +40,11 @@ public class WorkerTasks {
 	}
 
 	/**
-	 * The seed's {@code error_handler(uuid)}, sent by a worker as the errback
+	 * The tutorial's {@code error_handler(uuid)}, sent by a worker as the errback
 	 * ({@code link_error}) of a failed task with the failed task's id as its argument,
 	 * exactly as Celery sends it. The {@link TaskFailure} parameter takes that id and
-	 * reads the failed call from the result store, so, unlike in the seed, the handler
-	 * sees its arguments too (the 1 and the 0 of {@code divide(1, 0)}).
+	 * reads the failed call from the result store, so, unlike in the tutorial, the
+	 * handler sees its arguments too (the 1 and the 0 of {@code divide(1, 0)}).
 	 * @param failure the failed call
 	 * @return what was found: {@code failed_task_id}, {@code state}, {@code info}, and
 	 * the task's {@code name}, {@code args} and {@code kwargs}

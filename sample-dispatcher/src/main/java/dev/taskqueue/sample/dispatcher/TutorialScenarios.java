@@ -9,15 +9,15 @@ import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskRequest;
 
 /**
- * The calls of the seed article, in its order. Add a scenario by adding an element: the
+ * The calls of the tutorial, in its order. Add a scenario by adding an element: the
  * runner runs them one after another, and a later one may use an earlier one's task id
  * ({@link ScenarioContext#taskIdOf}).
  */
-public final class SeedScenarios {
+public final class TutorialScenarios {
 
 	private static final Duration COUNTDOWN = Duration.ofSeconds(2);
 
-	private SeedScenarios() {
+	private TutorialScenarios() {
 	}
 
 	/**
