@@ -114,6 +114,12 @@ final class ConfigurationReference {
 				continue;
 			}
 			String name = descriptor.getName();
+			if (isBean(descriptor.getPropertyType())) {
+				// A nested class (a periodic entry's options): a row for each of its
+				// properties.
+				rows.addAll(nestedRows(prefix + "." + kebab(name), descriptor.getPropertyType()));
+				continue;
+			}
 			Type generic = descriptor.getReadMethod().getGenericReturnType();
 			String description = docs.get(name);
 			if (description != null) {
@@ -153,11 +159,27 @@ final class ConfigurationReference {
 			return null;
 		}
 		Class<?> value = resolve(map.group(1));
-		if (value == null || value.isEnum() || value.getName().startsWith("java.")
-				|| BeanUtils.getPropertyDescriptors(value).length <= 1) {
-			return null;
+		return (value != null && isBean(value)) ? value : null;
+	}
+
+	/**
+	 * Whether properties of a type are themselves groups of properties: a class of the
+	 * application's, with properties of its own (not a value such as an enum or a
+	 * {@code RateLimit}).
+	 */
+	private static boolean isBean(Class<?> type) {
+		return !type.isPrimitive() && !type.isEnum() && !type.isArray() && !type.getName().startsWith("java.")
+				&& BeanUtils.getPropertyDescriptors(type).length > 1 && hasNoArgConstructor(type);
+	}
+
+	private static boolean hasNoArgConstructor(Class<?> type) {
+		try {
+			type.getDeclaredConstructor();
+			return true;
 		}
-		return value;
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
 	}
 
 	private static String values(Class<?> type, List<String> hints) {

@@ -1,6 +1,9 @@
 package dev.taskqueue.docs;
 
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,10 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationReferenceTests {
 
-	static final String BEGIN = "<!-- begin generated: configuration properties -->";
-
-	static final String END = "<!-- end generated: configuration properties -->";
-
 	private final Documentation documentation = Documentation.repository();
 
 	private final String generated = new ConfigurationReference(ConfigurationMetadata.load(),
@@ -29,17 +28,8 @@ class ConfigurationReferenceTests {
 		Documentation.write(
 				this.documentation.resolve("taskqueue-docs/target/generated-docs/configuration-properties.md"),
 				this.generated);
-		Path page = this.documentation.resolve("docs/configuration.md");
-		String text = Documentation.read(page);
-		int begin = text.indexOf(BEGIN);
-		int end = text.indexOf(END);
-		assertThat(begin).as("%s in docs/configuration.md", BEGIN).isNotNegative();
-		assertThat(end).as("%s in docs/configuration.md", END).isGreaterThan(begin);
-		String committed = text.substring(begin + BEGIN.length(), end);
-		if (!committed.equals(this.generated) && Documentation.updating()) {
-			Documentation.write(page, text.substring(0, begin + BEGIN.length()) + this.generated + text.substring(end));
-			return;
-		}
+		String committed = this.documentation.generatedPart("docs/configuration.md", "configuration properties",
+				this.generated);
 		assertThat(committed)
 			.as("docs/configuration.md is out of step with the configuration metadata; " + Documentation.howToUpdate())
 			.isEqualTo(this.generated);
@@ -56,10 +46,36 @@ class ConfigurationReferenceTests {
 	}
 
 	@Test
+	void classesNestedInMapValuesGetARowForEachOfTheirProperties() {
+		assertThat(this.generated)
+			.contains("| `taskqueue.beat.schedule.[<name>].options.queue` | `String` |  | Queue to send to;")
+			.contains("| `taskqueue.beat.schedule.[<name>].crontab.minute` | `String` | `*` |")
+			.doesNotContainPattern("\\$\\w+@\\p{XDigit}+");
+	}
+
+	@Test
 	void defaultsComeFromTheMetadataOrFromANewPropertiesObject() {
 		assertThat(this.generated).contains("| `taskqueue.worker.prefetch` | `Integer` | `16` |")
 			.contains("| `taskqueue.result.expires` | `Duration` | `1d` |")
 			.contains("| `taskqueue.accept-content` | `List<String>` | `json` |");
+	}
+
+	@Test
+	void defaultsOfClosedSetsAreAmongTheirValues() {
+		Pattern row = Pattern.compile("^\\| `([^`]+)` \\| `[^|]+` \\| ([^|]+) \\| .* Values: ([^|]+)\\. \\|$",
+				Pattern.MULTILINE);
+		Matcher matcher = row.matcher(this.generated);
+		List<String> wrong = new ArrayList<>();
+		while (matcher.find()) {
+			List<String> values = List.of(matcher.group(3).split(", "));
+			for (String value : matcher.group(2).trim().split(", ")) {
+				if (!values.contains(value)) {
+					wrong.add(matcher.group(1) + " defaults to " + value + ", not one of " + values);
+				}
+			}
+		}
+		assertThat(wrong).as("defaults the metadata gets wrong (set them in the additional metadata)").isEmpty();
+		assertThat(this.generated).contains("| `taskqueue.celery-version` | `CeleryVersion` | `5.6` |");
 	}
 
 	@Test

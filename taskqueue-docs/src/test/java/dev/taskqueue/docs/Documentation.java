@@ -91,6 +91,34 @@ final class Documentation {
 		return "run `" + HOW_TO_UPDATE + "` to rewrite the pages from the code";
 	}
 
+	/**
+	 * The part of a page between {@code <!-- begin generated: NAME -->} and
+	 * {@code <!-- end generated: NAME -->}, rewritten with what the build generates when
+	 * {@linkplain #updating() updating}.
+	 * @param page the page, relative to the repository
+	 * @param name the name of the generated part
+	 * @param generated what the build generates for it
+	 * @return the committed part, as it is after any update
+	 * @throws IllegalStateException if the page lacks the markers
+	 */
+	String generatedPart(String page, String name, String generated) {
+		Path file = resolve(page);
+		String begin = "<!-- begin generated: " + name + " -->";
+		String end = "<!-- end generated: " + name + " -->";
+		String text = read(file);
+		int from = text.indexOf(begin);
+		int to = text.indexOf(end);
+		if (from < 0 || to < from) {
+			throw new IllegalStateException(page + " has no '" + begin + "' ... '" + end + "' markers");
+		}
+		String committed = text.substring(from + begin.length(), to);
+		if (!committed.equals(generated) && updating()) {
+			write(file, text.substring(0, from + begin.length()) + generated + text.substring(to));
+			return generated;
+		}
+		return committed;
+	}
+
 	static String read(Path file) {
 		try {
 			return Files.readString(file, StandardCharsets.UTF_8);

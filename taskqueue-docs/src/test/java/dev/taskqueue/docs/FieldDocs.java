@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.lang.model.element.Modifier;
@@ -30,7 +34,9 @@ import com.sun.source.util.TreePathScanner;
  * The javadoc of the fields of a class, read from its source with the JDK's compiler
  * (parsed only, not compiled). The configuration processor describes the properties of
  * nested classes but not those of map values ({@code taskqueue.tasks.[<name>].*}): their
- * descriptions are read here the way it reads the others, from the fields' javadoc.
+ * descriptions are read here the way it reads the others, from the fields' javadoc. The
+ * meters and observations documented in code ({@code MeterDocumentation} and
+ * {@code ObservationDocumentation} enums) are described by their constants' javadoc.
  */
 final class FieldDocs {
 
@@ -48,6 +54,23 @@ final class FieldDocs {
 	 * @return the description of each field that has one, by field name
 	 */
 	Map<String, String> of(Class<?> type) {
+		return read(type, false);
+	}
+
+	/**
+	 * The javadoc of each constant of an enum, as one line of Markdown: code and links
+	 * become code spans.
+	 * @param type the enum (nested enums too)
+	 * @return the description of each constant that has one, by constant name
+	 */
+	Map<String, String> ofConstants(Class<? extends Enum<?>> type) {
+		Map<String, String> descriptions = read(type, true);
+		Set<String> constants = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.toSet());
+		descriptions.keySet().retainAll(constants);
+		return descriptions;
+	}
+
+	private Map<String, String> read(Class<?> type, boolean constants) {
 		Class<?> top = type;
 		while (top.getEnclosingClass() != null) {
 			top = top.getEnclosingClass();
@@ -71,10 +94,10 @@ final class FieldDocs {
 						if (name.equals(wanted)) {
 							for (Tree member : tree.getMembers()) {
 								if (member instanceof VariableTree field
-										&& !field.getModifiers().getFlags().contains(Modifier.STATIC)) {
+										&& (constants || !field.getModifiers().getFlags().contains(Modifier.STATIC))) {
 									DocCommentTree doc = docs.getDocCommentTree(new TreePath(getCurrentPath(), member));
 									if (doc != null) {
-										descriptions.put(field.getName().toString(), text(doc));
+										descriptions.put(field.getName().toString(), text(doc, constants));
 									}
 								}
 							}
@@ -91,10 +114,12 @@ final class FieldDocs {
 		}
 	}
 
-	private static String text(DocCommentTree doc) {
+	private static String text(DocCommentTree doc, boolean markdown) {
 		StringBuilder text = new StringBuilder();
 		doc.getFullBody().forEach((part) -> text.append(part));
-		String description = INLINE_TAG.matcher(text).replaceAll("$1");
+		String description = INLINE_TAG.matcher(text)
+			.replaceAll((tag) -> Matcher
+				.quoteReplacement(markdown ? "`" + tag.group(1).replace('#', '.') + "`" : tag.group(1)));
 		return description.replaceAll("\\s+", " ").trim();
 	}
 

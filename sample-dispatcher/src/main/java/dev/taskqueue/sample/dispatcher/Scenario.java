@@ -5,8 +5,8 @@ import java.util.function.Function;
 import dev.taskqueue.client.TaskResult;
 
 /**
- * One call of the Celery tutorial, replayed in Java: what it was in Python, how it is
- * sent here, and what it must give.
+ * One call of the tutorial, replayed in Java: what it was in Python, how it is sent here,
+ * and what it must give.
  *
  * @param key a short key the report and later scenarios refer to it by ({@code "a"},
  * {@code "b"}, ...)

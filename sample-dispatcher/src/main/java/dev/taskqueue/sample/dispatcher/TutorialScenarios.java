@@ -9,9 +9,9 @@ import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskRequest;
 
 /**
- * The calls of the Celery tutorial, in its order. Add a scenario by adding an element:
- * the runner runs them one after another, and a later one may use an earlier one's task
- * id ({@link ScenarioContext#taskIdOf}).
+ * The calls of the tutorial, in its order. Add a scenario by adding an element: the
+ * runner runs them one after another, and a later one may use an earlier one's task id
+ * ({@link ScenarioContext#taskIdOf}).
  */
 public final class TutorialScenarios {
 

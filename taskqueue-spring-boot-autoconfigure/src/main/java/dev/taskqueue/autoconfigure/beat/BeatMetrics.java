@@ -12,15 +12,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters of the beat. Counters: {@code taskqueue.beat.fires} (tags
- * {@code task}, {@code outcome} {@code sent} or {@code failed}: a failed send is sent
- * again), {@code taskqueue.beat.fires.fenced} (runs this beat did not send because the
- * fence refused them: it lost the lock or another beat fired them),
- * {@code taskqueue.beat.fires.duplicates} (runs a previous leader left unconfirmed that
- * had arrived, so were not sent again) and {@code taskqueue.beat.runs.missed} (runs not
- * fired by their entry's missed-run policy). Timer: {@code taskqueue.beat.lateness}
- * ({@code task}), from a run's due time to the broker's confirm. Gauge:
- * {@code taskqueue.beat.lock.held}, 1 while this application's beat holds the lock.
+ * Micrometer meters of the beat, as {@link BeatMeterDocumentation} lists them.
  */
 public class BeatMetrics implements MeterBinder, BeatListener {
 
@@ -40,7 +32,7 @@ public class BeatMetrics implements MeterBinder, BeatListener {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
-		Gauge.builder("taskqueue.beat.lock.held", this.beat, (beat) -> beat.isLeader() ? 1 : 0)
+		Gauge.builder(BeatMeterDocumentation.LOCK_HELD.getName(), this.beat, (beat) -> beat.isLeader() ? 1 : 0)
 			.description("1 while this application's beat holds the schedule's lock")
 			.register(registry);
 	}
@@ -50,9 +42,9 @@ public class BeatMetrics implements MeterBinder, BeatListener {
 		MeterRegistry registry = this.registry;
 		if (registry != null) {
 			fires(registry, task, "sent").increment();
-			Timer.builder("taskqueue.beat.lateness")
+			Timer.builder(BeatMeterDocumentation.LATENESS.getName())
 				.description("From a periodic run's due time to the broker's confirm")
-				.tag("task", task)
+				.tag(BeatMeterDocumentation.KeyNames.TASK.asString(), task)
 				.register(registry)
 				.record(lateness.isNegative() ? Duration.ZERO : lateness);
 		}
@@ -68,31 +60,31 @@ public class BeatMetrics implements MeterBinder, BeatListener {
 
 	@Override
 	public void fenced(String entry) {
-		count("taskqueue.beat.fires.fenced", "Runs not sent because the fence refused them", 1);
+		count(BeatMeterDocumentation.FIRES_FENCED, "Runs not sent because the fence refused them", 1);
 	}
 
 	@Override
 	public void duplicateDropped(String entry, String id) {
-		count("taskqueue.beat.fires.duplicates", "Runs found already delivered, not sent again", 1);
+		count(BeatMeterDocumentation.FIRES_DUPLICATES, "Runs found already delivered, not sent again", 1);
 	}
 
 	@Override
 	public void missedRunsSkipped(String entry, long count) {
-		count("taskqueue.beat.runs.missed", "Missed runs not fired, as their entry's policy says", count);
+		count(BeatMeterDocumentation.RUNS_MISSED, "Missed runs not fired, as their entry's policy says", count);
 	}
 
 	private static Counter fires(MeterRegistry registry, String task, String outcome) {
-		return Counter.builder("taskqueue.beat.fires")
+		return Counter.builder(BeatMeterDocumentation.FIRES.getName())
 			.description("Periodic runs the beat sent")
-			.tag("task", task)
-			.tag("outcome", outcome)
+			.tag(BeatMeterDocumentation.KeyNames.TASK.asString(), task)
+			.tag(BeatMeterDocumentation.KeyNames.OUTCOME.asString(), outcome)
 			.register(registry);
 	}
 
-	private void count(String name, String description, long amount) {
+	private void count(BeatMeterDocumentation meter, String description, long amount) {
 		MeterRegistry registry = this.registry;
 		if (registry != null) {
-			Counter.builder(name).description(description).register(registry).increment(amount);
+			Counter.builder(meter.getName()).description(description).register(registry).increment(amount);
 		}
 	}
 

@@ -1,6 +1,7 @@
 /**
  * Auto-configuration of periodic tasks: the beat, the runtime schedule API, their
- * properties, metrics and health.
+ * properties, health and metrics (listed in
+ * {@link dev.taskqueue.autoconfigure.beat.BeatMeterDocumentation}).
  */
 @NullMarked
 package dev.taskqueue.autoconfigure.beat;

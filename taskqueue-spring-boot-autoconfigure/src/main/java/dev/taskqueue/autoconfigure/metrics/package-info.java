@@ -1,6 +1,7 @@
 /**
  * Micrometer metrics of taskqueue beyond its observations' timers: task counters, the
- * time tasks wait in the broker, worker and queue gauges.
+ * time tasks wait in the broker, worker and queue gauges, listed in
+ * {@link dev.taskqueue.autoconfigure.metrics.TaskQueueMeterDocumentation}.
  */
 @NullMarked
 package dev.taskqueue.autoconfigure.metrics;
