@@ -138,7 +138,7 @@ public enum BeatMeterDocumentation implements MeterDocumentation {
 
 			@Override
 			public String asString() {
-				return "task";
+				return "taskqueue.task.name";
 			}
 
 		},
