@@ -55,7 +55,7 @@ class MetricsReferenceTests {
 			.contains("| `taskqueue.worker.tasks.active` | gauge | `taskqueue.worker.name` |")
 			.contains("| `error` | Celery's name for the error that rejected a message. |")
 			.contains("### Periodic tasks")
-			.contains("| `taskqueue.beat.lateness` | timer | `task` |");
+			.contains("| `taskqueue.beat.lateness` | timer | `taskqueue.task.name` |");
 	}
 
 }
