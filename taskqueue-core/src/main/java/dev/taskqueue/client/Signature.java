@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.taskqueue.protocol.internal.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -648,12 +649,36 @@ public final class Signature {
 					case "reply_to" -> builder.replyTo(String.valueOf(value));
 					case "time_limit" -> builder.timeLimit(seconds(value));
 					case "soft_time_limit" -> builder.softTimeLimit(seconds(value));
+					case "stamped_headers" -> stamps(value, options, builder);
 					default -> {
 						// Celery options with no meaning here (serializer, ...) are
 						// ignored.
 					}
 				}
 			});
+		}
+
+		/**
+		 * Celery 5.3+ stamping: a stamped signature names its stamps in
+		 * {@code stamped_headers} and holds each value as an option of that name; the
+		 * message carries them in the {@code stamped_headers} and {@code stamps} headers
+		 * (Celery's {@code as_task_v2}) and the value options themselves are not sent.
+		 */
+		private static void stamps(Object names, Map<String, @Nullable Object> options, TaskRequest.Builder builder) {
+			List<String> stamped = new ArrayList<>();
+			if (names instanceof List<?> list) {
+				list.stream().filter(String.class::isInstance).map(String.class::cast).distinct().forEach(stamped::add);
+			}
+			else if (names instanceof String single) {
+				stamped.add(single);
+			}
+			if (stamped.isEmpty()) {
+				return;
+			}
+			Map<String, @Nullable Object> stamps = new LinkedHashMap<>();
+			stamped.forEach((name) -> stamps.put(name, options.get(name)));
+			builder.header(TaskMessage.STAMPED_HEADERS, stamped);
+			builder.header(TaskMessage.STAMPS, stamps);
 		}
 
 		private static Duration seconds(Object value) {

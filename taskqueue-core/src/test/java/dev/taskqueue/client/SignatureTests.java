@@ -60,6 +60,39 @@ class SignatureTests {
 	}
 
 	@Test
+	void stampsOfACelery56SignatureBecomeTheStampHeadersAndAreNotSentAsOptions() {
+		// A signature stamped by Celery 5.3+ (sig.stamp(mystamp='v1')), as the embed
+		// carries it.
+		Map<String, Object> options = new LinkedHashMap<>();
+		options.put("task_id", "c1");
+		options.put("stamped_headers", List.of("mystamp", "tags"));
+		options.put("mystamp", "v1");
+		options.put("tags", List.of("a", "b"));
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("task", "tasks.add");
+		map.put("args", List.of(1));
+		map.put("kwargs", Map.of());
+		map.put("options", options);
+		map.put("subtask_type", null);
+		map.put("immutable", false);
+
+		TaskRequest request = Signature.fromMap(map).toRequest(List.of(2)).build();
+
+		assertThat(request.getHeaders()).containsOnlyKeys("stamped_headers", "stamps");
+		assertThat(request.getHeaders().get("stamped_headers")).isEqualTo(List.of("mystamp", "tags"));
+		assertThat(request.getHeaders().get("stamps")).isEqualTo(Map.of("mystamp", "v1", "tags", List.of("a", "b")));
+		assertThat(Signature.fromMap(map).toMap()).isEqualTo(map);
+	}
+
+	@Test
+	void malformedStampedHeadersOptionIsIgnored() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("task", "tasks.add");
+		map.put("options", Map.of("stamped_headers", 12));
+		assertThat(Signature.fromMap(map).toRequest(List.of()).build().getHeaders()).isEmpty();
+	}
+
+	@Test
 	void nestedLinksBecomeTheCallbacksOfTheRequest() {
 		Signature inner = Signature.of("c");
 		Signature outer = Signature.of("b").withLink(inner).withLinkError(Signature.of("e"));
