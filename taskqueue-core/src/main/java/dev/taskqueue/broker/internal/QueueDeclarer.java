@@ -80,6 +80,14 @@ public class QueueDeclarer {
 	}
 
 	/**
+	 * Return the native delayed delivery consumed quorum queues are bound to.
+	 * @return the native delayed delivery, or {@code null} when it is off
+	 */
+	public @Nullable NativeDelayedDelivery getNativeDelayedDelivery() {
+		return this.nativeDelayedDelivery;
+	}
+
+	/**
 	 * Declare a queue a worker consumes: as {@link #declareQueue(String)} does, and, for
 	 * a quorum queue bound to a topic exchange, with the bindings Celery 5.5+'s workers
 	 * add so that countdown and ETA tasks a Celery client routes through native delayed
