@@ -162,9 +162,14 @@ class TaskQueueFlowAutoConfigurationIntegrationTests {
 				// On by default from Celery 5.5, the default version.
 				assertThat(declarer.getNativeDelayedDelivery()).isNotNull();
 			});
-		this.contextRunner.withPropertyValues("taskqueue.celery-version=5.2")
+		// The queues exist now, with these exchanges.
+		String[] sameQueues = { "taskqueue.default-exchange-type=topic",
+				"taskqueue.queues." + this.other + ".exchange-type=direct" };
+		this.contextRunner.withPropertyValues(sameQueues)
+			.withPropertyValues("taskqueue.celery-version=5.2")
 			.run((context) -> assertThat(context.getBean(QueueDeclarer.class).getNativeDelayedDelivery()).isNull());
-		this.contextRunner.withPropertyValues("taskqueue.native-delayed-delivery.enabled=false")
+		this.contextRunner.withPropertyValues(sameQueues)
+			.withPropertyValues("taskqueue.native-delayed-delivery.enabled=false")
 			.run((context) -> assertThat(context.getBean(QueueDeclarer.class).getNativeDelayedDelivery()).isNull());
 	}
 

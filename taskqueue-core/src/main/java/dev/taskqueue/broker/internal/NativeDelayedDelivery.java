@@ -32,7 +32,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * Celery's worker binds each queue it consumes so the message comes back to it from the
  * delivery exchange: the queue's exchange to the delivery exchange, and the queue to its
  * exchange, both with {@code #.<routing key>} ({@link #bind(String, ExchangeType)}).
- * Direct exchanges cannot match that pattern: like Celery, their queues are not bound.
+ * Direct exchanges cannot match that pattern: like Celery, their queues are not bound
+ * (Celery clients send countdown tasks straight to such queues).
  * <p>
  * Failures are logged, not thrown, as Celery's worker does: the worker still consumes,
  * and Celery clients fall back to nothing else, so the log says what to fix.
@@ -52,6 +53,8 @@ public class NativeDelayedDelivery {
 	private final QueueType queueType;
 
 	private final Set<String> bound = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> directQueues = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean declared;
 
@@ -179,7 +182,7 @@ public class NativeDelayedDelivery {
 	 * kombu's {@code bind_queue_to_native_delayed_delivery_exchange} binds a Celery
 	 * worker's queue: the exchange to {@value #DELIVERY_EXCHANGE} and the queue to the
 	 * exchange, both with {@code #.<queue>}. Declares the topology first. A queue with a
-	 * direct exchange is left alone, with a warning, as Celery does.
+	 * direct exchange is left alone, as Celery does.
 	 * @param queue the queue
 	 * @param exchangeType the type of its exchange
 	 */
@@ -188,9 +191,10 @@ public class NativeDelayedDelivery {
 			return;
 		}
 		if (exchangeType == ExchangeType.DIRECT) {
-			if (this.bound.add(queue)) {
+			// Said once: it is how queues are declared unless Celery's side uses topic.
+			if (this.directQueues.add(queue)) {
 				logger
-					.warn("Quorum queue '" + queue + "' has a direct exchange, which Celery's native delayed delivery "
+					.info("Quorum queue '" + queue + "' has a direct exchange, which Celery's native delayed delivery "
 							+ "does not support: Celery 5.5+ clients send its countdown tasks straight to it. Set "
 							+ "taskqueue.queues." + queue + ".exchange-type=topic, as Celery's queue is declared, to "
 							+ "have them delayed by the broker");
