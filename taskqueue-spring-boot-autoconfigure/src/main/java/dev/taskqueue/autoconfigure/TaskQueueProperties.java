@@ -473,7 +473,8 @@ public class TaskQueueProperties {
 		 * Whether a worker binds the quorum queues it consumes whose exchange is a topic
 		 * exchange to Celery's native delayed delivery (declaring the celery_delayed_*
 		 * exchanges and queues as Celery does), so countdown and ETA tasks Celery 5.5+
-		 * clients send to them arrive. Defaults to on from taskqueue.celery-version 5.5.
+		 * clients send to them arrive, and the client sends countdown tasks for such
+		 * queues that way too. Defaults to on from taskqueue.celery-version 5.5.
 		 */
 		private @Nullable Boolean enabled;
 

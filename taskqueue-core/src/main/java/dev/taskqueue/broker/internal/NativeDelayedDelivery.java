@@ -43,6 +43,9 @@ public class NativeDelayedDelivery {
 	/** The number of levels, one per bit of the delay in seconds. */
 	public static final int LEVELS = 28;
 
+	/** The longest delay the levels give, in seconds. */
+	public static final long MAX_DELAY_SECONDS = (1L << LEVELS) - 1;
+
 	/** The exchange the last level delivers to, and queues are bound to. */
 	public static final String DELIVERY_EXCHANGE = "celery_delayed_delivery";
 
@@ -214,6 +217,16 @@ public class NativeDelayedDelivery {
 		catch (AmqpException ex) {
 			logger.warn("Could not bind queue '" + queue + "' to Celery's native delayed delivery: " + rootMessage(ex));
 		}
+	}
+
+	/**
+	 * Whether a queue was bound by {@link #bind(String, ExchangeType)} since the last
+	 * {@link #reset()}.
+	 * @param queue the queue
+	 * @return whether it is bound
+	 */
+	public boolean isBound(String queue) {
+		return this.bound.contains(queue);
 	}
 
 	/**

@@ -10,16 +10,20 @@ import java.util.UUID;
 
 import dev.taskqueue.broker.ExchangeType;
 import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.interop.PythonCelery;
 import dev.taskqueue.protocol.internal.EncodedMessage;
 import dev.taskqueue.protocol.internal.TaskMessage;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import dev.taskqueue.worker.QueueTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,12 +45,17 @@ class NativeDelayedDeliveryIntegrationTests {
 
 	private String queue;
 
+	/** A quorum queue with a topic exchange that no worker consumes. */
+	private final String unconsumed = Infrastructure.unique("delayed-unconsumed");
+
 	@BeforeEach
 	void start() {
 		Stack.Builder builder = Stack.builder().tasks(new DelayedTasks());
 		this.queue = builder.defaultQueue();
-		this.stack = builder
-			.queueArguments(this.queue, new QueueArguments(QueueType.QUORUM, null, null, ExchangeType.TOPIC))
+		QueueArguments quorumTopic = new QueueArguments(QueueType.QUORUM, null, null, ExchangeType.TOPIC);
+		this.stack = builder.queueArguments(this.queue, quorumTopic)
+			.queueArguments(this.unconsumed, quorumTopic)
+			.deleteOnClose(this.unconsumed)
 			.build();
 		this.stack.declarer.setNativeDelayedDelivery(new NativeDelayedDelivery(this.stack.rabbit, QueueType.QUORUM));
 		this.stack.startWorker(this.queue);
@@ -92,6 +101,35 @@ class NativeDelayedDeliveryIntegrationTests {
 		assertThat(result.get(TIMEOUT)).isEqualTo("cascade");
 		// The queues' TTLs hold it at least 1 + 2 seconds; nothing delivers it earlier.
 		assertThat(result.getDateDone()).isAfterOrEqualTo(sent.plusSeconds(3).toInstant());
+	}
+
+	@Test
+	void javaClientSendsCountdownTasksForAQuorumTopicQueueAsCelery55Does() {
+		TaskResult sent = this.stack.client.send(TaskRequest.builder("delayed.echo")
+			.args("later")
+			.queue(this.unconsumed)
+			.countdown(Duration.ofSeconds(2))
+			.build());
+
+		RabbitTemplate rabbit = new RabbitTemplate(this.stack.rabbit);
+		Message delivered = rabbit.receive(this.unconsumed, TIMEOUT.toMillis());
+		assertThat(delivered).isNotNull();
+		// It came out of celery_delayed_delivery: its routing key spells 2 seconds.
+		assertThat(delivered.getMessageProperties().getReceivedRoutingKey())
+			.isEqualTo(NativeDelayedDelivery.routingKey(2, this.unconsumed));
+		assertThat(delivered.getMessageProperties().getHeaders().get("id")).isEqualTo(sent.getId());
+		assertThat(delivered.getMessageProperties().getHeaders().get("eta")).isNotNull();
+	}
+
+	@Test
+	void javaClientSendsCountdownTasksForAQuorumTopicQueueThatAJavaWorkerRuns() {
+		TaskResult sent = this.stack.client.send(TaskRequest.builder("delayed.echo")
+			.args("later")
+			.queue(this.queue)
+			.countdown(Duration.ofSeconds(1))
+			.build());
+
+		assertThat(sent.get(TIMEOUT)).isEqualTo("later");
 	}
 
 	private static PythonCelery.ScriptResult python(String... args) {
