@@ -129,7 +129,8 @@ class TaskQueueClientConfiguration {
 				new QueueArguments(defaultType, null, null, defaultExchangeType));
 		TaskQueueProperties.NativeDelayedDelivery delayed = properties.getNativeDelayedDelivery();
 		if (delayed.isEnabled(properties.getCeleryVersion())) {
-			// Used only for the queues a worker consumes.
+			// Workers bind the quorum queues they consume; the client sends countdown
+			// tasks for them through it.
 			declarer.setNativeDelayedDelivery(new NativeDelayedDelivery(connectionFactory, delayed.getQueueType()));
 		}
 		return declarer;

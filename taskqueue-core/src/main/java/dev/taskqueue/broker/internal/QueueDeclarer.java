@@ -72,7 +72,8 @@ public class QueueDeclarer {
 	}
 
 	/**
-	 * Bind the quorum queues workers consume to Celery's native delayed delivery.
+	 * Bind the quorum queues workers consume to Celery's native delayed delivery (and let
+	 * clients send countdown tasks through it).
 	 * @param nativeDelayedDelivery the topology to bind them to, or {@code null} not to
 	 */
 	public void setNativeDelayedDelivery(@Nullable NativeDelayedDelivery nativeDelayedDelivery) {
