@@ -1,5 +1,6 @@
 package dev.taskqueue.client;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -676,9 +677,39 @@ public final class Signature {
 				return;
 			}
 			Map<String, @Nullable Object> stamps = new LinkedHashMap<>();
-			stamped.forEach((name) -> stamps.put(name, options.get(name)));
+			stamped.forEach((name) -> stamps.put(name, headerValue(options.get(name))));
 			builder.header(TaskMessage.STAMPED_HEADERS, stamped);
 			builder.header(TaskMessage.STAMPS, stamps);
+		}
+
+		/**
+		 * A stamp value from a message body as an AMQP table can hold it: what the
+		 * broker's field types cannot carry (a number beyond 64 bits, a decimal, a typed
+		 * date) travels as its text, so no body can make the next step unsendable.
+		 */
+		private static @Nullable Object headerValue(@Nullable Object value) {
+			if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+					|| value instanceof Long || value instanceof Double || value instanceof Float
+					|| value instanceof byte[]) {
+				return value;
+			}
+			if (value instanceof BigInteger big) {
+				return (big.bitLength() < 64) ? (Object) big.longValue() : big.toString();
+			}
+			if (value instanceof Short || value instanceof Byte) {
+				return ((Number) value).intValue();
+			}
+			if (value instanceof List<?> list) {
+				List<@Nullable Object> copy = new ArrayList<>(list.size());
+				list.forEach((element) -> copy.add(headerValue(element)));
+				return copy;
+			}
+			if (value instanceof Map<?, ?> map) {
+				Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+				map.forEach((key, element) -> copy.put(String.valueOf(key), headerValue(element)));
+				return copy;
+			}
+			return String.valueOf(value);
 		}
 
 		private static Duration seconds(Object value) {
