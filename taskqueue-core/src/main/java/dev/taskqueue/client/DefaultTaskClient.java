@@ -13,8 +13,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.taskqueue.broker.ExchangeType;
+import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.NativeDelayedDelivery;
 import dev.taskqueue.broker.internal.PublishException;
+import dev.taskqueue.broker.internal.QueueArguments;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.internal.CanvasPublisher;
 import dev.taskqueue.client.internal.ResultNode;
@@ -311,13 +315,20 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			// Started first: a tracing handler has written the trace context into the
 			// carrier.
 			message.extraHeaders(observed.getHeaders());
-			encoded = this.codec.encode(message.build());
+			TaskMessage built = message.build();
+			encoded = this.codec.encode(built);
+			String exchange = route.effectiveExchange();
+			String routingKey = route.effectiveRoutingKey();
 			if (route.exchange() == null) {
 				declare(route.queue(), id);
+				long delay = nativeDelay(route.queue(), request.getCountdown(), built.eta());
+				if (delay > 0) {
+					exchange = NativeDelayedDelivery.levelName(NativeDelayedDelivery.LEVELS - 1);
+					routingKey = NativeDelayedDelivery.routingKey(delay, route.queue());
+				}
 			}
 			long publishStart = System.nanoTime();
-			this.publisher.publish(route.effectiveExchange(), route.effectiveRoutingKey(), encoded.properties(),
-					encoded.body());
+			this.publisher.publish(exchange, routingKey, encoded.properties(), encoded.body());
 			publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
 		}
 		catch (RuntimeException ex) {
@@ -455,6 +466,32 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			return new Route(queue, exchange, routingKey);
 		}
 		return this.router.route(request.getTaskName(), this.taskQueues.apply(request.getTaskName()));
+	}
+
+	/**
+	 * The whole seconds a task for a queue waits in Celery 5.5+'s native delayed
+	 * delivery, as Celery's client sends it: for a quorum queue with a topic exchange,
+	 * when native delayed delivery is on and the queue is bound to it (bound here if no
+	 * worker did yet, so the message cannot be lost); 0 to send the task straight to the
+	 * queue.
+	 */
+	private long nativeDelay(String queue, @Nullable Duration countdown, @Nullable OffsetDateTime eta) {
+		NativeDelayedDelivery delayed = this.declarer.getNativeDelayedDelivery();
+		if (eta == null || delayed == null) {
+			return 0;
+		}
+		QueueArguments arguments = this.declarer.argumentsOf(queue);
+		if (arguments.type() != QueueType.QUORUM || arguments.exchangeType() != ExchangeType.TOPIC) {
+			return 0;
+		}
+		// Whole seconds, as Celery's int(countdown); the worker holds the rest.
+		long seconds = (countdown != null) ? countdown.toSeconds()
+				: Duration.between(OffsetDateTime.now(ZoneOffset.UTC), eta).toSeconds();
+		if (seconds < 1) {
+			return 0;
+		}
+		delayed.bind(queue, arguments.exchangeType());
+		return delayed.isBound(queue) ? Math.min(seconds, NativeDelayedDelivery.MAX_DELAY_SECONDS) : 0;
 	}
 
 	private void declare(String queue, String taskId) {

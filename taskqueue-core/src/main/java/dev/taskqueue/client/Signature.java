@@ -1,5 +1,6 @@
 package dev.taskqueue.client;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.taskqueue.protocol.internal.TaskMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -648,12 +650,66 @@ public final class Signature {
 					case "reply_to" -> builder.replyTo(String.valueOf(value));
 					case "time_limit" -> builder.timeLimit(seconds(value));
 					case "soft_time_limit" -> builder.softTimeLimit(seconds(value));
+					case "stamped_headers" -> stamps(value, options, builder);
 					default -> {
 						// Celery options with no meaning here (serializer, ...) are
 						// ignored.
 					}
 				}
 			});
+		}
+
+		/**
+		 * Celery 5.3+ stamping: a stamped signature names its stamps in
+		 * {@code stamped_headers} and holds each value as an option of that name; the
+		 * message carries them in the {@code stamped_headers} and {@code stamps} headers
+		 * (Celery's {@code as_task_v2}) and the value options themselves are not sent.
+		 */
+		private static void stamps(Object names, Map<String, @Nullable Object> options, TaskRequest.Builder builder) {
+			List<String> stamped = new ArrayList<>();
+			if (names instanceof List<?> list) {
+				list.stream().filter(String.class::isInstance).map(String.class::cast).distinct().forEach(stamped::add);
+			}
+			else if (names instanceof String single) {
+				stamped.add(single);
+			}
+			if (stamped.isEmpty()) {
+				return;
+			}
+			Map<String, @Nullable Object> stamps = new LinkedHashMap<>();
+			stamped.forEach((name) -> stamps.put(name, headerValue(options.get(name))));
+			builder.header(TaskMessage.STAMPED_HEADERS, stamped);
+			builder.header(TaskMessage.STAMPS, stamps);
+		}
+
+		/**
+		 * A stamp value from a message body as an AMQP table can hold it: what the
+		 * broker's field types cannot carry (a number beyond 64 bits, a decimal, a typed
+		 * date) travels as its text, so no body can make the next step unsendable.
+		 */
+		private static @Nullable Object headerValue(@Nullable Object value) {
+			if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+					|| value instanceof Long || value instanceof Double || value instanceof Float
+					|| value instanceof byte[]) {
+				return value;
+			}
+			if (value instanceof BigInteger big) {
+				return (big.bitLength() < 64) ? (Object) big.longValue() : big.toString();
+			}
+			if (value instanceof Short || value instanceof Byte) {
+				return ((Number) value).intValue();
+			}
+			if (value instanceof List<?> list) {
+				List<@Nullable Object> copy = new ArrayList<>(list.size());
+				list.forEach((element) -> copy.add(headerValue(element)));
+				return copy;
+			}
+			if (value instanceof Map<?, ?> map) {
+				Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+				map.forEach((key, element) -> copy.put(String.valueOf(key), headerValue(element)));
+				return copy;
+			}
+			return String.valueOf(value);
 		}
 
 		private static Duration seconds(Object value) {

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link #writesAwareDateDone()}).</li>
  * <li>From 5.3 on, a {@code revoke} reply lists the ids as a Python set
  * ({@link #setReprInRevokeReply()}).</li>
+ * <li>From 5.5 on, countdown and ETA tasks for quorum queues whose exchange is not direct
+ * travel through the broker's {@code celery_delayed_*} queues, and workers bind their
+ * queues to them ({@link #usesNativeDelayedDelivery()}).</li>
  * </ul>
  *
  * @param major the major version
@@ -33,6 +36,9 @@ public record CeleryVersion(int major, int minor) implements Comparable<CeleryVe
 
 	/** Celery 5.3, the first with kombu's typed JSON and aware {@code date_done}. */
 	public static final CeleryVersion V5_3 = new CeleryVersion(5, 3);
+
+	/** Celery 5.5, the first with native delayed delivery for quorum queues. */
+	public static final CeleryVersion V5_5 = new CeleryVersion(5, 5);
 
 	/** Celery 5.6, the newest version whose wire was checked. */
 	public static final CeleryVersion V5_6 = new CeleryVersion(5, 6);
@@ -114,6 +120,15 @@ public record CeleryVersion(int major, int minor) implements Comparable<CeleryVe
 	 */
 	public boolean setReprInRevokeReply() {
 		return isAtLeast(V5_3);
+	}
+
+	/**
+	 * Whether clients send countdown and ETA tasks for quorum queues (with a topic
+	 * exchange) through native delayed delivery, which workers bind their queues to.
+	 * @return whether this version has native delayed delivery
+	 */
+	public boolean usesNativeDelayedDelivery() {
+		return isAtLeast(V5_5);
 	}
 
 	@Override

@@ -167,7 +167,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	private void declareQueues() {
 		for (String queue : this.settings.queues()) {
-			this.declarer.declareQueue(queue);
+			this.declarer.declareConsumedQueue(queue);
 			this.declarer.declareDeadLetterQueue(queue);
 			this.delayQueues.bindTarget(queue);
 		}

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.taskqueue.broker.ExchangeType;
 import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
+import dev.taskqueue.broker.internal.NativeDelayedDelivery;
 import dev.taskqueue.broker.internal.QueueArguments;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.broker.internal.QueueInspector;
@@ -118,14 +120,27 @@ class TaskQueueClientConfiguration {
 	@ConditionalOnMissingBean
 	QueueDeclarer taskQueueDeclarer(ConnectionFactory connectionFactory, TaskQueueProperties properties) {
 		QueueType defaultType = properties.getDefaultQueueType();
+		ExchangeType defaultExchangeType = properties.getDefaultExchangeType();
 		Map<String, QueueArguments> arguments = new LinkedHashMap<>();
-		properties.getQueues().forEach((name, queue) -> arguments.put(name, queueArguments(name, queue, defaultType)));
-		return new QueueDeclarer(connectionFactory, arguments, new QueueArguments(defaultType, null, null));
+		properties.getQueues()
+			.forEach((name, queue) -> arguments.put(name,
+					queueArguments(name, queue, defaultType, defaultExchangeType)));
+		QueueDeclarer declarer = new QueueDeclarer(connectionFactory, arguments,
+				new QueueArguments(defaultType, null, null, defaultExchangeType));
+		TaskQueueProperties.NativeDelayedDelivery delayed = properties.getNativeDelayedDelivery();
+		if (delayed.isEnabled(properties.getCeleryVersion())) {
+			// Workers bind the quorum queues they consume; the client sends countdown
+			// tasks for them through it.
+			declarer.setNativeDelayedDelivery(new NativeDelayedDelivery(connectionFactory, delayed.getQueueType()));
+		}
+		return declarer;
 	}
 
 	private static QueueArguments queueArguments(String queue, TaskQueueProperties.Queue properties,
-			QueueType defaultType) {
+			QueueType defaultType, ExchangeType defaultExchangeType) {
 		QueueType type = (properties.getType() != null) ? properties.getType() : defaultType;
+		ExchangeType exchangeType = (properties.getExchangeType() != null) ? properties.getExchangeType()
+				: defaultExchangeType;
 		String typeName = entry("taskqueue.queues", queue, "type");
 		Integer maxPriority = properties.getMaxPriority();
 		if (maxPriority != null) {
@@ -148,7 +163,7 @@ class TaskQueueClientConfiguration {
 								+ "; for classic queues taskqueue.worker.max-deliveries limits redeliveries.");
 			}
 		}
-		return new QueueArguments(type, maxPriority, deliveryLimit);
+		return new QueueArguments(type, maxPriority, deliveryLimit, exchangeType);
 	}
 
 	@Bean

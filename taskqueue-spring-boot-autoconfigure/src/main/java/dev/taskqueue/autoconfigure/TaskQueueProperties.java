@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.taskqueue.broker.ExchangeType;
 import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.ratelimit.RateLimit;
@@ -83,6 +84,14 @@ public class TaskQueueProperties {
 	private QueueType defaultQueueType = QueueType.CLASSIC;
 
 	/**
+	 * Type of the exchange (named as the queue, bound with the queue name) of every queue
+	 * taskqueue declares without a taskqueue.queues.<name>.exchange-type: direct (as
+	 * Celery declares them) or topic (Celery's task_default_exchange_type = 'topic',
+	 * which Celery's native delayed delivery on quorum queues needs).
+	 */
+	private ExchangeType defaultExchangeType = ExchangeType.DIRECT;
+
+	/**
 	 * Celery version of the Python side of the cluster (major.minor, e.g. 5.2 or 5.6).
 	 * From 5.3 on, date_done is stored with an offset and JSON carries kombu's typed
 	 * dates, times, decimals, UUIDs and bytes; set 5.2 for Celery 5.2 workers and
@@ -98,6 +107,8 @@ public class TaskQueueProperties {
 	private @Nullable Boolean typedJson;
 
 	private final Result result = new Result();
+
+	private final NativeDelayedDelivery nativeDelayedDelivery = new NativeDelayedDelivery();
 
 	private final Worker worker = new Worker();
 
@@ -190,6 +201,18 @@ public class TaskQueueProperties {
 
 	public void setTypedJson(@Nullable Boolean typedJson) {
 		this.typedJson = typedJson;
+	}
+
+	public ExchangeType getDefaultExchangeType() {
+		return this.defaultExchangeType;
+	}
+
+	public void setDefaultExchangeType(ExchangeType defaultExchangeType) {
+		this.defaultExchangeType = defaultExchangeType;
+	}
+
+	public NativeDelayedDelivery getNativeDelayedDelivery() {
+		return this.nativeDelayedDelivery;
 	}
 
 	public Result getResult() {
@@ -442,6 +465,55 @@ public class TaskQueueProperties {
 	}
 
 	/**
+	 * Celery 5.5+'s native delayed delivery for quorum queues.
+	 */
+	public static class NativeDelayedDelivery {
+
+		/**
+		 * Whether a worker binds the quorum queues it consumes whose exchange is a topic
+		 * exchange to Celery's native delayed delivery (declaring the celery_delayed_*
+		 * exchanges and queues as Celery does), so countdown and ETA tasks Celery 5.5+
+		 * clients send to them arrive, and the client sends countdown tasks for such
+		 * queues that way too. Defaults to on from taskqueue.celery-version 5.5.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Type of the celery_delayed_* queues: Celery's
+		 * broker_native_delayed_delivery_queue_type (quorum by default). Every declarer
+		 * must use the same.
+		 */
+		private QueueType queueType = QueueType.QUORUM;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		/**
+		 * Return whether native delayed delivery is on: as configured, else from Celery
+		 * 5.5.
+		 * @param version the configured Celery version
+		 * @return whether workers bind their quorum queues to it
+		 */
+		boolean isEnabled(CeleryVersion version) {
+			return (this.enabled != null) ? this.enabled : version.usesNativeDelayedDelivery();
+		}
+
+		public QueueType getQueueType() {
+			return this.queueType;
+		}
+
+		public void setQueueType(QueueType queueType) {
+			this.queueType = queueType;
+		}
+
+	}
+
+	/**
 	 * Settings of one queue.
 	 */
 	public static class Queue {
@@ -477,6 +549,20 @@ public class TaskQueueProperties {
 		 * default.
 		 */
 		private @Nullable Integer deliveryLimit;
+
+		/**
+		 * Type of the queue's exchange: direct or topic. Defaults to
+		 * taskqueue.default-exchange-type.
+		 */
+		private @Nullable ExchangeType exchangeType;
+
+		public @Nullable ExchangeType getExchangeType() {
+			return this.exchangeType;
+		}
+
+		public void setExchangeType(@Nullable ExchangeType exchangeType) {
+			this.exchangeType = exchangeType;
+		}
 
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;

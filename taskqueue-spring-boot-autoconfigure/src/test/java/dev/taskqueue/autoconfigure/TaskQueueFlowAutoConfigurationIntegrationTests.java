@@ -3,6 +3,7 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.taskqueue.broker.ExchangeType;
 import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.internal.QueueArguments;
 import dev.taskqueue.broker.internal.QueueDeclarer;
@@ -147,6 +148,29 @@ class TaskQueueFlowAutoConfigurationIntegrationTests {
 					.send(TaskRequest.builder("flow.square").args(3).queue(this.queue).build())
 					.get(Duration.ofSeconds(10), Integer.class)).isEqualTo(9);
 			});
+	}
+
+	@Test
+	void exchangeTypesAndNativeDelayedDeliveryFollowTheProperties() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.default-exchange-type=topic",
+					"taskqueue.queues." + this.other + ".exchange-type=direct")
+			.run((context) -> {
+				QueueDeclarer declarer = context.getBean(QueueDeclarer.class);
+				assertThat(declarer.argumentsOf(this.queue).exchangeType()).isEqualTo(ExchangeType.TOPIC);
+				assertThat(declarer.argumentsOf(this.other).exchangeType()).isEqualTo(ExchangeType.DIRECT);
+				// On by default from Celery 5.5, the default version.
+				assertThat(declarer.getNativeDelayedDelivery()).isNotNull();
+			});
+		// The queues exist now, with these exchanges.
+		String[] sameQueues = { "taskqueue.default-exchange-type=topic",
+				"taskqueue.queues." + this.other + ".exchange-type=direct" };
+		this.contextRunner.withPropertyValues(sameQueues)
+			.withPropertyValues("taskqueue.celery-version=5.2")
+			.run((context) -> assertThat(context.getBean(QueueDeclarer.class).getNativeDelayedDelivery()).isNull());
+		this.contextRunner.withPropertyValues(sameQueues)
+			.withPropertyValues("taskqueue.native-delayed-delivery.enabled=false")
+			.run((context) -> assertThat(context.getBean(QueueDeclarer.class).getNativeDelayedDelivery()).isNull());
 	}
 
 	@Test

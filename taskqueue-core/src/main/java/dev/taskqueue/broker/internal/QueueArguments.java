@@ -3,6 +3,7 @@ package dev.taskqueue.broker.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.taskqueue.broker.ExchangeType;
 import dev.taskqueue.broker.QueueType;
 import org.jspecify.annotations.Nullable;
 
@@ -19,11 +20,26 @@ import org.jspecify.annotations.Nullable;
  * @param deliveryLimit for quorum queues, how many times a message may be returned to the
  * queue before the broker dead-letters it to {@code <queue>.dlq}
  * ({@code x-delivery-limit}), or {@code null} for no limit
+ * @param exchangeType the type of the exchange of the queue's name it is bound to
  */
-public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nullable Integer deliveryLimit) {
+public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nullable Integer deliveryLimit,
+		ExchangeType exchangeType) {
 
 	/** A classic queue without arguments, as Celery declares it. */
 	public static final QueueArguments CELERY = new QueueArguments(QueueType.CLASSIC, null, null);
+
+	/**
+	 * Arguments of a queue bound to a direct exchange, as Celery binds them by default.
+	 * @param type the queue type
+	 * @param maxPriority the highest message priority the queue orders by, or
+	 * {@code null} for no priorities
+	 * @param deliveryLimit for quorum queues, the broker's delivery limit, or
+	 * {@code null} for no limit
+	 * @throws IllegalArgumentException if they do not make sense together
+	 */
+	public QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nullable Integer deliveryLimit) {
+		this(type, maxPriority, deliveryLimit, ExchangeType.DIRECT);
+	}
 
 	/**
 	 * Check the arguments make sense together.
@@ -32,6 +48,7 @@ public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nul
 	 * {@code null} for no priorities
 	 * @param deliveryLimit for quorum queues, the broker's delivery limit, or
 	 * {@code null} for no limit
+	 * @param exchangeType the type of the queue's exchange
 	 * @throws IllegalArgumentException if they do not
 	 */
 	public QueueArguments {
@@ -73,7 +90,7 @@ public record QueueArguments(QueueType type, @Nullable Integer maxPriority, @Nul
 
 	/**
 	 * The arguments of this queue's dead-letter queue: of the same type, without
-	 * priorities or a delivery limit.
+	 * priorities or a delivery limit, bound to a direct exchange.
 	 * @return the arguments
 	 */
 	public QueueArguments forDeadLetterQueue() {

@@ -4,14 +4,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.taskqueue.broker.ExchangeType;
+import dev.taskqueue.broker.QueueType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.AmqpException;
-
 import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * Declares queues as Celery declares them: durable, not auto-delete, no arguments, bound
@@ -21,8 +24,13 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * same way.
  * <p>
  * Queues may be given {@link QueueArguments arguments} (a type, priorities, a delivery
- * limit), by name or as a default for all; then every declarer of such a queue must use
- * the same ones.
+ * limit, a topic exchange), by name or as a default for all; then every declarer of such
+ * a queue must use the same ones.
+ * <p>
+ * A worker declares the queues it consumes with {@link #declareConsumedQueue(String)}:
+ * with {@link NativeDelayedDelivery} set, a quorum queue bound to a topic exchange is
+ * then also bound to Celery 5.5+'s native delayed delivery, as Celery's workers bind
+ * theirs.
  */
 public class QueueDeclarer {
 
@@ -36,6 +44,8 @@ public class QueueDeclarer {
 	private final Map<String, QueueArguments> arguments;
 
 	private final QueueArguments defaults;
+
+	private volatile @Nullable NativeDelayedDelivery nativeDelayedDelivery;
 
 	/**
 	 * Create a declarer of queues as Celery declares them.
@@ -59,6 +69,39 @@ public class QueueDeclarer {
 		this.admin.setAutoStartup(false);
 		this.arguments = Map.copyOf(arguments);
 		this.defaults = defaults;
+	}
+
+	/**
+	 * Bind the quorum queues workers consume to Celery's native delayed delivery (and let
+	 * clients send countdown tasks through it).
+	 * @param nativeDelayedDelivery the topology to bind them to, or {@code null} not to
+	 */
+	public void setNativeDelayedDelivery(@Nullable NativeDelayedDelivery nativeDelayedDelivery) {
+		this.nativeDelayedDelivery = nativeDelayedDelivery;
+	}
+
+	/**
+	 * Return the native delayed delivery consumed quorum queues are bound to.
+	 * @return the native delayed delivery, or {@code null} when it is off
+	 */
+	public @Nullable NativeDelayedDelivery getNativeDelayedDelivery() {
+		return this.nativeDelayedDelivery;
+	}
+
+	/**
+	 * Declare a queue a worker consumes: as {@link #declareQueue(String)} does, and, for
+	 * a quorum queue bound to a topic exchange, with the bindings Celery 5.5+'s workers
+	 * add so that countdown and ETA tasks a Celery client routes through native delayed
+	 * delivery reach it ({@link #setNativeDelayedDelivery(NativeDelayedDelivery)}).
+	 * @param queue the queue name
+	 */
+	public void declareConsumedQueue(String queue) {
+		declareQueue(queue);
+		NativeDelayedDelivery delayed = this.nativeDelayedDelivery;
+		QueueArguments arguments = argumentsOf(queue);
+		if (delayed != null && arguments.type() == QueueType.QUORUM) {
+			delayed.bind(queue, arguments.exchangeType());
+		}
 	}
 
 	/**
@@ -88,8 +131,9 @@ public class QueueDeclarer {
 
 	private void declare(String queue, QueueArguments arguments) {
 		Queue q = new Queue(queue, true, false, false, arguments.toArguments(queue));
-		DirectExchange exchange = new DirectExchange(queue, true, false);
-		Binding binding = BindingBuilder.bind(q).to(exchange).with(queue);
+		Exchange exchange = (arguments.exchangeType() == ExchangeType.TOPIC) ? new TopicExchange(queue, true, false)
+				: new DirectExchange(queue, true, false);
+		Binding binding = new Binding(queue, Binding.DestinationType.QUEUE, queue, queue, null);
 		try {
 			this.admin.declareQueue(q);
 		}
@@ -136,6 +180,10 @@ public class QueueDeclarer {
 	 */
 	public void reset() {
 		this.declared.clear();
+		NativeDelayedDelivery delayed = this.nativeDelayedDelivery;
+		if (delayed != null) {
+			delayed.reset();
+		}
 	}
 
 }

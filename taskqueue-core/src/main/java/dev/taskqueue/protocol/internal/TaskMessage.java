@@ -114,6 +114,56 @@ public record TaskMessage(String id, String task, String lang, @Nullable OffsetD
 		return b;
 	}
 
+	/** The header listing the stamp names (Celery 5.3+), a list or {@code null}. */
+	public static final String STAMPED_HEADERS = "stamped_headers";
+
+	/** The header mapping stamp names to their values (Celery 5.3+). */
+	public static final String STAMPS = "stamps";
+
+	/**
+	 * The names of this message's stamps, in the order of its {@code stamped_headers}
+	 * header: empty when the header is absent or {@code null} (Celery before 5.3, or an
+	 * unstamped task). Anything but strings in the header is ignored, so no remote
+	 * message can make this fail.
+	 * @return the stamp names
+	 */
+	public List<String> stampedHeaders() {
+		Object names = this.extraHeaders.get(STAMPED_HEADERS);
+		if (names instanceof String single) {
+			return List.of(single);
+		}
+		if (!(names instanceof List<?> list)) {
+			return List.of();
+		}
+		List<String> result = new ArrayList<>(list.size());
+		for (Object name : list) {
+			if (name instanceof String text && !result.contains(text)) {
+				result.add(text);
+			}
+		}
+		return Collections.unmodifiableList(result);
+	}
+
+	/**
+	 * This message's stamps as Celery's worker reads them ({@code Request.stamps}): each
+	 * name of {@link #stampedHeaders()} with its value from the {@code stamps} header, a
+	 * JSON value ({@code null} when the header lacks it; a list when stamps were
+	 * appended). Empty when the message carries no stamps.
+	 * @return the stamps, in {@code stamped_headers} order
+	 */
+	public Map<String, @Nullable Object> stamps() {
+		List<String> names = stampedHeaders();
+		if (names.isEmpty()) {
+			return Map.of();
+		}
+		Map<?, ?> values = (this.extraHeaders.get(STAMPS) instanceof Map<?, ?> map) ? map : Map.of();
+		Map<String, @Nullable Object> stamps = new LinkedHashMap<>();
+		for (String name : names) {
+			stamps.put(name, values.get(name));
+		}
+		return Collections.unmodifiableMap(stamps);
+	}
+
 	@Override
 	public String toString() {
 		return "TaskMessage[" + this.task + " id=" + this.id + "]";
@@ -287,6 +337,24 @@ public record TaskMessage(String id, String task, String lang, @Nullable OffsetD
 
 		public Builder extraHeaders(Map<String, ?> headers) {
 			this.extraHeaders.putAll(headers);
+			return this;
+		}
+
+		/**
+		 * Stamp the message as Celery 5.3+ does: the {@code stamped_headers} header lists
+		 * the names and the {@code stamps} header maps them to their values. An empty map
+		 * removes both headers.
+		 * @param stamps stamp names and values (JSON values)
+		 * @return this builder
+		 */
+		public Builder stamps(Map<String, ? extends @Nullable Object> stamps) {
+			if (stamps.isEmpty()) {
+				this.extraHeaders.remove(STAMPED_HEADERS);
+				this.extraHeaders.remove(STAMPS);
+				return this;
+			}
+			this.extraHeaders.put(STAMPED_HEADERS, new ArrayList<>(stamps.keySet()));
+			this.extraHeaders.put(STAMPS, new LinkedHashMap<>(stamps));
 			return this;
 		}
 

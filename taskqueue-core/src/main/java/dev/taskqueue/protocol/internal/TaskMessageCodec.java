@@ -452,9 +452,21 @@ public final class TaskMessageCodec {
 		return value.getClass().getSimpleName();
 	}
 
+	// Deep: a field table or array header (stamps, stamped_headers) holds AMQP long
+	// strings too.
 	private static @Nullable Object plain(@Nullable Object value) {
 		if (value instanceof LongString || value instanceof DataInputStream || value instanceof byte[]) {
 			return textOrNull(value);
+		}
+		if (value instanceof List<?> list) {
+			List<@Nullable Object> copy = new ArrayList<>(list.size());
+			list.forEach((element) -> copy.add(plain(element)));
+			return copy;
+		}
+		if (value instanceof Map<?, ?> map) {
+			Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+			map.forEach((key, element) -> copy.put(String.valueOf(plain(key)), plain(element)));
+			return copy;
 		}
 		return value;
 	}

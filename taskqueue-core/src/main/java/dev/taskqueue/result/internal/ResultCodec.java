@@ -2,6 +2,7 @@ package dev.taskqueue.result.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * every record is read with it.
  */
 public final class ResultCodec {
+
+	/** The field naming a stamped task's stamps (Celery 5.3+, extended results). */
+	private static final String STAMPED_HEADERS = "stamped_headers";
 
 	private final JsonMapper mapper;
 
@@ -153,6 +157,13 @@ public final class ResultCodec {
 			map.put("worker", meta.worker());
 			map.put("retries", meta.retries());
 			map.put("queue", meta.queue());
+			if (!meta.stamps().isEmpty()) {
+				// Celery 5.3+ (_get_result_meta): the names, then each stamp as a field.
+				// A
+				// stamp cannot replace one of the record's own fields here.
+				map.put(STAMPED_HEADERS, new ArrayList<>(meta.stamps().keySet()));
+				meta.stamps().forEach(map::putIfAbsent);
+			}
 		}
 		map.put("task_id", meta.taskId());
 		return map;
@@ -203,7 +214,20 @@ public final class ResultCodec {
 				(children instanceof List<?> list) ? list : List.of(), text(map.get("date_done")),
 				text(map.get("group_id")), text(map.get("parent_id")), text(map.get("name")),
 				(args instanceof List<?> a) ? a : null, kw, text(map.get("worker")),
-				(retries instanceof Number n) ? n.intValue() : null, text(map.get("queue")));
+				(retries instanceof Number n) ? n.intValue() : null, text(map.get("queue")), stamps(map));
+	}
+
+	private static Map<String, @Nullable Object> stamps(Map<?, ?> record) {
+		if (!(record.get(STAMPED_HEADERS) instanceof List<?> names) || names.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, @Nullable Object> stamps = new LinkedHashMap<>();
+		for (Object name : names) {
+			if (name instanceof String text) {
+				stamps.put(text, record.get(text));
+			}
+		}
+		return stamps;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.taskqueue.result.internal;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,11 +34,45 @@ import org.jspecify.annotations.Nullable;
  * @param worker the worker that ran it (extended), or {@code null}
  * @param retries the retry count (extended), or {@code null}
  * @param queue the queue it was consumed from (extended), or {@code null}
+ * @param stamps the task's Celery 5.3+ stamps (extended; Celery stores
+ * {@code stamped_headers} and each stamp as a field of its own), empty when it had none
  */
 public record ResultMeta(String taskId, TaskState status, @Nullable Object result, @Nullable String traceback,
 		List<?> children, @Nullable String dateDone, @Nullable String groupId, @Nullable String parentId,
 		@Nullable String name, @Nullable List<?> args, @Nullable Map<String, ?> kwargs, @Nullable String worker,
-		@Nullable Integer retries, @Nullable String queue) {
+		@Nullable Integer retries, @Nullable String queue, Map<String, @Nullable Object> stamps) {
+
+	/**
+	 * Create a record, keeping the stamps' order.
+	 */
+	public ResultMeta {
+		stamps = stamps.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(stamps));
+	}
+
+	/**
+	 * Create a record of an unstamped task.
+	 * @param taskId the task id
+	 * @param status the state
+	 * @param result the return value or encoded exception
+	 * @param traceback the remote stack trace, or {@code null}
+	 * @param children child results, as Celery stores them
+	 * @param dateDone when the task finished, or {@code null}
+	 * @param groupId the group id, or {@code null}
+	 * @param parentId the parent task id, or {@code null}
+	 * @param name the task name (extended), or {@code null}
+	 * @param args the positional arguments (extended), or {@code null}
+	 * @param kwargs the keyword arguments (extended), or {@code null}
+	 * @param worker the worker that ran it (extended), or {@code null}
+	 * @param retries the retry count (extended), or {@code null}
+	 * @param queue the queue it was consumed from (extended), or {@code null}
+	 */
+	public ResultMeta(String taskId, TaskState status, @Nullable Object result, @Nullable String traceback,
+			List<?> children, @Nullable String dateDone, @Nullable String groupId, @Nullable String parentId,
+			@Nullable String name, @Nullable List<?> args, @Nullable Map<String, ?> kwargs, @Nullable String worker,
+			@Nullable Integer retries, @Nullable String queue) {
+		this(taskId, status, result, traceback, children, dateDone, groupId, parentId, name, args, kwargs, worker,
+				retries, queue, Map.of());
+	}
 
 	/**
 	 * The record of a task the store knows nothing about.

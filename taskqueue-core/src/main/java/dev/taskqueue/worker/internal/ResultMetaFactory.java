@@ -3,6 +3,7 @@ package dev.taskqueue.worker.internal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import dev.taskqueue.protocol.internal.CeleryTime;
 import dev.taskqueue.protocol.internal.TaskMessage;
@@ -16,10 +17,11 @@ import org.jspecify.annotations.Nullable;
  * worker stores it: the only place the worker builds a {@link ResultMeta}.
  * <p>
  * A task's own outcome carries the extended fields (name, args, kwargs, worker, retries,
- * queue) when {@link WorkerSettings#extendedResults()} is on. A rejected message's record
- * always names the worker and queue that rejected it, since that is what its reader needs
- * to find the message; the records of chain steps and chord bodies failed on another
- * task's behalf carry none.
+ * queue, and the stamps of a stamped task as Celery 5.3+ stores them) when
+ * {@link WorkerSettings#extendedResults()} is on. A rejected message's record always
+ * names the worker and queue that rejected it, since that is what its reader needs to
+ * find the message; the records of chain steps and chord bodies failed on another task's
+ * behalf carry none.
  */
 final class ResultMetaFactory {
 
@@ -120,7 +122,8 @@ final class ResultMetaFactory {
 		boolean extended = this.settings.extendedResults();
 		return new ResultMeta(task.id(), state, result, traceback, children, dateDone, task.group(), task.parentId(),
 				extended ? name : null, extended ? task.args() : null, extended ? task.kwargs() : null,
-				extended ? this.settings.name() : null, extended ? task.retries() : null, extended ? queue : null);
+				extended ? this.settings.name() : null, extended ? task.retries() : null, extended ? queue : null,
+				extended ? task.stamps() : Map.of());
 	}
 
 	private static String now() {

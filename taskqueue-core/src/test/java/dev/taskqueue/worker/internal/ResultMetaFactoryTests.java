@@ -128,6 +128,17 @@ class ResultMetaFactoryTests {
 		assertThat(meta.queue()).isNull();
 	}
 
+	@Test
+	void aStampedTasksOwnOutcomesCarryItsStampsWhenExtended() {
+		TaskMessage stamped = this.task.toBuilder().stamps(Map.of("mystamp", "v1")).build();
+		assertThat(this.extended.success(stamped, "flow.add", "q", 3, List.of()).stamps())
+			.containsExactly(Map.entry("mystamp", "v1"));
+		assertThat(this.extended.failure(stamped, "flow.add", "q", ERROR, "trace").stamps())
+			.containsExactly(Map.entry("mystamp", "v1"));
+		assertThat(this.plain.success(stamped, "flow.add", "q", 3, List.of()).stamps()).isEmpty();
+		assertThat(this.extended.success(this.task, "flow.add", "q", 3, List.of()).stamps()).isEmpty();
+	}
+
 	private static void assertExtended(ResultMeta meta) {
 		assertThat(meta.name()).isEqualTo("flow.add");
 		assertThat(meta.args()).isEqualTo(List.of(1, 2));
