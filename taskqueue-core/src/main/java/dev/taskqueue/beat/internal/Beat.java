@@ -578,6 +578,7 @@ public class Beat implements SmartLifecycle {
 				logger.warn("Beat " + this.lock.token() + " no longer holds the lock; standing by");
 				return false;
 			}
+			List<Unsent> runs = new ArrayList<>(batch.size());
 			for (int i = 0; i < batch.size(); i++) {
 				Fire fire = batch.get(i);
 				if (codes.get(i) != 1L) {
@@ -585,15 +586,17 @@ public class Beat implements SmartLifecycle {
 							: (codes.get(i) == -3L) ? "its definition changed" : "it was fired or changed meanwhile");
 				}
 				else if (fire.sends()) {
-					Unsent run = run(fire);
-					sending.sends.add(submit(() -> {
-						boolean sent = sendOne(run, sending.confirmed);
-						if (!sent) {
-							sending.failed.set(true);
-						}
-						return sent;
-					}));
+					runs.add(run(fire));
 				}
+			}
+			if (!runs.isEmpty()) {
+				sending.sends.add(submit(() -> {
+					boolean sent = sendBatch(runs, sending.confirmed);
+					if (!sent) {
+						sending.failed.set(true);
+					}
+					return sent;
+				}));
 			}
 		}
 		return !sending.failed.get();
@@ -674,9 +677,10 @@ public class Beat implements SmartLifecycle {
 			return true;
 		}
 		Set<String> confirmed = ConcurrentHashMap.newKeySet();
-		List<Future<Boolean>> sends = new ArrayList<>(runs.size());
-		for (Unsent run : runs) {
-			sends.add(submit(() -> sendOne(run, confirmed)));
+		List<Future<Boolean>> sends = new ArrayList<>();
+		for (int from = 0; from < runs.size(); from += this.settings.batchSize()) {
+			List<Unsent> batch = runs.subList(from, Math.min(runs.size(), from + this.settings.batchSize()));
+			sends.add(submit(() -> sendBatch(batch, confirmed)));
 		}
 		boolean ok = await(sends);
 		confirm(confirmed);
@@ -702,38 +706,50 @@ public class Beat implements SmartLifecycle {
 		ids.forEach(this.confirmedPending::remove);
 	}
 
-	private boolean sendOne(Unsent run, Set<String> confirmed) {
+	/**
+	 * Send runs at once, pipelined; false if any of them failed. Each run's outcome is
+	 * its own: confirmed runs are done, refused ones are sent again at the next tick.
+	 */
+	private boolean sendBatch(List<Unsent> runs, Set<String> confirmed) {
 		if (!this.lock.leaseValid()) {
-			// Paused past the lock's timeout: another beat may lead now. The run stays in
-			// flight: this beat sends it if its next extend shows it still leads, else
-			// the
-			// new leader does.
-			this.listeners.forEach((listener) -> listener.fenced(run.name()));
-			this.unsent.put(run.id(), run);
+			// Paused past the lock's timeout: another beat may lead now. The runs stay in
+			// flight: this beat sends them if its next extend shows it still leads, else
+			// the new leader does.
+			for (Unsent run : runs) {
+				this.listeners.forEach((listener) -> listener.fenced(run.name()));
+				this.unsent.put(run.id(), run);
+			}
 			return false;
 		}
-		try {
-			this.sender.send(run.request());
+		List<TaskRequest> requests = new ArrayList<>(runs.size());
+		runs.forEach((run) -> requests.add(run.request()));
+		List<@Nullable RuntimeException> outcomes = this.sender.sendAll(requests);
+		Instant sentAt = this.clock.instant();
+		boolean ok = true;
+		for (int i = 0; i < runs.size(); i++) {
+			Unsent run = runs.get(i);
+			RuntimeException failure = outcomes.get(i);
+			if (failure instanceof IllegalArgumentException) {
+				logger.error("Run " + run.id() + " of periodic task " + run.name() + " cannot be sent and is dropped: "
+						+ failure.getMessage());
+				this.unsent.remove(run.id());
+				confirmed.add(run.id());
+			}
+			else if (failure != null) {
+				ok = false;
+				this.unsent.put(run.id(), run);
+				this.listeners.forEach((listener) -> listener.publishFailed(run.name(), run.task(), failure));
+				logProblem(this.publishLoggedAt, "Could not send run " + run.id() + " of periodic task " + run.name()
+						+ " (" + failure.getMessage() + "); it is sent again at the next tick", null);
+			}
+			else {
+				this.unsent.remove(run.id());
+				confirmed.add(run.id());
+				Duration lateness = Duration.between(run.due(), sentAt);
+				this.listeners.forEach((listener) -> listener.fired(run.name(), run.task(), lateness));
+			}
 		}
-		catch (IllegalArgumentException ex) {
-			logger.error("Run " + run.id() + " of periodic task " + run.name() + " cannot be sent and is dropped: "
-					+ ex.getMessage());
-			this.unsent.remove(run.id());
-			confirmed.add(run.id());
-			return true;
-		}
-		catch (RuntimeException ex) {
-			this.unsent.put(run.id(), run);
-			this.listeners.forEach((listener) -> listener.publishFailed(run.name(), run.task(), ex));
-			logProblem(this.publishLoggedAt, "Could not send run " + run.id() + " of periodic task " + run.name() + " ("
-					+ ex.getMessage() + "); it is sent again at the next tick", null);
-			return false;
-		}
-		this.unsent.remove(run.id());
-		confirmed.add(run.id());
-		Duration lateness = Duration.between(run.due(), this.clock.instant());
-		this.listeners.forEach((listener) -> listener.fired(run.name(), run.task(), lateness));
-		return true;
+		return ok;
 	}
 
 	/** Send again what this beat advanced but could not send; false while that fails. */
