@@ -357,7 +357,9 @@ public class Beat implements SmartLifecycle {
 		if (!sendUnsent()) {
 			return this.settings.maxInterval();
 		}
+		long reading = System.nanoTime();
 		RedBeatStore.Due due = this.store.due(now.getEpochSecond());
+		long readNanos = System.nanoTime() - reading;
 		Instant wakeAt = now.plus(this.settings.maxInterval());
 		if (due.nextScore() != null) {
 			wakeAt = earliest(wakeAt, Instant.ofEpochSecond(due.nextScore().longValue()));
@@ -395,11 +397,17 @@ public class Beat implements SmartLifecycle {
 		finally {
 			sending.finish();
 			if (logger.isDebugEnabled() && !sending.sends.isEmpty()) {
-				logger.debug("Tick sent " + sending.confirmed.size() + " of " + sending.sends.size() + " runs of "
-						+ members.size() + " entries due: loaded in " + TimeUnit.NANOSECONDS.toMillis(sending.loadNanos)
-						+ " ms, planned in " + TimeUnit.NANOSECONDS.toMillis(sending.planNanos) + " ms, advanced in "
-						+ TimeUnit.NANOSECONDS.toMillis(sending.fireNanos) + " ms, all sent "
-						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms after the tick began");
+				logger.debug("Tick began " + TimeUnit.NANOSECONDS.toMillis(now.getNano())
+						+ " ms into its second and sent " + sending.confirmed.size() + " of " + sending.runs.get()
+						+ " runs of " + members.size() + " entries due: due members read in "
+						+ TimeUnit.NANOSECONDS.toMillis(readNanos) + " ms, loaded in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.loadNanos) + " ms, planned in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.planNanos) + " ms, advanced (and sends queued) in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.fireNanos) + " ms; " + sending.sends.size()
+						+ " bulk sends took " + TimeUnit.NANOSECONDS.toMillis(sending.sendNanos.get())
+						+ " ms in all, the last confirmed "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.lastConfirmed.get() - started)
+						+ " ms after the tick began");
 			}
 		}
 		if (this.leader && due.nextScore() != null && wakeAt.getEpochSecond() == due.nextScore().longValue()) {
@@ -590,8 +598,13 @@ public class Beat implements SmartLifecycle {
 				}
 			}
 			if (!runs.isEmpty()) {
+				sending.runs.addAndGet(runs.size());
 				sending.sends.add(submit(() -> {
+					long sendStart = System.nanoTime();
 					boolean sent = sendBatch(runs, sending.confirmed);
+					long sendEnd = System.nanoTime();
+					sending.sendNanos.addAndGet(sendEnd - sendStart);
+					sending.lastConfirmed.accumulateAndGet(sendEnd, Math::max);
 					if (!sent) {
 						sending.failed.set(true);
 					}
@@ -613,6 +626,12 @@ public class Beat implements SmartLifecycle {
 		final AtomicBoolean failed = new AtomicBoolean();
 
 		final List<Future<Boolean>> sends = new ArrayList<>();
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		final AtomicLong sendNanos = new AtomicLong();
+
+		final AtomicLong lastConfirmed = new AtomicLong();
 
 		long loadNanos;
 
