@@ -410,7 +410,7 @@ public class Beat implements SmartLifecycle {
 						+ " ms after the tick began");
 			}
 		}
-		if (this.leader && due.nextScore() != null && wakeAt.getEpochSecond() == due.nextScore().longValue()) {
+		if (this.leader && due.nextScore() != null && shouldPrepare(due.nextScore().longValue())) {
 			prepare(due.nextScore());
 		}
 		Duration sleep = Duration.between(this.clock.instant(), wakeAt);
@@ -430,10 +430,27 @@ public class Beat implements SmartLifecycle {
 		this.prepared = new Prepared((long) score, entries);
 	}
 
+	/**
+	 * Whether to read the entries due at a score now: once, within two of the longest
+	 * intervals before it, so the read never delays the tick at the due time (a tick just
+	 * before it would otherwise read them then).
+	 */
+	private boolean shouldPrepare(long score) {
+		Prepared prepared = this.prepared;
+		if (prepared != null && prepared.score() == score) {
+			return false;
+		}
+		return this.clock.instant().plus(this.settings.maxInterval().multipliedBy(2)).getEpochSecond() >= score;
+	}
+
+	/** The entries read ahead for a score that has come; kept while it is to come. */
 	private Map<String, StoredEntry> takePrepared(Instant now) {
 		Prepared prepared = this.prepared;
+		if (prepared == null || prepared.score() > now.getEpochSecond()) {
+			return Map.of();
+		}
 		this.prepared = null;
-		return (prepared != null && prepared.score() <= now.getEpochSecond()) ? prepared.entries() : Map.of();
+		return prepared.entries();
 	}
 
 	/** Entries as read, those prepared ahead reused. */
