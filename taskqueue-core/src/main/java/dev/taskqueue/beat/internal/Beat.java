@@ -374,20 +374,21 @@ public class Beat implements SmartLifecycle {
 					break;
 				}
 				List<Fire> fires = new ArrayList<>();
+				Map<String, TaskRequest> requests = new HashMap<>();
 				long loading = System.nanoTime();
 				List<StoredEntry> entries = load(members.subList(from, Math.min(members.size(), from + CHUNK)),
 						prepared);
 				long planning = System.nanoTime();
 				sending.loadNanos += planning - loading;
 				for (StoredEntry entry : entries) {
-					Instant check = plan(entry, now, fires);
+					Instant check = plan(entry, now, fires, requests);
 					if (check != null) {
 						wakeAt = earliest(wakeAt, check);
 					}
 				}
 				long firing = System.nanoTime();
 				sending.planNanos += firing - planning;
-				boolean going = fire(fires, sending);
+				boolean going = fire(fires, requests, sending);
 				sending.fireNanos += System.nanoTime() - firing;
 				if (!going) {
 					break;
@@ -531,7 +532,8 @@ public class Beat implements SmartLifecycle {
 	/**
 	 * Plan an entry, adding its fires; returns when to look at it again.
 	 */
-	private @Nullable Instant plan(StoredEntry entry, Instant now, List<Fire> fires) {
+	private @Nullable Instant plan(StoredEntry entry, Instant now, List<Fire> fires,
+			Map<String, TaskRequest> requests) {
 		if (entry.rawDefinition() == null && entry.rawMeta() == null && entry.rawExtras() == null
 				&& this.store.keys().name(entry.key()) != null) {
 			// As RedBeat: a member whose hash is gone has nothing left to fire.
@@ -570,8 +572,8 @@ public class Beat implements SmartLifecycle {
 		for (Fire fire : plan.fires()) {
 			if (fire.sends()) {
 				try {
-					this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()),
-							Objects.requireNonNull(fire.id()));
+					String id = Objects.requireNonNull(fire.id());
+					requests.put(id, this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()), id));
 				}
 				catch (IllegalArgumentException ex) {
 					report(entry, "it cannot be sent: " + ex.getMessage());
@@ -587,7 +589,7 @@ public class Beat implements SmartLifecycle {
 	 * Advance fires in batches and send each batch's runs while the next is advanced;
 	 * false when sending must stop for this tick.
 	 */
-	private boolean fire(List<Fire> fires, Sending sending) {
+	private boolean fire(List<Fire> fires, Map<String, TaskRequest> requests, Sending sending) {
 		for (int from = 0; from < fires.size() && !sending.failed.get(); from += this.settings.batchSize()) {
 			List<Fire> batch = fires.subList(from, Math.min(fires.size(), from + this.settings.batchSize()));
 			List<RedBeatStore.Advance> advances = new ArrayList<>(batch.size());
@@ -611,7 +613,7 @@ public class Beat implements SmartLifecycle {
 							: (codes.get(i) == -3L) ? "its definition changed" : "it was fired or changed meanwhile");
 				}
 				else if (fire.sends()) {
-					runs.add(run(fire));
+					runs.add(run(fire, requests.get(fire.id())));
 				}
 			}
 			if (!runs.isEmpty()) {
@@ -663,11 +665,12 @@ public class Beat implements SmartLifecycle {
 
 	}
 
-	private Unsent run(Fire fire) {
+	/** The run of a fire, with its request when planning built it already. */
+	private Unsent run(Fire fire, @Nullable TaskRequest request) {
 		RedBeatJson.Definition definition = Objects.requireNonNull(fire.entry().definition());
 		String id = Objects.requireNonNull(fire.id());
 		return new Unsent(id, fire.entry().name(), definition.task(), fire.due(),
-				this.sender.request(fire.entry().name(), definition, id));
+				(request != null) ? request : this.sender.request(fire.entry().name(), definition, id));
 	}
 
 	/** Run a send on a publishing thread, or here when the beat's loop does not run. */

@@ -121,7 +121,10 @@ final class FireSender {
 			}
 		}
 		catch (RuntimeException ex) {
-			Collections.fill(outcomes, ex);
+			// A failure of the whole send is no verdict on any one run: they are all sent
+			// again.
+			Collections.fill(outcomes,
+					(ex instanceof IllegalArgumentException) ? new IllegalStateException(ex.getMessage(), ex) : ex);
 		}
 		return outcomes;
 	}
