@@ -10,8 +10,11 @@ Each command prints one JSON object on standard output:
                                                 cancels the worker's consumer while publishing
                                                 and times the worker alone after add_consumer
   latency --queue Q --n N [--warmup W]          sequential noop.apply_async(queue=Q).get()
+  bulk    --queue Q --n N                       group([noop.s()] * N).apply_async(queue=Q), timed
+                                                after a warm-up group; the queue is purged after
 
 BENCH_IGNORE_RESULT=1 in the environment turns results off in tasks.py (producer and worker).
+BENCH_CONFIRM_PUBLISH=1 makes the producer wait for publisher confirms (kombu's confirm_publish).
 """
 import argparse
 import json
@@ -142,9 +145,30 @@ def cmd_latency(app, args):
     return {'samplesMillis': samples}
 
 
+def cmd_bulk(app, args):
+    from celery import group
+    from tasks import noop
+    if os.environ.get('BENCH_CONFIRM_PUBLISH') == '1':
+        app.conf.broker_transport_options = {'confirm_publish': True}
+    group([noop.s() for _ in range(min(args.n, 1000))]).apply_async(queue=args.queue)
+    purge(app, args.queue)
+    signatures = group([noop.s() for _ in range(args.n)])
+    start = time.time()
+    signatures.apply_async(queue=args.queue)
+    seconds = time.time() - start
+    depth = queue_depth(app, args.queue)
+    purge(app, args.queue)
+    return {'seconds': seconds, 'n': args.n, 'queueDepth': depth}
+
+
+def purge(app, queue):
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue=queue)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('command', choices=['ping', 'drain', 'latency'])
+    parser.add_argument('command', choices=['ping', 'drain', 'latency', 'bulk'])
     parser.add_argument('--queue')
     parser.add_argument('--worker')
     parser.add_argument('--n', type=int, default=0)

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import dev.taskqueue.benchmarks.beat.BeatNodeApplication;
 import dev.taskqueue.benchmarks.driver.BeatBench;
 import dev.taskqueue.benchmarks.driver.BenchDriver;
+import dev.taskqueue.benchmarks.driver.BulkBench;
 import dev.taskqueue.benchmarks.worker.BenchWorkerApplication;
 import dev.taskqueue.benchmarks.worker.RawConsumer;
 
@@ -19,7 +20,8 @@ import dev.taskqueue.benchmarks.worker.RawConsumer;
  * <li>{@code raw-consumer <port-file> <host> <port> <queue> <concurrency> <prefetch> <redis-host>
  * <redis-port>} — the raw Spring AMQP baseline's consumer;</li>
  * <li>{@code beat [options]} — the beat benchmark (see {@link BeatBench}), which starts
- * {@code beat-node [--boot.property=value ...]}, the beat under test.</li>
+ * {@code beat-node [--boot.property=value ...]}, the beat under test;</li>
+ * <li>{@code bulk [options]} — the bulk-send benchmark (see {@link BulkBench}).</li>
  * </ul>
  */
 public final class BenchMain {
@@ -34,11 +36,13 @@ public final class BenchMain {
 			case "driver" -> System.exit(BenchDriver.run(rest));
 			case "worker" -> BenchWorkerApplication.run(Path.of(rest[0]), Arrays.copyOfRange(rest, 1, rest.length));
 			case "beat" -> System.exit(BeatBench.run(rest));
+			case "bulk" -> System.exit(BulkBench.run(rest));
 			case "beat-node" -> BeatNodeApplication.run(rest);
 			case "raw-consumer" -> RawConsumer.run(Path.of(rest[0]), rest[1], Integer.parseInt(rest[2]), rest[3],
 					Integer.parseInt(rest[4]), Integer.parseInt(rest[5]), rest[6], Integer.parseInt(rest[7]));
 			default -> {
-				System.err.println("Unknown mode '" + mode + "': driver, worker, raw-consumer, beat or beat-node");
+				System.err
+					.println("Unknown mode '" + mode + "': driver, worker, raw-consumer, beat, beat-node or bulk");
 				System.exit(2);
 			}
 		}

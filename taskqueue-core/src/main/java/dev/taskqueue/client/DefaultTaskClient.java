@@ -7,9 +7,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -64,6 +67,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 * does not know in the request and otherwise ignores them.
 	 */
 	public static final String SENT_AT_HEADER = "x-taskqueue-sent-at";
+
+	/** Requests of a bulk built and published at a time, bounding what is held. */
+	private static final int BULK_CHUNK = 10_000;
 
 	private final TaskMessageCodec codec;
 
@@ -229,6 +235,93 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	@Override
 	public TaskResult send(TaskRequest request) {
+		Outgoing outgoing = prepare(request);
+		if (outgoing.duplicateOf != null) {
+			return result(outgoing.duplicateOf);
+		}
+		EncodedMessage encoded = Objects.requireNonNull(outgoing.encoded);
+		long publishStart = System.nanoTime();
+		try (Observation.Scope scope = outgoing.observation.openScope()) {
+			this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body());
+		}
+		catch (RuntimeException ex) {
+			throw failed(outgoing, ex);
+		}
+		sent(outgoing, Duration.ofNanos(System.nanoTime() - publishStart));
+		return result(outgoing.id);
+	}
+
+	/**
+	 * Send many tasks at once: every message is built as {@link #send(TaskRequest)}
+	 * builds it (routing, serializers, unique locks, one {@code taskqueue.publish}
+	 * observation and one {@code task-sent} event per task), then all are published on
+	 * one channel without waiting for each confirm in between; returns once the broker
+	 * confirmed them all.
+	 */
+	@Override
+	public List<TaskResult> sendAll(List<TaskRequest> requests) {
+		List<@Nullable TaskResult> results = new ArrayList<>(Collections.nCopies(requests.size(), null));
+		List<BulkSendException.Failure> failures = new ArrayList<>();
+		for (int from = 0; from < requests.size(); from += BULK_CHUNK) {
+			sendChunk(requests, from, Math.min(requests.size(), from + BULK_CHUNK), results, failures);
+		}
+		if (!failures.isEmpty()) {
+			throw new BulkSendException(failures, results);
+		}
+		List<TaskResult> sent = new ArrayList<>(results.size());
+		results.forEach((result) -> sent.add(Objects.requireNonNull(result)));
+		return sent;
+	}
+
+	private void sendChunk(List<TaskRequest> requests, int from, int to, List<@Nullable TaskResult> results,
+			List<BulkSendException.Failure> failures) {
+		List<Outgoing> outgoing = new ArrayList<>(to - from);
+		List<Integer> indexes = new ArrayList<>(to - from);
+		List<ConfirmedPublisher.Outgoing> messages = new ArrayList<>(to - from);
+		for (int i = from; i < to; i++) {
+			TaskRequest request = requests.get(i);
+			Outgoing prepared;
+			try {
+				prepared = prepare(request);
+			}
+			catch (RuntimeException ex) {
+				failures.add(new BulkSendException.Failure(i, request,
+						(ex instanceof TaskPublishException refused) ? refused.getTaskId() : request.getTaskId(), ex));
+				continue;
+			}
+			if (prepared.duplicateOf != null) {
+				results.set(i, result(prepared.duplicateOf));
+				continue;
+			}
+			EncodedMessage encoded = Objects.requireNonNull(prepared.encoded);
+			outgoing.add(prepared);
+			indexes.add(i);
+			messages.add(new ConfirmedPublisher.Outgoing(prepared.exchange, prepared.routingKey, encoded.properties(),
+					encoded.body()));
+		}
+		long publishStart = System.nanoTime();
+		List<@Nullable PublishException> outcomes = this.publisher.publishAll(messages);
+		Duration publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
+		for (int k = 0; k < outgoing.size(); k++) {
+			Outgoing each = outgoing.get(k);
+			int index = indexes.get(k);
+			PublishException refused = outcomes.get(k);
+			if (refused != null) {
+				failures.add(new BulkSendException.Failure(index, requests.get(index), each.id, failed(each, refused)));
+			}
+			else {
+				sent(each, publishTime);
+				results.set(index, result(each.id));
+			}
+		}
+		failures.sort(Comparator.comparingInt(BulkSendException.Failure::index));
+	}
+
+	/**
+	 * Build a task's message: route, unique lock, observation (started, so a tracing
+	 * handler has written its context into the headers) and the encoded message.
+	 */
+	private Outgoing prepare(TaskRequest request) {
 		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
 		Route route = route(request);
 		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -299,7 +392,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 				LogFactory.getLog(DefaultTaskClient.class)
 					.debug("Task " + request.getTaskName() + "[" + id + "] not sent: a duplicate of pending task "
 							+ pending);
-				return result(pending);
+				return new Outgoing(id, request.getTaskName(), route, null, null, null, Observation.NOOP, pending);
 			}
 		}
 		TaskPublishContext observed = new TaskPublishContext(id, request.getTaskName(),
@@ -309,57 +402,112 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			.observation(this.observationConvention, DefaultTaskPublishObservationConvention.INSTANCE, () -> observed,
 					this.observationRegistry)
 			.start();
-		Duration publishTime;
-		EncodedMessage encoded;
+		Outgoing outgoing = new Outgoing(id, request.getTaskName(), route, uniqueKey, observed, null, observation,
+				null);
 		try (Observation.Scope scope = observation.openScope()) {
 			// Started first: a tracing handler has written the trace context into the
 			// carrier.
 			message.extraHeaders(observed.getHeaders());
 			TaskMessage built = message.build();
-			encoded = this.codec.encode(built);
-			String exchange = route.effectiveExchange();
-			String routingKey = route.effectiveRoutingKey();
+			outgoing.encoded = this.codec.encode(built);
 			if (route.exchange() == null) {
 				declare(route.queue(), id);
 				long delay = nativeDelay(route.queue(), request.getCountdown(), built.eta());
 				if (delay > 0) {
-					exchange = NativeDelayedDelivery.levelName(NativeDelayedDelivery.LEVELS - 1);
-					routingKey = NativeDelayedDelivery.routingKey(delay, route.queue());
+					outgoing.exchange = NativeDelayedDelivery.levelName(NativeDelayedDelivery.LEVELS - 1);
+					outgoing.routingKey = NativeDelayedDelivery.routingKey(delay, route.queue());
 				}
 			}
-			long publishStart = System.nanoTime();
-			this.publisher.publish(exchange, routingKey, encoded.properties(), encoded.body());
-			publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
 		}
 		catch (RuntimeException ex) {
-			RuntimeException failure = (ex instanceof PublishException notConfirmed) ? new TaskPublishException(
-					String.valueOf(notConfirmed.getMessage()), notConfirmed.getTaskId(), notConfirmed.getCause()) : ex;
+			throw failed(outgoing, ex);
+		}
+		return outgoing;
+	}
+
+	/**
+	 * End a send that failed: the observation records the error, the unique lock is
+	 * released; returns what to tell the caller.
+	 */
+	private RuntimeException failed(Outgoing outgoing, RuntimeException ex) {
+		RuntimeException failure = (ex instanceof PublishException notConfirmed) ? new TaskPublishException(
+				String.valueOf(notConfirmed.getMessage()), notConfirmed.getTaskId(), notConfirmed.getCause()) : ex;
+		TaskPublishContext observed = outgoing.observed;
+		if (observed != null) {
 			observed.setOutcome("failure");
-			observation.error(failure);
-			if (uniqueKey != null) {
-				releaseAfterFailedSend(uniqueKey, id);
-			}
-			throw failure;
 		}
-		finally {
-			observation.stop();
+		outgoing.observation.error(failure);
+		outgoing.observation.stop();
+		if (outgoing.uniqueKey != null) {
+			releaseAfterFailedSend(outgoing.uniqueKey, outgoing.id);
 		}
+		return failure;
+	}
+
+	/** End a confirmed send: the observation stops, listeners hear of it. */
+	private void sent(Outgoing outgoing, Duration publishTime) {
+		outgoing.observation.stop();
+		EncodedMessage encoded = Objects.requireNonNull(outgoing.encoded);
 		EventDispatcher sentEvents = this.sentEvents;
 		if (sentEvents != null) {
-			sentEvents.send(this.origin, "task-sent", sentEvent(id, request.getTaskName(), route, encoded));
+			sentEvents.send(this.origin, "task-sent", sentEvent(outgoing.id, outgoing.name, outgoing.route, encoded));
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			try {
-				events.publishEvent(new TaskSentEvent(this, id, request.getTaskName(), route.queue(), publishTime));
+				events.publishEvent(
+						new TaskSentEvent(this, outgoing.id, outgoing.name, outgoing.route.queue(), publishTime));
 			}
 			catch (RuntimeException ex) {
 				// The task is sent; a failing listener must not make the caller think
 				// otherwise.
-				LogFactory.getLog(DefaultTaskClient.class).warn("Listener of TaskSentEvent failed for task " + id, ex);
+				LogFactory.getLog(DefaultTaskClient.class)
+					.warn("Listener of TaskSentEvent failed for task " + outgoing.id, ex);
 			}
 		}
-		return result(id);
+	}
+
+	/**
+	 * A task on its way: its message built, or (with {@code duplicateOf}) the pending
+	 * task a unique send stands for.
+	 */
+	private static final class Outgoing {
+
+		final String id;
+
+		final String name;
+
+		final Route route;
+
+		final @Nullable String uniqueKey;
+
+		final @Nullable TaskPublishContext observed;
+
+		@Nullable EncodedMessage encoded;
+
+		final Observation observation;
+
+		final @Nullable String duplicateOf;
+
+		/** Where the message goes: the route's, or native delayed delivery's. */
+		String exchange;
+
+		String routingKey;
+
+		Outgoing(String id, String name, Route route, @Nullable String uniqueKey, @Nullable TaskPublishContext observed,
+				@Nullable EncodedMessage encoded, Observation observation, @Nullable String duplicateOf) {
+			this.id = id;
+			this.name = name;
+			this.route = route;
+			this.uniqueKey = uniqueKey;
+			this.observed = observed;
+			this.encoded = encoded;
+			this.observation = observation;
+			this.duplicateOf = duplicateOf;
+			this.exchange = route.effectiveExchange();
+			this.routingKey = route.effectiveRoutingKey();
+		}
+
 	}
 
 	/** Celery's {@code task-sent} fields, from the headers the codec wrote. */

@@ -54,7 +54,7 @@ public final class BeatBench {
 			usage: java -jar taskqueue-benchmarks-*.jar beat [options]
 			  --entries N          entries, each firing every minute (default 10000)
 			  --minutes M          minutes measured after the warm-up minute (default 3)
-			  --publish-threads T  the beat's taskqueue.beat.publish-threads (default 32)
+			  --publish-threads T  the beat's taskqueue.beat.publish-threads (default 4)
 			  --java-opts OPTS     JVM options of the beat (default -Xmx256m)
 			  --beat-prop K=V      a Spring Boot property of the beat (repeatable)
 			  --rabbit HOST:PORT   RabbitMQ (default 127.0.0.1:5672, guest/guest)
@@ -73,7 +73,7 @@ public final class BeatBench {
 	 */
 	public static int run(String[] args) throws Exception {
 		Map<String, String> options = new LinkedHashMap<>(
-				Map.of("--entries", "10000", "--minutes", "3", "--publish-threads", "32", "--java-opts", "-Xmx256m",
+				Map.of("--entries", "10000", "--minutes", "3", "--publish-threads", "4", "--java-opts", "-Xmx256m",
 						"--rabbit", "127.0.0.1:5672", "--redis", "127.0.0.1:6379"));
 		List<String> beatProperties = new ArrayList<>();
 		for (int i = 0; i < args.length; i++) {

@@ -79,7 +79,7 @@ final class CeleryBench implements AutoCloseable {
 		}
 	}
 
-	private static void copyResource(String name, Path target) throws IOException {
+	static void copyResource(String name, Path target) throws IOException {
 		try (InputStream in = CeleryBench.class.getClassLoader().getResourceAsStream(name)) {
 			if (in == null) {
 				throw new IOException("Missing resource " + name);

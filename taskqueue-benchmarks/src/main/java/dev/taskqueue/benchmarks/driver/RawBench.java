@@ -108,7 +108,7 @@ final class RawBench implements AutoCloseable {
 	}
 
 	/** A no-op task message exactly as the client encodes one. */
-	private static Message taskSizedMessage() {
+	static Message taskSizedMessage() {
 		TaskMessageCodec codec = new TaskMessageCodec(JsonMapper.builder().build(), List.of("json"));
 		String origin = ProcessIdentity.origin();
 		EncodedMessage encoded = codec.encode(TaskMessage.builder(UUID.randomUUID().toString(), TaskqueueBench.NOOP)

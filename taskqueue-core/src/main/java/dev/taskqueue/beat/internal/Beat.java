@@ -357,7 +357,9 @@ public class Beat implements SmartLifecycle {
 		if (!sendUnsent()) {
 			return this.settings.maxInterval();
 		}
+		long reading = System.nanoTime();
 		RedBeatStore.Due due = this.store.due(now.getEpochSecond());
+		long readNanos = System.nanoTime() - reading;
 		Instant wakeAt = now.plus(this.settings.maxInterval());
 		if (due.nextScore() != null) {
 			wakeAt = earliest(wakeAt, Instant.ofEpochSecond(due.nextScore().longValue()));
@@ -372,20 +374,21 @@ public class Beat implements SmartLifecycle {
 					break;
 				}
 				List<Fire> fires = new ArrayList<>();
+				Map<String, TaskRequest> requests = new HashMap<>();
 				long loading = System.nanoTime();
 				List<StoredEntry> entries = load(members.subList(from, Math.min(members.size(), from + CHUNK)),
 						prepared);
 				long planning = System.nanoTime();
 				sending.loadNanos += planning - loading;
 				for (StoredEntry entry : entries) {
-					Instant check = plan(entry, now, fires);
+					Instant check = plan(entry, now, fires, requests);
 					if (check != null) {
 						wakeAt = earliest(wakeAt, check);
 					}
 				}
 				long firing = System.nanoTime();
 				sending.planNanos += firing - planning;
-				boolean going = fire(fires, sending);
+				boolean going = fire(fires, requests, sending);
 				sending.fireNanos += System.nanoTime() - firing;
 				if (!going) {
 					break;
@@ -395,14 +398,20 @@ public class Beat implements SmartLifecycle {
 		finally {
 			sending.finish();
 			if (logger.isDebugEnabled() && !sending.sends.isEmpty()) {
-				logger.debug("Tick sent " + sending.confirmed.size() + " of " + sending.sends.size() + " runs of "
-						+ members.size() + " entries due: loaded in " + TimeUnit.NANOSECONDS.toMillis(sending.loadNanos)
-						+ " ms, planned in " + TimeUnit.NANOSECONDS.toMillis(sending.planNanos) + " ms, advanced in "
-						+ TimeUnit.NANOSECONDS.toMillis(sending.fireNanos) + " ms, all sent "
-						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms after the tick began");
+				logger.debug("Tick began " + TimeUnit.NANOSECONDS.toMillis(now.getNano())
+						+ " ms into its second and sent " + sending.confirmed.size() + " of " + sending.runs.get()
+						+ " runs of " + members.size() + " entries due: due members read in "
+						+ TimeUnit.NANOSECONDS.toMillis(readNanos) + " ms, loaded in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.loadNanos) + " ms, planned in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.planNanos) + " ms, advanced (and sends queued) in "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.fireNanos) + " ms; " + sending.sends.size()
+						+ " bulk sends took " + TimeUnit.NANOSECONDS.toMillis(sending.sendNanos.get())
+						+ " ms in all, the last confirmed "
+						+ TimeUnit.NANOSECONDS.toMillis(sending.lastConfirmed.get() - started)
+						+ " ms after the tick began");
 			}
 		}
-		if (this.leader && due.nextScore() != null && wakeAt.getEpochSecond() == due.nextScore().longValue()) {
+		if (this.leader && due.nextScore() != null && shouldPrepare(due.nextScore().longValue())) {
 			prepare(due.nextScore());
 		}
 		Duration sleep = Duration.between(this.clock.instant(), wakeAt);
@@ -422,10 +431,27 @@ public class Beat implements SmartLifecycle {
 		this.prepared = new Prepared((long) score, entries);
 	}
 
+	/**
+	 * Whether to read the entries due at a score now: once, within two of the longest
+	 * intervals before it, so the read never delays the tick at the due time (a tick just
+	 * before it would otherwise read them then).
+	 */
+	private boolean shouldPrepare(long score) {
+		Prepared prepared = this.prepared;
+		if (prepared != null && prepared.score() == score) {
+			return false;
+		}
+		return this.clock.instant().plus(this.settings.maxInterval().multipliedBy(2)).getEpochSecond() >= score;
+	}
+
+	/** The entries read ahead for a score that has come; kept while it is to come. */
 	private Map<String, StoredEntry> takePrepared(Instant now) {
 		Prepared prepared = this.prepared;
+		if (prepared == null || prepared.score() > now.getEpochSecond()) {
+			return Map.of();
+		}
 		this.prepared = null;
-		return (prepared != null && prepared.score() <= now.getEpochSecond()) ? prepared.entries() : Map.of();
+		return prepared.entries();
 	}
 
 	/** Entries as read, those prepared ahead reused. */
@@ -506,7 +532,8 @@ public class Beat implements SmartLifecycle {
 	/**
 	 * Plan an entry, adding its fires; returns when to look at it again.
 	 */
-	private @Nullable Instant plan(StoredEntry entry, Instant now, List<Fire> fires) {
+	private @Nullable Instant plan(StoredEntry entry, Instant now, List<Fire> fires,
+			Map<String, TaskRequest> requests) {
 		if (entry.rawDefinition() == null && entry.rawMeta() == null && entry.rawExtras() == null
 				&& this.store.keys().name(entry.key()) != null) {
 			// As RedBeat: a member whose hash is gone has nothing left to fire.
@@ -545,8 +572,8 @@ public class Beat implements SmartLifecycle {
 		for (Fire fire : plan.fires()) {
 			if (fire.sends()) {
 				try {
-					this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()),
-							Objects.requireNonNull(fire.id()));
+					String id = Objects.requireNonNull(fire.id());
+					requests.put(id, this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()), id));
 				}
 				catch (IllegalArgumentException ex) {
 					report(entry, "it cannot be sent: " + ex.getMessage());
@@ -562,7 +589,7 @@ public class Beat implements SmartLifecycle {
 	 * Advance fires in batches and send each batch's runs while the next is advanced;
 	 * false when sending must stop for this tick.
 	 */
-	private boolean fire(List<Fire> fires, Sending sending) {
+	private boolean fire(List<Fire> fires, Map<String, TaskRequest> requests, Sending sending) {
 		for (int from = 0; from < fires.size() && !sending.failed.get(); from += this.settings.batchSize()) {
 			List<Fire> batch = fires.subList(from, Math.min(fires.size(), from + this.settings.batchSize()));
 			List<RedBeatStore.Advance> advances = new ArrayList<>(batch.size());
@@ -578,6 +605,7 @@ public class Beat implements SmartLifecycle {
 				logger.warn("Beat " + this.lock.token() + " no longer holds the lock; standing by");
 				return false;
 			}
+			List<Unsent> runs = new ArrayList<>(batch.size());
 			for (int i = 0; i < batch.size(); i++) {
 				Fire fire = batch.get(i);
 				if (codes.get(i) != 1L) {
@@ -585,15 +613,22 @@ public class Beat implements SmartLifecycle {
 							: (codes.get(i) == -3L) ? "its definition changed" : "it was fired or changed meanwhile");
 				}
 				else if (fire.sends()) {
-					Unsent run = run(fire);
-					sending.sends.add(submit(() -> {
-						boolean sent = sendOne(run, sending.confirmed);
-						if (!sent) {
-							sending.failed.set(true);
-						}
-						return sent;
-					}));
+					runs.add(run(fire, requests.get(fire.id())));
 				}
+			}
+			if (!runs.isEmpty()) {
+				sending.runs.addAndGet(runs.size());
+				sending.sends.add(submit(() -> {
+					long sendStart = System.nanoTime();
+					boolean sent = sendBatch(runs, sending.confirmed);
+					long sendEnd = System.nanoTime();
+					sending.sendNanos.addAndGet(sendEnd - sendStart);
+					sending.lastConfirmed.accumulateAndGet(sendEnd, Math::max);
+					if (!sent) {
+						sending.failed.set(true);
+					}
+					return sent;
+				}));
 			}
 		}
 		return !sending.failed.get();
@@ -611,6 +646,12 @@ public class Beat implements SmartLifecycle {
 
 		final List<Future<Boolean>> sends = new ArrayList<>();
 
+		final AtomicInteger runs = new AtomicInteger();
+
+		final AtomicLong sendNanos = new AtomicLong();
+
+		final AtomicLong lastConfirmed = new AtomicLong();
+
 		long loadNanos;
 
 		long planNanos;
@@ -624,11 +665,12 @@ public class Beat implements SmartLifecycle {
 
 	}
 
-	private Unsent run(Fire fire) {
+	/** The run of a fire, with its request when planning built it already. */
+	private Unsent run(Fire fire, @Nullable TaskRequest request) {
 		RedBeatJson.Definition definition = Objects.requireNonNull(fire.entry().definition());
 		String id = Objects.requireNonNull(fire.id());
 		return new Unsent(id, fire.entry().name(), definition.task(), fire.due(),
-				this.sender.request(fire.entry().name(), definition, id));
+				(request != null) ? request : this.sender.request(fire.entry().name(), definition, id));
 	}
 
 	/** Run a send on a publishing thread, or here when the beat's loop does not run. */
@@ -674,9 +716,10 @@ public class Beat implements SmartLifecycle {
 			return true;
 		}
 		Set<String> confirmed = ConcurrentHashMap.newKeySet();
-		List<Future<Boolean>> sends = new ArrayList<>(runs.size());
-		for (Unsent run : runs) {
-			sends.add(submit(() -> sendOne(run, confirmed)));
+		List<Future<Boolean>> sends = new ArrayList<>();
+		for (int from = 0; from < runs.size(); from += this.settings.batchSize()) {
+			List<Unsent> batch = runs.subList(from, Math.min(runs.size(), from + this.settings.batchSize()));
+			sends.add(submit(() -> sendBatch(batch, confirmed)));
 		}
 		boolean ok = await(sends);
 		confirm(confirmed);
@@ -702,38 +745,50 @@ public class Beat implements SmartLifecycle {
 		ids.forEach(this.confirmedPending::remove);
 	}
 
-	private boolean sendOne(Unsent run, Set<String> confirmed) {
+	/**
+	 * Send runs at once, pipelined; false if any of them failed. Each run's outcome is
+	 * its own: confirmed runs are done, refused ones are sent again at the next tick.
+	 */
+	private boolean sendBatch(List<Unsent> runs, Set<String> confirmed) {
 		if (!this.lock.leaseValid()) {
-			// Paused past the lock's timeout: another beat may lead now. The run stays in
-			// flight: this beat sends it if its next extend shows it still leads, else
-			// the
-			// new leader does.
-			this.listeners.forEach((listener) -> listener.fenced(run.name()));
-			this.unsent.put(run.id(), run);
+			// Paused past the lock's timeout: another beat may lead now. The runs stay in
+			// flight: this beat sends them if its next extend shows it still leads, else
+			// the new leader does.
+			for (Unsent run : runs) {
+				this.listeners.forEach((listener) -> listener.fenced(run.name()));
+				this.unsent.put(run.id(), run);
+			}
 			return false;
 		}
-		try {
-			this.sender.send(run.request());
+		List<TaskRequest> requests = new ArrayList<>(runs.size());
+		runs.forEach((run) -> requests.add(run.request()));
+		List<@Nullable RuntimeException> outcomes = this.sender.sendAll(requests);
+		Instant sentAt = this.clock.instant();
+		boolean ok = true;
+		for (int i = 0; i < runs.size(); i++) {
+			Unsent run = runs.get(i);
+			RuntimeException failure = outcomes.get(i);
+			if (failure instanceof IllegalArgumentException) {
+				logger.error("Run " + run.id() + " of periodic task " + run.name() + " cannot be sent and is dropped: "
+						+ failure.getMessage());
+				this.unsent.remove(run.id());
+				confirmed.add(run.id());
+			}
+			else if (failure != null) {
+				ok = false;
+				this.unsent.put(run.id(), run);
+				this.listeners.forEach((listener) -> listener.publishFailed(run.name(), run.task(), failure));
+				logProblem(this.publishLoggedAt, "Could not send run " + run.id() + " of periodic task " + run.name()
+						+ " (" + failure.getMessage() + "); it is sent again at the next tick", null);
+			}
+			else {
+				this.unsent.remove(run.id());
+				confirmed.add(run.id());
+				Duration lateness = Duration.between(run.due(), sentAt);
+				this.listeners.forEach((listener) -> listener.fired(run.name(), run.task(), lateness));
+			}
 		}
-		catch (IllegalArgumentException ex) {
-			logger.error("Run " + run.id() + " of periodic task " + run.name() + " cannot be sent and is dropped: "
-					+ ex.getMessage());
-			this.unsent.remove(run.id());
-			confirmed.add(run.id());
-			return true;
-		}
-		catch (RuntimeException ex) {
-			this.unsent.put(run.id(), run);
-			this.listeners.forEach((listener) -> listener.publishFailed(run.name(), run.task(), ex));
-			logProblem(this.publishLoggedAt, "Could not send run " + run.id() + " of periodic task " + run.name() + " ("
-					+ ex.getMessage() + "); it is sent again at the next tick", null);
-			return false;
-		}
-		this.unsent.remove(run.id());
-		confirmed.add(run.id());
-		Duration lateness = Duration.between(run.due(), this.clock.instant());
-		this.listeners.forEach((listener) -> listener.fired(run.name(), run.task(), lateness));
-		return true;
+		return ok;
 	}
 
 	/** Send again what this beat advanced but could not send; false while that fails. */

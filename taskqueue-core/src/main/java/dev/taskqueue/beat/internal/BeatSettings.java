@@ -14,8 +14,9 @@ import java.time.ZoneId;
  * written for them (Celery's {@code timezone})
  * @param missedRunGrace how late a run may still be fired by an entry whose policy skips
  * missed runs
- * @param publishThreads how many runs are sent at once
- * @param batchSize how many runs one fencing script advances
+ * @param publishThreads how many batches of runs are sent at once (each in one pipelined
+ * bulk send)
+ * @param batchSize how many runs one fencing script advances, and one bulk send sends
  */
 public record BeatSettings(Duration lockTimeout, Duration maxInterval, ZoneId zone, Duration missedRunGrace,
 		int publishThreads, int batchSize) {
@@ -43,13 +44,13 @@ public record BeatSettings(Duration lockTimeout, Duration maxInterval, ZoneId zo
 	}
 
 	/**
-	 * The defaults: a 30s lock, ticks at least every 5s, UTC, a minute's grace, 32
-	 * publishing threads, batches of 100.
+	 * The defaults: a 30s lock, ticks at least every 5s, UTC, a minute's grace, 4
+	 * publishing threads, batches of 1000.
 	 * @return the defaults
 	 */
 	public static BeatSettings defaults() {
 		return new BeatSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), ZoneId.of("UTC"), Duration.ofMinutes(1),
-				32, 100);
+				4, 1000);
 	}
 
 }

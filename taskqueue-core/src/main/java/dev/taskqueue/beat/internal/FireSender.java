@@ -3,10 +3,14 @@ package dev.taskqueue.beat.internal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.taskqueue.client.BulkSendException;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
@@ -16,9 +20,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends the runs of entries through the {@link TaskClient}, with the options RedBeat
- * stores mapped as Celery's {@code apply_async} maps them, the run's task id, and Celery
- * beat's {@value #PERIODIC_TASK_NAME} header naming the entry.
+ * Sends the runs of entries through the {@link TaskClient} (many at once, on its bulk
+ * path), with the options RedBeat stores mapped as Celery's {@code apply_async} maps
+ * them, the run's task id, and Celery beat's {@value #PERIODIC_TASK_NAME} header naming
+ * the entry.
  */
 final class FireSender {
 
@@ -100,11 +105,28 @@ final class FireSender {
 	}
 
 	/**
-	 * Send a run and wait for the broker's confirm.
-	 * @param request the run
+	 * Send runs at once (pipelined on one channel) and wait for the broker's confirms.
+	 * @param requests the runs
+	 * @return per run, in order: {@code null} when confirmed, else why it was not sent
+	 * (an {@link IllegalArgumentException} when it can never be sent)
 	 */
-	void send(TaskRequest request) {
-		this.client.send(request);
+	List<@Nullable RuntimeException> sendAll(List<TaskRequest> requests) {
+		List<@Nullable RuntimeException> outcomes = new ArrayList<>(Collections.nCopies(requests.size(), null));
+		try {
+			this.client.sendAll(requests);
+		}
+		catch (BulkSendException ex) {
+			for (BulkSendException.Failure failure : ex.getFailures()) {
+				outcomes.set(failure.index(), failure.cause());
+			}
+		}
+		catch (RuntimeException ex) {
+			// A failure of the whole send is no verdict on any one run: they are all sent
+			// again.
+			Collections.fill(outcomes,
+					(ex instanceof IllegalArgumentException) ? new IllegalStateException(ex.getMessage(), ex) : ex);
+		}
+		return outcomes;
 	}
 
 	/**

@@ -2,6 +2,10 @@ package dev.taskqueue.broker.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -41,6 +45,9 @@ import org.springframework.beans.factory.DisposableBean;
  * the broker confirms many messages per frame instead of one at a time on a channel per
  * thread. A message for a named exchange, which closes its channel when the exchange does
  * not exist, gets a channel to itself, so that failure stays its own.
+ * <p>
+ * {@link #publishAll(List) Many messages at once} go out on one channel of their own
+ * without waiting for each confirm in between; the broker confirms them in a few frames.
  */
 public class ConfirmedPublisher implements DisposableBean {
 
@@ -56,7 +63,15 @@ public class ConfirmedPublisher implements DisposableBean {
 	 */
 	static final int SHARED_CHANNELS = 2;
 
+	/**
+	 * Most messages of one {@link #publishAll(List) bulk} awaiting their confirms at a
+	 * time, so a huge bulk neither floods the broker nor holds every message in memory.
+	 */
+	static final int MAX_IN_FLIGHT = 5000;
+
 	private final BlockingQueue<PublisherChannel> idle;
+
+	private final BlockingQueue<SharedChannel> bulkIdle;
 
 	private final @Nullable SharedChannel[] shared = new SharedChannel[SHARED_CHANNELS];
 
@@ -75,6 +90,7 @@ public class ConfirmedPublisher implements DisposableBean {
 		this.connectionFactory = (publisherFactory != null) ? publisherFactory : connectionFactory;
 		this.timeoutMillis = timeout.toMillis();
 		this.idle = new ArrayBlockingQueue<>(Math.max(1, maxIdleChannels));
+		this.bulkIdle = new ArrayBlockingQueue<>(Math.max(1, maxIdleChannels));
 	}
 
 	/**
@@ -90,7 +106,13 @@ public class ConfirmedPublisher implements DisposableBean {
 			throw new PublishException("Publisher is closed", properties.getCorrelationId(), null);
 		}
 		if (exchange.isEmpty()) {
-			sharedChannel(properties.getCorrelationId()).publish(routingKey, properties, body, this.timeoutMillis);
+			SharedChannel channel = sharedChannel(properties.getCorrelationId());
+			Pending pending = channel.enqueue("", routingKey, properties, body);
+			PublishException failure = channel.await(pending,
+					System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis), this.timeoutMillis);
+			if (failure != null) {
+				throw failure;
+			}
 			return;
 		}
 		PublisherChannel channel = borrow(properties.getCorrelationId());
@@ -106,6 +128,163 @@ public class ConfirmedPublisher implements DisposableBean {
 			if (channel != null) {
 				channel.close();
 			}
+		}
+	}
+
+	/**
+	 * Publish messages on one channel without waiting for each confirm in between, and
+	 * return once the broker confirmed or refused every one. A message for an exchange
+	 * that does not exist is not published (the broker would close the channel, failing
+	 * the others); a refused (nacked) or unroutable (returned) message fails alone. When
+	 * the channel or connection is lost midway, the messages not confirmed by then fail,
+	 * and those not yet published are not published.
+	 * @param messages the messages, in the order to publish them
+	 * @return per message, in order: {@code null} when confirmed, else why not
+	 */
+	public List<@Nullable PublishException> publishAll(List<Outgoing> messages) {
+		int count = messages.size();
+		List<@Nullable PublishException> outcomes = new ArrayList<>(Collections.nCopies(count, null));
+		if (count == 0) {
+			return outcomes;
+		}
+		if (this.closed) {
+			failAll(messages, outcomes, 0, (id) -> new PublishException("Publisher is closed", id, null));
+			return outcomes;
+		}
+		Map<String, String> missing = missingExchanges(messages);
+		SharedChannel channel;
+		try {
+			channel = borrowBulk(messages.get(0).properties().getCorrelationId());
+		}
+		catch (PublishException ex) {
+			failAll(messages, outcomes, 0,
+					(id) -> new PublishException("Task " + id + " was not sent: " + ex.getMessage(), id,
+							ex.getCause()));
+			return outcomes;
+		}
+		Pending[] pending = new Pending[count];
+		boolean reusable = true;
+		long deadline = 0;
+		try {
+			for (int i = 0; i < count; i++) {
+				Outgoing message = messages.get(i);
+				String id = message.properties().getCorrelationId();
+				String reason = missing.get(message.exchange());
+				if (reason != null) {
+					outcomes.set(i, new PublishException("Task " + id + " was not sent: " + reason, id, null));
+					continue;
+				}
+				if (i >= MAX_IN_FLIGHT && pending[i - MAX_IN_FLIGHT] != null) {
+					pending[i - MAX_IN_FLIGHT].awaitQuietly(this.timeoutMillis);
+				}
+				try {
+					pending[i] = channel.enqueue(message.exchange(), message.routingKey(), message.properties(),
+							message.body());
+				}
+				catch (PublishException ex) {
+					reusable = false;
+					outcomes.set(i, ex);
+					if (!channel.isOpen()) {
+						String why = "Task %s was not sent: the channel closed before it was published ("
+								+ ex.getMessage() + ")";
+						failAll(messages, outcomes, i + 1,
+								(other) -> new PublishException(why.formatted(other), other, ex.getCause()));
+						break;
+					}
+				}
+			}
+			deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
+			for (int i = 0; i < count; i++) {
+				if (pending[i] != null) {
+					PublishException failure = channel.await(pending[i], deadline, this.timeoutMillis);
+					if (failure != null) {
+						outcomes.set(i, failure);
+						reusable &= !failure.timedOut;
+					}
+				}
+			}
+		}
+		finally {
+			if (!reusable || !channel.isOpen() || this.closed || !this.bulkIdle.offer(channel)) {
+				channel.close();
+			}
+		}
+		return outcomes;
+	}
+
+	private static void failAll(List<Outgoing> messages, List<@Nullable PublishException> outcomes, int from,
+			java.util.function.Function<@Nullable String, PublishException> failure) {
+		for (int i = from; i < messages.size(); i++) {
+			if (outcomes.get(i) == null) {
+				outcomes.set(i, failure.apply(messages.get(i).properties().getCorrelationId()));
+			}
+		}
+	}
+
+	/**
+	 * The named exchanges of the messages that do not exist, with why; asked passively
+	 * once per exchange, on a channel of its own (the broker closes it when one is
+	 * missing).
+	 */
+	private Map<String, String> missingExchanges(List<Outgoing> messages) {
+		Map<String, String> missing = new HashMap<>();
+		Map<String, Boolean> checked = new HashMap<>();
+		Channel channel = null;
+		try {
+			for (Outgoing message : messages) {
+				String exchange = message.exchange();
+				if (exchange.isEmpty() || checked.containsKey(exchange)) {
+					continue;
+				}
+				checked.put(exchange, Boolean.TRUE);
+				try {
+					if (channel == null || !channel.isOpen()) {
+						channel = openChannel(message.properties().getCorrelationId());
+					}
+					channel.exchangeDeclarePassive(exchange);
+				}
+				catch (IOException | ShutdownSignalException ex) {
+					if (channel != null && !channel.isOpen()) {
+						missing.put(exchange, PublisherChannel.describe(ex));
+					}
+				}
+				catch (RuntimeException ex) {
+					// Unreachable: the publish reports it, message by message.
+					break;
+				}
+			}
+		}
+		finally {
+			if (channel != null) {
+				closeQuietly(channel);
+			}
+		}
+		return missing;
+	}
+
+	private static void closeQuietly(Channel channel) {
+		try {
+			if (channel.isOpen()) {
+				channel.close();
+			}
+		}
+		catch (IOException | TimeoutException | RuntimeException ex) {
+			logger.debug("Error closing publisher channel", ex);
+		}
+	}
+
+	private SharedChannel borrowBulk(@Nullable String taskId) {
+		SharedChannel channel;
+		while ((channel = this.bulkIdle.poll()) != null) {
+			if (channel.isOpen()) {
+				return channel;
+			}
+		}
+		try {
+			return new SharedChannel(openChannel(taskId));
+		}
+		catch (IOException ex) {
+			throw unreachable(taskId, ex);
 		}
 	}
 
@@ -183,6 +362,22 @@ public class ConfirmedPublisher implements DisposableBean {
 		while ((channel = this.idle.poll()) != null) {
 			channel.close();
 		}
+		SharedChannel bulk;
+		while ((bulk = this.bulkIdle.poll()) != null) {
+			bulk.close();
+		}
+	}
+
+	/**
+	 * A message to publish.
+	 *
+	 * @param exchange the exchange ({@code ""} for the default exchange)
+	 * @param routingKey the routing key
+	 * @param properties the message properties (the correlation id names the task)
+	 * @param body the body
+	 */
+	public record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+
 	}
 
 	/**
@@ -286,16 +481,19 @@ public class ConfirmedPublisher implements DisposableBean {
 			channel.addShutdownListener(this);
 		}
 
-		void publish(String routingKey, AMQP.BasicProperties properties, byte[] body, long timeoutMillis) {
+		/**
+		 * Publish without waiting; the confirm completes the returned pending message.
+		 */
+		Pending enqueue(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
 			String id = properties.getCorrelationId();
-			Pending mine = new Pending(routingKey, id);
-			long sequence;
+			Pending mine = new Pending(exchange, routingKey, id);
 			try {
 				synchronized (this.publishMonitor) {
-					sequence = this.channel.getNextPublishSeqNo();
+					long sequence = this.channel.getNextPublishSeqNo();
+					mine.sequence = sequence;
 					this.pending.put(sequence, mine);
 					try {
-						this.channel.basicPublish("", routingKey, true, properties, body);
+						this.channel.basicPublish(exchange, routingKey, true, properties, body);
 					}
 					catch (IOException | RuntimeException ex) {
 						this.pending.remove(sequence);
@@ -311,29 +509,41 @@ public class ConfirmedPublisher implements DisposableBean {
 				throw new PublishException("Could not publish task " + id + ": " + PublisherChannel.describe(ex), id,
 						ex);
 			}
+			return mine;
+		}
+
+		/**
+		 * Wait for a message's confirm until the deadline ({@link System#nanoTime()}).
+		 * @return {@code null} when confirmed and routed, else why not
+		 */
+		@Nullable PublishException await(Pending mine, long deadline, long timeoutMillis) {
+			String id = mine.id;
 			String returned;
 			try {
-				returned = mine.outcome.get(timeoutMillis, TimeUnit.MILLISECONDS);
+				returned = mine.outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
 			catch (TimeoutException ex) {
-				this.pending.remove(sequence);
-				throw new PublishException("Broker did not confirm task " + id + " within " + timeoutMillis + " ms", id,
-						ex);
+				this.pending.remove(mine.sequence);
+				PublishException failure = new PublishException(
+						"Broker did not confirm task " + id + " within " + timeoutMillis + " ms", id, ex);
+				failure.timedOut = true;
+				return failure;
 			}
 			catch (InterruptedException ex) {
-				this.pending.remove(sequence);
+				this.pending.remove(mine.sequence);
 				Thread.currentThread().interrupt();
-				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(ex),
+				return new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(ex),
 						id, ex);
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(cause),
-						id, cause);
+				return new PublishException(
+						"Broker did not accept task " + id + ": " + PublisherChannel.describe(cause), id, cause);
 			}
 			if (returned != null) {
-				throw new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
+				return new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
 			}
+			return null;
 		}
 
 		@Override
@@ -367,7 +577,8 @@ public class ConfirmedPublisher implements DisposableBean {
 				AMQP.BasicProperties properties, byte[] body) {
 			String id = properties.getCorrelationId();
 			for (Pending each : this.pending.values()) {
-				if (each.returned == null && each.routingKey.equals(routingKey) && Objects.equals(each.id, id)) {
+				if (each.returned == null && each.exchange.equals(exchange) && each.routingKey.equals(routingKey)
+						&& Objects.equals(each.id, id)) {
 					each.returned = replyCode + " " + replyText + " (exchange '" + exchange + "', routing key '"
 							+ routingKey + "')";
 					return;
@@ -405,6 +616,8 @@ public class ConfirmedPublisher implements DisposableBean {
 	 */
 	private static final class Pending {
 
+		final String exchange;
+
 		final String routingKey;
 
 		final @Nullable String id;
@@ -415,9 +628,26 @@ public class ConfirmedPublisher implements DisposableBean {
 		/** Set on the connection's thread before the confirm, read after it. */
 		volatile @Nullable String returned;
 
-		Pending(String routingKey, @Nullable String id) {
+		/** The publish sequence number, set before the message is published. */
+		long sequence;
+
+		Pending(String exchange, String routingKey, @Nullable String id) {
+			this.exchange = exchange;
 			this.routingKey = routingKey;
 			this.id = id;
+		}
+
+		/** Wait a while for the confirm, whatever it says (the caller looks later). */
+		void awaitQuietly(long timeoutMillis) {
+			try {
+				this.outcome.get(timeoutMillis, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// Reported when the bulk collects its outcomes.
+			}
 		}
 
 		void settle(@Nullable IOException nack) {

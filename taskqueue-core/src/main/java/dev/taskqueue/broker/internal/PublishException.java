@@ -12,6 +12,9 @@ public class PublishException extends RuntimeException {
 
 	private final @Nullable String taskId;
 
+	/** Whether the broker did not answer in time (the channel's state is unknown). */
+	transient boolean timedOut;
+
 	/**
 	 * Create a new instance.
 	 * @param message what went wrong

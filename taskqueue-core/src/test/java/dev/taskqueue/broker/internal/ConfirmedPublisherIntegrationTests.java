@@ -84,6 +84,32 @@ class ConfirmedPublisherIntegrationTests {
 	}
 
 	@Test
+	void aBulkLargerThanTheConfirmWindowIsConfirmedAndQueuedInFull() {
+		this.admin.declareQueue(new Queue(this.queue, true, false, false));
+		int count = ConfirmedPublisher.MAX_IN_FLIGHT * 2 + 7;
+		List<ConfirmedPublisher.Outgoing> messages = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			messages.add(new ConfirmedPublisher.Outgoing("", this.queue, properties("bulk-" + i), body()));
+		}
+		List<PublishException> outcomes = this.publisher.publishAll(messages);
+		assertThat(outcomes).hasSize(count).containsOnlyNulls();
+		assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(count);
+		// The channel goes back to the pool and serves the next bulk.
+		assertThat(this.publisher.publishAll(messages.subList(0, 10))).containsOnlyNulls();
+	}
+
+	@Test
+	void aBulkAfterDestroyFailsEveryMessage() {
+		this.publisher.destroy();
+		assertThat(this.publisher
+			.publishAll(List.of(new ConfirmedPublisher.Outgoing("", this.queue, properties("a"), body()),
+					new ConfirmedPublisher.Outgoing("", this.queue, properties("b"), body()))))
+			.allSatisfy((failure) -> assertThat(failure).hasMessageContaining("closed"))
+			.extracting(PublishException::getTaskId)
+			.containsExactly("a", "b");
+	}
+
+	@Test
 	void publishingAfterDestroyFails() {
 		this.publisher.destroy();
 		assertThatExceptionOfType(PublishException.class)

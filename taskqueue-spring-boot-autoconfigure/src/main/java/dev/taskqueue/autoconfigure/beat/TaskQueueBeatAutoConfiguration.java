@@ -137,11 +137,12 @@ public final class TaskQueueBeatAutoConfiguration {
 			BeatSettings settings;
 			try {
 				settings = new BeatSettings(properties.getLockTimeout(), properties.getMaxInterval(),
-						properties.getZone(), properties.getMissedRunGrace(), properties.getPublishThreads(), 100);
+						properties.getZone(), properties.getMissedRunGrace(), properties.getPublishThreads(),
+						properties.getBatchSize());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("taskqueue.beat.lock-timeout, max-interval, missed-run-grace or "
-						+ "publish-threads: " + ex.getMessage(), ex);
+				throw new IllegalStateException("taskqueue.beat.lock-timeout, max-interval, missed-run-grace, "
+						+ "publish-threads or batch-size: " + ex.getMessage(), ex);
 			}
 			List<StaticTask> configured = schedule.tasks();
 			String token = "java:" + ProcessIdentity.origin() + ":" + UUID.randomUUID().toString().substring(0, 8);

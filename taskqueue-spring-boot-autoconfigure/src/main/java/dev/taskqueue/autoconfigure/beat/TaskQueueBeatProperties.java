@@ -73,9 +73,16 @@ public class TaskQueueBeatProperties {
 	private StaticsSet staticsSet = StaticsSet.JAVA;
 
 	/**
-	 * How many runs the leader sends at once.
+	 * How many batches of due runs the leader sends at once, each in one pipelined bulk
+	 * send.
 	 */
-	private int publishThreads = 32;
+	private int publishThreads = 4;
+
+	/**
+	 * How many due runs one fencing script advances in Redis and one bulk send then
+	 * publishes.
+	 */
+	private int batchSize = 1000;
 
 	/**
 	 * Entries of the schedule by name, written to Redis by whichever beat takes the lock.
@@ -152,6 +159,14 @@ public class TaskQueueBeatProperties {
 
 	public void setPublishThreads(int publishThreads) {
 		this.publishThreads = publishThreads;
+	}
+
+	public int getBatchSize() {
+		return this.batchSize;
+	}
+
+	public void setBatchSize(int batchSize) {
+		this.batchSize = batchSize;
 	}
 
 	public Map<String, Entry> getSchedule() {

@@ -33,7 +33,7 @@ class TaskQueueBeatPropertiesMetadataTests {
 		for (String name : new String[] { "taskqueue.beat.enabled", "taskqueue.beat.key-prefix",
 				"taskqueue.beat.lock-key", "taskqueue.beat.lock-timeout", "taskqueue.beat.max-interval",
 				"taskqueue.beat.zone", "taskqueue.beat.missed-run-grace", "taskqueue.beat.statics-set",
-				"taskqueue.beat.publish-threads", "taskqueue.beat.schedule" }) {
+				"taskqueue.beat.publish-threads", "taskqueue.beat.batch-size", "taskqueue.beat.schedule" }) {
 			assertThat(properties).as(name).containsKey(name);
 			assertThat(properties.get(name).get("description").asString()).as(name).isNotBlank();
 			assertThat(properties.get(name).get("sourceType").asString()).as(name)

@@ -2,8 +2,10 @@ package dev.taskqueue.docs.snippets.calling;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.taskqueue.client.BulkSendException;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskPublishException;
@@ -33,6 +35,23 @@ class Calls {
 		TaskResult result = this.client.send("worker.divide", 16, 2);
 		// end::send[]
 		return result;
+	}
+
+	List<TaskResult> sendMany(List<Long> imageIds) {
+		// tag::bulk[]
+		List<TaskRequest> requests = imageIds.stream()
+			.map((id) -> TaskRequest.builder("images.resize").args(id, 640).build())
+			.toList();
+		try {
+			return this.client.sendAll(requests); // one handle per request, in order
+		}
+		catch (BulkSendException ex) {
+			for (BulkSendException.Failure failure : ex.getFailures()) {
+				logger.warn("Image {} not queued: {}", imageIds.get(failure.index()), failure.cause().getMessage());
+			}
+			return ex.getSent(); // the tasks that were sent
+		}
+		// end::bulk[]
 	}
 
 	TaskResult sendWithOptions() {
