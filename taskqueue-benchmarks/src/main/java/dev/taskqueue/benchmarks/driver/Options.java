@@ -139,7 +139,7 @@ final class Options {
 			}
 		}
 		for (String part : options.only) {
-			if (!Set.of("publish", "drain", "latency", "raw", "celery").contains(part)) {
+			if (!Set.of("publish", "drain", "latency", "raw", "celery", "events").contains(part)) {
 				throw new IllegalArgumentException("--only: unknown part '" + part + "'");
 			}
 		}
