@@ -282,6 +282,29 @@ class ClusterWorkerInteropTests {
 	}
 
 	@Test
+	void celeryEventsDumpPrintsTheJavaWorkersHeartbeatsAndTaskEvents() {
+		try (PythonCelery.Background dump = PythonCelery
+			.background(List.of("-m", "celery", "-A", "interop_app", "events", "--dump"), ENV)) {
+			// The worker's heartbeats come every second: the dumper sees one once it
+			// consumes.
+			await().atMost(WAIT).until(() -> dump.output().contains(JAVA_NODE + " ["));
+			assertThat(map(control("enable_events").get(JAVA_NODE))).containsKey("ok");
+			try {
+				Map<String, Object> ran = PythonCelery.call("interop.java.add").queue(queue).args(40, 2).run();
+				String id = (String) ran.get("id");
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(dump.output()).contains("heartbeat")
+						.contains("task received: interop.java.add(" + id + ") args=(40, 2) kwargs={}")
+						.contains("task started: interop.java.add(" + id + ")")
+						.contains("task succeeded: interop.java.add(" + id + ")"));
+			}
+			finally {
+				control("disable_events");
+			}
+		}
+	}
+
+	@Test
 	void badControlMessagesLeaveTheJavaWorkerServingTasks() {
 		publishRaw("{this is not json".getBytes(StandardCharsets.UTF_8));
 		Map<String, Object> toMissingExchange = new LinkedHashMap<>();
