@@ -118,8 +118,8 @@ public final class Inspect {
 	 * {@code scheduled}: the tasks held until their ETA.
 	 * @return each node's scheduled tasks
 	 */
-	public Map<String, List<ScheduledTask>> scheduled() {
-		return collect("scheduled", Map.of(), (value) -> list(value, (item) -> ScheduledTask.of(asMap(item))));
+	public Map<String, List<ScheduledTaskInfo>> scheduled() {
+		return collect("scheduled", Map.of(), (value) -> list(value, (item) -> ScheduledTaskInfo.of(asMap(item))));
 	}
 
 	/**

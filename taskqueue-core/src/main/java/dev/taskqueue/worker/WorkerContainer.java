@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.DelayQueues;
@@ -23,6 +24,8 @@ import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
 import dev.taskqueue.result.internal.ResultBackend;
 import dev.taskqueue.worker.internal.Acknowledgements;
 import dev.taskqueue.worker.internal.ActiveTasks;
+import dev.taskqueue.worker.internal.ClusterMember;
+import dev.taskqueue.worker.internal.ClusterNode;
 import dev.taskqueue.worker.internal.TaskMethod;
 import dev.taskqueue.worker.internal.TaskRegistry;
 import dev.taskqueue.worker.internal.WorkerParts;
@@ -87,6 +90,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	private @Nullable ControlBus control;
 
+	private final ClusterMember member;
+
+	private @Nullable ClusterNode clusterNode;
+
 	private volatile boolean started;
 
 	/**
@@ -113,6 +120,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.containers = new ArrayList<>();
 		groups(settings).forEach((name, queues) -> this.containers.add(container(connectionFactory, name, queues,
 				settings.concurrencyOf(queues.get(0)), settings.prefetchOf(queues.get(0)))));
+		this.member = new ClusterMember(this.parts, registry, settings, this.containers, declarer, connectionFactory);
 		// Declare again on every new connection: the broker may have restarted without
 		// them.
 		this.connectionFactory = connectionFactory;
@@ -252,6 +260,35 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	public void setControlBus(@Nullable ControlBus control) {
 		this.control = control;
 		this.parts.control().setControlBus(control);
+	}
+
+	/**
+	 * Join the Celery cluster as this node: answer {@code celery inspect} and
+	 * {@code celery control}, refuse the tasks revoked there, and send Celery's worker
+	 * (and, when on, task) events. Set before {@link #start()}.
+	 * @param node the node, or {@code null} to stay out of the cluster
+	 */
+	public void setClusterNode(@Nullable ClusterNode node) {
+		assertNotStarted("cluster node");
+		this.clusterNode = node;
+		this.parts.control().setRevokedTasks((node != null) ? node.getRevoked() : null);
+	}
+
+	/**
+	 * Return this worker's node in the Celery cluster.
+	 * @return the node, or {@code null} when it does not take part
+	 */
+	public @Nullable ClusterNode getClusterNode() {
+		return this.clusterNode;
+	}
+
+	/**
+	 * Decide what Celery's remote {@code shutdown} does to this worker.
+	 * @param shutdown stops what it should (given the reason) and returns {@code true},
+	 * or returns {@code false} to refuse; {@code null} (the default) refuses
+	 */
+	public void setRemoteShutdown(@Nullable Predicate<String> shutdown) {
+		this.member.setShutdown(shutdown);
 	}
 
 	/**
@@ -419,6 +456,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 		this.parts.executors().start(getConcurrency());
 		this.parts.control().resumeTakingTasks();
 		this.parts.acks().start();
+		ClusterNode node = this.clusterNode;
+		if (node != null) {
+			node.start(this.member, this.parts.lifecycle());
+		}
 		this.containers.forEach(SimpleMessageListenerContainer::start);
 		StringBuilder consumers = new StringBuilder();
 		for (SimpleMessageListenerContainer container : this.containers) {
@@ -476,6 +517,10 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 	 */
 	@Override
 	public void stop(Runnable callback) {
+		ClusterNode node = this.clusterNode;
+		if (node != null) {
+			node.stop();
+		}
 		this.parts.control().stopTakingTasks();
 		int running = this.parts.activeTasks().size();
 		if (running > 0) {

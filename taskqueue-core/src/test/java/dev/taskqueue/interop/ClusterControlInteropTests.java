@@ -11,7 +11,7 @@ import dev.taskqueue.control.ClusterControl;
 import dev.taskqueue.control.ControlReply;
 import dev.taskqueue.control.QueriedTask;
 import dev.taskqueue.control.QueueInfo;
-import dev.taskqueue.control.ScheduledTask;
+import dev.taskqueue.control.ScheduledTaskInfo;
 import dev.taskqueue.control.TaskInfo;
 import dev.taskqueue.control.WorkerStats;
 import dev.taskqueue.result.TaskState;
@@ -161,7 +161,7 @@ class ClusterControlInteropTests {
 		TaskResult task = stack.client
 			.send(TaskRequest.builder("interop.py.add").args(List.of(1, 2)).countdown(COUNTDOWN).build());
 		await().atMost(WAIT).untilAsserted(() -> {
-			List<ScheduledTask> scheduled = cluster.inspect().destination(node).scheduled().get(node);
+			List<ScheduledTaskInfo> scheduled = cluster.inspect().destination(node).scheduled().get(node);
 			assertThat(scheduled).extracting((entry) -> entry.request().id()).contains(task.getId());
 		});
 		Map<String, ControlReply> replies = cluster.control().destination(node).revoke(List.of(task.getId()));

@@ -142,6 +142,21 @@ public final class Stack implements AutoCloseable {
 	 */
 	public WorkerContainer startWorker(WorkerSettings settings, List<TaskListener> listeners,
 			org.springframework.context.@Nullable ApplicationEventPublisher events) {
+		return startWorker(settings, listeners, events, (worker) -> {
+		});
+	}
+
+	/**
+	 * Start a worker configured further before it starts.
+	 * @param settings the settings
+	 * @param listeners global task listeners
+	 * @param events the event publisher, or {@code null}
+	 * @param customizer configures the worker before it starts
+	 * @return the started worker
+	 */
+	public WorkerContainer startWorker(WorkerSettings settings, List<TaskListener> listeners,
+			org.springframework.context.@Nullable ApplicationEventPublisher events,
+			java.util.function.Consumer<WorkerContainer> customizer) {
 		this.queues.addAll(settings.queues());
 		WorkerContainer worker = new WorkerContainer(this.rabbit, this.registry, this.codec, this.backend, this.client,
 				this.publisher, this.declarer, this.delayQueues, settings);
@@ -152,6 +167,7 @@ public final class Stack implements AutoCloseable {
 		if (events != null) {
 			worker.setApplicationEventPublisher(events);
 		}
+		customizer.accept(worker);
 		this.workers.add(worker);
 		worker.start();
 		return worker;

@@ -806,11 +806,49 @@ public class TaskQueueProperties {
 
 		/**
 		 * How often the worker writes its heartbeat record
-		 * ('<key-prefix>taskqueue-worker-<name>') to Redis; the record expires after
-		 * three intervals without one, so a dead worker disappears from the workers view.
-		 * 0 turns heartbeats off.
+		 * ('<key-prefix>taskqueue-worker-<name>') to Redis, and sends Celery's
+		 * worker-heartbeat event (its 'freq'); the record expires after three intervals
+		 * without one, and Celery's monitors judge the worker offline after two. 0 turns
+		 * the Redis record off (Celery's heartbeats then go every 2 seconds).
 		 */
 		private Duration heartbeatInterval = Duration.ofSeconds(2);
+
+		/**
+		 * Whether the worker is a node of the Celery cluster: it answers 'celery inspect'
+		 * and 'celery control' (its own '<node-name>.celery.pidbox' queue), refuses tasks
+		 * revoked by Celery's remote control, and sends Celery's worker events
+		 * (worker-online, worker-heartbeat, worker-offline) that Flower and 'celery
+		 * events' show.
+		 */
+		private boolean clusterMember = true;
+
+		/**
+		 * Name of this worker in the Celery cluster ('name@host'), unique in it. Defaults
+		 * to the worker's name, with '@<host>' added when it has no '@'.
+		 */
+		private @Nullable String nodeName;
+
+		/**
+		 * Whether the worker sends Celery's task events (task-received, task-started,
+		 * task-succeeded, task-failed, task-retried, task-rejected, task-revoked) from
+		 * the start, as Celery's '-E' (worker_send_task_events). The 'enable_events' and
+		 * 'disable_events' commands switch them at run time.
+		 */
+		private boolean sendTaskEvents = false;
+
+		/**
+		 * Whether the worker asks the other nodes for the tasks they know revoked when it
+		 * starts (Celery's mingle, 'hello'), waiting up to taskqueue.cluster.timeout for
+		 * their replies. Celery's '--without-mingle' is false.
+		 */
+		private boolean mingle = true;
+
+		/**
+		 * What Celery's remote 'shutdown' command ('celery control shutdown',
+		 * app.control.shutdown()) does to this worker. Refused by default: a worker
+		 * embedded in an application is stopped by the application's own deployment.
+		 */
+		private RemoteShutdown remoteShutdown = RemoteShutdown.REFUSE;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -923,6 +961,69 @@ public class TaskQueueProperties {
 		public void setHeartbeatInterval(Duration heartbeatInterval) {
 			this.heartbeatInterval = heartbeatInterval;
 		}
+
+		public boolean isClusterMember() {
+			return this.clusterMember;
+		}
+
+		public void setClusterMember(boolean clusterMember) {
+			this.clusterMember = clusterMember;
+		}
+
+		public @Nullable String getNodeName() {
+			return this.nodeName;
+		}
+
+		public void setNodeName(@Nullable String nodeName) {
+			this.nodeName = nodeName;
+		}
+
+		public boolean isSendTaskEvents() {
+			return this.sendTaskEvents;
+		}
+
+		public void setSendTaskEvents(boolean sendTaskEvents) {
+			this.sendTaskEvents = sendTaskEvents;
+		}
+
+		public boolean isMingle() {
+			return this.mingle;
+		}
+
+		public void setMingle(boolean mingle) {
+			this.mingle = mingle;
+		}
+
+		public RemoteShutdown getRemoteShutdown() {
+			return this.remoteShutdown;
+		}
+
+		public void setRemoteShutdown(RemoteShutdown remoteShutdown) {
+			this.remoteShutdown = remoteShutdown;
+		}
+
+	}
+
+	/**
+	 * What Celery's remote {@code shutdown} command does to a worker.
+	 */
+	public enum RemoteShutdown {
+
+		/**
+		 * Refuse it with Celery's error reply; the worker keeps running.
+		 */
+		REFUSE,
+
+		/**
+		 * Stop the worker gracefully (running tasks finish, held ones go back to their
+		 * queue), as a Celery worker's warm shutdown; the application keeps running.
+		 */
+		STOP_WORKER,
+
+		/**
+		 * Stop the worker and close the application, as a Celery worker process exits.
+		 */
+		EXIT
 
 	}
 

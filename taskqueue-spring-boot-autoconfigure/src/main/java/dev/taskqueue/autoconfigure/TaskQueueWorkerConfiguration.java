@@ -7,7 +7,9 @@ import dev.taskqueue.broker.internal.DelayQueues;
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.ClusterControl;
 import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.control.internal.EventDispatcher;
 import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
@@ -28,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -87,7 +90,10 @@ class TaskQueueWorkerConfiguration {
 	WorkerContainerConfigurer workerContainerConfigurer(TaskQueueProperties properties,
 			ObjectProvider<TaskListener> listeners, ObjectProvider<ControlBus> control,
 			ObjectProvider<UniqueLocks> uniqueLocks, ObjectProvider<ClusterRateLimiters> clusterRateLimiters,
-			ObjectProvider<TaskExecuteObservationConvention> observationConvention, Environment environment) {
+			ObjectProvider<TaskExecuteObservationConvention> observationConvention,
+			ObjectProvider<EventDispatcher> eventDispatcher, ObjectProvider<ClusterControl> clusterControl,
+			ObjectProvider<ConnectionFactory> connectionFactory, ConfigurableApplicationContext context,
+			Environment environment) {
 		WorkerContainerConfigurer configurer = new WorkerContainerConfigurer(properties);
 		// Running tasks may finish within the time Spring Boot gives each shutdown phase.
 		configurer.setShutdownTimeout(Binder.get(environment)
@@ -99,6 +105,13 @@ class TaskQueueWorkerConfiguration {
 		configurer.setClusterRateLimiters(clusterRateLimiters.getIfAvailable());
 		configurer.setObservationConvention(observationConvention.getIfAvailable());
 		configurer.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+		EventDispatcher dispatcher = eventDispatcher.getIfAvailable();
+		ClusterControl cluster = clusterControl.getIfAvailable();
+		ConnectionFactory rabbit = connectionFactory.getIfAvailable();
+		if (dispatcher != null && cluster != null && rabbit != null) {
+			configurer.setCluster(rabbit, dispatcher, cluster, properties.getCeleryVersion());
+		}
+		configurer.setApplicationExit(context::close);
 		return configurer;
 	}
 

@@ -5,10 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.taskqueue.client.internal.UniqueLocks;
+import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.internal.EventDispatcher;
 import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.observation.TaskExecuteObservationConvention;
+import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
 import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
@@ -16,7 +20,9 @@ import dev.taskqueue.worker.TaskListener;
 import dev.taskqueue.worker.TaskOptions;
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.WorkerSettings;
+import dev.taskqueue.worker.internal.ClusterNode;
 import org.jspecify.annotations.Nullable;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
@@ -67,6 +73,16 @@ public final class WorkerContainerConfigurer {
 
 	private boolean virtualThreads;
 
+	private @Nullable ConnectionFactory connectionFactory;
+
+	private @Nullable EventDispatcher eventDispatcher;
+
+	private @Nullable ClusterControl clusterControl;
+
+	private @Nullable CeleryVersion celeryVersion;
+
+	private @Nullable Runnable applicationExit;
+
 	/**
 	 * Create a configurer that applies the given properties.
 	 * @param properties the properties
@@ -102,6 +118,27 @@ public final class WorkerContainerConfigurer {
 
 	void setObservationConvention(@Nullable TaskExecuteObservationConvention observationConvention) {
 		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Make the worker a node of the Celery cluster on this connection factory, with its
+	 * events sent by this dispatcher and the revoked ids of other nodes asked for with
+	 * this client (unless {@code taskqueue.worker.cluster-member=false}).
+	 */
+	void setCluster(ConnectionFactory connectionFactory, EventDispatcher dispatcher, ClusterControl cluster,
+			CeleryVersion version) {
+		this.connectionFactory = connectionFactory;
+		this.eventDispatcher = dispatcher;
+		this.clusterControl = cluster;
+		this.celeryVersion = version;
+	}
+
+	/**
+	 * Set how to close the application, for
+	 * {@code taskqueue.worker.remote-shutdown=exit}.
+	 */
+	void setApplicationExit(@Nullable Runnable applicationExit) {
+		this.applicationExit = applicationExit;
 	}
 
 	/**
@@ -258,6 +295,7 @@ public final class WorkerContainerConfigurer {
 		map.from(this.uniqueLocks).to(worker::setUniqueLocks);
 		map.from(this.clusterRateLimiters).to(worker::setClusterRateLimiters);
 		map.from(this.observationConvention).to(worker::setObservationConvention);
+		configureCluster(worker);
 		if (this.virtualThreads) {
 			// Held tasks stay bounded by the consumers' prefetch: each is an
 			// unacknowledged
@@ -267,6 +305,63 @@ public final class WorkerContainerConfigurer {
 			worker.setHeldTaskExecutor(new VirtualThreadTaskExecutor("taskqueue-held-"));
 			worker.setTimeLimitExecutor(new VirtualThreadTaskExecutor("taskqueue-task-"));
 		}
+	}
+
+	private void configureCluster(WorkerContainer worker) {
+		TaskQueueProperties.Worker properties = this.properties.getWorker();
+		ConnectionFactory connectionFactory = this.connectionFactory;
+		EventDispatcher dispatcher = this.eventDispatcher;
+		if (!properties.isClusterMember() || connectionFactory == null || dispatcher == null) {
+			return;
+		}
+		String nodeName = (properties.getNodeName() != null) ? properties.getNodeName() : worker.getSettings().name();
+		if (nodeName.isBlank() || nodeName.startsWith("@") || nodeName.endsWith("@")) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.worker.node-name", nodeName,
+					"Must be a Celery node name, 'name' or 'name@host'.");
+		}
+		ClusterNode node = new ClusterNode(connectionFactory, nodeName, dispatcher);
+		ClusterControl cluster = this.clusterControl;
+		if (cluster != null) {
+			node.setNamespace(cluster.getNamespace());
+			node.setMingle(properties.isMingle() ? cluster : null);
+		}
+		if (this.celeryVersion != null) {
+			node.setCeleryVersion(this.celeryVersion);
+		}
+		Duration interval = properties.getHeartbeatInterval();
+		if (!interval.isZero()) {
+			if (interval.toMillis() < 100) {
+				throw new InvalidConfigurationPropertyValueException("taskqueue.worker.heartbeat-interval", interval,
+						"Must be 0 (no Redis record) or at least 100 ms.");
+			}
+			node.setHeartbeatInterval(interval);
+		}
+		node.setTaskEvents(properties.isSendTaskEvents());
+		worker.setClusterNode(node);
+		worker.setRemoteShutdown(remoteShutdown(worker, properties.getRemoteShutdown()));
+	}
+
+	private @Nullable Predicate<String> remoteShutdown(WorkerContainer worker,
+			TaskQueueProperties.RemoteShutdown mode) {
+		Runnable exit = this.applicationExit;
+		return switch (mode) {
+			case REFUSE -> null;
+			case STOP_WORKER -> (reason) -> {
+				stopAside("taskqueue-remote-shutdown", () -> worker.stop());
+				return true;
+			};
+			case EXIT -> (reason) -> {
+				stopAside("taskqueue-remote-exit", (exit != null) ? exit : () -> worker.stop());
+				return true;
+			};
+		};
+	}
+
+	/** Stop on a thread of its own, so the node's reply goes out first. */
+	private static void stopAside(String name, Runnable stop) {
+		Thread thread = new Thread(stop, name);
+		thread.setDaemon(false);
+		thread.start();
 	}
 
 }

@@ -115,7 +115,8 @@ public final class BenchDriver {
 			QueueVersionPolicy policy = (this.options.queueVersion > 0)
 					? QueueVersionPolicy.apply(this.runId, this.options.queueVersion) : null;
 			try {
-				if (this.options.runs("publish") || this.options.runs("drain") || this.options.runs("latency")) {
+				if (this.options.runs("publish") || this.options.runs("drain") || this.options.runs("latency")
+						|| this.options.runs("events")) {
 					runTaskqueue();
 				}
 				if (this.options.runs("raw")) {
@@ -159,6 +160,9 @@ public final class BenchDriver {
 					if (this.options.runs("drain")) {
 						bench.measureDrainStored();
 						bench.measureDrainIgnored();
+					}
+					if (this.options.runs("events")) {
+						bench.measureDrainWithAndWithoutEvents();
 					}
 				}
 				if (this.options.runs("latency")) {

@@ -26,6 +26,9 @@ final class Options {
 			                                      then the worker alone on the full queue
 			                             drain    publishing and consuming at once
 			                             latency  sequential round trips
+			                             events   drains with results stored, Celery task events
+			                                      off then on in the same run (not in the default
+			                                      set)
 			                             raw      the raw Spring AMQP baseline of the parts above
 			                             celery   Celery's figures for the parts above
 			  --no-celery              skip Celery even if /usr/bin/python3 can import it
@@ -136,7 +139,7 @@ final class Options {
 			}
 		}
 		for (String part : options.only) {
-			if (!Set.of("publish", "drain", "latency", "raw", "celery").contains(part)) {
+			if (!Set.of("publish", "drain", "latency", "raw", "celery", "events").contains(part)) {
 				throw new IllegalArgumentException("--only: unknown part '" + part + "'");
 			}
 		}

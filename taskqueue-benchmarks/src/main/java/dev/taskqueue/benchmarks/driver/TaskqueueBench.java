@@ -11,8 +11,13 @@ import java.util.UUID;
 
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
+import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.ControlReply;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.WebApplicationType;
@@ -63,6 +68,10 @@ final class TaskqueueBench implements AutoCloseable {
 		props.put("spring.data.redis.host", options.redisHost);
 		props.put("spring.data.redis.port", Integer.toString(options.redisPort));
 		props.put("taskqueue.worker.enabled", "false");
+		// The worker's remote control and events of this run alone.
+		props.put("taskqueue.cluster.control-exchange", this.queue + "-ctl");
+		props.put("taskqueue.cluster.event-exchange", this.queue + "-ev");
+		props.put("taskqueue.cluster.timeout", "5s");
 		props.put("spring.main.banner-mode", "off");
 		props.put("logging.level.root", "WARN");
 		this.context = new SpringApplicationBuilder(DriverApplication.class).web(WebApplicationType.NONE)
@@ -102,6 +111,9 @@ final class TaskqueueBench implements AutoCloseable {
 		args.add("--spring.data.redis.host=" + this.options.redisHost);
 		args.add("--spring.data.redis.port=" + this.options.redisPort);
 		args.add("--taskqueue.worker.queues=" + this.queue);
+		args.add("--taskqueue.worker.node-name=" + this.queue + "@bench");
+		args.add("--taskqueue.cluster.control-exchange=" + this.queue + "-ctl");
+		args.add("--taskqueue.cluster.event-exchange=" + this.queue + "-ev");
 		for (String prop : this.options.workerProps) {
 			args.add("--" + prop);
 		}
@@ -165,6 +177,42 @@ final class TaskqueueBench implements AutoCloseable {
 		String load = Machine.loadavg();
 		Drain drain = drain(this.options.n, true, false);
 		recordDrain("drain.ignored", "rss.ignored", "heap.ignored", drain, load);
+	}
+
+	/**
+	 * N tasks, results stored, with Celery's task events switched off and then on in the
+	 * worker (the {@code disable_events} and {@code enable_events} commands), with a
+	 * receiver of the events bound as Flower would be, so both figures come from the same
+	 * worker JVM and the same run.
+	 */
+	void measureDrainWithAndWithoutEvents() throws Exception {
+		ClusterControl cluster = this.context.getBean(ClusterControl.class);
+		String node = this.queue + "@bench";
+		String receiver = this.queue + "-ev-receiver";
+		this.admin.declareQueue(
+				new Queue(receiver, false, false, true, Map.of("x-message-ttl", 5000, "x-max-length", 100_000)));
+		// As the worker's dispatcher declares it (Celery's event exchange).
+		this.admin.declareExchange(new TopicExchange(this.queue + "-ev", true, false));
+		this.admin.declareBinding(new Binding(receiver, Binding.DestinationType.QUEUE, this.queue + "-ev", "#", null));
+		try {
+			for (boolean on : List.of(false, true)) {
+				Map<String, ControlReply> replies = on ? cluster.control().destination(node).enableEvents()
+						: cluster.control().destination(node).disableEvents();
+				if (!replies.containsKey(node)) {
+					throw new IllegalStateException("The worker " + node + " did not answer "
+							+ (on ? "enable_events" : "disable_events") + ": " + replies);
+				}
+				String suffix = on ? "events-on" : "events-off";
+				String load = Machine.loadavg();
+				Drain drain = drain(this.options.n, false, false);
+				recordDrain("drain.results." + suffix, "rss." + suffix, "heap." + suffix, drain, load);
+			}
+		}
+		finally {
+			cluster.control().destination(node).disableEvents();
+			this.admin.deleteQueue(receiver);
+			this.admin.deleteExchange(this.queue + "-ev");
+		}
 	}
 
 	private void recordDrain(String metric, String rssMetric, String heapMetric, Drain drain, String load)

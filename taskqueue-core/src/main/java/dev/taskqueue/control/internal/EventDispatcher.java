@@ -30,8 +30,9 @@ import org.springframework.beans.factory.DisposableBean;
  * one thread of its own publishes the queue, transient and unconfirmed as Celery does.
  * Buffered events of one sender and group that wait together go out as one array on
  * {@code <group>.multi} ({@code task.multi}, at most {@value #BUFFER_LIMIT} per message),
- * as a Celery worker sends them; the others each on their own routing key. When the queue
- * is full, because the broker is unreachable or blocks publishers, events are dropped and
+ * as a Celery worker sends them, a task event waiting up to 100 ms for others to join it;
+ * the others each on their own routing key, at once. When the queue is full, because the
+ * broker is unreachable or blocks publishers, events are dropped and
  * {@link #getDroppedCount() counted} rather than slowing the caller.
  */
 public class EventDispatcher implements DisposableBean {
@@ -44,6 +45,11 @@ public class EventDispatcher implements DisposableBean {
 	private static final int DEFAULT_CAPACITY = 10_000;
 
 	private static final long RECONNECT_PAUSE_MILLIS = 1000;
+
+	/** Longest wait of a task event for others to share its message. */
+	private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final long LINGER_STEP_MILLIS = 5;
 
 	private final ConnectionFactory connectionFactory;
 
@@ -224,6 +230,7 @@ public class EventDispatcher implements DisposableBean {
 				}
 				drained.add(first);
 				this.queue.drainTo(drained, 1024);
+				linger(drained);
 				publishAll(drained);
 			}
 			catch (InterruptedException ex) {
@@ -241,6 +248,33 @@ public class EventDispatcher implements DisposableBean {
 			}
 		}
 		closeChannel();
+	}
+
+	/**
+	 * Give task events a moment to fill a {@code task.multi} message rather than send one
+	 * message per event: a worker sends several events per task, and the broker's cost is
+	 * per message. The events wait in the queue, which keeps its capacity; a flush or an
+	 * event that is not buffered ends the wait at once.
+	 */
+	private void linger(List<Object> drained) throws InterruptedException {
+		long deadline = System.nanoTime() + LINGER_NANOS;
+		while (drained.size() + this.queue.size() < BUFFER_LIMIT && this.queue.remainingCapacity() > 0
+				&& onlyBuffered(drained) && onlyBuffered(this.queue)) {
+			if (System.nanoTime() >= deadline) {
+				break;
+			}
+			Thread.sleep(LINGER_STEP_MILLIS);
+		}
+		this.queue.drainTo(drained, 1024);
+	}
+
+	private static boolean onlyBuffered(Iterable<Object> items) {
+		for (Object item : items) {
+			if (!(item instanceof Pending pending) || !pending.buffered()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void publishAll(List<Object> drained) {

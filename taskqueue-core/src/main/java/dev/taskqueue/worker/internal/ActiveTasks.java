@@ -111,8 +111,12 @@ public final class ActiveTasks {
 			if (!this.running) {
 				return false;
 			}
-			this.terminated = true;
-			this.thread.interrupt();
+			if (!this.terminated) {
+				// Once: the same revoke may arrive both over Celery's remote control and
+				// the Redis control channel.
+				this.terminated = true;
+				this.thread.interrupt();
+			}
 			return true;
 		}
 

@@ -2,11 +2,16 @@ package dev.taskqueue.worker.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.taskqueue.control.internal.node.WorkerEvents;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskFailedEvent;
 import dev.taskqueue.event.TaskRateLimitedEvent;
@@ -20,6 +25,7 @@ import dev.taskqueue.observation.TaskExecuteObservationConvention;
 import dev.taskqueue.protocol.internal.TaskMessage;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.worker.QueueTask;
+import dev.taskqueue.worker.RetryException;
 import dev.taskqueue.worker.TaskContext;
 import dev.taskqueue.worker.TaskListener;
 import io.micrometer.observation.ObservationRegistry;
@@ -56,6 +62,11 @@ public final class TaskLifecycle {
 
 	private volatile TaskExecutionObserver observer;
 
+	private volatile @Nullable WorkerEvents celeryEvents;
+
+	/** Tasks started, by name: the {@code total} of Celery's {@code stats}. */
+	private final Map<String, LongAdder> totals = new ConcurrentHashMap<>();
+
 	/**
 	 * Create the lifecycle of a worker's tasks.
 	 * @param source the worker, as the source of its events
@@ -73,6 +84,25 @@ public final class TaskLifecycle {
 
 	public void setEventPublisher(@Nullable ApplicationEventPublisher events) {
 		this.events = events;
+	}
+
+	/**
+	 * Send Celery's task events ({@code task-received} ... {@code task-revoked}) through
+	 * these worker events while they are switched on.
+	 * @param events the worker's events, or {@code null} for none
+	 */
+	public void setCeleryEvents(@Nullable WorkerEvents events) {
+		this.celeryEvents = events;
+	}
+
+	/**
+	 * Return how many tasks of each name started since the worker was made.
+	 * @return the counts by task name
+	 */
+	public Map<String, Long> totals() {
+		Map<String, Long> totals = new LinkedHashMap<>();
+		this.totals.forEach((name, count) -> totals.put(name, count.sum()));
+		return totals;
 	}
 
 	public void setObservationRegistry(ObservationRegistry registry) {
@@ -113,6 +143,11 @@ public final class TaskLifecycle {
 	}
 
 	void received(TaskMessage task) {
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null && celery.isTaskEvents()) {
+			celery.taskReceived(task, text(task.extraHeaders().get("argsrepr")),
+					text(task.extraHeaders().get("kwargsrepr")));
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			publish(events, new TaskReceivedEvent(this.source, task.id(), task.task()));
@@ -120,6 +155,10 @@ public final class TaskLifecycle {
 	}
 
 	void rejected(@Nullable String taskId, @Nullable String taskName, String reason) {
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null && taskId != null) {
+			celery.taskRejected(taskId, false);
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			publish(events, new TaskRejectedEvent(this.source, (taskId != null) ? taskId : "", taskName, reason));
@@ -134,7 +173,11 @@ public final class TaskLifecycle {
 		}
 	}
 
-	void revoked(TaskMessage task, String reason) {
+	void revoked(TaskMessage task, String reason, boolean terminated) {
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null) {
+			celery.taskRevoked(task.id(), terminated, terminated ? 15 : null, !"revoked".equals(reason));
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			publish(events, new TaskRevokedEvent(this.source, task.id(), task.task(), reason));
@@ -142,6 +185,11 @@ public final class TaskLifecycle {
 	}
 
 	void started(TaskRuntimes.TaskRuntime runtime, TaskContext context) {
+		this.totals.computeIfAbsent(context.getTaskName(), (name) -> new LongAdder()).increment();
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null) {
+			celery.taskStarted(context.getId());
+		}
 		if (!runtime.listeners().isEmpty()) {
 			notify(runtime, context, (listener) -> listener.beforeStart(context));
 		}
@@ -155,6 +203,10 @@ public final class TaskLifecycle {
 		if (!runtime.listeners().isEmpty()) {
 			notify(runtime, context, (listener) -> listener.onSuccess(context, result));
 		}
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null) {
+			celery.taskSucceeded(context.getId(), result, since(startNanos));
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			publish(events, new TaskSucceededEvent(this.source, context.getId(), context.getTaskName(), result,
@@ -166,6 +218,11 @@ public final class TaskLifecycle {
 		if (!runtime.listeners().isEmpty()) {
 			notify(runtime, context, (listener) -> listener.onRetry(context, cause));
 		}
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null && celery.isTaskEvents()) {
+			Throwable why = (cause != null) ? cause : new RetryException(countdown, null);
+			celery.taskRetried(context.getId(), why, TaskOutcomes.stackTrace(why));
+		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
 			publish(events,
@@ -176,6 +233,10 @@ public final class TaskLifecycle {
 	void failed(TaskRuntimes.TaskRuntime runtime, TaskContext context, Throwable exception, long startNanos) {
 		if (!runtime.listeners().isEmpty()) {
 			notify(runtime, context, (listener) -> listener.onFailure(context, exception));
+		}
+		WorkerEvents celery = this.celeryEvents;
+		if (celery != null && celery.isTaskEvents()) {
+			celery.taskFailed(context.getId(), exception, TaskOutcomes.stackTrace(exception));
 		}
 		ApplicationEventPublisher events = this.events;
 		if (events != null) {
@@ -216,6 +277,10 @@ public final class TaskLifecycle {
 		catch (Throwable ex) {
 			logger.warn("Listener of " + event + " failed; the task's outcome is unchanged", ex);
 		}
+	}
+
+	private static @Nullable String text(@Nullable Object value) {
+		return (value instanceof String text) ? text : null;
 	}
 
 	private static Duration since(long startNanos) {

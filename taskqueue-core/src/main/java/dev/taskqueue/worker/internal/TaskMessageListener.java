@@ -77,6 +77,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final Acknowledgements acks;
 
+	private final WaitingTasks waiting;
+
 	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
 
 	private final RepeatedFailures failures = new RepeatedFailures();
@@ -84,7 +86,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	TaskMessageListener(TaskRegistry registry, TaskMessageCodec codec, WorkerSettings settings,
 			DeadLetterRecoverer recoverer, RedeliveryGuard redeliveries, WorkerControl control, TaskRuntimes runtimes,
 			RateLimitGate rateLimitGate, DelayQueues delayQueues, WorkerExecutors executors, TaskLifecycle lifecycle,
-			TaskInvoker invoker, TaskOutcomes outcomes, Acknowledgements acks) {
+			TaskInvoker invoker, TaskOutcomes outcomes, Acknowledgements acks, WaitingTasks waiting) {
 		this.registry = registry;
 		this.codec = codec;
 		this.settings = settings;
@@ -99,6 +101,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		this.invoker = invoker;
 		this.outcomes = outcomes;
 		this.acks = acks;
+		this.waiting = waiting;
 	}
 
 	@Override
@@ -175,6 +178,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 			long remaining = eta.toInstant().toEpochMilli() - System.currentTimeMillis();
 			if (remaining >= PARK_THRESHOLD_MILLIS) {
 				park(message, queue, remaining / 1000);
+				this.waiting.parked(task, queue, Boolean.TRUE.equals(props.getRedelivered()),
+						eta.toInstant().toEpochMilli(), false);
 				channel.basicAck(props.getDeliveryTag(), false);
 				return;
 			}
@@ -218,6 +223,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 	 */
 	private void hold(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
 			long delayMillis, boolean reserved) {
+		this.waiting.held(task, queue, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()), reserved);
 		TaskScheduler scheduler = this.executors.scheduler();
 		scheduler.schedule(() -> {
 			try {
@@ -228,6 +234,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				// back),
 				// or a given executor is full.
 				logger.debug("Task " + task.id() + " held until due could not start; returning it to its queue", ex);
+				this.waiting.done(task.id());
 				this.acks.requeue(channel, message.getMessageProperties().getDeliveryTag(), "task " + task.id());
 			}
 		}, scheduler.getClock().instant().plusMillis(delayMillis));
@@ -235,6 +242,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private void runDue(Message message, Channel channel, TaskMessage task, TaskMethod method, String queue,
 			boolean reserved) {
+		this.waiting.done(task.id());
 		long tag = message.getMessageProperties().getDeliveryTag();
 		if (!channel.isOpen()) {
 			// The consumer stopped: the broker has already put the message back for
@@ -290,6 +298,8 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		if (park) {
 			this.rateLimitGate.park(this.delayQueues, message, task, queue, wait, limiter, this.settings.name());
+			this.waiting.parked(task, queue, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()),
+					System.currentTimeMillis() + wait, true);
 			channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
 		}
 		else {

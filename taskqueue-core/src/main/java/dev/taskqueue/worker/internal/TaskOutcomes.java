@@ -210,7 +210,7 @@ public final class TaskOutcomes {
 	 * {@code REVOKED}, for a task terminated while it ran.
 	 */
 	void terminated(TaskRuntimes.TaskRuntime runtime, MessageTaskContext context, TaskMethod method) {
-		revoke(context.message(), method, context.getQueue(), "revoked");
+		revoke(context.message(), method, context.getQueue(), "revoked", true);
 		this.lifecycle.returned(runtime, context, TaskState.REVOKED, null);
 	}
 
@@ -222,6 +222,10 @@ public final class TaskOutcomes {
 	 * @param reason {@code revoked}, or when it expired
 	 */
 	void revoke(TaskMessage task, TaskMethod method, String queue, String reason) {
+		revoke(task, method, queue, reason, false);
+	}
+
+	private void revoke(TaskMessage task, TaskMethod method, String queue, String reason, boolean terminated) {
 		if ("revoked".equals(reason)) {
 			logger.info("Task " + task.task() + "[" + task.id() + "] revoked");
 		}
@@ -231,7 +235,7 @@ public final class TaskOutcomes {
 		}
 		releaseUnique(task.id(), task.extraHeaders());
 		this.canvas.partReturned(task, TaskState.REVOKED, ExceptionInfoCodec.encode(revoked));
-		this.lifecycle.revoked(task, reason);
+		this.lifecycle.revoked(task, reason, terminated);
 	}
 
 	/**

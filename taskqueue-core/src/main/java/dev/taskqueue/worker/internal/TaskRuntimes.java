@@ -2,6 +2,7 @@ package dev.taskqueue.worker.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.taskqueue.ratelimit.RateLimit;
@@ -29,6 +30,9 @@ public final class TaskRuntimes {
 
 	/** Rate limits changed at run time, by task name. */
 	private final Map<String, RateLimit> changedRateLimits = new ConcurrentHashMap<>();
+
+	/** Tasks whose rate limit was removed at run time. */
+	private final Set<String> removedRateLimits = ConcurrentHashMap.newKeySet();
 
 	TaskRuntimes(WorkerSettings settings, RateLimitGate rateLimits, TaskLifecycle lifecycle) {
 		this.settings = settings;
@@ -66,6 +70,9 @@ public final class TaskRuntimes {
 		if (changed != null) {
 			return changed;
 		}
+		if (this.removedRateLimits.contains(method.getName())) {
+			return null;
+		}
 		TaskOptions options = this.settings.optionsOf(method.getName());
 		return (options.rateLimit() != null) ? options.rateLimit() : method.getRateLimit();
 	}
@@ -73,15 +80,22 @@ public final class TaskRuntimes {
 	/**
 	 * Replace a task's rate limit; its next run resolves its runtime again.
 	 * @param taskName the task name
-	 * @param limit the new limit
+	 * @param limit the new limit, or {@code null} for none
 	 */
-	void changeRateLimit(String taskName, RateLimit limit) {
-		this.changedRateLimits.put(taskName, limit);
+	void changeRateLimit(String taskName, @Nullable RateLimit limit) {
+		if (limit != null) {
+			this.changedRateLimits.put(taskName, limit);
+			this.removedRateLimits.remove(taskName);
+		}
+		else {
+			this.removedRateLimits.add(taskName);
+			this.changedRateLimits.remove(taskName);
+		}
 		this.byTask.remove(taskName);
 	}
 
 	public boolean isRateLimitChanged(String taskName) {
-		return this.changedRateLimits.containsKey(taskName);
+		return this.changedRateLimits.containsKey(taskName) || this.removedRateLimits.contains(taskName);
 	}
 
 	/**

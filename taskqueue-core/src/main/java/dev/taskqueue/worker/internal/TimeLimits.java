@@ -137,6 +137,28 @@ public final class TimeLimits {
 	}
 
 	/**
+	 * Change a task's own time limits at run time (Celery's {@code time_limit} command);
+	 * a limit a message carries still wins for that message.
+	 * @param taskName the task name
+	 * @param soft the soft limit, or {@code null} for none
+	 * @param hard the hard limit, or {@code null} for none
+	 */
+	void change(String taskName, @Nullable Duration soft, @Nullable Duration hard) {
+		this.byTask.put(taskName, new Limits(positive(hard), positive(soft)));
+	}
+
+	/**
+	 * A task's own time limits: changed at run time, else configured, annotated or the
+	 * worker's default.
+	 * @param method the task
+	 * @return the soft and hard limit, each {@code null} for none
+	 */
+	@Nullable Duration[] limitsOf(TaskMethod method) {
+		Limits own = this.byTask.computeIfAbsent(method.getName(), (name) -> resolve(method));
+		return new @Nullable Duration[] { own.soft(), own.hard() };
+	}
+
+	/**
 	 * Return how many task threads were abandoned at their hard limit and still run.
 	 * @return how many task threads were abandoned at their hard limit and still run
 	 */

@@ -1,8 +1,16 @@
 package dev.taskqueue.worker.internal;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.rabbitmq.client.Channel;
 import dev.taskqueue.control.internal.ControlBus;
 import dev.taskqueue.control.internal.ControlListener;
+import dev.taskqueue.control.internal.node.RevokedTasks;
 import dev.taskqueue.protocol.internal.TaskMessage;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.internal.ClusterRateLimiters;
@@ -34,6 +42,11 @@ public final class WorkerControl implements ControlListener {
 
 	private volatile @Nullable ControlBus control;
 
+	private volatile @Nullable RevokedTasks revoked;
+
+	/** Stamp values revoked by {@code revoke_by_stamped_headers}, by stamp name. */
+	private final Map<String, Set<String>> revokedStamps = new ConcurrentHashMap<>();
+
 	WorkerControl(TaskRegistry registry, TaskRuntimes runtimes, RateLimitGate rateLimits, ActiveTasks activeTasks,
 			ShutdownGate shutdown) {
 		this.registry = registry;
@@ -59,9 +72,76 @@ public final class WorkerControl implements ControlListener {
 		this.rateLimits.setClusterRateLimiters(cluster);
 	}
 
+	/**
+	 * Set the ids revoked by Celery's remote control ({@code revoke} broadcasts and the
+	 * {@code hello} of other nodes), looked up beside the control bus's.
+	 * @param revoked the ids, or {@code null} for none
+	 */
+	public void setRevokedTasks(@Nullable RevokedTasks revoked) {
+		this.revoked = revoked;
+	}
+
 	boolean isRevoked(TaskMessage task) {
+		RevokedTasks revoked = this.revoked;
+		if (revoked != null && revoked.contains(task.id())) {
+			return true;
+		}
+		if (!this.revokedStamps.isEmpty() && matchesStamps(task, this.revokedStamps)) {
+			return true;
+		}
 		ControlBus control = this.control;
 		return control != null && control.isRevoked(task.id());
+	}
+
+	/**
+	 * Revoke every task, from now on, whose message carries one of these stamps (Celery
+	 * 5.3+'s {@code revoke_by_stamped_headers}).
+	 * @param stamps stamp names and the values that revoke
+	 */
+	void revokeStamps(Map<String, List<String>> stamps) {
+		stamps
+			.forEach((name, values) -> this.revokedStamps.computeIfAbsent(name, (key) -> ConcurrentHashMap.newKeySet())
+				.addAll(values));
+	}
+
+	/**
+	 * Whether a message carries one of the given stamps, in Celery 5.3+'s {@code stamps}
+	 * header (or, as Celery also writes them, as headers of their own named in
+	 * {@code stamped_headers}).
+	 * @param task the message
+	 * @param stamps stamp names and the values that match
+	 * @return whether one matches
+	 */
+	static boolean matchesStamps(TaskMessage task, Map<String, ? extends Collection<String>> stamps) {
+		Map<String, Object> headers = task.extraHeaders();
+		Object carried = headers.get("stamps");
+		Object named = headers.get("stamped_headers");
+		for (Map.Entry<String, ? extends Collection<String>> stamp : stamps.entrySet()) {
+			Object value = null;
+			if (carried instanceof Map<?, ?> map) {
+				value = map.get(stamp.getKey());
+			}
+			if (value == null && named instanceof Collection<?> names && names.contains(stamp.getKey())) {
+				value = headers.get(stamp.getKey());
+			}
+			for (String text : texts(value)) {
+				if (stamp.getValue().contains(text)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static List<String> texts(@Nullable Object value) {
+		List<String> texts = new ArrayList<>();
+		if (value instanceof Collection<?> values) {
+			values.forEach((item) -> texts.add(String.valueOf(item)));
+		}
+		else if (value != null) {
+			texts.add(String.valueOf(value));
+		}
+		return texts;
 	}
 
 	@Override
@@ -102,11 +182,12 @@ public final class WorkerControl implements ControlListener {
 	/**
 	 * Replace a task's rate limit on this worker.
 	 * @param taskName the task name
-	 * @param limit the new limit
+	 * @param limit the new limit, or {@code null} for none
 	 */
-	void setRateLimit(String taskName, RateLimit limit) {
+	void setRateLimit(String taskName, @Nullable RateLimit limit) {
 		this.runtimes.changeRateLimit(taskName, limit);
-		logger.info("Rate limit of task " + taskName + " changed to " + limit.permits() + " per " + limit.per());
+		logger.info("Rate limit of task " + taskName + " changed to "
+				+ ((limit != null) ? limit.permits() + " per " + limit.per() : "none"));
 	}
 
 	/**

@@ -34,10 +34,11 @@ import dev.taskqueue.worker.WorkerSettings;
  * @param timeLimits keeps methods within their time limits
  * @param outcomes what each outcome does
  * @param executors the worker's threads beside its consumers
+ * @param waiting the tasks taken but not started
  */
 public record WorkerParts(TaskMessageListener listener, TaskLifecycle lifecycle, WorkerControl control,
 		TaskRuntimes runtimes, ActiveTasks activeTasks, Acknowledgements acks, TimeLimits timeLimits,
-		TaskOutcomes outcomes, WorkerExecutors executors) {
+		TaskOutcomes outcomes, WorkerExecutors executors, WaitingTasks waiting) {
 
 	/**
 	 * Make and wire the parts of a worker.
@@ -71,10 +72,11 @@ public record WorkerParts(TaskMessageListener listener, TaskLifecycle lifecycle,
 		TaskInvoker invoker = new TaskInvoker(codec, backend, timeLimits, activeTasks, redeliveries, runtimes, control,
 				lifecycle, outcomes, settings);
 		DeadLetterRecoverer recoverer = new RepublishDeadLetterRecoverer(publisher, declarer, backend, metas, settings);
+		WaitingTasks waiting = new WaitingTasks();
 		TaskMessageListener listener = new TaskMessageListener(registry, codec, settings, recoverer, redeliveries,
-				control, runtimes, rateLimits, delayQueues, executors, lifecycle, invoker, outcomes, acks);
+				control, runtimes, rateLimits, delayQueues, executors, lifecycle, invoker, outcomes, acks, waiting);
 		return new WorkerParts(listener, lifecycle, control, runtimes, activeTasks, acks, timeLimits, outcomes,
-				executors);
+				executors, waiting);
 	}
 
 }

@@ -131,7 +131,7 @@ class TaskLifecycleTests {
 		TaskMessage task = this.context.message();
 		this.lifecycle.received(task);
 		this.lifecycle.rateLimited(task, 1500, true);
-		this.lifecycle.revoked(task, "revoked");
+		this.lifecycle.revoked(task, "revoked", false);
 		this.lifecycle.rejected(null, null, "not protocol v2");
 		assertThat(events).extracting((event) -> event.getClass().getSimpleName())
 			.containsExactly("TaskReceivedEvent", "TaskRateLimitedEvent", "TaskRevokedEvent", "TaskRejectedEvent");

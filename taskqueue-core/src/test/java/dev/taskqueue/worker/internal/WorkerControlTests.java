@@ -1,7 +1,9 @@
 package dev.taskqueue.worker.internal;
 
 import java.util.List;
+import java.util.Map;
 
+import dev.taskqueue.control.internal.node.RevokedTasks;
 import dev.taskqueue.protocol.internal.TaskMessage;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
@@ -68,6 +70,44 @@ class WorkerControlTests {
 	void aRateLimitOfATaskThisWorkerDoesNotRunIsIgnored() {
 		this.control.onRateLimit("elsewhere.task", RateLimit.parse("5/s"));
 		assertThat(this.runtimes.isRateLimitChanged("elsewhere.task")).isFalse();
+	}
+
+	@Test
+	void idsRevokedByCeleryRemoteControlAreRefused() {
+		RevokedTasks revoked = new RevokedTasks();
+		this.control.setRevokedTasks(revoked);
+		TaskMessage task = TaskMessage.builder("id-1", "control.limited").build();
+		assertThat(this.control.isRevoked(task)).isFalse();
+		revoked.add("id-1");
+		assertThat(this.control.isRevoked(task)).isTrue();
+	}
+
+	@Test
+	void stampsRevokedByCeleryRemoteControlMatchTheStampsHeaderOrStampedHeaders() {
+		TaskMessage stamped = TaskMessage.builder("id-2", "control.limited")
+			.extraHeader("stamped_headers", List.of("tenant"))
+			.extraHeader("stamps", Map.of("tenant", List.of("acme", "globex")))
+			.build();
+		TaskMessage named = TaskMessage.builder("id-3", "control.limited")
+			.extraHeader("stamped_headers", List.of("tenant"))
+			.extraHeader("tenant", "initech")
+			.build();
+		assertThat(this.control.isRevoked(stamped)).isFalse();
+		this.control.revokeStamps(Map.of("tenant", List.of("globex", "initech")));
+		assertThat(this.control.isRevoked(stamped)).isTrue();
+		assertThat(this.control.isRevoked(named)).isTrue();
+		assertThat(this.control.isRevoked(TaskMessage.builder("id-4", "control.limited").build())).isFalse();
+	}
+
+	@Test
+	void aRateLimitRemovedAtRunTimeLeavesTheTaskUnlimited() {
+		TaskMethod method = method();
+		this.control.setRateLimit("control.limited", null);
+		assertThat(this.runtimes.rateLimitOf(method)).isNull();
+		assertThat(this.runtimes.isRateLimitChanged("control.limited")).isTrue();
+		assertThat(this.runtimes.of(method).limiter()).isNull();
+		this.control.setRateLimit("control.limited", RateLimit.parse("3/s"));
+		assertThat(this.runtimes.rateLimitOf(method)).isEqualTo(RateLimit.parse("3/s"));
 	}
 
 	@Test

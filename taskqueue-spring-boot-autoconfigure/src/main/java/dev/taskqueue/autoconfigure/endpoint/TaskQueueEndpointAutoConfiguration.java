@@ -5,6 +5,7 @@ import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.QueueInspector;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.internal.TaskRouter;
+import dev.taskqueue.control.ClusterControl;
 import dev.taskqueue.control.RateLimits;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.worker.WorkerContainer;
@@ -50,10 +51,12 @@ public final class TaskQueueEndpointAutoConfiguration {
 	@ConditionalOnBean(TaskQueueEndpoint.class)
 	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
 	TaskQueueEndpointWebExtension taskQueueEndpointWebExtension(TaskQueueEndpoint endpoint, TaskClient client,
-			ObjectProvider<RateLimits> rateLimits, TaskQueueEndpointProperties properties) {
+			ObjectProvider<RateLimits> rateLimits, ObjectProvider<ClusterControl> cluster,
+			TaskQueueEndpointProperties properties) {
 		TaskQueueEndpointWebExtension extension = new TaskQueueEndpointWebExtension(endpoint, client,
 				properties.getShowValues(), properties.getRoles());
 		extension.setRateLimits(rateLimits.getIfAvailable());
+		extension.setClusterControl(cluster.getIfAvailable());
 		return extension;
 	}
 

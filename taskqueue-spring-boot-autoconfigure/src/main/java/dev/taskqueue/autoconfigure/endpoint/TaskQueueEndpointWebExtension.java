@@ -1,5 +1,7 @@
 package dev.taskqueue.autoconfigure.endpoint;
 
+import java.util.Map;
+
 import java.util.Set;
 
 import dev.taskqueue.autoconfigure.beat.BeatOperations;
@@ -9,6 +11,8 @@ import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.WorkerDescriptor;
 import dev.taskqueue.autoconfigure.endpoint.TaskQueueEndpoint.WorkersDescriptor;
 import dev.taskqueue.beat.PeriodicTasks;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.ControlReply;
 import dev.taskqueue.control.RateLimits;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.ratelimit.RateLimitScope;
@@ -57,6 +61,8 @@ public class TaskQueueEndpointWebExtension {
 
 	private @Nullable RateLimits rateLimits;
 
+	private @Nullable ClusterControl cluster;
+
 	/**
 	 * Create the extension.
 	 * @param delegate the endpoint
@@ -79,6 +85,16 @@ public class TaskQueueEndpointWebExtension {
 	 */
 	public void setRateLimits(@Nullable RateLimits rateLimits) {
 		this.rateLimits = rateLimits;
+	}
+
+	/**
+	 * Set the client of Celery's remote control, through which rate limits without a
+	 * burst or scope are changed on every worker, Java and Python alike.
+	 * @param cluster the cluster client, or {@code null} (then every change goes through
+	 * the Redis control channel, to taskqueue workers only)
+	 */
+	public void setClusterControl(@Nullable ClusterControl cluster) {
+		this.cluster = cluster;
 	}
 
 	/**
@@ -147,10 +163,6 @@ public class TaskQueueEndpointWebExtension {
 			throw new InvalidEndpointRequestException("Unknown operation '" + operation + "': use rate-limit",
 					"Unknown operation");
 		}
-		RateLimits rateLimits = this.rateLimits;
-		if (rateLimits == null) {
-			throw new InvalidEndpointRequestException("Changing rate limits needs Redis", "Not available");
-		}
 		RateLimit parsed;
 		try {
 			parsed = RateLimit.parse(limit);
@@ -163,6 +175,20 @@ public class TaskQueueEndpointWebExtension {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid rate limit");
+		}
+		ClusterControl cluster = this.cluster;
+		if (cluster != null && burst == null && scope == null) {
+			// Celery's rate_limit: every worker, Python ones too, answers; a worker
+			// without
+			// the task says so.
+			Map<String, ControlReply> replies = cluster.control().rateLimit(name, parsed.describe());
+			long receivers = replies.values().stream().filter((reply) -> reply.error() == null).count();
+			return new RateLimitChange(name, TaskQueueEndpoint.describe(parsed), receivers);
+		}
+		RateLimits rateLimits = this.rateLimits;
+		if (rateLimits == null) {
+			throw new InvalidEndpointRequestException(
+					"Changing rate limits with a burst or scope needs Redis (taskqueue workers only)", "Not available");
 		}
 		long receivers = rateLimits.change(name, parsed);
 		return new RateLimitChange(name, TaskQueueEndpoint.describe(parsed), receivers);

@@ -176,6 +176,24 @@ public enum TaskQueueMeterDocumentation implements MeterDocumentation {
 	},
 
 	/**
+	 * Celery monitoring events (worker heartbeats, task events, task-sent) this process
+	 * dropped instead of blocking, because the broker was unreachable or pushed back.
+	 */
+	EVENTS_DROPPED {
+
+		@Override
+		public String getName() {
+			return "taskqueue.events.dropped";
+		}
+
+		@Override
+		public Meter.Type getType() {
+			return Meter.Type.COUNTER;
+		}
+
+	},
+
+	/**
 	 * Messages ready in each queue the worker consumes and in its dead-letter queue, as
 	 * the broker counts them.
 	 */

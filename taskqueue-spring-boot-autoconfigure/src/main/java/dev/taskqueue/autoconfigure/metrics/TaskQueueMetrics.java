@@ -7,6 +7,7 @@ import java.util.function.ToDoubleFunction;
 
 import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.broker.internal.QueueInspector;
+import dev.taskqueue.control.internal.EventDispatcher;
 import dev.taskqueue.event.TaskEvent;
 import dev.taskqueue.event.TaskRateLimitedEvent;
 import dev.taskqueue.event.TaskReceivedEvent;
@@ -18,6 +19,7 @@ import dev.taskqueue.observation.TaskObservationDocumentation.LowCardinalityKeyN
 import dev.taskqueue.worker.WorkerContainer;
 import dev.taskqueue.worker.ActiveTask;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -47,6 +49,8 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 
 	private volatile @Nullable MeterRegistry registry;
 
+	private @Nullable EventDispatcher events;
+
 	/**
 	 * Create the meters' binder.
 	 * @param worker the worker, or {@code null} when this application runs none
@@ -57,8 +61,24 @@ public class TaskQueueMetrics implements MeterBinder, ApplicationListener<TaskEv
 		this.queues = queues;
 	}
 
+	/**
+	 * Count the Celery monitoring events this dispatcher drops. Set before
+	 * {@link #bindTo}.
+	 * @param events the dispatcher, or {@code null} for none
+	 */
+	public void setEventDispatcher(@Nullable EventDispatcher events) {
+		this.events = events;
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		EventDispatcher events = this.events;
+		if (events != null) {
+			FunctionCounter
+				.builder(TaskQueueMeterDocumentation.EVENTS_DROPPED.getName(), events, EventDispatcher::getDroppedCount)
+				.description("Celery monitoring events dropped instead of blocking while the broker pushed back")
+				.register(registry);
+		}
 		WorkerContainer worker = this.worker;
 		if (worker != null) {
 			Tags workerTags = Tags.of(LowCardinalityKeyNames.WORKER_NAME.asString(),

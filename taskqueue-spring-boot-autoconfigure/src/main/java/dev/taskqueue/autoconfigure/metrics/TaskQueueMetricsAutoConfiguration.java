@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure.metrics;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.broker.internal.QueueInspector;
+import dev.taskqueue.control.internal.EventDispatcher;
 import dev.taskqueue.worker.WorkerContainer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,8 +26,11 @@ public final class TaskQueueMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskQueueMetrics taskQueueMetrics(ObjectProvider<WorkerContainer> worker, QueueInspector queues) {
-		return new TaskQueueMetrics(worker.getIfAvailable(), queues);
+	TaskQueueMetrics taskQueueMetrics(ObjectProvider<WorkerContainer> worker, QueueInspector queues,
+			ObjectProvider<EventDispatcher> events) {
+		TaskQueueMetrics metrics = new TaskQueueMetrics(worker.getIfAvailable(), queues);
+		metrics.setEventDispatcher(events.getIfAvailable());
+		return metrics;
 	}
 
 }

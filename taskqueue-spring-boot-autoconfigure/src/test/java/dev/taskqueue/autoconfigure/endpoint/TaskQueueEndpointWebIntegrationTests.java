@@ -68,6 +68,8 @@ class TaskQueueEndpointWebIntegrationTests extends AbstractLocalHttpTests {
 						"taskqueue.default-queue=" + this.queue, "taskqueue.worker.concurrency=2",
 						"taskqueue.worker.name=endpoint-worker", "taskqueue.routes.[endpoint.routed].queue=elsewhere",
 						"taskqueue.tasks.[endpoint.square].rate-limit=10/s",
+						"taskqueue.cluster.control-exchange=" + this.queue + "-ctl",
+						"taskqueue.cluster.event-exchange=" + this.queue + "-ev",
 						"management.endpoints.web.exposure.include=taskqueue,health",
 						"management.endpoint.health.show-details=always"));
 		all.addAll(List.of(properties));
@@ -94,6 +96,10 @@ class TaskQueueEndpointWebIntegrationTests extends AbstractLocalHttpTests {
 		for (String name : List.of(this.queue, this.queue + ".dlq", "elsewhere")) {
 			admin.deleteQueue(name);
 			admin.deleteExchange(name);
+		}
+		for (String exchange : List.of(this.queue + "-ctl.pidbox", "reply." + this.queue + "-ctl.pidbox",
+				this.queue + "-ev")) {
+			admin.deleteExchange(exchange);
 		}
 		factory.destroy();
 	}

@@ -13,14 +13,14 @@ import org.jspecify.annotations.Nullable;
  * @param priority the node's timer priority (Celery reports 6 for ETA tasks)
  * @param request the task
  */
-public record ScheduledTask(@Nullable OffsetDateTime eta, int priority, TaskInfo request) {
+public record ScheduledTaskInfo(@Nullable OffsetDateTime eta, int priority, TaskInfo request) {
 
-	static ScheduledTask of(Map<?, ?> entry) {
+	static ScheduledTaskInfo of(Map<?, ?> entry) {
 		if (!(entry.get("request") instanceof Map<?, ?> request)) {
 			throw new IllegalArgumentException("a scheduled entry needs a request: " + entry);
 		}
 		Object eta = entry.get("eta");
-		return new ScheduledTask((eta instanceof String text) ? CeleryTime.parse(text) : null,
+		return new ScheduledTaskInfo((eta instanceof String text) ? CeleryTime.parse(text) : null,
 				(entry.get("priority") instanceof Number priority) ? priority.intValue() : 0, TaskInfo.of(request));
 	}
 
