@@ -877,7 +877,8 @@ public class Beat implements SmartLifecycle {
 	private void recovered() {
 		if (this.problem != null) {
 			this.problem = null;
-			this.redisLoggedAt.set(0);
+			// The pause's warning is not reset: a connection that flaps as it comes back
+			// (a thread still holding the old one) warns at most once a minute too.
 			logger.info("Beat resumed: Redis answers again");
 		}
 	}
