@@ -28,7 +28,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,11 +120,7 @@ class ClusterWorkerInteropTests {
 	}
 
 	private static Map<String, Object> inspect(String... command) {
-		List<String> args = new ArrayList<>(List.of("inspect"));
-		args.addAll(List.of(command));
-		args.addAll(List.of("-j", "-t", "10", "-d", both()));
-		return JSON.readValue(PythonCelery.cli(args, ENV).stdout().strip(), new TypeReference<Map<String, Object>>() {
-		});
+		return PythonCelery.inspect(ENV, 10, both(), command);
 	}
 
 	private static Map<String, Object> control(String... command) {
@@ -133,15 +128,7 @@ class ClusterWorkerInteropTests {
 	}
 
 	private static Map<String, Object> controlOf(String destination, String... command) {
-		List<String> args = new ArrayList<>(List.of("control"));
-		args.addAll(List.of(command));
-		args.addAll(List.of("-j", "-t", "10", "-d", destination));
-		List<Map<String, Object>> replies = JSON.readValue(PythonCelery.cli(args, ENV).stdout().strip(),
-				new TypeReference<List<Map<String, Object>>>() {
-				});
-		Map<String, Object> merged = new LinkedHashMap<>();
-		replies.forEach(merged::putAll);
-		return merged;
+		return PythonCelery.control(ENV, 10, destination, command);
 	}
 
 	static Stream<Arguments> inspectCommands() {

@@ -34,7 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,23 +127,11 @@ class PidboxNodeInteropTests {
 	}
 
 	private static Map<String, Object> inspect(String... command) {
-		List<String> args = new ArrayList<>(List.of("inspect"));
-		args.addAll(List.of(command));
-		args.addAll(List.of("-j", "-t", "20", "-d", both()));
-		return JSON.readValue(PythonCelery.cli(args, ENV).stdout().strip(), new TypeReference<Map<String, Object>>() {
-		});
+		return PythonCelery.inspect(ENV, 20, both(), command);
 	}
 
 	private static Map<String, Object> control(String... command) {
-		List<String> args = new ArrayList<>(List.of("control"));
-		args.addAll(List.of(command));
-		args.addAll(List.of("-j", "-t", "20", "-d", both()));
-		List<Map<String, Object>> replies = JSON.readValue(PythonCelery.cli(args, ENV).stdout().strip(),
-				new TypeReference<List<Map<String, Object>>>() {
-				});
-		Map<String, Object> merged = new LinkedHashMap<>();
-		replies.forEach(merged::putAll);
-		return merged;
+		return PythonCelery.control(ENV, 20, both(), command);
 	}
 
 	static Stream<Arguments> inspectCommands() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -218,6 +219,49 @@ public final class PythonCelery {
 		List<String> all = new ArrayList<>(List.of("celery", "-A", "interop_app"));
 		all.addAll(args);
 		return run("-m", all, env);
+	}
+
+	/**
+	 * Run {@code celery inspect <command> -j} against some nodes and read its replies.
+	 * @param env the environment variables {@code interop_app.py} reads
+	 * @param timeoutSeconds how long the CLI waits for replies ({@code -t})
+	 * @param destination the node names, comma-separated ({@code -d})
+	 * @param command the command and its arguments
+	 * @return each node's reply, by node name
+	 */
+	public static Map<String, Object> inspect(Map<String, String> env, int timeoutSeconds, String destination,
+			String... command) {
+		return JSON.readValue(remoteControl("inspect", env, timeoutSeconds, destination, command),
+				new TypeReference<Map<String, Object>>() {
+				});
+	}
+
+	/**
+	 * Run {@code celery control <command> -j} against some nodes and read its replies,
+	 * which the CLI prints as a list of one-node maps.
+	 * @param env the environment variables {@code interop_app.py} reads
+	 * @param timeoutSeconds how long the CLI waits for replies ({@code -t})
+	 * @param destination the node names, comma-separated ({@code -d})
+	 * @param command the command and its arguments
+	 * @return each node's reply, by node name
+	 */
+	public static Map<String, Object> control(Map<String, String> env, int timeoutSeconds, String destination,
+			String... command) {
+		List<Map<String, Object>> replies = JSON.readValue(
+				remoteControl("control", env, timeoutSeconds, destination, command),
+				new TypeReference<List<Map<String, Object>>>() {
+				});
+		Map<String, Object> merged = new LinkedHashMap<>();
+		replies.forEach(merged::putAll);
+		return merged;
+	}
+
+	private static String remoteControl(String kind, Map<String, String> env, int timeoutSeconds, String destination,
+			String... command) {
+		List<String> args = new ArrayList<>(List.of(kind));
+		args.addAll(List.of(command));
+		args.addAll(List.of("-j", "-t", String.valueOf(timeoutSeconds), "-d", destination));
+		return cli(args, env).stdout().strip();
 	}
 
 	/**
