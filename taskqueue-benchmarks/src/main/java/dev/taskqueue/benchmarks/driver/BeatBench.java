@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.taskqueue.beat.PeriodicTask;
 import dev.taskqueue.beat.Schedule;
@@ -28,9 +29,12 @@ import dev.taskqueue.beat.internal.RedBeatStore;
 import dev.taskqueue.benchmarks.stats.Samples;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -44,7 +48,14 @@ import tools.jackson.databind.json.JsonMapper;
  * The beat benchmark: many entries that all fire every minute, fired by a beat in a JVM
  * of its own. For every minute measured it counts the runs sent (each exactly once?),
  * their lateness from due time to publish ({@code x-taskqueue-sent-at} minus the due time
- * in the run's id) and the beat JVM's CPU. The first minute is a warm-up. <pre>
+ * in the run's id) and to arrival in the consumer, and the beat JVM's CPU. The first
+ * minute is a warm-up.
+ * <p>
+ * Half a minute after each measured fire, the raw Spring AMQP ceiling is measured in the
+ * same way: as many copies of a run's message as there are entries, published on as many
+ * channels as the beat has publishing threads, each channel's share in one {@code invoke}
+ * that then waits for the confirms; its lateness is from the whole second it starts on to
+ * arrival. <pre>
  * java -jar taskqueue-benchmarks.jar beat [--entries 10000] [--minutes 3]
  * </pre>
  */
@@ -61,6 +72,9 @@ public final class BeatBench {
 			  --redis HOST:PORT    Redis (default 127.0.0.1:6379)
 			  --out FILE           JSON results (default bench-results/beat-<timestamp>.json)
 			""";
+
+	/** Marks the raw baseline's messages, with the second their burst started on. */
+	private static final String RAW_HEADER = "x-bench-raw-start";
 
 	private BeatBench() {
 	}
@@ -108,6 +122,10 @@ public final class BeatBench {
 		StringRedisTemplate redis = new StringRedisTemplate(redisFactory);
 		redis.afterPropertiesSet();
 		RabbitAdmin admin = new RabbitAdmin(rabbit);
+		CachingConnectionFactory rawRabbit = new CachingConnectionFactory(rabbitAddress[0],
+				Integer.parseInt(rabbitAddress[1]));
+		rawRabbit.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+		rawRabbit.setChannelCacheSize(Integer.parseInt(options.get("--publish-threads")) + 1);
 		admin.declareQueue(new Queue(queue));
 		ChildProcess beat = null;
 		SimpleMessageListenerContainer consumer = null;
@@ -126,6 +144,9 @@ public final class BeatBench {
 			System.out.printf("beat bench: %d entries written in %d ms%n", entries,
 					Duration.ofNanos(System.nanoTime() - writing).toMillis());
 			Map<Long, ConcurrentLinkedQueue<Long>> lateness = new ConcurrentHashMap<>();
+			Map<Long, ConcurrentLinkedQueue<Long>> arrival = new ConcurrentHashMap<>();
+			ConcurrentLinkedQueue<Long> rawArrival = new ConcurrentLinkedQueue<>();
+			AtomicReference<Message> sample = new AtomicReference<>();
 			Set<String> seen = ConcurrentHashMap.newKeySet();
 			AtomicLong duplicates = new AtomicLong();
 			consumer = new SimpleMessageListenerContainer(rabbit);
@@ -134,6 +155,13 @@ public final class BeatBench {
 			consumer.setPrefetchCount(500);
 			consumer.setAcknowledgeMode(AcknowledgeMode.AUTO);
 			consumer.setMessageListener((Message message) -> {
+				long arrived = System.currentTimeMillis();
+				Object rawStart = message.getMessageProperties().getHeader(RAW_HEADER);
+				if (rawStart != null) {
+					rawArrival.add(arrived - ((Number) rawStart).longValue());
+					return;
+				}
+				sample.compareAndSet(null, message);
 				String runId = String.valueOf((Object) message.getMessageProperties().getHeader("id"));
 				Object sentAt = message.getMessageProperties().getHeader("x-taskqueue-sent-at");
 				long due = Long.parseLong(runId.substring(runId.lastIndexOf(':') + 1));
@@ -142,6 +170,7 @@ public final class BeatBench {
 				}
 				lateness.computeIfAbsent(due, (key) -> new ConcurrentLinkedQueue<>())
 					.add(((Number) sentAt).longValue() - due * 1000);
+				arrival.computeIfAbsent(due, (key) -> new ConcurrentLinkedQueue<>()).add(arrived - due * 1000);
 			});
 			consumer.start();
 			List<String> command = JavaCommand.of(options.get("--java-opts"), "beat-node",
@@ -171,17 +200,34 @@ public final class BeatBench {
 			Map<String, Double> cpuBefore = meter.snapshot();
 			long from = warmup + 60;
 			long to = from + (minutes - 1) * 60L;
+			int channels = Integer.parseInt(options.get("--publish-threads"));
+			for (long minute = from; minute <= to; minute += 60) {
+				sleepUntil(minute + 30);
+				Message message = sample.get();
+				if (message == null) {
+					throw new IllegalStateException("No run arrived to copy for the raw baseline");
+				}
+				rawBurst(rawRabbit, queue, message, entries, channels, minute + 30);
+			}
 			sleepUntil(to + 40);
+			long waiting = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (rawArrival.size() < (long) entries * minutes && System.nanoTime() < waiting) {
+				Thread.sleep(100);
+			}
 			Map<String, Double> cpuAfter = meter.snapshot();
 			double window = (to + 40) - (warmup + 40);
 			Map<Long, Integer> counts = new TreeMap<>();
 			List<Long> measured = new ArrayList<>();
+			List<Long> arrived = new ArrayList<>();
 			for (long minute = from; minute <= to; minute += 60) {
 				ConcurrentLinkedQueue<Long> values = lateness.getOrDefault(minute, new ConcurrentLinkedQueue<>());
 				counts.put(minute, values.size());
 				measured.addAll(values);
+				arrived.addAll(arrival.getOrDefault(minute, new ConcurrentLinkedQueue<>()));
 			}
 			Samples samples = Samples.of(measured);
+			Samples arrivals = Samples.of(arrived);
+			Samples raw = Samples.of(new ArrayList<>(rawArrival));
 			double cpu = cpuAfter.get("beat") - cpuBefore.get("beat");
 			Map<String, Double> cpuPerMinute = new LinkedHashMap<>();
 			cpuAfter.forEach((process, seconds) -> cpuPerMinute.put(process,
@@ -193,6 +239,12 @@ public final class BeatBench {
 			results.put("duplicates", duplicates.get());
 			results.put("latenessMs", Map.of("p50", samples.median(), "p99", samples.percentile(99), "max",
 					samples.max(), "min", samples.min()));
+			results.put("arrivalLatenessMs", Map.of("p50", arrivals.median(), "p99", arrivals.percentile(99), "max",
+					arrivals.max(), "min", arrivals.min()));
+			results.put("rawArrivalMs", Map.of("p50", raw.median(), "p99", raw.percentile(99), "max", raw.max(), "min",
+					raw.min(), "messages", rawArrival.size()));
+			results.put("arrivalP99ToRaw", Math.round(arrivals.percentile(99) / raw.percentile(99) * 100) / 100.0);
+			results.put("loadAverage", Machine.loadavg());
 			results.put("beatCpuSecondsPerMinute", Math.round(cpu / window * 60 * 100) / 100.0);
 			results.put("beatCpuPercentOfOneCore", Math.round(cpu / window * 1000) / 10.0);
 			results.put("cpuSecondsPerMinuteByProcess", cpuPerMinute);
@@ -206,10 +258,14 @@ public final class BeatBench {
 					"beat bench: %d entries every minute, %d minutes measured%n"
 							+ "  runs per minute  %s (expected %d each), duplicates %d%n"
 							+ "  lateness due -> published  p50 %.0f ms, p99 %.0f ms, max %.0f ms%n"
+							+ "  lateness due -> arrived    p50 %.0f ms, p99 %.0f ms, max %.0f ms%n"
+							+ "  raw Spring AMQP, same burst: start -> arrived  p50 %.0f ms, p99 %.0f ms, max %.0f ms%n"
 							+ "  beat CPU  %.2f s per minute (%.1f%% of one core); CPU s per minute by process %s%n"
 							+ "  results in %s%n",
 					entries, minutes, counts.values(), entries, duplicates.get(), samples.median(),
-					samples.percentile(99), samples.max(), cpu / window * 60, cpu / window * 100, cpuPerMinute, out);
+					samples.percentile(99), samples.max(), arrivals.median(), arrivals.percentile(99), arrivals.max(),
+					raw.median(), raw.percentile(99), raw.max(), cpu / window * 60, cpu / window * 100, cpuPerMinute,
+					out);
 			return (duplicates.get() == 0 && counts.values().stream().allMatch((count) -> count == entries)) ? 0 : 1;
 		}
 		finally {
@@ -228,7 +284,42 @@ public final class BeatBench {
 			}
 			admin.deleteQueue(queue);
 			rabbit.destroy();
+			rawRabbit.destroy();
 			redisFactory.destroy();
+		}
+	}
+
+	/**
+	 * Publish copies of a run's message on channels of their own, in parallel, starting
+	 * on a whole second: the least a beat's fire of that many runs can take here.
+	 */
+	private static void rawBurst(CachingConnectionFactory factory, String queue, Message sample, int n, int channels,
+			long startSecond) throws InterruptedException {
+		RabbitTemplate template = new RabbitTemplate(factory);
+		List<Thread> threads = new ArrayList<>();
+		long start = startSecond * 1000;
+		for (int c = 0; c < channels; c++) {
+			int share = n / channels + ((c < n % channels) ? 1 : 0);
+			int channel = c;
+			Thread thread = new Thread(() -> template.invoke((ops) -> {
+				for (int i = 0; i < share; i++) {
+					MessageProperties properties = new MessageProperties();
+					properties.getHeaders().putAll(sample.getMessageProperties().getHeaders());
+					properties.setContentType(sample.getMessageProperties().getContentType());
+					properties.setContentEncoding(sample.getMessageProperties().getContentEncoding());
+					properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+					properties.setHeader("id", "raw-" + startSecond + "-" + channel + "-" + i);
+					properties.setHeader(RAW_HEADER, start);
+					ops.send("", queue, new Message(sample.getBody(), properties));
+				}
+				ops.waitForConfirmsOrDie(60_000);
+				return null;
+			}), "raw-burst-" + c);
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
 		}
 	}
 

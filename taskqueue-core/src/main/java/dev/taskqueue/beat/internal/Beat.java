@@ -365,7 +365,12 @@ public class Beat implements SmartLifecycle {
 			wakeAt = earliest(wakeAt, Instant.ofEpochSecond(due.nextScore().longValue()));
 		}
 		List<String> members = due.members();
-		Map<String, StoredEntry> prepared = takePrepared(now);
+		Prepared ahead = takePrepared(now);
+		Map<String, StoredEntry> prepared = (ahead != null) ? ahead.entries() : Map.of();
+		// A plan made ahead holds for a tick in its due second: the decisions are those
+		// planning now would make, its runs recorded as fired on the dot.
+		Map<String, Planned> plans = (ahead != null && ahead.score() == now.getEpochSecond()) ? ahead.plans()
+				: Map.of();
 		Sending sending = new Sending();
 		long started = System.nanoTime();
 		try {
@@ -381,7 +386,16 @@ public class Beat implements SmartLifecycle {
 				long planning = System.nanoTime();
 				sending.loadNanos += planning - loading;
 				for (StoredEntry entry : entries) {
-					Instant check = plan(entry, now, fires, requests);
+					Planned planned = plans.get(entry.key());
+					Instant check;
+					if (planned != null && planned.entry() == entry) {
+						fires.addAll(planned.fires());
+						requests.putAll(planned.requests());
+						check = planned.check();
+					}
+					else {
+						check = plan(entry, now, fires, requests);
+					}
 					if (check != null) {
 						wakeAt = earliest(wakeAt, check);
 					}
@@ -419,16 +433,57 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
-	 * Read the entries due at the next score before it comes, so the tick then only
-	 * decides, advances and sends. What changes meanwhile is caught by the fence (that
-	 * entry fires a tick later).
+	 * Read and plan the entries due at the next score before it comes, so the tick then
+	 * only advances and sends. What changes meanwhile is caught by the fence (that entry
+	 * fires a tick later).
 	 */
 	private void prepare(double score) {
+		Instant due = Instant.ofEpochSecond((long) score);
 		Map<String, StoredEntry> entries = new HashMap<>();
+		Map<String, Planned> plans = new HashMap<>();
 		for (StoredEntry entry : this.store.load(this.store.members(score, score))) {
 			entries.put(entry.key(), entry);
+			Planned planned = planAhead(entry, due);
+			if (planned != null) {
+				plans.put(entry.key(), planned);
+			}
 		}
-		this.prepared = new Prepared((long) score, entries);
+		this.prepared = new Prepared((long) score, entries, plans);
+	}
+
+	/**
+	 * Plan an entry for its due time ahead of it, or {@code null} for an entry that has
+	 * something to report or remove: the tick plans that one itself, so what it logs and
+	 * counts happens once, when it fires.
+	 */
+	private @Nullable Planned planAhead(StoredEntry entry, Instant due) {
+		if (entry.rawDefinition() == null || entry.problem() != null || entry.isMisnamed()
+				|| entry.hasForeignZone(this.settings.zone())) {
+			return null;
+		}
+		FirePlanner.Plan plan;
+		try {
+			plan = this.planner.plan(entry, due);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+		if (plan.skipped() > 0) {
+			return null;
+		}
+		Map<String, TaskRequest> requests = new HashMap<>();
+		for (Fire fire : plan.fires()) {
+			if (fire.sends()) {
+				try {
+					String id = Objects.requireNonNull(fire.id());
+					requests.put(id, this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()), id));
+				}
+				catch (IllegalArgumentException ex) {
+					return null;
+				}
+			}
+		}
+		return new Planned(entry, plan.fires(), requests, plan.nextCheck());
 	}
 
 	/**
@@ -444,14 +499,14 @@ public class Beat implements SmartLifecycle {
 		return this.clock.instant().plus(this.settings.maxInterval().multipliedBy(2)).getEpochSecond() >= score;
 	}
 
-	/** The entries read ahead for a score that has come; kept while it is to come. */
-	private Map<String, StoredEntry> takePrepared(Instant now) {
+	/** What was read ahead for a score that has come; kept while it is to come. */
+	private @Nullable Prepared takePrepared(Instant now) {
 		Prepared prepared = this.prepared;
 		if (prepared == null || prepared.score() > now.getEpochSecond()) {
-			return Map.of();
+			return null;
 		}
 		this.prepared = null;
-		return prepared.entries();
+		return prepared;
 	}
 
 	/** Entries as read, those prepared ahead reused. */
@@ -478,9 +533,17 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
-	 * Entries read ahead of their due score.
+	 * Entries read ahead of their due score, and the plans made for it.
 	 */
-	private record Prepared(long score, Map<String, StoredEntry> entries) {
+	private record Prepared(long score, Map<String, StoredEntry> entries, Map<String, Planned> plans) {
+
+	}
+
+	/**
+	 * An entry planned ahead: its fires, their requests, and when to look at it again.
+	 */
+	private record Planned(StoredEntry entry, List<Fire> fires, Map<String, TaskRequest> requests,
+			@Nullable Instant check) {
 
 	}
 

@@ -63,9 +63,26 @@ class BeatIntegrationTests {
 			assertThat(new String(message.getBody())).startsWith("[[1, \"two\"], {}");
 		});
 		assertThat(this.fixture.score(this.minutely)).isEqualTo(Instant.parse("2026-12-07T10:02:00Z").getEpochSecond());
+		// Planned ahead by the tick before: the run is recorded as fired on the dot.
 		assertThat(this.fixture.raw(this.fixture.keys.entry(this.minutely), "meta")).contains("\"total_run_count\": 1")
-			.contains("\"second\": 0, \"microsecond\": 1000, \"timezone\": \"UTC\"");
+			.contains("\"minute\": 1, \"second\": 0, \"microsecond\": 0, \"timezone\": \"UTC\"");
 		assertThat(this.fixture.store.inflight()).isEmpty();
+	}
+
+	@Test
+	void aRunFiredAfterItsSecondRecordsWhenItWasSentAsCeleryBeatDoes() {
+		Beat beat = this.fixture.beat("a");
+		this.fixture.tasks(beat).add(this.everyMinute);
+		this.fixture.clock.set(Instant.parse("2026-12-07T10:00:59.900Z"));
+		beat.tick();
+		this.fixture.clock.set(Instant.parse("2026-12-07T10:01:02.250Z"));
+		beat.tick();
+		assertThat(this.fixture.drain()).singleElement()
+			.satisfies((message) -> assertThat(BeatFixture.header(message, "id"))
+				.isEqualTo("beat:" + this.minutely + ":" + Instant.parse("2026-12-07T10:01:00Z").getEpochSecond()));
+		assertThat(this.fixture.raw(this.fixture.keys.entry(this.minutely), "meta"))
+			.contains("\"minute\": 1, \"second\": 2, \"microsecond\": 250000, \"timezone\": \"UTC\"");
+		assertThat(this.fixture.score(this.minutely)).isEqualTo(Instant.parse("2026-12-07T10:02:00Z").getEpochSecond());
 	}
 
 	@Test
