@@ -472,16 +472,8 @@ public class Beat implements SmartLifecycle {
 			return null;
 		}
 		Map<String, TaskRequest> requests = new HashMap<>();
-		for (Fire fire : plan.fires()) {
-			if (fire.sends()) {
-				try {
-					String id = Objects.requireNonNull(fire.id());
-					requests.put(id, this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()), id));
-				}
-				catch (IllegalArgumentException ex) {
-					return null;
-				}
-			}
+		if (addRequests(entry, plan, requests) != null) {
+			return null;
 		}
 		return new Planned(entry, plan.fires(), requests, plan.nextCheck());
 	}
@@ -632,6 +624,19 @@ public class Beat implements SmartLifecycle {
 					+ entry.extras().missedRuns().name().toLowerCase(Locale.ROOT) + " policy says");
 			this.listeners.forEach((listener) -> listener.missedRunsSkipped(entry.name(), plan.skipped()));
 		}
+		String unsendable = addRequests(entry, plan, requests);
+		if (unsendable != null) {
+			report(entry, "it cannot be sent: " + unsendable);
+			return null;
+		}
+		fires.addAll(plan.fires());
+		return plan.nextCheck();
+	}
+
+	/**
+	 * Build the requests of a plan's runs; why one cannot be sent, or {@code null}.
+	 */
+	private @Nullable String addRequests(StoredEntry entry, FirePlanner.Plan plan, Map<String, TaskRequest> requests) {
 		for (Fire fire : plan.fires()) {
 			if (fire.sends()) {
 				try {
@@ -639,13 +644,11 @@ public class Beat implements SmartLifecycle {
 					requests.put(id, this.sender.request(entry.name(), Objects.requireNonNull(entry.definition()), id));
 				}
 				catch (IllegalArgumentException ex) {
-					report(entry, "it cannot be sent: " + ex.getMessage());
-					return null;
+					return String.valueOf(ex.getMessage());
 				}
 			}
 		}
-		fires.addAll(plan.fires());
-		return plan.nextCheck();
+		return null;
 	}
 
 	/**
