@@ -227,29 +227,41 @@ final class RawBench implements AutoCloseable {
 
 	/**
 	 * Sequential round trips: publish, wait for the confirm, then for the notification of
-	 * the record the consumer stored before acking.
+	 * the record the consumer stored before acking. Switches the consumer to storing
+	 * records, warms up, then measures round trips in as many parts as the caller likes;
+	 * {@link #stopLatency()} switches it back.
+	 * @return the run
 	 */
-	void measureLatency() throws Exception {
+	LatencyRun startLatency() throws Exception {
 		this.consumer.action("store");
-		try {
-			int settled = Machine.settle(0.25, 30);
-			roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
-			String load = Machine.loadavg();
-			Report.line("raw round trips after %d s of settling", settled);
-			List<Double> samples = new ArrayList<>(this.options.latencySamples);
-			List<Double> confirms = new ArrayList<>(this.options.latencySamples);
-			RoundTripStages stages = (this.amqp != null) ? RoundTripStages.raw() : null;
-			roundTrips(this.options.latencySamples, samples, confirms, stages);
-			LatencyFigures.record(this.results, Results.RAW, samples, load);
-			LatencyFigures.recordPublish(this.results, Results.RAW, "the publish until confirmed", confirms, load);
-			if (stages != null) {
-				stages.record(this.results, load);
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
+		List<Double> samples = new ArrayList<>(this.options.latencySamples);
+		List<Double> confirms = new ArrayList<>(this.options.latencySamples);
+		RoundTripStages stages = (this.amqp != null) ? RoundTripStages.raw() : null;
+		return new LatencyRun() {
+
+			@Override
+			public void measure(int count) throws Exception {
+				roundTrips(count, samples, confirms, stages);
 			}
-		}
-		finally {
-			this.consumer.action("ignore");
-			deleteRecords();
-		}
+
+			@Override
+			public void finish(String load) {
+				LatencyFigures.record(RawBench.this.results, Results.RAW, samples, load);
+				LatencyFigures.recordPublish(RawBench.this.results, Results.RAW, "the publish until confirmed",
+						confirms, load);
+				if (stages != null) {
+					stages.record(RawBench.this.results, load);
+				}
+			}
+
+		};
+	}
+
+	/** Switch the consumer back to acking on arrival after round trips. */
+	void stopLatency() throws Exception {
+		this.consumer.action("ignore");
+		deleteRecords();
 	}
 
 	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> confirms,

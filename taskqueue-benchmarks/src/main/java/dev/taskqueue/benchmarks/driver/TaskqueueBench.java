@@ -313,9 +313,13 @@ final class TaskqueueBench implements AutoCloseable {
 				paused ? (endNanos - resumeNanos) / 1e9 : Double.NaN, cpu);
 	}
 
-	/** Sequential send().get() round trips. */
-	void measureLatency() throws Exception {
-		int settled = Machine.settle(0.25, 30);
+	/**
+	 * Sequential send().get() round trips: warm up, then measure round trips in as many
+	 * parts as the caller likes (to interleave them with the raw baseline's, so the
+	 * machine's load hits both alike).
+	 * @return the run
+	 */
+	LatencyRun startLatency() throws Exception {
 		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
 		RoundTripStages stages = null;
 		if (this.options.stages) {
@@ -324,17 +328,28 @@ final class TaskqueueBench implements AutoCloseable {
 			this.worker.document("stages");
 			this.watcher.noteArrivals(true);
 		}
-		String load = Machine.loadavg();
-		Report.line("taskqueue round trips after %d s of settling", settled);
 		List<Double> samples = new ArrayList<>(this.options.latencySamples);
 		List<Double> sends = new ArrayList<>(this.options.latencySamples);
-		roundTrips(this.options.latencySamples, samples, sends, stages);
-		LatencyFigures.record(this.results, Results.TASKQUEUE, samples, load);
-		LatencyFigures.recordPublish(this.results, Results.TASKQUEUE, "send() (publish until confirmed)", sends, load);
-		if (stages != null) {
-			this.watcher.noteArrivals(false);
-			stages.record(this.results, load);
-		}
+		RoundTripStages breakdown = stages;
+		return new LatencyRun() {
+
+			@Override
+			public void measure(int count) throws Exception {
+				roundTrips(count, samples, sends, breakdown);
+			}
+
+			@Override
+			public void finish(String load) {
+				LatencyFigures.record(TaskqueueBench.this.results, Results.TASKQUEUE, samples, load);
+				LatencyFigures.recordPublish(TaskqueueBench.this.results, Results.TASKQUEUE,
+						"send() (publish until confirmed)", sends, load);
+				if (breakdown != null) {
+					TaskqueueBench.this.watcher.noteArrivals(false);
+					breakdown.record(TaskqueueBench.this.results, load);
+				}
+			}
+
+		};
 	}
 
 	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends,
@@ -360,7 +375,9 @@ final class TaskqueueBench implements AutoCloseable {
 				Map<String, Long> sample = new LinkedHashMap<>();
 				sample.put(RoundTripStages.SEND, startMicros);
 				sample.put(RoundTripStages.PUBLISHED, within(amqp.lastPublish(), startMicros, sentMicros));
-				sample.put(RoundTripStages.CONFIRMED, within(amqp.lastConfirm(), startMicros, sentMicros));
+				// The hook may run after the confirm listener woke the sender: later than
+				// send() returned, still this publish's (the only one in flight).
+				sample.put(RoundTripStages.CONFIRMED, within(amqp.lastConfirm(), startMicros, doneMicros));
 				sample.put(RoundTripStages.SENT, sentMicros);
 				sample.put(RoundTripStages.DONE, doneMicros);
 				points.add(sample);
