@@ -1,5 +1,7 @@
 package dev.taskqueue.benchmarks.driver;
 
+import java.io.IOException;
+
 /**
  * Sequential round trips of one system, measured in parts: the driver alternates parts of
  * taskqueue's and of the raw baseline's, so that the load of a shared machine, which
@@ -17,7 +19,8 @@ interface LatencyRun {
 	/**
 	 * Record the figures of every round trip measured.
 	 * @param load the load average when the run started
+	 * @throws IOException if the points of the stage breakdown cannot be written
 	 */
-	void finish(String load);
+	void finish(String load) throws IOException;
 
 }

@@ -1,5 +1,6 @@
 package dev.taskqueue.benchmarks.driver;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.benchmarks.stages.AmqpTimestamps;
 import dev.taskqueue.benchmarks.stages.WallClock;
@@ -85,9 +87,14 @@ final class RawBench implements AutoCloseable {
 
 	private Map<String, Double> lastCpu = Map.of();
 
+	private final Path logs;
+
+	private final AtomicInteger latencyRuns = new AtomicInteger();
+
 	RawBench(Options options, Results results, String runId, Path logs) throws Exception {
 		this.options = options;
 		this.results = results;
+		this.logs = logs;
 		this.queue = "tq-bench-" + runId + "-raw";
 		this.connectionFactory = new CachingConnectionFactory(options.rabbitHost, options.rabbitPort);
 		this.connectionFactory.setUsername("guest");
@@ -246,12 +253,13 @@ final class RawBench implements AutoCloseable {
 			}
 
 			@Override
-			public void finish(String load) {
+			public void finish(String load) throws IOException {
 				LatencyFigures.record(RawBench.this.results, Results.RAW, samples, load);
 				LatencyFigures.recordPublish(RawBench.this.results, Results.RAW, "the publish until confirmed",
 						confirms, load);
 				if (stages != null) {
-					stages.record(RawBench.this.results, load);
+					stages.record(RawBench.this.results, load, RawBench.this.logs
+						.resolve("stages-raw-" + RawBench.this.latencyRuns.incrementAndGet() + ".csv"));
 				}
 			}
 

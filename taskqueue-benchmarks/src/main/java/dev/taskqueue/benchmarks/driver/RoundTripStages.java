@@ -1,9 +1,15 @@
 package dev.taskqueue.benchmarks.driver;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.taskqueue.benchmarks.stats.Samples;
 
@@ -115,11 +121,15 @@ final class RoundTripStages {
 	}
 
 	/**
-	 * Print the table and record p50 and p99 of every stage as figures.
+	 * Print the table, record p50 and p99 of every stage as figures, and write every
+	 * round trip's points to a CSV file for a closer look.
 	 * @param results where the figures go
 	 * @param load the load average before the round trips
+	 * @param csv where to write the points
+	 * @throws IOException if the file cannot be written
 	 */
-	void record(Results results, String load) {
+	void record(Results results, String load, Path csv) throws IOException {
+		writeCsv(csv);
 		Report.line("%s stages over %d round trips (ms; wall clock, both processes on this machine):", this.system,
 				this.samples.size());
 		Report.line("  %-62s %8s %8s %8s %7s %10s", "stage", "p50", "p90", "p99", "n", "slow 1%");
@@ -147,6 +157,21 @@ final class RoundTripStages {
 		}
 		Report.line("  (indented: off the critical path, or spans of the stages above; slow 1%%: the stage's "
 				+ "median over the slowest 1%% of round trips)");
+	}
+
+	private void writeCsv(Path csv) throws IOException {
+		Set<String> columns = new LinkedHashSet<>();
+		this.samples.forEach((sample) -> columns.addAll(sample.keySet()));
+		List<String> lines = new ArrayList<>();
+		lines.add(String.join(",", columns));
+		for (Map<String, Long> sample : this.samples) {
+			lines.add(columns.stream()
+				.map((column) -> String.valueOf(sample.getOrDefault(column, 0L)))
+				.collect(Collectors.joining(",")));
+		}
+		Files.createDirectories(csv.toAbsolutePath().getParent());
+		Files.write(csv, lines);
+		Report.line("  every round trip's points (wall-clock micros): %s", csv);
 	}
 
 	/** The slowest 1% of the round trips (at least one). */

@@ -1,5 +1,6 @@
 package dev.taskqueue.benchmarks.driver;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.benchmarks.stages.AmqpTimestamps;
 import dev.taskqueue.benchmarks.stages.WallClock;
@@ -62,6 +64,8 @@ final class TaskqueueBench implements AutoCloseable {
 	private final @Nullable AmqpTimestamps amqp;
 
 	private ChildProcess worker;
+
+	private final AtomicInteger latencyRuns = new AtomicInteger();
 
 	TaskqueueBench(Options options, Results results, String runId, Path logs) throws Exception {
 		this.options = options;
@@ -339,13 +343,14 @@ final class TaskqueueBench implements AutoCloseable {
 			}
 
 			@Override
-			public void finish(String load) {
+			public void finish(String load) throws IOException {
 				LatencyFigures.record(TaskqueueBench.this.results, Results.TASKQUEUE, samples, load);
 				LatencyFigures.recordPublish(TaskqueueBench.this.results, Results.TASKQUEUE,
 						"send() (publish until confirmed)", sends, load);
 				if (breakdown != null) {
 					TaskqueueBench.this.watcher.noteArrivals(false);
-					breakdown.record(TaskqueueBench.this.results, load);
+					breakdown.record(TaskqueueBench.this.results, load, TaskqueueBench.this.logs
+						.resolve("stages-taskqueue-" + TaskqueueBench.this.latencyRuns.incrementAndGet() + ".csv"));
 				}
 			}
 
