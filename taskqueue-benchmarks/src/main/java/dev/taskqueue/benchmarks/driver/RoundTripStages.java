@@ -64,6 +64,12 @@ final class RoundTripStages {
 	/** The caller's get() returned. */
 	static final String DONE = "done";
 
+	/**
+	 * Not a point of its own: the later of {@link #NOTIFIED} and {@link #SENT}, when
+	 * get() has both what it waits for.
+	 */
+	static final String READY = "ready";
+
 	private static final List<Stage> TASKQUEUE = List.of(
 			new Stage("send.prepare", "client: send() called -> publish written", SEND, PUBLISHED, true),
 			new Stage("send.confirm", "broker: publish written -> confirm arrived", PUBLISHED, CONFIRMED, true),
@@ -74,8 +80,12 @@ final class RoundTripStages {
 			new Stage("worker.invoke", "worker: task starts -> returned, store sent (bind, invoke)", STARTED, RETURNED,
 					true),
 			new Stage("store.notify", "Redis: store sent -> notification at a subscriber", RETURNED, NOTIFIED, true),
-			new Stage("wait.wake", "client: notification -> get() returns", NOTIFIED, DONE, true),
+			new Stage("get.ready", "client: notification and send() return -> get() returns", READY, DONE, true),
 			new Stage("get", "client: send() returns -> get() returns", SENT, DONE, false),
+			new Stage("get.stored", "client: send() returns -> get() returns, result stored by then", SENT, DONE, false,
+					Filter.STORED),
+			new Stage("get.waited", "client: notification -> get() returns, get() waited for it", NOTIFIED, DONE, false,
+					Filter.WAITED),
 			new Stage("worker.ack", "worker: store sent -> acknowledged (store reply)", RETURNED, ACKED, false),
 			new Stage("ack.confirm", "broker: worker's ack -> confirm arrived", ACKED, CONFIRMED, false),
 			new Stage("worker.free", "worker: store sent -> consumer thread free", RETURNED, LEFT, false),
@@ -204,19 +214,57 @@ final class RoundTripStages {
 	 * @param from the point it starts at
 	 * @param to the point it ends at
 	 * @param onPath whether it is one of the consecutive stages of the critical path
+	 * @param filter which round trips it counts
 	 */
-	private record Stage(String key, String label, String from, String to, boolean onPath) {
+	private record Stage(String key, String label, String from, String to, boolean onPath, Filter filter) {
+
+		Stage(String key, String label, String from, String to, boolean onPath) {
+			this(key, label, from, to, onPath, Filter.ALL);
+		}
 
 		List<Double> millis(List<Map<String, Long>> samples) {
 			List<Double> millis = new ArrayList<>(samples.size());
 			for (Map<String, Long> sample : samples) {
-				long from = sample.getOrDefault(this.from, 0L);
-				long to = sample.getOrDefault(this.to, 0L);
-				if (from > 0 && to > 0) {
+				long from = point(sample, this.from);
+				long to = point(sample, this.to);
+				if (from > 0 && to > 0 && this.filter.test(sample)) {
 					millis.add((to - from) / 1000.0);
 				}
 			}
 			return millis;
+		}
+
+	}
+
+	private static long point(Map<String, Long> sample, String name) {
+		if (READY.equals(name)) {
+			long notified = sample.getOrDefault(NOTIFIED, 0L);
+			long sent = sample.getOrDefault(SENT, 0L);
+			return (notified > 0 && sent > 0) ? Math.max(notified, sent) : 0;
+		}
+		return sample.getOrDefault(name, 0L);
+	}
+
+	/**
+	 * Which round trips a stage counts.
+	 */
+	private enum Filter {
+
+		/** Every round trip. */
+		ALL,
+
+		/** Those whose result was stored by the time send() returned. */
+		STORED,
+
+		/** Those whose get() had to wait for the result's notification. */
+		WAITED;
+
+		boolean test(Map<String, Long> sample) {
+			if (this == ALL) {
+				return true;
+			}
+			boolean stored = sample.getOrDefault(NOTIFIED, 0L) <= sample.getOrDefault(SENT, 0L);
+			return (this == STORED) == stored;
 		}
 
 	}

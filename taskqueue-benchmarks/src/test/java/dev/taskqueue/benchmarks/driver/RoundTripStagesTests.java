@@ -42,6 +42,28 @@ class RoundTripStagesTests {
 	}
 
 	@Test
+	void getIsSplitByWhetherTheResultWasStoredWhenSendReturned() throws Exception {
+		RoundTripStages stages = RoundTripStages.taskqueue();
+		Map<String, Long> stored = sample(1_000_000, 1_000_100, 1_000_900);
+		stored.put(RoundTripStages.NOTIFIED, 1_000_500L);
+		stored.put(RoundTripStages.SENT, 1_001_000L);
+		stored.put(RoundTripStages.DONE, 1_001_200L);
+		Map<String, Long> waited = sample(1_000_000, 1_000_100, 1_000_900);
+		waited.put(RoundTripStages.SENT, 1_001_000L);
+		waited.put(RoundTripStages.NOTIFIED, 1_003_000L);
+		waited.put(RoundTripStages.DONE, 1_003_300L);
+		stages.add(stored);
+		stages.add(waited);
+		Results results = new Results();
+		stages.record(results, "0", this.dir.resolve("get.csv"));
+		assertThat(results.find(Results.TASKQUEUE, "stage.get.stored.p99").median()).isEqualTo(0.2);
+		assertThat(results.find(Results.TASKQUEUE, "stage.get.waited.p99").median()).isEqualTo(0.3);
+		// From whichever came last, the notification or send()'s return.
+		assertThat(results.find(Results.TASKQUEUE, "stage.get.ready.p99").median()).isEqualTo(0.3);
+		assertThat(results.find(Results.TASKQUEUE, "stage.get.ready.p50").median()).isEqualTo(0.2);
+	}
+
+	@Test
 	void theSummaryTableShowsTheMediansOfEveryMeasuredStage() throws Exception {
 		Results results = new Results();
 		results.info.put("reps", 1);
