@@ -18,14 +18,16 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the whole benchmark and prints its table; see {@link Options#USAGE}.
  * <p>
  * Order: taskqueue (warm-up, then per repetition publish alone, drain with results
- * stored, drain with results ignored; then the round trips), the raw Spring AMQP
- * baseline, then Celery. Every process it starts is stopped by PID at the end, also on
- * failure, and every queue and result key it made is deleted.
+ * stored, drain with results ignored), the raw Spring AMQP baseline's, then the round
+ * trips of both, in alternating parts so that both see the same load, then Celery. Every
+ * process it starts is stopped by PID at the end, also on failure, and every queue and
+ * result key it made is deleted.
  */
 public final class BenchDriver {
 
@@ -60,6 +62,9 @@ public final class BenchDriver {
 	}
 
 	private static final class Run {
+
+		/** Round trips of one system before the other's turn. */
+		private static final int LATENCY_PART = 100;
 
 		private final Options options;
 
@@ -115,13 +120,7 @@ public final class BenchDriver {
 			QueueVersionPolicy policy = (this.options.queueVersion > 0)
 					? QueueVersionPolicy.apply(this.runId, this.options.queueVersion) : null;
 			try {
-				if (this.options.runs("publish") || this.options.runs("drain") || this.options.runs("latency")
-						|| this.options.runs("events")) {
-					runTaskqueue();
-				}
-				if (this.options.runs("raw")) {
-					runRaw();
-				}
+				runTaskqueueAndRaw();
 				if (celeryVersion != null) {
 					runCelery(leftovers);
 				}
@@ -146,51 +145,113 @@ public final class BenchDriver {
 			return 0;
 		}
 
-		private void runTaskqueue() throws Exception {
-			try (TaskqueueBench bench = new TaskqueueBench(this.options, this.results, this.runId, this.logs)) {
-				this.results.info.put("taskqueue", bench.describe());
-				Report.line("taskqueue worker up; warming up with %,d tasks", this.options.warmup);
-				bench.warmUp();
-				for (int rep = 1; rep <= this.options.reps; rep++) {
-					Report.line("taskqueue repetition %d of %d", rep, this.options.reps);
-					if (this.options.runs("publish")) {
-						bench.measurePhases(false);
-						bench.measurePhases(true);
-					}
-					if (this.options.runs("drain")) {
-						bench.measureDrainStored();
-						bench.measureDrainIgnored();
-					}
-					if (this.options.runs("events")) {
-						bench.measureDrainWithAndWithoutEvents();
-					}
+		/**
+		 * taskqueue's parts, then the raw baseline's, then (both open) the round trips of
+		 * both, interleaved.
+		 */
+		private void runTaskqueueAndRaw() throws Exception {
+			boolean taskqueue = this.options.runs("publish") || this.options.runs("drain")
+					|| this.options.runs("latency") || this.options.runs("events");
+			TaskqueueBench ours = null;
+			RawBench raw = null;
+			try {
+				if (taskqueue) {
+					ours = new TaskqueueBench(this.options, this.results, this.runId, this.logs);
+					runTaskqueue(ours);
+				}
+				if (this.options.runs("raw")) {
+					raw = new RawBench(this.options, this.results, this.runId, this.logs);
+					runRaw(raw);
 				}
 				if (this.options.runs("latency")) {
 					for (int rep = 1; rep <= this.options.reps; rep++) {
-						bench.measureLatency();
+						measureLatency(ours, raw);
+					}
+				}
+			}
+			finally {
+				try {
+					if (raw != null) {
+						raw.close();
+					}
+				}
+				finally {
+					if (ours != null) {
+						ours.close();
 					}
 				}
 			}
 		}
 
-		private void runRaw() throws Exception {
-			try (RawBench bench = new RawBench(this.options, this.results, this.runId, this.logs)) {
-				this.results.info.put("raw", bench.describe());
-				bench.warmUp();
-				for (int rep = 1; rep <= this.options.reps; rep++) {
-					Report.line("raw repetition %d of %d", rep, this.options.reps);
-					if (this.options.runs("publish")) {
-						bench.measurePhases();
+		private void runTaskqueue(TaskqueueBench bench) throws Exception {
+			this.results.info.put("taskqueue", bench.describe());
+			Report.line("taskqueue worker up; warming up with %,d tasks", this.options.warmup);
+			bench.warmUp();
+			for (int rep = 1; rep <= this.options.reps; rep++) {
+				Report.line("taskqueue repetition %d of %d", rep, this.options.reps);
+				if (this.options.runs("publish")) {
+					bench.measurePhases(false);
+					bench.measurePhases(true);
+				}
+				if (this.options.runs("drain")) {
+					bench.measureDrainStored();
+					bench.measureDrainIgnored();
+				}
+				if (this.options.runs("events")) {
+					bench.measureDrainWithAndWithoutEvents();
+				}
+			}
+		}
+
+		private void runRaw(RawBench bench) throws Exception {
+			this.results.info.put("raw", bench.describe());
+			bench.warmUp();
+			for (int rep = 1; rep <= this.options.reps; rep++) {
+				Report.line("raw repetition %d of %d", rep, this.options.reps);
+				if (this.options.runs("publish")) {
+					bench.measurePhases();
+				}
+				if (this.options.runs("drain")) {
+					bench.measureDrain();
+					bench.measureDrainStored();
+				}
+			}
+		}
+
+		/**
+		 * One repetition of the round trips: taskqueue's and the raw baseline's in
+		 * alternating parts of {@value #LATENCY_PART} round trips, so both see the same
+		 * load.
+		 */
+		private void measureLatency(@Nullable TaskqueueBench ours, @Nullable RawBench raw) throws Exception {
+			int settled = Machine.settle(0.25, 30);
+			Report.line("round trips after %d s of settling, %s in alternating parts of %d", settled,
+					(ours != null && raw != null) ? "taskqueue and raw" : (ours != null) ? "taskqueue" : "raw",
+					LATENCY_PART);
+			String load = Machine.loadavg();
+			LatencyRun oursRun = (ours != null) ? ours.startLatency() : null;
+			LatencyRun rawRun = null;
+			try {
+				rawRun = (raw != null) ? raw.startLatency() : null;
+				for (int done = 0; done < this.options.latencySamples; done += LATENCY_PART) {
+					int part = Math.min(LATENCY_PART, this.options.latencySamples - done);
+					if (oursRun != null) {
+						oursRun.measure(part);
 					}
-					if (this.options.runs("drain")) {
-						bench.measureDrain();
-						bench.measureDrainStored();
+					if (rawRun != null) {
+						rawRun.measure(part);
 					}
 				}
-				if (this.options.runs("latency")) {
-					for (int rep = 1; rep <= this.options.reps; rep++) {
-						bench.measureLatency();
-					}
+				if (oursRun != null) {
+					oursRun.finish(load);
+				}
+				if (rawRun != null) {
+					rawRun.finish(load);
+				}
+			}
+			finally {
+				if (raw != null) {
+					raw.stopLatency();
 				}
 			}
 		}

@@ -158,7 +158,27 @@ final class ChildProcess implements AutoCloseable {
 		call("/" + name);
 	}
 
+	/**
+	 * Read one of the process's documents.
+	 * @param name the document
+	 * @return its text
+	 * @throws IOException if it does not answer
+	 * @throws InterruptedException if interrupted
+	 */
+	String document(String name) throws IOException, InterruptedException {
+		return get("/" + name);
+	}
+
 	private Map<String, Long> call(String path) throws IOException, InterruptedException {
+		Map<String, Long> values = new java.util.LinkedHashMap<>();
+		Matcher matcher = FIELD.matcher(get(path));
+		while (matcher.find()) {
+			values.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+		}
+		return values;
+	}
+
+	private String get(String path) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.statsPort + path))
 			.timeout(Duration.ofSeconds(60))
 			.build();
@@ -166,12 +186,7 @@ final class ChildProcess implements AutoCloseable {
 		if (response.statusCode() != 200) {
 			throw new IOException(this.name + " answered " + response.statusCode() + " to " + path);
 		}
-		Map<String, Long> values = new java.util.LinkedHashMap<>();
-		Matcher matcher = FIELD.matcher(response.body());
-		while (matcher.find()) {
-			values.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-		}
-		return values;
+		return response.body();
 	}
 
 	/**

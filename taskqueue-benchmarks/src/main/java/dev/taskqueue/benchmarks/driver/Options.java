@@ -31,6 +31,11 @@ final class Options {
 			                                      set)
 			                             raw      the raw Spring AMQP baseline of the parts above
 			                             celery   Celery's figures for the parts above
+			  --stages                 break the round trips into stages (client send, broker confirm
+			                           and delivery, the worker's hand-off, decode, invoke and store,
+			                           the notification and the waiter's wake-up): p50/p90/p99 per
+			                           stage, from timestamps both processes take (hooks that exist
+			                           only with this option)
 			  --no-celery              skip Celery even if /usr/bin/python3 can import it
 			  --python PATH            the Python with Celery (default /usr/bin/python3)
 			  --celery-app FILE        the reference Celery app (default: the copy bundled in the jar)
@@ -64,6 +69,8 @@ final class Options {
 	Set<String> only = new LinkedHashSet<>(List.of("publish", "drain", "latency", "raw", "celery"));
 
 	boolean celery = true;
+
+	boolean stages;
 
 	String python = "/usr/bin/python3";
 
@@ -109,6 +116,7 @@ final class Options {
 					options.only.removeIf(String::isBlank);
 				}
 				case "--no-celery" -> options.celery = false;
+				case "--stages" -> options.stages = true;
 				case "--python" -> options.python = value(args, ++i, arg);
 				case "--celery-app" -> options.celeryApp = Path.of(value(args, ++i, arg));
 				case "--worker-java-opts" -> options.workerJavaOpts = value(args, ++i, arg);

@@ -1,5 +1,6 @@
 package dev.taskqueue.benchmarks.driver;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,10 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.taskqueue.benchmarks.stages.AmqpTimestamps;
+import dev.taskqueue.benchmarks.stages.WallClock;
 import dev.taskqueue.benchmarks.worker.RawConsumer;
 import dev.taskqueue.protocol.internal.EncodedMessage;
 import dev.taskqueue.protocol.internal.ProcessIdentity;
@@ -73,11 +77,24 @@ final class RawBench implements AutoCloseable {
 
 	private final BlockingQueue<Long> notified = new LinkedBlockingQueue<>();
 
+	/** The publish and confirm times, with {@code --stages}. */
+	private final @Nullable AmqpTimestamps amqp;
+
+	/**
+	 * When the latest notification arrived (wall-clock micros), with {@code --stages}.
+	 */
+	private volatile long notifiedMicros;
+
 	private Map<String, Double> lastCpu = Map.of();
+
+	private final Path logs;
+
+	private final AtomicInteger latencyRuns = new AtomicInteger();
 
 	RawBench(Options options, Results results, String runId, Path logs) throws Exception {
 		this.options = options;
 		this.results = results;
+		this.logs = logs;
 		this.queue = "tq-bench-" + runId + "-raw";
 		this.connectionFactory = new CachingConnectionFactory(options.rabbitHost, options.rabbitPort);
 		this.connectionFactory.setUsername("guest");
@@ -85,6 +102,10 @@ final class RawBench implements AutoCloseable {
 		this.connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
 		// A cached channel per sender thread, so no send opens and closes one.
 		this.connectionFactory.setChannelCacheSize(Math.max(25, options.senders));
+		this.amqp = options.stages ? new AmqpTimestamps() : null;
+		if (this.amqp != null) {
+			this.connectionFactory.getRabbitConnectionFactory().setMetricsCollector(this.amqp);
+		}
 		this.template = new RabbitTemplate(this.connectionFactory);
 		this.admin = new RabbitAdmin(this.connectionFactory);
 		this.admin.declareQueue(new Queue(this.queue, true, false, false));
@@ -95,6 +116,9 @@ final class RawBench implements AutoCloseable {
 		this.notifications.addListener(new RedisPubSubAdapter<>() {
 			@Override
 			public void message(String pattern, String channel, String message) {
+				if (RawBench.this.amqp != null) {
+					RawBench.this.notifiedMicros = WallClock.micros();
+				}
 				RawBench.this.notified.add(System.nanoTime());
 			}
 		});
@@ -210,34 +234,54 @@ final class RawBench implements AutoCloseable {
 
 	/**
 	 * Sequential round trips: publish, wait for the confirm, then for the notification of
-	 * the record the consumer stored before acking.
+	 * the record the consumer stored before acking. Switches the consumer to storing
+	 * records, warms up, then measures round trips in as many parts as the caller likes;
+	 * {@link #stopLatency()} switches it back.
+	 * @return the run
 	 */
-	void measureLatency() throws Exception {
+	LatencyRun startLatency() throws Exception {
 		this.consumer.action("store");
-		try {
-			int settled = Machine.settle(0.25, 30);
-			roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
-			String load = Machine.loadavg();
-			Report.line("raw round trips after %d s of settling", settled);
-			List<Double> samples = new ArrayList<>(this.options.latencySamples);
-			List<Double> confirms = new ArrayList<>(this.options.latencySamples);
-			roundTrips(this.options.latencySamples, samples, confirms);
-			LatencyFigures.record(this.results, Results.RAW, samples, load);
-			LatencyFigures.recordPublish(this.results, Results.RAW, "the publish until confirmed", confirms, load);
-		}
-		finally {
-			this.consumer.action("ignore");
-			deleteRecords();
-		}
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
+		List<Double> samples = new ArrayList<>(this.options.latencySamples);
+		List<Double> confirms = new ArrayList<>(this.options.latencySamples);
+		RoundTripStages stages = (this.amqp != null) ? RoundTripStages.raw() : null;
+		return new LatencyRun() {
+
+			@Override
+			public void measure(int count) throws Exception {
+				roundTrips(count, samples, confirms, stages);
+			}
+
+			@Override
+			public void finish(String load) throws IOException {
+				LatencyFigures.record(RawBench.this.results, Results.RAW, samples, load);
+				LatencyFigures.recordPublish(RawBench.this.results, Results.RAW, "the publish until confirmed",
+						confirms, load);
+				if (stages != null) {
+					stages.record(RawBench.this.results, load, RawBench.this.logs
+						.resolve("stages-raw-" + RawBench.this.latencyRuns.incrementAndGet() + ".csv"));
+				}
+			}
+
+		};
 	}
 
-	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> confirms)
-			throws Exception {
+	/** Switch the consumer back to acking on arrival after round trips. */
+	void stopLatency() throws Exception {
+		this.consumer.action("ignore");
+		deleteRecords();
+	}
+
+	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> confirms,
+			@Nullable RoundTripStages stages) throws Exception {
 		this.notified.clear();
+		AmqpTimestamps amqp = this.amqp;
 		for (int i = 0; i < count; i++) {
+			long startMicros = (stages != null) ? WallClock.micros() : 0;
 			long start = System.nanoTime();
 			send(this.queue);
 			long confirmed = System.nanoTime();
+			long sentMicros = (stages != null) ? WallClock.micros() : 0;
 			Long seen = this.notified.poll(10, TimeUnit.SECONDS);
 			if (seen == null) {
 				throw new IllegalStateException("No record was stored for raw round trip " + (i + 1) + " in 10 s");
@@ -245,6 +289,21 @@ final class RawBench implements AutoCloseable {
 			if (samples != null && confirms != null) {
 				samples.add((Math.max(seen, confirmed) - start) / 1e6);
 				confirms.add((confirmed - start) / 1e6);
+			}
+			if (stages != null && amqp != null) {
+				long notifiedMicros = this.notifiedMicros;
+				Map<String, Long> sample = new LinkedHashMap<>();
+				sample.put(RoundTripStages.SEND, startMicros);
+				long published = amqp.lastPublish();
+				long confirm = amqp.lastConfirm();
+				sample.put(RoundTripStages.PUBLISHED, (published >= startMicros) ? published : 0);
+				sample.put(RoundTripStages.CONFIRMED, (confirm >= startMicros) ? confirm : 0);
+				sample.put(RoundTripStages.SENT, sentMicros);
+				sample.put(RoundTripStages.NOTIFIED, notifiedMicros);
+				// As the round trip figure: the later of the confirm and the
+				// notification.
+				sample.put(RoundTripStages.DONE, Math.max(notifiedMicros, sentMicros));
+				stages.add(sample);
 			}
 		}
 	}

@@ -2,12 +2,14 @@ package dev.taskqueue.benchmarks.driver;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.taskqueue.benchmarks.stages.WallClock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -30,12 +32,19 @@ final class ResultWatcher implements AutoCloseable {
 
 	private volatile @Nullable Expectation current;
 
+	/** When each result's notification arrived, while noted (wall-clock micros). */
+	private volatile @Nullable Map<String, Long> arrivals;
+
 	ResultWatcher(String host, int port) {
 		this.client = RedisClient.create(RedisURI.create(host, port));
 		this.connection = this.client.connectPubSub();
 		this.connection.addListener(new RedisPubSubAdapter<>() {
 			@Override
 			public void message(String pattern, String channel, String message) {
+				Map<String, Long> arrivals = ResultWatcher.this.arrivals;
+				if (arrivals != null && channel.startsWith(PREFIX)) {
+					arrivals.put(channel.substring(PREFIX.length()), WallClock.micros());
+				}
 				Expectation expectation = ResultWatcher.this.current;
 				if (expectation != null && channel.startsWith(PREFIX)) {
 					expectation.seen(channel.substring(PREFIX.length()), message);
@@ -55,6 +64,25 @@ final class ResultWatcher implements AutoCloseable {
 		Expectation expectation = new Expectation(ids);
 		this.current = expectation;
 		return expectation;
+	}
+
+	/**
+	 * Start or stop noting when each result's notification arrives.
+	 * @param on whether to note them
+	 */
+	void noteArrivals(boolean on) {
+		this.arrivals = on ? new ConcurrentHashMap<>() : null;
+	}
+
+	/**
+	 * Take when a result's notification arrived.
+	 * @param id the task id
+	 * @return wall-clock micros, or 0 if not seen (or not noted)
+	 */
+	long arrival(String id) {
+		Map<String, Long> arrivals = this.arrivals;
+		Long micros = (arrivals != null) ? arrivals.remove(id) : null;
+		return (micros != null) ? micros : 0;
 	}
 
 	@Override

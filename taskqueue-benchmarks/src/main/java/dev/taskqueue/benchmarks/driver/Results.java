@@ -87,6 +87,29 @@ final class Results {
 		for (String note : this.notes) {
 			out.println("- " + note);
 		}
+		printStages(out);
+	}
+
+	/**
+	 * The stage breakdown's medians over the repetitions, when it was measured.
+	 */
+	private void printStages(PrintStream out) {
+		for (String system : List.of(TASKQUEUE, RAW)) {
+			Map<String, String> labels = RoundTripStages.labels(system);
+			if (labels.keySet().stream().noneMatch((key) -> find(system, "stage." + key + ".p50") != null)) {
+				continue;
+			}
+			out.println();
+			out.println(system + " round trip stages (ms, median of the repetitions):");
+			out.println(String.format(Locale.ROOT, "  %-62s %8s %8s", "stage", "p50", "p99"));
+			labels.forEach((key, label) -> {
+				Figure p50 = find(system, "stage." + key + ".p50");
+				Figure p99 = find(system, "stage." + key + ".p99");
+				if (p50 != null && p99 != null) {
+					out.println(String.format(Locale.ROOT, "  %-62s %8.3f %8.3f", label, p50.median(), p99.median()));
+				}
+			});
+		}
 	}
 
 	private String[] row(String label, String metric, @Nullable String rawMetric, Function<Figure, String> format,

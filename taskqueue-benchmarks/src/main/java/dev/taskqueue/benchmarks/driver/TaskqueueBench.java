@@ -1,14 +1,19 @@
 package dev.taskqueue.benchmarks.driver;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.taskqueue.benchmarks.stages.AmqpTimestamps;
+import dev.taskqueue.benchmarks.stages.WallClock;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.control.ClusterControl;
@@ -55,7 +60,12 @@ final class TaskqueueBench implements AutoCloseable {
 
 	private final Path logs;
 
+	/** The client's publish and confirm times, with {@code --stages}. */
+	private final @Nullable AmqpTimestamps amqp;
+
 	private ChildProcess worker;
+
+	private final AtomicInteger latencyRuns = new AtomicInteger();
 
 	TaskqueueBench(Options options, Results results, String runId, Path logs) throws Exception {
 		this.options = options;
@@ -74,11 +84,13 @@ final class TaskqueueBench implements AutoCloseable {
 		props.put("taskqueue.cluster.timeout", "5s");
 		props.put("spring.main.banner-mode", "off");
 		props.put("logging.level.root", "WARN");
+		props.put("bench.stages", Boolean.toString(options.stages));
 		this.context = new SpringApplicationBuilder(DriverApplication.class).web(WebApplicationType.NONE)
 			.properties(props)
 			.logStartupInfo(false)
 			.run();
 		this.client = this.context.getBean(TaskClient.class);
+		this.amqp = this.context.getBeanProvider(AmqpTimestamps.class).getIfAvailable();
 		this.redis = new StringRedisTemplate(this.context.getBean(RedisConnectionFactory.class));
 		this.admin = new RabbitAdmin(this.context.getBean(ConnectionFactory.class));
 		this.watcher = new ResultWatcher(options.redisHost, options.redisPort);
@@ -118,6 +130,9 @@ final class TaskqueueBench implements AutoCloseable {
 		// hello timeout on this run's private control exchange, where no node answers:
 		// that second is start-up, not task throughput.
 		args.add("--taskqueue.worker.mingle=false");
+		if (this.options.stages) {
+			args.add("--bench.stages=true");
+		}
 		for (String prop : this.options.workerProps) {
 			args.add("--" + prop);
 		}
@@ -141,7 +156,7 @@ final class TaskqueueBench implements AutoCloseable {
 			drain(count, false, false);
 			drain(Math.max(1, count / 4), true, false);
 		}
-		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
 	}
 
 	/**
@@ -302,35 +317,120 @@ final class TaskqueueBench implements AutoCloseable {
 				paused ? (endNanos - resumeNanos) / 1e9 : Double.NaN, cpu);
 	}
 
-	/** Sequential send().get() round trips. */
-	void measureLatency() throws Exception {
-		int settled = Machine.settle(0.25, 30);
-		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null);
-		String load = Machine.loadavg();
-		Report.line("taskqueue round trips after %d s of settling", settled);
+	/**
+	 * Sequential send().get() round trips: warm up, then measure round trips in as many
+	 * parts as the caller likes (to interleave them with the raw baseline's, so the
+	 * machine's load hits both alike).
+	 * @return the run
+	 */
+	LatencyRun startLatency() throws Exception {
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
+		RoundTripStages stages = null;
+		if (this.options.stages) {
+			stages = RoundTripStages.taskqueue();
+			// What the worker noted so far (warm-up, drains) is not asked about.
+			this.worker.document("stages");
+			this.watcher.noteArrivals(true);
+		}
 		List<Double> samples = new ArrayList<>(this.options.latencySamples);
 		List<Double> sends = new ArrayList<>(this.options.latencySamples);
-		roundTrips(this.options.latencySamples, samples, sends);
-		LatencyFigures.record(this.results, Results.TASKQUEUE, samples, load);
-		LatencyFigures.recordPublish(this.results, Results.TASKQUEUE, "send() (publish until confirmed)", sends, load);
+		RoundTripStages breakdown = stages;
+		return new LatencyRun() {
+
+			@Override
+			public void measure(int count) throws Exception {
+				roundTrips(count, samples, sends, breakdown);
+			}
+
+			@Override
+			public void finish(String load) throws IOException {
+				LatencyFigures.record(TaskqueueBench.this.results, Results.TASKQUEUE, samples, load);
+				LatencyFigures.recordPublish(TaskqueueBench.this.results, Results.TASKQUEUE,
+						"send() (publish until confirmed)", sends, load);
+				if (breakdown != null) {
+					TaskqueueBench.this.watcher.noteArrivals(false);
+					breakdown.record(TaskqueueBench.this.results, load, TaskqueueBench.this.logs
+						.resolve("stages-taskqueue-" + TaskqueueBench.this.latencyRuns.incrementAndGet() + ".csv"));
+				}
+			}
+
+		};
 	}
 
-	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends) throws Exception {
+	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> sends,
+			@Nullable RoundTripStages stages) throws Exception {
 		List<String> ids = new ArrayList<>(count);
+		List<Map<String, Long>> points = new ArrayList<>();
 		Duration timeout = Duration.ofSeconds(10);
+		AmqpTimestamps amqp = this.amqp;
 		for (int i = 0; i < count; i++) {
+			long startMicros = (stages != null) ? WallClock.micros() : 0;
 			long start = System.nanoTime();
 			var result = this.client.send(TaskRequest.builder(NOOP).queue(this.queue).build());
 			long sent = System.nanoTime();
+			long sentMicros = (stages != null) ? WallClock.micros() : 0;
 			result.get(timeout);
 			long elapsed = System.nanoTime() - start;
 			if (samples != null && sends != null) {
 				samples.add(elapsed / 1e6);
 				sends.add((sent - start) / 1e6);
 			}
+			if (stages != null && amqp != null) {
+				long doneMicros = WallClock.micros();
+				Map<String, Long> sample = new LinkedHashMap<>();
+				sample.put(RoundTripStages.SEND, startMicros);
+				sample.put(RoundTripStages.PUBLISHED, within(amqp.lastPublish(), startMicros, sentMicros));
+				// The hook may run after the confirm listener woke the sender: later than
+				// send() returned, still this publish's (the only one in flight).
+				sample.put(RoundTripStages.CONFIRMED, within(amqp.lastConfirm(), startMicros, doneMicros));
+				sample.put(RoundTripStages.SENT, sentMicros);
+				sample.put(RoundTripStages.DONE, doneMicros);
+				points.add(sample);
+			}
 			ids.add(result.getId());
 		}
+		if (stages != null) {
+			addWorkerPoints(ids, points, stages);
+		}
 		deleteKeys(ids);
+	}
+
+	/** A point of this round trip, or 0 when the one noted last is another's. */
+	private static long within(long micros, long from, long to) {
+		return (micros >= from && micros <= to) ? micros : 0;
+	}
+
+	/**
+	 * Complete each round trip's points with the notification's arrival and the worker's,
+	 * and add them to the breakdown.
+	 */
+	private void addWorkerPoints(List<String> ids, List<Map<String, Long>> points, RoundTripStages stages)
+			throws Exception {
+		Map<String, long[]> worker = new HashMap<>();
+		for (String line : this.worker.document("stages").split("\n")) {
+			String[] fields = line.trim().split(" ");
+			if (fields.length == 7) {
+				long[] values = new long[6];
+				for (int k = 0; k < 6; k++) {
+					values[k] = Long.parseLong(fields[k + 1]);
+				}
+				worker.put(fields[0], values);
+			}
+		}
+		String[] names = { RoundTripStages.DELIVERED, RoundTripStages.TAKEN, RoundTripStages.STARTED,
+				RoundTripStages.RETURNED, RoundTripStages.LEFT, RoundTripStages.ACKED };
+		for (int i = 0; i < points.size(); i++) {
+			Map<String, Long> sample = points.get(i);
+			String id = ids.get(i);
+			sample.put(RoundTripStages.NOTIFIED, this.watcher.arrival(id));
+			long[] values = worker.get(id);
+			if (values != null) {
+				for (int k = 0; k < names.length; k++) {
+					sample.put(names[k], values[k]);
+				}
+			}
+			stages.add(sample);
+		}
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -59,12 +60,30 @@ public final class StatsServer {
 	 * @throws IOException if the server cannot start or the file cannot be written
 	 */
 	public static StatsServer start(Counter counter, Path portFile, Map<String, Runnable> actions) throws IOException {
+		return start(counter, portFile, actions, Map.of());
+	}
+
+	/**
+	 * Start serving on an ephemeral port with the given actions and documents, and write
+	 * the port to a file.
+	 * @param counter what the process counts
+	 * @param portFile where to write the port
+	 * @param actions each served as {@code GET /<name>}, answering the stats once it has
+	 * run
+	 * @param documents each served as {@code GET /<name>}, answering the text it supplies
+	 * @return the running server
+	 * @throws IOException if the server cannot start or the file cannot be written
+	 */
+	public static StatsServer start(Counter counter, Path portFile, Map<String, Runnable> actions,
+			Map<String, Supplier<String>> documents) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		server.createContext("/stats", (exchange) -> answer(exchange, counter));
 		actions.forEach((name, action) -> server.createContext("/" + name, (exchange) -> {
 			action.run();
 			answer(exchange, counter);
 		}));
+		documents.forEach((name, document) -> server.createContext("/" + name,
+				(exchange) -> send(exchange, "text/plain", document.get().getBytes(StandardCharsets.UTF_8))));
 		server.start();
 		Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
 		Files.writeString(tmp, Integer.toString(server.getAddress().getPort()));
@@ -80,8 +99,11 @@ public final class StatsServer {
 		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
 		String json = "{\"count\":" + counter.count() + ",\"lastMillis\":" + counter.lastMillis() + ",\"heapUsed\":"
 				+ heap.getUsed() + ",\"heapCommitted\":" + heap.getCommitted() + "}";
-		byte[] body = json.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		send(exchange, "application/json", json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static void send(HttpExchange exchange, String contentType, byte[] body) throws IOException {
+		exchange.getResponseHeaders().set("Content-Type", contentType);
 		exchange.sendResponseHeaders(200, body.length);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);

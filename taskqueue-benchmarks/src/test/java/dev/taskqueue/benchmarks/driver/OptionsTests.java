@@ -18,6 +18,12 @@ class OptionsTests {
 	}
 
 	@Test
+	void stagesAreOffUnlessAskedFor() {
+		assertThat(Options.parse(new String[0]).stages).isFalse();
+		assertThat(Options.parse(new String[] { "--stages" }).stages).isTrue();
+	}
+
+	@Test
 	void queueVersionIsOneOrTwo() {
 		assertThat(Options.parse(new String[] { "--queue-version", "2" }).queueVersion).isEqualTo(2);
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse(new String[] { "--queue-version", "3" }))

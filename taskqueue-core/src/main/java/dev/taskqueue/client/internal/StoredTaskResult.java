@@ -80,7 +80,7 @@ public final class StoredTaskResult implements TaskResult {
 	}
 
 	private ResultMeta await(Duration timeout) {
-		CompletableFuture<ResultMeta> future = this.backend.whenReady(this.id);
+		CompletableFuture<ResultMeta> future = this.backend.whenReadyToWait(this.id);
 		try {
 			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.result.TaskState;
@@ -17,6 +18,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -122,15 +124,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.asyncStores = LETTUCE && LettuceScripts.sharesNativeConnection(connectionFactory);
 		this.listenerContainer = new RedisMessageListenerContainer();
 		this.listenerContainer.setConnectionFactory(connectionFactory);
-		// The container's default executor starts a thread for every notification: a
-		// thread
-		// start on the way to each waiting caller. Not the client's I/O thread either: a
-		// waiter
-		// that is done unsubscribes, which waits for Redis's reply on that very thread.
+		// A notification is decoded and completes its waiter on the client's I/O thread,
+		// so a caller blocked in get() wakes without a hand-off to another thread first
+		// (the container's default executor would even start a thread per message).
+		// Whatever may block or run the application's code goes to the backend's own
+		// threads: the stages of the futures whenReady returns, the read of a result
+		// once a subscription is made, and the unsubscribe of a waiter that is done,
+		// which waits for Redis's reply, sent to that very I/O thread.
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-result-");
 		threads.setDaemon(true);
 		this.notificationExecutor = Executors.newFixedThreadPool(2, threads);
-		this.listenerContainer.setTaskExecutor(this.notificationExecutor);
+		this.listenerContainer.setTaskExecutor(new SyncTaskExecutor());
 		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not
 		// one of the pool's.
 		SimpleAsyncTaskExecutor subscriptions = new SimpleAsyncTaskExecutor("taskqueue-result-subscription-");
@@ -259,8 +263,30 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.groups.delete(groupId);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The future completes on one of the backend's own threads (or the caller's, when the
+	 * result is already stored), never on the Redis client's I/O thread: stages chained
+	 * to it may block.
+	 */
 	@Override
 	public CompletableFuture<ResultMeta> whenReady(String taskId) {
+		return whenReady(taskId, false);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The future may complete on the Redis client's I/O thread, as the notification
+	 * arrives.
+	 */
+	@Override
+	public CompletableFuture<ResultMeta> whenReadyToWait(String taskId) {
+		return whenReady(taskId, true);
+	}
+
+	private CompletableFuture<ResultMeta> whenReady(String taskId, boolean toWait) {
 		ResultMeta current = get(taskId);
 		if (current.status().isReady()) {
 			return CompletableFuture.completedFuture(current);
@@ -273,7 +299,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			w.views++;
 			return w;
 		});
-		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
+		CompletableFuture<ResultMeta> view = toWait ? waiter.future.thenApply((meta) -> meta)
+				: waiter.future.thenApplyAsync((meta) -> meta, this.notificationExecutor);
 		// Unsubscribing waits for Redis's reply: not on the caller's way out, when the
 		// check
 		// below finds the result, nor on the notification thread ahead of other waiters'
@@ -385,7 +412,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
-			check();
+			// Called on the client's I/O thread: the read waits for Redis's reply.
+			try {
+				RedisResultBackend.this.notificationExecutor.execute(this::check);
+			}
+			catch (RejectedExecutionException ex) {
+				// The backend is being destroyed, which cancels the waiters.
+			}
 		}
 
 		void schedulePoll() {

@@ -52,6 +52,18 @@ public interface ResultBackend {
 	CompletableFuture<ResultMeta> whenReady(String taskId);
 
 	/**
+	 * As {@link #whenReady(String)}, for a caller that blocks on the future until it is
+	 * done and chains nothing to it: the backend may complete it on its client's I/O
+	 * thread, which wakes the caller at once rather than through another thread first.
+	 * The default is {@link #whenReady(String)}.
+	 * @param taskId the task id
+	 * @return the future
+	 */
+	default CompletableFuture<ResultMeta> whenReadyToWait(String taskId) {
+		return whenReady(taskId);
+	}
+
+	/**
 	 * Count one more run of a task whose message the broker marked redelivered, so a task
 	 * that keeps killing its worker can be stopped after a bounded number of attempts.
 	 * The count lives as long as results do.

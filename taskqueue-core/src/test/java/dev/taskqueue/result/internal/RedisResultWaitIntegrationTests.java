@@ -94,6 +94,24 @@ class RedisResultWaitIntegrationTests {
 	}
 
 	@Test
+	void aCallerThatWaitsIsWokenByTheNotificationWithoutAHandOff() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		ResultMeta meta = success();
+		CompletableFuture<Thread> completer = backend.whenReadyToWait(meta.taskId())
+			.thenApply((ready) -> Thread.currentThread());
+		Thread.sleep(50);
+		assertThat(completer).isNotDone();
+		backend.store(meta);
+		Thread thread = completer.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		assertThat(thread.getName()).doesNotStartWith("taskqueue-result-")
+			.isNotEqualTo(Thread.currentThread().getName());
+		// Done with the result, the waiter still unsubscribes (off that thread).
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+	}
+
+	@Test
 	void aWaiterWithoutSubscriptionReadsTheKeyUntilTheResultIsThere() throws Exception {
 		RedisResultBackend backend = backend(withoutSubscriptions(this.redis));
 		ResultMeta meta = success();
@@ -104,12 +122,16 @@ class RedisResultWaitIntegrationTests {
 		assertThat(ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(TaskState.SUCCESS);
 	}
 
-	@SuppressWarnings("unchecked")
 	private List<String> subscribedChannels() throws Exception {
+		return subscribedChannels(this.prefix + "taskqueue-results-*");
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<String> subscribedChannels(String pattern) throws Exception {
 		try (RedisConnection connection = this.redis.getConnection()) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
-			return commands.pubsubChannels((this.prefix + "taskqueue-results-*").getBytes(StandardCharsets.UTF_8))
+			return commands.pubsubChannels(pattern.getBytes(StandardCharsets.UTF_8))
 				.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
 				.stream()
 				.map((channel) -> new String(channel, StandardCharsets.UTF_8))
