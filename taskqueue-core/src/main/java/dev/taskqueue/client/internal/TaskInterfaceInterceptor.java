@@ -1,6 +1,6 @@
 package dev.taskqueue.client.internal;
 
-import java.lang.reflect.InvocationHandler;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.util.Map;
 
@@ -48,7 +48,13 @@ public final class TaskInterfaceInterceptor implements MethodInterceptor {
 		TaskInterfaceMethod taskMethod = this.methods.get(method);
 		if (taskMethod == null) {
 			if (method.isDefault() && invocation instanceof ProxyMethodInvocation proxied) {
-				return InvocationHandler.invokeDefault(proxied.getProxy(), method, invocation.getArguments());
+				// A method handle, as InvocationHandler.invokeDefault refuses interfaces
+				// that are not public.
+				Class<?> declaring = method.getDeclaringClass();
+				return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup())
+					.unreflectSpecial(method, declaring)
+					.bindTo(proxied.getProxy())
+					.invokeWithArguments(invocation.getArguments());
 			}
 			if (method.getDeclaringClass() == Object.class && method.getName().equals("toString")) {
 				return "Task interface " + this.type.getName();
