@@ -138,7 +138,10 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactor
 				continue;
 			}
 			List<String> parameters = task.getArgumentNames();
-			if (parameters.size() != call.getArgumentCount()) {
+			// A signature may be partial: a chain puts the previous result in front.
+			boolean partial = call.getKind() == TaskInterfaceMethod.Kind.SIGNATURE
+					&& call.getArgumentCount() < parameters.size();
+			if (parameters.size() != call.getArgumentCount() && !partial) {
 				throw new IllegalStateException("Task interface method " + call + " sends " + call.getArgumentCount()
 						+ " argument" + ((call.getArgumentCount() == 1) ? "" : "s") + ", but task '"
 						+ call.getTaskName() + "' registered in this application (" + task.describe() + ") takes "
