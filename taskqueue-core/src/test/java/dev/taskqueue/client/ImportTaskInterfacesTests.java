@@ -1,5 +1,7 @@
 package dev.taskqueue.client;
 
+import java.io.IOException;
+
 import dev.taskqueue.client.internal.TaskInterfacesAotProcessor;
 import dev.taskqueue.client.scanned.ScannedTasks;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.springframework.aop.SpringProxy;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
+import org.springframework.aot.generate.GeneratedFiles;
 import org.springframework.aot.generate.GeneratedMethods;
 import org.springframework.aot.generate.MethodReference;
 import org.springframework.aot.generate.InMemoryGeneratedFiles;
@@ -21,6 +24,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.DecoratingProxy;
 import org.springframework.javapoet.ClassName;
@@ -77,6 +81,28 @@ class ImportTaskInterfacesTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(ScannedTasks.Request.class)).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(ScannedTasks.Label.class, "text"))
 			.accepts(hints);
+		context.close();
+	}
+
+	@Test
+	void aheadOfTimeProcessingGeneratesTheTaskInterfaceBeansAndTheirHints() throws IOException {
+		GenericApplicationContext context = new AnnotationConfigApplicationContext();
+		((AnnotationConfigApplicationContext) context).register(Imports.class);
+		InMemoryGeneratedFiles files = new InMemoryGeneratedFiles();
+		DefaultGenerationContext generation = new DefaultGenerationContext(
+				new ClassNameGenerator(ClassName.get("com.example", "Test")), files);
+		new ApplicationContextAotGenerator().processAheadOfTime(context, generation);
+		generation.writeGeneratedContent();
+		StringBuilder code = new StringBuilder();
+		for (String path : files.getGeneratedFiles(GeneratedFiles.Kind.SOURCE).keySet()) {
+			code.append(files.getGeneratedFileContent(GeneratedFiles.Kind.SOURCE, path)).append('\n');
+		}
+		assertThat(code).contains("new TaskInterfaceFactoryBean")
+			.contains("ImportTaskInterfacesTests.Explicit.class")
+			.contains("ScannedTasks.class");
+		assertThat(RuntimeHintsPredicates.proxies()
+			.forInterfaces(Explicit.class, SpringProxy.class, Advised.class, DecoratingProxy.class))
+			.accepts(generation.getRuntimeHints());
 		context.close();
 	}
 
