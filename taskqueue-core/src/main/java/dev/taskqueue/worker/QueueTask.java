@@ -7,6 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import dev.taskqueue.ratelimit.RateLimitScope;
+import dev.taskqueue.worker.internal.QueueTaskReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -14,9 +17,9 @@ import org.springframework.core.annotation.AliasFor;
  * consume the task's queue run it when a message names it; clients send it by name.
  * <p>
  * Positional arguments bind to the parameters in order and keyword arguments by parameter
- * name (compile with {@code -parameters}); Jackson converts each value to the declared
- * type. The return value is the task's result ({@code void} gives {@code null}).
- * <pre class="code">
+ * name (compile with {@code -parameters}: without the names, a task that takes arguments
+ * fails at start-up); Jackson converts each value to the declared type. The return value
+ * is the task's result ({@code void} gives {@code null}). <pre class="code">
  * &#64;Component
  * class Worker {
  *
@@ -31,6 +34,7 @@ import org.springframework.core.annotation.AliasFor;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(QueueTaskReflectiveProcessor.class)
 public @interface QueueTask {
 
 	/**
@@ -41,8 +45,9 @@ public @interface QueueTask {
 	String value() default "";
 
 	/**
-	 * The task name that senders use. Defaults to the fully qualified name of the
-	 * declaring class, a dot and the method name (e.g.
+	 * The task name that senders use. Defaults to the name of the task interface method
+	 * ({@link dev.taskqueue.client.TaskExchange}) this method implements, if any, else to
+	 * the fully qualified name of the declaring class, a dot and the method name (e.g.
 	 * {@code com.example.Reports.render}), as Celery names a task by module and function.
 	 * @return the task name
 	 */

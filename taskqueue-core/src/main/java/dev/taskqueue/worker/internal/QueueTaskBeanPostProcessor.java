@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.taskqueue.client.TaskInterfaceFactory;
+import dev.taskqueue.client.internal.TaskInterfaceMethod;
+import dev.taskqueue.client.internal.TaskInterfacesRegistrar;
 import dev.taskqueue.ratelimit.RateLimit;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskListener;
@@ -15,6 +18,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -24,8 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Finds {@link QueueTask} methods on beans and registers them in a {@link TaskRegistry}.
+ * A {@code @QueueTask} method that implements a task interface method
+ * ({@link dev.taskqueue.client.TaskExchange}) takes its task name; once every bean is
+ * created, the task interfaces imported in the same application are checked against the
+ * tasks registered under their names.
  */
-public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
 
 	private final TaskRegistry registry;
 
@@ -59,8 +68,7 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactor
 					.findMergedAnnotation(method, QueueTask.class));
 		methods.forEach((method, annotation) -> {
 			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-			String name = annotation.name().isEmpty()
-					? ClassUtils.getUserClass(targetClass).getName() + "." + method.getName() : annotation.name();
+			String name = taskName(targetClass, method, annotation);
 			this.registry.register(new TaskMethod(name, bean, invocable,
 					annotation.queue().isEmpty() ? null : annotation.queue(), annotation.ignoreResult(),
 					rateLimit(name, annotation), retryPolicy(annotation), listeners(annotation), this.mapper));
@@ -69,6 +77,83 @@ public class QueueTaskBeanPostProcessor implements BeanPostProcessor, BeanFactor
 			}
 		});
 		return bean;
+	}
+
+	private static String taskName(Class<?> targetClass, Method method, QueueTask annotation) {
+		Method implemented = taskInterfaceMethod(targetClass, method);
+		String interfaceName = (implemented != null) ? TaskInterfaceMethod.taskNameOf(implemented) : null;
+		if (annotation.name().isEmpty()) {
+			return (interfaceName != null) ? interfaceName
+					: ClassUtils.getUserClass(targetClass).getName() + "." + method.getName();
+		}
+		if (interfaceName != null && !interfaceName.equals(annotation.name())) {
+			throw new IllegalStateException("@QueueTask method " + TaskMethod.describe(method) + " is named '"
+					+ annotation.name() + "' but implements task interface method " + TaskMethod.describe(implemented)
+					+ ", which calls '" + interfaceName
+					+ "': give both the same name, or leave the @QueueTask name out to take the interface's");
+		}
+		return annotation.name();
+	}
+
+	private static @Nullable Method taskInterfaceMethod(Class<?> targetClass, Method method) {
+		for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
+			Method candidate = ClassUtils.getMethodIfAvailable(type, method.getName(), method.getParameterTypes());
+			if (candidate != null && TaskInterfaceMethod.taskNameOf(candidate) != null) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Check each task interface imported in this application against the task registered
+	 * under the name of each of its methods, if any: a call that the task cannot bind
+	 * fails start-up instead of every call.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (!(this.beanFactory instanceof ConfigurableListableBeanFactory beans)) {
+			return;
+		}
+		for (String beanName : beans.getBeanDefinitionNames()) {
+			Class<?> type = TaskInterfacesRegistrar.taskInterfaceOf(beans.getMergedBeanDefinition(beanName));
+			if (type != null) {
+				check(type);
+			}
+		}
+	}
+
+	/**
+	 * Check a task interface against the registered tasks it calls.
+	 * @param type the task interface
+	 * @throws IllegalStateException if a method does not fit the task registered under
+	 * its name, naming both
+	 */
+	public void check(Class<?> type) {
+		for (Method method : TaskInterfaceMethod.taskMethods(type)) {
+			TaskInterfaceMethod call = TaskInterfaceMethod.of(type, method, this.mapper,
+					TaskInterfaceFactory.DEFAULT_TIMEOUT);
+			TaskMethod task = this.registry.get(call.getTaskName());
+			if (task == null) {
+				continue;
+			}
+			List<String> parameters = task.getArgumentNames();
+			// A signature may be partial: a chain puts the previous result in front.
+			boolean partial = call.getKind() == TaskInterfaceMethod.Kind.SIGNATURE
+					&& call.getArgumentCount() < parameters.size();
+			if (parameters.size() != call.getArgumentCount() && !partial) {
+				throw new IllegalStateException("Task interface method " + call + " sends " + call.getArgumentCount()
+						+ " argument" + ((call.getArgumentCount() == 1) ? "" : "s") + ", but task '"
+						+ call.getTaskName() + "' registered in this application (" + task.describe() + ") takes "
+						+ parameters.size() + ": make their parameters match");
+			}
+			List<String> keywords = call.getKeywords();
+			if (keywords != null && !parameters.containsAll(keywords)) {
+				throw new IllegalStateException("Task interface method " + call + " sends the keyword arguments "
+						+ keywords + ", but task '" + call.getTaskName() + "' registered in this application ("
+						+ task.describe() + ") takes " + parameters + ": make their parameter names match");
+			}
+		}
 	}
 
 	private static @Nullable RateLimit rateLimit(String name, QueueTask annotation) {

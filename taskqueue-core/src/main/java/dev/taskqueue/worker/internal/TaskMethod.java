@@ -18,6 +18,9 @@ import dev.taskqueue.worker.TaskContext;
 import dev.taskqueue.worker.TaskFailure;
 import dev.taskqueue.worker.TaskListener;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -29,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * to its parameters.
  */
 public final class TaskMethod {
+
+	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	private final String name;
 
@@ -76,6 +81,7 @@ public final class TaskMethod {
 		ReflectionUtils.makeAccessible(method);
 		Parameter[] params = method.getParameters();
 		this.parameters = new ParameterSlot[params.length];
+		String[] names = parameterNames(name, method, params);
 		boolean failure = false;
 		for (int i = 0; i < params.length; i++) {
 			Class<?> type = params[i].getType();
@@ -88,10 +94,41 @@ public final class TaskMethod {
 				}
 				failure = true;
 			}
-			this.parameters[i] = new ParameterSlot(i, params[i].getName(), type,
+			this.parameters[i] = new ParameterSlot(i, names[i], type,
 					mapper.constructType(params[i].getParameterizedType()), kind);
 		}
 		this.takesFailure = failure;
+	}
+
+	// Keyword arguments bind by name, and any task may be sent keyword arguments (a
+	// Python caller's apply_async(kwargs=...)): without the real names they would bind
+	// to arg0, arg1... or fail with a misleading error on the first such call.
+	private static String[] parameterNames(String task, Method method, Parameter[] params) {
+		boolean takesArguments = false;
+		for (Parameter param : params) {
+			if (param.getType() != TaskContext.class && param.getType() != TaskFailure.class) {
+				takesArguments = true;
+			}
+		}
+		String[] names = parameterNames.getParameterNames(method);
+		if (names == null) {
+			names = parameterNames.getParameterNames(BridgeMethodResolver.findBridgedMethod(method));
+		}
+		if (names != null && names.length == params.length) {
+			return names;
+		}
+		if (takesArguments) {
+			throw new IllegalStateException("Task '" + task + "' (" + describe(method) + ") cannot bind keyword "
+					+ "arguments: the names of its parameters are not available. Compile "
+					+ ClassUtils.getUserClass(method.getDeclaringClass()).getName() + " with -parameters (Maven: "
+					+ "<parameters>true</parameters> in the maven-compiler-plugin's configuration, as Spring Boot's "
+					+ "parent does; Gradle: options.compilerArgs.add(\"-parameters\"); Kotlin: -java-parameters)");
+		}
+		String[] placeholders = new String[params.length];
+		for (int i = 0; i < params.length; i++) {
+			placeholders[i] = params[i].getName();
+		}
+		return placeholders;
 	}
 
 	/**
@@ -156,6 +193,21 @@ public final class TaskMethod {
 	 */
 	public List<TaskListener> getListeners() {
 		return this.listeners.get();
+	}
+
+	/**
+	 * Return the names of the parameters that take the task's arguments (all but
+	 * {@link TaskContext} and {@link TaskFailure} parameters), in order.
+	 * @return the parameter names
+	 */
+	public List<String> getArgumentNames() {
+		List<String> names = new ArrayList<>();
+		for (ParameterSlot slot : this.parameters) {
+			if (slot.kind == Kind.ARGUMENT) {
+				names.add(slot.name);
+			}
+		}
+		return names;
 	}
 
 	/**
