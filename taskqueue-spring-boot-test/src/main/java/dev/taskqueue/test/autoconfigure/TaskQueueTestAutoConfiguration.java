@@ -9,12 +9,14 @@ import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueProperties;
 import dev.taskqueue.autoconfigure.WorkerContainerConfigurer;
 import dev.taskqueue.autoconfigure.WorkerContainerCustomizer;
+import dev.taskqueue.autoconfigure.cluster.TaskQueueClusterAutoConfiguration;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
 import dev.taskqueue.result.internal.ResultCodec;
 import dev.taskqueue.test.TaskQueueTestMode;
 import dev.taskqueue.test.TestClock;
 import dev.taskqueue.test.internal.DefaultTaskRecorder;
+import dev.taskqueue.test.internal.IdleWorkerEventMonitor;
 import dev.taskqueue.test.internal.InMemoryResultBackend;
 import dev.taskqueue.test.internal.InlineWorker;
 import dev.taskqueue.test.internal.TestDelayQueues;
@@ -48,7 +50,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@link dev.taskqueue.test.TaskRecorder}, and keeps the worker from consuming; in the
  * inline mode it adds the in-process worker. In the broker mode it does nothing.
  */
-@AutoConfiguration(before = TaskQueueAutoConfiguration.class)
+@AutoConfiguration(before = { TaskQueueAutoConfiguration.class, TaskQueueClusterAutoConfiguration.class })
 @ConditionalOnClass(TaskClient.class)
 @Conditional(TaskQueueTestAutoConfiguration.WithoutBrokerCondition.class)
 public final class TaskQueueTestAutoConfiguration {
@@ -93,6 +95,11 @@ public final class TaskQueueTestAutoConfiguration {
 	TestDelayQueues taskQueueTestDelayQueues(ConnectionFactory connectionFactory, TestPublisher publisher,
 			TestClock clock) {
 		return new TestDelayQueues(connectionFactory, publisher, clock);
+	}
+
+	@Bean
+	IdleWorkerEventMonitor taskQueueTestWorkerEventMonitor(ConnectionFactory connectionFactory) {
+		return new IdleWorkerEventMonitor(connectionFactory);
 	}
 
 	@Bean
