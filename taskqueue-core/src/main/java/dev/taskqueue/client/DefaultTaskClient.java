@@ -2,6 +2,7 @@ package dev.taskqueue.client;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -105,6 +106,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile @Nullable TaskPublishObservationConvention observationConvention;
 
+	private volatile Clock clock = Clock.systemUTC();
+
 	/**
 	 * Create a client.
 	 * @param codec the message codec
@@ -199,6 +202,15 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 */
 	public void setObservationConvention(@Nullable TaskPublishObservationConvention observationConvention) {
 		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Set the clock that countdowns and expiry durations are counted from (a test's
+	 * clock); the system's by default.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		this.clock = clock;
 	}
 
 	@Override
@@ -324,7 +336,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	private Outgoing prepare(TaskRequest request) {
 		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
 		Route route = route(request);
-		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+		OffsetDateTime now = OffsetDateTime.now(this.clock.withZone(ZoneOffset.UTC));
 		TaskMessage.Builder message = TaskMessage.builder(id, request.getTaskName())
 			.args(request.getArgs())
 			.kwargs(request.getKwargs())
@@ -634,7 +646,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		}
 		// Whole seconds, as Celery's int(countdown); the worker holds the rest.
 		long seconds = (countdown != null) ? countdown.toSeconds()
-				: Duration.between(OffsetDateTime.now(ZoneOffset.UTC), eta).toSeconds();
+				: Duration.between(OffsetDateTime.now(this.clock.withZone(ZoneOffset.UTC)), eta).toSeconds();
 		if (seconds < 1) {
 			return 0;
 		}

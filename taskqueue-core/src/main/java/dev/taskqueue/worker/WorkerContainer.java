@@ -96,6 +96,12 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 
 	private volatile boolean started;
 
+	private boolean autoStartup = true;
+
+	private boolean autoStartupWithoutTasks = true;
+
+	private boolean reportedIdle;
+
 	/**
 	 * Create a worker container.
 	 * @param connectionFactory the connection factory to consume with
@@ -546,6 +552,44 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 				}
 			});
 		}
+	}
+
+	/**
+	 * Set whether the worker starts consuming when the application context starts (as
+	 * Spring's listener containers do). When {@code false} it consumes only once
+	 * {@link #start()} is called. Default {@code true}.
+	 * @param autoStartup whether to start with the application context
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set whether the worker starts with the application context even when no task is
+	 * registered. When {@code false}, an application that only sends tasks consumes
+	 * nothing: a worker without tasks would take the tasks of other workers on its queues
+	 * (such as Celery's default queue) and dead-letter them as unregistered. Default
+	 * {@code true}; {@link #start()} always starts.
+	 * @param autoStartupWithoutTasks whether to start with no task registered
+	 */
+	public void setAutoStartupWithoutTasks(boolean autoStartupWithoutTasks) {
+		this.autoStartupWithoutTasks = autoStartupWithoutTasks;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		if (!this.autoStartup) {
+			return false;
+		}
+		if (!this.autoStartupWithoutTasks && this.registry.getTasks().isEmpty()) {
+			if (!this.reportedIdle) {
+				this.reportedIdle = true;
+				logger.info("Worker " + this.settings.name() + " consumes no queue: the application registers no "
+						+ "@QueueTask and names no queue to consume (taskqueue.worker.queues)");
+			}
+			return false;
+		}
+		return true;
 	}
 
 	@Override

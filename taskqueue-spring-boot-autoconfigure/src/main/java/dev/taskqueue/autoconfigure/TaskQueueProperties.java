@@ -724,7 +724,16 @@ public class TaskQueueProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Queues to consume (Celery's -Q). Defaults to the default queue.
+		 * Whether the worker starts consuming when the application starts. When false it
+		 * consumes once its WorkerContainer is started.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Queues to consume (Celery's -Q). Defaults to the default queue, consumed only
+		 * when the application registers at least one @QueueTask: an application that
+		 * only sends tasks consumes nothing unless it names its queues here (or in
+		 * taskqueue.queues).
 		 */
 		private List<String> queues = new ArrayList<>();
 
@@ -856,6 +865,14 @@ public class TaskQueueProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
 		}
 
 		public List<String> getQueues() {

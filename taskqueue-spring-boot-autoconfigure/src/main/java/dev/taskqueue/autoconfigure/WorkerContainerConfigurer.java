@@ -281,15 +281,19 @@ public final class WorkerContainerConfigurer {
 	}
 
 	/**
-	 * Configure the specified worker with the application's task listeners, control bus,
-	 * unique-task locks, cluster-wide rate limiters and execution observation convention,
-	 * and, when Spring Boot runs on virtual threads, with virtual-thread executors. Call
-	 * it before the worker starts; the worker can be further tuned and these
-	 * collaborators overridden.
+	 * Configure the specified worker with when it starts
+	 * ({@code taskqueue.worker.auto-startup}; without a registered task only if its
+	 * queues are named in {@code taskqueue.worker.queues} or {@code taskqueue.queues}),
+	 * the application's task listeners, control bus, unique-task locks, cluster-wide rate
+	 * limiters and execution observation convention, and, when Spring Boot runs on
+	 * virtual threads, with virtual-thread executors. Call it before the worker starts;
+	 * the worker can be further tuned and these collaborators overridden.
 	 * @param worker the worker to configure
 	 */
 	public void configure(WorkerContainer worker) {
 		PropertyMapper map = PropertyMapper.get();
+		worker.setAutoStartup(this.properties.getWorker().isAutoStartup());
+		worker.setAutoStartupWithoutTasks(namesQueues());
 		worker.setTaskListeners(this.taskListeners);
 		map.from(this.controlBus).to(worker::setControlBus);
 		map.from(this.uniqueLocks).to(worker::setUniqueLocks);
@@ -305,6 +309,14 @@ public final class WorkerContainerConfigurer {
 			worker.setHeldTaskExecutor(new VirtualThreadTaskExecutor("taskqueue-held-"));
 			worker.setTimeLimitExecutor(new VirtualThreadTaskExecutor("taskqueue-task-"));
 		}
+	}
+
+	/**
+	 * Whether the application names the queues it consumes, rather than taking the
+	 * default queue, which a worker without tasks must not consume.
+	 */
+	private boolean namesQueues() {
+		return !this.properties.getWorker().getQueues().isEmpty() || !this.properties.getQueues().isEmpty();
 	}
 
 	private void configureCluster(WorkerContainer worker) {

@@ -11,6 +11,7 @@ import dev.taskqueue.event.TaskSucceededEvent;
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskContext;
 import dev.taskqueue.worker.TaskListener;
+import dev.taskqueue.worker.WorkerContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.QueueInformation;
@@ -34,12 +35,15 @@ class TaskQueueWorkerIntegrationTests {
 
 	private final String queue = "tq-boot-" + UUID.randomUUID().toString().substring(0, 8);
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+	// The default queue is the test's own, so that the shared broker's 'celery' queue
+	// and other tests' workers play no part.
+	private final ApplicationContextRunner dispatcherOnly = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
 				JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class))
-		.withUserConfiguration(TaskConfiguration.class)
 		.withPropertyValues("spring.rabbitmq.host=127.0.0.1", "spring.data.redis.host=127.0.0.1",
 				"taskqueue.default-queue=" + this.queue);
+
+	private final ApplicationContextRunner runner = this.dispatcherOnly.withUserConfiguration(TaskConfiguration.class);
 
 	@AfterEach
 	void deleteQueues() {
@@ -67,6 +71,52 @@ class TaskQueueWorkerIntegrationTests {
 			assertThat(info.getConsumerCount()).isZero();
 			assertThat(context.getBean(Tasks.class).calls).hasValue(0);
 		});
+	}
+
+	@Test
+	void applicationWithoutTasksConsumesNoQueue() {
+		this.dispatcherOnly.run((context) -> {
+			context.getBean(TaskClient.class).send("boot.square", 7);
+			assertThat(context.getBean(WorkerContainer.class).isRunning()).isFalse();
+			// The message stays on the default queue, which nothing consumes.
+			assertThat(queueInfo()).satisfies((info) -> {
+				assertThat(info.getMessageCount()).isEqualTo(1);
+				assertThat(info.getConsumerCount()).isZero();
+			});
+		});
+	}
+
+	@Test
+	void applicationWithoutTasksConsumesTheQueuesItNames() {
+		this.dispatcherOnly
+			.withPropertyValues("taskqueue.worker.queues=" + this.queue, "taskqueue.worker.concurrency=1")
+			.run((context) -> {
+				assertThat(context.getBean(WorkerContainer.class).isRunning()).isTrue();
+				assertThat(queueInfo().getConsumerCount()).isOne();
+			});
+	}
+
+	@Test
+	void workerWithoutAutoStartupConsumesOnceStarted() {
+		this.runner.withPropertyValues("taskqueue.worker.auto-startup=false", "taskqueue.worker.concurrency=1")
+			.run((context) -> {
+				TaskResult result = context.getBean(TaskClient.class).send("boot.square", 5);
+				assertThat(queueInfo().getConsumerCount()).isZero();
+				context.getBean(WorkerContainer.class).start();
+				assertThat(result.get(Duration.ofSeconds(10))).isEqualTo(25);
+			});
+	}
+
+	private QueueInformation queueInfo() {
+		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
+		try {
+			QueueInformation info = new RabbitAdmin(factory).getQueueInfo(this.queue);
+			assertThat(info).as("queue %s", this.queue).isNotNull();
+			return info;
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	@Test

@@ -39,7 +39,7 @@ public final class RateLimiter implements TaskRateLimiter {
 	 * @param limit the rate limit
 	 * @param nanoClock the time in nanoseconds, as {@link System#nanoTime()} gives it
 	 */
-	RateLimiter(RateLimit limit, LongSupplier nanoClock) {
+	public RateLimiter(RateLimit limit, LongSupplier nanoClock) {
 		this.intervalNanos = Math.max(1, limit.intervalNanos());
 		this.toleranceNanos = (limit.burst() - 1) * this.intervalNanos;
 		this.nanoClock = nanoClock;

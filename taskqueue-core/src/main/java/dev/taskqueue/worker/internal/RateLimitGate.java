@@ -1,6 +1,7 @@
 package dev.taskqueue.worker.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 import com.rabbitmq.client.AMQP;
 import dev.taskqueue.broker.internal.DelayQueues;
@@ -41,6 +42,16 @@ final class RateLimitGate {
 
 	private volatile @Nullable ClusterRateLimiters cluster;
 
+	private final Clock clock;
+
+	RateLimitGate() {
+		this(Clock.systemUTC());
+	}
+
+	RateLimitGate(Clock clock) {
+		this.clock = clock;
+	}
+
 	void setClusterRateLimiters(@Nullable ClusterRateLimiters cluster) {
 		this.cluster = cluster;
 	}
@@ -62,7 +73,16 @@ final class RateLimitGate {
 			}
 			return cluster.limiter(taskName, limit);
 		}
-		return new RateLimiter(limit);
+		if (this.clock.equals(Clock.systemUTC())) {
+			return new RateLimiter(limit);
+		}
+		// A clock of the application's (a test's): the limiter follows it, not the
+		// monotonic nanoseconds of the system.
+		Clock clock = this.clock;
+		return new RateLimiter(limit, () -> {
+			java.time.Instant now = clock.instant();
+			return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+		});
 	}
 
 	/**
@@ -72,7 +92,7 @@ final class RateLimitGate {
 	Reservation reserve(Message message, TaskMessage task, TaskRateLimiter limiter, String worker) {
 		Long slot = slotOf(message, task, owner(limiter, worker));
 		if (slot != null) {
-			long remaining = slot - System.currentTimeMillis();
+			long remaining = slot - this.clock.millis();
 			if (remaining > -STALE_MILLIS) {
 				return new Reservation(Math.max(0, remaining), false);
 			}
@@ -87,8 +107,8 @@ final class RateLimitGate {
 	void park(DelayQueues delayQueues, Message message, TaskMessage task, String queue, long waitMillis,
 			TaskRateLimiter limiter, String worker) {
 		MessageProperties props = message.getMessageProperties();
-		props.setHeader(SLOT_HEADER, task.id() + ":" + task.retries() + ":" + (System.currentTimeMillis() + waitMillis)
-				+ ":" + owner(limiter, worker));
+		props.setHeader(SLOT_HEADER, task.id() + ":" + task.retries() + ":" + (this.clock.millis() + waitMillis) + ":"
+				+ owner(limiter, worker));
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
 		delayQueues.park(queue, waitMillis / 1000, out, message.getBody());
 	}

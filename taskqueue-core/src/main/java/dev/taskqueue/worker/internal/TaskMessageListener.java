@@ -1,6 +1,7 @@
 package dev.taskqueue.worker.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,10 +84,13 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 
 	private final RepeatedFailures failures = new RepeatedFailures();
 
+	private final Clock clock;
+
 	TaskMessageListener(TaskRegistry registry, TaskMessageCodec codec, WorkerSettings settings,
 			DeadLetterRecoverer recoverer, RedeliveryGuard redeliveries, WorkerControl control, TaskRuntimes runtimes,
 			RateLimitGate rateLimitGate, DelayQueues delayQueues, WorkerExecutors executors, TaskLifecycle lifecycle,
-			TaskInvoker invoker, TaskOutcomes outcomes, Acknowledgements acks, WaitingTasks waiting) {
+			TaskInvoker invoker, TaskOutcomes outcomes, Acknowledgements acks, WaitingTasks waiting, Clock clock) {
+		this.clock = clock;
 		this.registry = registry;
 		this.codec = codec;
 		this.settings = settings;
@@ -175,7 +179,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		}
 		OffsetDateTime eta = task.eta();
 		if (eta != null) {
-			long remaining = eta.toInstant().toEpochMilli() - System.currentTimeMillis();
+			long remaining = eta.toInstant().toEpochMilli() - this.clock.millis();
 			if (remaining >= PARK_THRESHOLD_MILLIS) {
 				park(message, queue, remaining / 1000);
 				this.waiting.parked(task, queue, Boolean.TRUE.equals(props.getRedelivered()),
@@ -299,7 +303,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		if (park) {
 			this.rateLimitGate.park(this.delayQueues, message, task, queue, wait, limiter, this.settings.name());
 			this.waiting.parked(task, queue, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()),
-					System.currentTimeMillis() + wait, true);
+					this.clock.millis() + wait, true);
 			channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
 		}
 		else {
@@ -308,9 +312,9 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		return true;
 	}
 
-	private static boolean isExpired(TaskMessage task) {
+	private boolean isExpired(TaskMessage task) {
 		OffsetDateTime expires = task.expires();
-		return expires != null && expires.isBefore(OffsetDateTime.now());
+		return expires != null && expires.toInstant().isBefore(this.clock.instant());
 	}
 
 	private static String queueOf(MessageProperties props) {

@@ -2,6 +2,7 @@ package dev.taskqueue.worker.internal;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -71,9 +72,12 @@ public final class TaskOutcomes {
 
 	private volatile @Nullable UniqueLocks uniqueLocks;
 
+	private final Clock clock;
+
 	TaskOutcomes(WorkerSettings settings, ResultBackend backend, ResultMetaFactory metas, Acknowledgements acks,
 			CanvasSteps canvas, TaskMessageCodec codec, ConfirmedPublisher publisher, DelayQueues delayQueues,
-			TaskLifecycle lifecycle, WorkerExecutors executors) {
+			TaskLifecycle lifecycle, WorkerExecutors executors, Clock clock) {
+		this.clock = clock;
 		this.settings = settings;
 		this.backend = backend;
 		this.metas = metas;
@@ -191,7 +195,7 @@ public final class TaskOutcomes {
 		}
 		TaskMessage next = task.toBuilder()
 			.retries(task.retries() + 1)
-			.eta(OffsetDateTime.now().plus(countdown))
+			.eta(OffsetDateTime.now(this.clock).plus(countdown))
 			.parentId(task.id())
 			.origin(ProcessIdentity.origin())
 			.build();

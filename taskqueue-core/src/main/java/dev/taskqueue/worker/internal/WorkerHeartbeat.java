@@ -73,6 +73,12 @@ public class WorkerHeartbeat implements SmartLifecycle {
 	}
 
 	@Override
+	public boolean isAutoStartup() {
+		// No record of a worker that does not consume.
+		return this.worker.isAutoStartup();
+	}
+
+	@Override
 	public void start() {
 		synchronized (this.monitor) {
 			// Read at start: a WorkerContainer the application defines may be a test

@@ -1,5 +1,7 @@
 package dev.taskqueue.worker.internal;
 
+import java.time.Clock;
+
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.DelayQueues;
 import dev.taskqueue.broker.internal.QueueDeclarer;
@@ -56,9 +58,31 @@ public record WorkerParts(TaskMessageListener listener, TaskLifecycle lifecycle,
 	public static WorkerParts assemble(Object worker, TaskRegistry registry, TaskMessageCodec codec,
 			ResultBackend backend, TaskClient client, ConfirmedPublisher publisher, QueueDeclarer declarer,
 			DelayQueues delayQueues, WorkerSettings settings) {
+		return assemble(worker, registry, codec, backend, client, publisher, declarer, delayQueues, settings,
+				Clock.systemUTC());
+	}
+
+	/**
+	 * Make and wire the parts of a worker whose etas, expiry times, retry countdowns and
+	 * rate limits follow the given clock (a test's).
+	 * @param worker the worker, the source of its events
+	 * @param registry the tasks to run
+	 * @param codec the message codec
+	 * @param backend the result backend
+	 * @param client sends callbacks and errbacks
+	 * @param publisher publishes dead letters, retries and parked tasks
+	 * @param declarer declares dead-letter queues
+	 * @param delayQueues parks tasks that are not due yet
+	 * @param settings the worker settings
+	 * @param clock the clock
+	 * @return the parts
+	 */
+	public static WorkerParts assemble(Object worker, TaskRegistry registry, TaskMessageCodec codec,
+			ResultBackend backend, TaskClient client, ConfirmedPublisher publisher, QueueDeclarer declarer,
+			DelayQueues delayQueues, WorkerSettings settings, Clock clock) {
 		WorkerExecutors executors = new WorkerExecutors();
 		TaskLifecycle lifecycle = new TaskLifecycle(worker, settings.name());
-		RateLimitGate rateLimits = new RateLimitGate();
+		RateLimitGate rateLimits = new RateLimitGate(clock);
 		TaskRuntimes runtimes = new TaskRuntimes(settings, rateLimits, lifecycle);
 		ActiveTasks activeTasks = new ActiveTasks();
 		WorkerControl control = new WorkerControl(registry, runtimes, rateLimits, activeTasks, new ShutdownGate());
@@ -67,14 +91,15 @@ public record WorkerParts(TaskMessageListener listener, TaskLifecycle lifecycle,
 				new BackoffRequeue(executors, settings.redeliveryBackoff()));
 		TimeLimits timeLimits = new TimeLimits(settings, executors);
 		TaskOutcomes outcomes = new TaskOutcomes(settings, backend, metas, acks,
-				new CanvasSteps(client, backend, metas), codec, publisher, delayQueues, lifecycle, executors);
+				new CanvasSteps(client, backend, metas), codec, publisher, delayQueues, lifecycle, executors, clock);
 		RedeliveryGuard redeliveries = new RedeliveryGuard(backend, settings);
 		TaskInvoker invoker = new TaskInvoker(codec, backend, timeLimits, activeTasks, redeliveries, runtimes, control,
 				lifecycle, outcomes, settings);
 		DeadLetterRecoverer recoverer = new RepublishDeadLetterRecoverer(publisher, declarer, backend, metas, settings);
 		WaitingTasks waiting = new WaitingTasks();
 		TaskMessageListener listener = new TaskMessageListener(registry, codec, settings, recoverer, redeliveries,
-				control, runtimes, rateLimits, delayQueues, executors, lifecycle, invoker, outcomes, acks, waiting);
+				control, runtimes, rateLimits, delayQueues, executors, lifecycle, invoker, outcomes, acks, waiting,
+				clock);
 		return new WorkerParts(listener, lifecycle, control, runtimes, activeTasks, acks, timeLimits, outcomes,
 				executors, waiting);
 	}

@@ -59,8 +59,13 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean up = checkBroker(builder);
 		up &= checkResultStore(builder);
-		if (this.worker != null && up) {
-			up = checkWorker(builder, this.worker);
+		WorkerContainer worker = this.worker;
+		if (worker != null && !worker.isRunning() && !worker.isAutoStartup()) {
+			// Not meant to consume (no task, or not started yet on purpose): not a fault.
+			builder.withDetail("worker", Map.of("status", "NOT_CONSUMING"));
+		}
+		else if (worker != null && up) {
+			up = checkWorker(builder, worker);
 		}
 		if (up) {
 			builder.up();

@@ -32,7 +32,8 @@ class TaskQueueHealthContributorAutoConfigurationIntegrationTests {
 				JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class,
 				TaskQueueHealthContributorAutoConfiguration.class))
 		.withPropertyValues("spring.rabbitmq.host=127.0.0.1", "spring.data.redis.host=127.0.0.1",
-				"taskqueue.default-queue=" + this.queue, "taskqueue.worker.concurrency=2");
+				"taskqueue.default-queue=" + this.queue, "taskqueue.worker.queues=" + this.queue,
+				"taskqueue.worker.concurrency=2");
 
 	@AfterEach
 	void deleteQueues() {
