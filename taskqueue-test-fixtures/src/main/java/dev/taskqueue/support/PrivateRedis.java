@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.awaitility.Awaitility;
@@ -22,20 +23,36 @@ public final class PrivateRedis implements AutoCloseable {
 	/** The server's port on 127.0.0.1. */
 	public final int port = ManagedProcesses.freePort();
 
+	private final List<String> arguments;
+
 	private @Nullable Process process;
+
+	/** A server that is not started yet. */
+	public PrivateRedis() {
+		this(List.of());
+	}
+
+	/**
+	 * A server that is not started yet.
+	 * @param arguments further {@code redis-server} arguments, such as
+	 * {@code --replicaof}
+	 */
+	PrivateRedis(List<String> arguments) {
+		this.arguments = List.copyOf(arguments);
+	}
 
 	/**
 	 * Start the server and wait until it answers {@code PING}.
 	 * @return this server
 	 */
 	public PrivateRedis start() {
+		List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
+				"127.0.0.1", "--save", "", "--appendonly", "no"));
+		command.addAll(this.arguments);
 		try {
-			this.process = ManagedProcesses
-				.register(new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
-						"127.0.0.1", "--save", "", "--appendonly", "no"))
-					.redirectErrorStream(true)
-					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-					.start());
+			this.process = ManagedProcesses.register(new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start redis-server", ex);

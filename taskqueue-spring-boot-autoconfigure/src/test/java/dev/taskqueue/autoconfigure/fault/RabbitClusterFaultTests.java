@@ -1,0 +1,153 @@
+package dev.taskqueue.autoconfigure.fault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.health.TaskQueueHealthContributorAutoConfiguration;
+import dev.taskqueue.autoconfigure.health.TaskQueueHealthIndicator;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskPublishException;
+import dev.taskqueue.client.TaskRequest;
+import dev.taskqueue.support.Infrastructure;
+import dev.taskqueue.support.PrivateRabbit;
+import dev.taskqueue.support.PrivateRabbitCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.springframework.amqp.AmqpException;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fault suite on a three-node RabbitMQ cluster of the class's own, with the task queues
+ * as quorum queues and the application given every node's address: the node leading the
+ * queue stops while tasks are sent and run, and starts again. Results go to the shared
+ * Redis under task ids of their own.
+ */
+@Isolated("stops and starts broker nodes while tasks run")
+class RabbitClusterFaultTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(180);
+
+	/** How long tasks are sent for; the leader is down for the middle of it. */
+	private static final Duration SENDING = Duration.ofSeconds(24);
+
+	private static final Duration LEADER_STOPS_AFTER = Duration.ofSeconds(5);
+
+	@RegisterExtension
+	static final PrivateRabbitCluster cluster = new PrivateRabbitCluster();
+
+	private final String queue = Infrastructure.unique("cluster");
+
+	private ApplicationContextRunner worker(String... properties) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
+					JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class,
+					TaskQueueHealthContributorAutoConfiguration.class))
+			.withBean(FaultTasks.class)
+			.withPropertyValues("spring.rabbitmq.addresses=" + cluster.addresses(),
+					"spring.data.redis.host=" + Infrastructure.REDIS_HOST,
+					"spring.data.redis.port=" + Infrastructure.REDIS_PORT, "spring.data.redis.timeout=2s",
+					"taskqueue.result.expires=10m", "taskqueue.default-queue=" + this.queue,
+					"taskqueue.default-queue-type=quorum", "taskqueue.worker.redelivery-backoff=200ms")
+			.withPropertyValues(properties);
+	}
+
+	@Test
+	void queueLeaderStopsAndStartsWhileTasksAreSentAndRun() {
+		worker("taskqueue.worker.concurrency=4", "taskqueue.worker.prefetch=50").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskQueueHealthIndicator health = context.getBean(TaskQueueHealthIndicator.class);
+			FaultTasks tasks = context.getBean(FaultTasks.class);
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+			assertThat(client.send("fault.noop", -1).get(TIMEOUT)).isEqualTo(-1);
+			PrivateRabbit leader = cluster.leaderOf(this.queue);
+			Set<String> confirmed = ConcurrentHashMap.newKeySet();
+			Set<String> delayed = ConcurrentHashMap.newKeySet();
+			Set<String> confirmedWhileDown = ConcurrentHashMap.newKeySet();
+			Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+			AtomicReference<Throwable> faultFailure = new AtomicReference<>();
+			AtomicReference<PrivateRabbit> leaderWhileDown = new AtomicReference<>();
+			AtomicReference<Status> healthWhileDown = new AtomicReference<>();
+			long start = System.nanoTime();
+			Thread fault = new Thread(() -> {
+				try {
+					Thread.sleep(LEADER_STOPS_AFTER.toMillis());
+					leader.stop();
+					// The other two nodes are a majority: they elect a new leader.
+					await().atMost(TIMEOUT).until(() -> cluster.leaderOf(this.queue) != leader);
+					leaderWhileDown.set(cluster.leaderOf(this.queue));
+					await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+					healthWhileDown.set(Status.UP);
+					await().atMost(TIMEOUT).until(() -> confirmedWhileDown.size() >= 100);
+					leader.start();
+				}
+				catch (Throwable ex) {
+					faultFailure.set(ex);
+				}
+			}, "fault-rabbit-leader");
+			fault.start();
+			int sent = 0;
+			while (System.nanoTime() - start < SENDING.toNanos() || fault.isAlive()) {
+				boolean down = !leader.isRunning();
+				// Every tenth task waits in the broker first (the worker parks it).
+				TaskRequest.Builder request = TaskRequest.builder("fault.noop").args(sent);
+				boolean countdown = sent % 10 == 0;
+				if (countdown) {
+					request.countdown(Duration.ofSeconds(2));
+				}
+				sent++;
+				try {
+					String id = client.send(request.build()).getId();
+					confirmed.add(id);
+					if (countdown) {
+						delayed.add(id);
+					}
+					if (down && !leader.isRunning()) {
+						confirmedWhileDown.add(id);
+					}
+				}
+				catch (TaskPublishException | AmqpException ex) {
+					failures.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new AtomicInteger())
+						.incrementAndGet();
+					// A dispatcher would back off too.
+					Thread.sleep(50);
+				}
+				Thread.sleep(2);
+			}
+			fault.join(TIMEOUT.toMillis());
+			assertThat(faultFailure.get()).isNull();
+			int failed = failures.values().stream().mapToInt(AtomicInteger::get).sum();
+			System.out.println("Sent " + sent + " tasks to a cluster whose queue leader stopped and started in "
+					+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + confirmed.size()
+					+ " confirmed (" + confirmedWhileDown.size() + " while the leader was down, " + delayed.size()
+					+ " with a countdown), " + failed + " refused " + failures);
+			assertThat(confirmed.size() + failed).isEqualTo(sent);
+			assertThat(leaderWhileDown.get()).isNotNull().isNotSameAs(leader);
+			assertThat(healthWhileDown.get()).isEqualTo(Status.UP);
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(tasks.runs.keySet()).containsAll(confirmed));
+			FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+			// Tasks sent after the node came back run too.
+			List<String> after = List.of(client.send("fault.noop", -2).getId(),
+					client.send(TaskRequest.builder("fault.noop").args(-3).countdown(Duration.ofSeconds(2)).build())
+						.getId());
+			FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), after);
+		});
+	}
+
+}
