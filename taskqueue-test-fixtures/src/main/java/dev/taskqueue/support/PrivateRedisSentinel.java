@@ -1,14 +1,12 @@
 package dev.taskqueue.support;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -85,7 +83,7 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 			.atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(250))
 			.until(() -> this.sentinelPorts.stream()
-				.allMatch((port) -> command(port, "SENTINEL", "REPLICAS", MASTER)
+				.allMatch((port) -> PrivateRedis.cli(port, "SENTINEL", "REPLICAS", MASTER)
 					.contains(Integer.toString(this.second.port))));
 		return this;
 	}
@@ -104,7 +102,7 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 	 * @return the primary
 	 */
 	public PrivateRedis primary() {
-		String reply = command(this.sentinelPorts.get(0), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER);
+		String reply = PrivateRedis.cli(this.sentinelPorts.get(0), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER);
 		return (reply.contains(Integer.toString(this.second.port))) ? this.second : this.first;
 	}
 
@@ -123,7 +121,7 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 	 */
 	public PrivateRedis failover() {
 		PrivateRedis replica = replica();
-		command(this.sentinelPorts.get(0), "SENTINEL", "FAILOVER", MASTER);
+		PrivateRedis.cli(this.sentinelPorts.get(0), "SENTINEL", "FAILOVER", MASTER);
 		return awaitPromoted(replica);
 	}
 
@@ -139,40 +137,13 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 			.atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(250))
 			.until(() -> this.sentinelPorts.stream()
-				.allMatch((port) -> command(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER)
+				.allMatch((port) -> PrivateRedis.cli(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER)
 					.contains(Integer.toString(server.port)))
-					&& command(server.port, "ROLE").startsWith("master")
-					&& (!other.isRunning()
-							|| command(other.port, "INFO", "replication").contains("master_port:" + server.port)
-									&& command(other.port, "INFO", "replication").contains("master_link_status:up")));
+					&& PrivateRedis.cli(server.port, "ROLE").startsWith("master")
+					&& (!other.isRunning() || PrivateRedis.cli(other.port, "INFO", "replication")
+						.contains("master_port:" + server.port)
+							&& PrivateRedis.cli(other.port, "INFO", "replication").contains("master_link_status:up")));
 		return server;
-	}
-
-	/**
-	 * Run a command with {@code redis-cli} on a server or sentinel of this set-up.
-	 * @param port the server's or sentinel's port
-	 * @param args the command
-	 * @return its reply as {@code redis-cli} prints it, empty if it could not connect
-	 */
-	public static String command(int port, String... args) {
-		List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
-		command.addAll(List.of(args));
-		try {
-			Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!cli.waitFor(30, TimeUnit.SECONDS)) {
-				cli.destroyForcibly();
-				return "";
-			}
-			return output;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Could not run redis-cli", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return "";
-		}
 	}
 
 	@Override

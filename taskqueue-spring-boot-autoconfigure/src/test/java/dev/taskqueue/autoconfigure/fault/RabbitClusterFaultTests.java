@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.health.TaskQueueHealthContributorAutoConfiguration;
 import dev.taskqueue.autoconfigure.health.TaskQueueHealthIndicator;
+import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.broker.internal.DelayQueues;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskRequest;
@@ -73,6 +75,7 @@ class RabbitClusterFaultTests {
 			TaskClient client = context.getBean(TaskClient.class);
 			TaskQueueHealthIndicator health = context.getBean(TaskQueueHealthIndicator.class);
 			FaultTasks tasks = context.getBean(FaultTasks.class);
+			assertThat(context.getBean(DelayQueues.class).getType()).isEqualTo(QueueType.QUORUM);
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
 			assertThat(client.send("fault.noop", -1).get(TIMEOUT)).isEqualTo(-1);
 			PrivateRabbit leader = cluster.leaderOf(this.queue);
@@ -81,6 +84,7 @@ class RabbitClusterFaultTests {
 			Set<String> confirmedWhileDown = ConcurrentHashMap.newKeySet();
 			Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 			AtomicReference<Throwable> faultFailure = new AtomicReference<>();
+			AtomicReference<String> step = new AtomicReference<>("stopping the leader");
 			AtomicReference<PrivateRabbit> leaderWhileDown = new AtomicReference<>();
 			AtomicReference<Status> healthWhileDown = new AtomicReference<>();
 			long start = System.nanoTime();
@@ -89,15 +93,28 @@ class RabbitClusterFaultTests {
 					Thread.sleep(LEADER_STOPS_AFTER.toMillis());
 					leader.stop();
 					// The other two nodes are a majority: they elect a new leader.
+					step.set("awaiting a new leader");
 					await().atMost(TIMEOUT).until(() -> cluster.leaderOf(this.queue) != leader);
 					leaderWhileDown.set(cluster.leaderOf(this.queue));
+					step.set("awaiting health UP");
 					await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
 					healthWhileDown.set(Status.UP);
-					await().atMost(TIMEOUT).until(() -> confirmedWhileDown.size() >= 100);
+					step.set("awaiting countdown tasks sent and run while the leader is down");
+					// Countdown tasks sent while the node is down are parked and run
+					// while it
+					// is still down: the delay queues are quorum queues too.
+					await().atMost(TIMEOUT)
+						.until(() -> confirmedWhileDown.size() >= 100 && delayed.stream()
+							.filter(confirmedWhileDown::contains)
+							.filter(tasks.runs::containsKey)
+							.count() >= 10);
 					leader.start();
 				}
 				catch (Throwable ex) {
-					faultFailure.set(ex);
+					faultFailure.set(new AssertionError(
+							"Failed " + step.get() + "; queues: "
+									+ cluster.nodes().get(1).ctl("list_queues", "name", "type", "messages", "leader"),
+							ex));
 				}
 			}, "fault-rabbit-leader");
 			fault.start();
