@@ -160,9 +160,10 @@ public class DelayQueues {
 				String next = (level == 0) ? this.deliveryExchange : nameOf(level - 1);
 				Map<String, Object> args = new LinkedHashMap<>();
 				if (this.type == QueueType.QUORUM) {
+					// Dead-lettered with RabbitMQ's default strategy: at-least-once
+					// dead-lettering stopped moving expired messages after the level's
+					// leader changed (RabbitMQ 3.10), holding every parked task.
 					args.put("x-queue-type", "quorum");
-					args.put("x-overflow", "reject-publish");
-					args.put("x-dead-letter-strategy", "at-least-once");
 				}
 				args.put("x-message-ttl", (1L << level) * 1000);
 				args.put("x-dead-letter-exchange", next);

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
@@ -13,6 +15,7 @@ import dev.taskqueue.autoconfigure.health.TaskQueueHealthContributorAutoConfigur
 import dev.taskqueue.autoconfigure.health.TaskQueueHealthIndicator;
 import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.internal.DelayQueues;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskRequest;
@@ -23,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -49,6 +55,8 @@ class RabbitClusterFaultTests {
 	private static final Duration SENDING = Duration.ofSeconds(24);
 
 	private static final Duration LEADER_STOPS_AFTER = Duration.ofSeconds(5);
+
+	private static final int UNKNOWN_TASKS = 5;
 
 	@RegisterExtension
 	static final PrivateRabbitCluster cluster = new PrivateRabbitCluster();
@@ -84,6 +92,7 @@ class RabbitClusterFaultTests {
 			Set<String> confirmedWhileDown = ConcurrentHashMap.newKeySet();
 			Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 			AtomicReference<Throwable> faultFailure = new AtomicReference<>();
+			AtomicLong ranWhileDown = new AtomicLong();
 			AtomicReference<String> step = new AtomicReference<>("stopping the leader");
 			AtomicReference<PrivateRabbit> leaderWhileDown = new AtomicReference<>();
 			AtomicReference<Status> healthWhileDown = new AtomicReference<>();
@@ -99,15 +108,20 @@ class RabbitClusterFaultTests {
 					step.set("awaiting health UP");
 					await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
 					healthWhileDown.set(Status.UP);
-					step.set("awaiting countdown tasks sent and run while the leader is down");
-					// Countdown tasks sent while the node is down are parked and run
-					// while it
-					// is still down: the delay queues are quorum queues too.
+					step.set("dead-lettering tasks of no worker's");
+					for (int i = 0; i < UNKNOWN_TASKS; i++) {
+						client.send("fault.unknown", i);
+					}
+					step.set("sending while the leader is down");
 					await().atMost(TIMEOUT)
-						.until(() -> confirmedWhileDown.size() >= 100 && delayed.stream()
-							.filter(confirmedWhileDown::contains)
-							.filter(tasks.runs::containsKey)
-							.count() >= 10);
+						.until(() -> confirmedWhileDown.size() >= 100
+								&& delayed.stream().filter(confirmedWhileDown::contains).count() >= 10);
+					// Their countdown is 2 s.
+					Thread.sleep(5000);
+					ranWhileDown.set(delayed.stream()
+						.filter(confirmedWhileDown::contains)
+						.filter(tasks.runs::containsKey)
+						.count());
 					leader.start();
 				}
 				catch (Throwable ex) {
@@ -152,13 +166,30 @@ class RabbitClusterFaultTests {
 			System.out.println("Sent " + sent + " tasks to a cluster whose queue leader stopped and started in "
 					+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + confirmed.size()
 					+ " confirmed (" + confirmedWhileDown.size() + " while the leader was down, " + delayed.size()
-					+ " with a countdown), " + failed + " refused " + failures);
+					+ " with a countdown, " + ranWhileDown.get() + " of those sent while the leader was down ran "
+					+ "before it came back), " + failed + " refused " + failures);
 			assertThat(confirmed.size() + failed).isEqualTo(sent);
 			assertThat(leaderWhileDown.get()).isNotNull().isNotSameAs(leader);
 			assertThat(healthWhileDown.get()).isEqualTo(Status.UP);
-			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(tasks.runs.keySet()).containsAll(confirmed));
+			assertThat(ranWhileDown.get()).as("countdown tasks sent and run while the leader was down").isPositive();
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				Set<String> missing = new TreeSet<>(confirmed);
+				missing.removeAll(tasks.runs.keySet());
+				assertThat(missing)
+					.as("confirmed tasks that never ran (of which with a countdown: %s)",
+							missing.stream().filter(delayed::contains).toList())
+					.isEmpty();
+			});
 			FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+			// Tasks no worker has, sent while the node was down, are in the dead-letter
+			// queue (a quorum queue too).
+			RabbitAdmin admin = new RabbitAdmin(context.getBean(ConnectionFactory.class));
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				QueueInformation dlq = admin.getQueueInfo(this.queue + QueueDeclarer.DLQ_SUFFIX);
+				assertThat(dlq).isNotNull();
+				assertThat(dlq.getMessageCount()).isEqualTo(UNKNOWN_TASKS);
+			});
 			// Tasks sent after the node came back run too.
 			List<String> after = List.of(client.send("fault.noop", -2).getId(),
 					client.send(TaskRequest.builder("fault.noop").args(-3).countdown(Duration.ofSeconds(2)).build())
