@@ -30,10 +30,9 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 	/** The name the sentinels monitor the primary under. */
 	public static final String MASTER = "tq-primary";
 
-	private final PrivateRedis first = new PrivateRedis();
+	private final PrivateRedis first;
 
-	private final PrivateRedis second = new PrivateRedis(
-			List.of("--replicaof", "127.0.0.1", Integer.toString(this.first.port)));
+	private final PrivateRedis second;
 
 	private final List<Integer> sentinelPorts = Stream.generate(ManagedProcesses::freePort).limit(3).toList();
 
@@ -49,6 +48,11 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+		// A replica's full sync writes an RDB file to its working directory: not the
+		// build's.
+		this.first = new PrivateRedis(List.of("--dir", this.dir.toString(), "--dbfilename", "first.rdb"));
+		this.second = new PrivateRedis(List.of("--dir", this.dir.toString(), "--dbfilename", "second.rdb",
+				"--replicaof", "127.0.0.1", Integer.toString(this.first.port)));
 	}
 
 	/**
