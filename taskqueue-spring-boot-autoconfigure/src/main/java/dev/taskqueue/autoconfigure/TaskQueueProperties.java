@@ -649,6 +649,36 @@ public class TaskQueueProperties {
 		 */
 		private String keyPrefix = "";
 
+		/**
+		 * How many Redis replicas must acknowledge each stored result (WAIT) before the
+		 * task's message is acknowledged, so that a failover to a replica cannot lose a
+		 * result whose task is gone from the broker. A store the replicas do not
+		 * acknowledge in time fails and the task is delivered again. 0 (the default) does
+		 * not wait: replication is asynchronous. Needs Lettuce.
+		 */
+		private int waitForReplicas;
+
+		/**
+		 * How long a result store waits for taskqueue.result.wait-for-replicas replicas.
+		 */
+		private Duration waitForReplicasTimeout = Duration.ofSeconds(1);
+
+		public int getWaitForReplicas() {
+			return this.waitForReplicas;
+		}
+
+		public void setWaitForReplicas(int waitForReplicas) {
+			this.waitForReplicas = waitForReplicas;
+		}
+
+		public Duration getWaitForReplicasTimeout() {
+			return this.waitForReplicasTimeout;
+		}
+
+		public void setWaitForReplicasTimeout(Duration waitForReplicasTimeout) {
+			this.waitForReplicasTimeout = waitForReplicasTimeout;
+		}
+
 		public Backend getBackend() {
 			return this.backend;
 		}
@@ -736,6 +766,14 @@ public class TaskQueueProperties {
 		 * taskqueue.queues).
 		 */
 		private List<String> queues = new ArrayList<>();
+
+		/**
+		 * Type of the delay queues a worker parks tasks in until they are due (countdown,
+		 * ETA, retries, rate limits): classic (taskqueue.delay.L*) or quorum
+		 * (taskqueue.delay.quorum.L*), which survive the loss of a RabbitMQ cluster node.
+		 * Defaults to taskqueue.default-queue-type.
+		 */
+		private @Nullable QueueType delayQueueType;
 
 		/**
 		 * How many tasks run at once (Celery's --concurrency), at least 1. Defaults to
@@ -881,6 +919,14 @@ public class TaskQueueProperties {
 
 		public void setQueues(List<String> queues) {
 			this.queues = queues;
+		}
+
+		public @Nullable QueueType getDelayQueueType() {
+			return this.delayQueueType;
+		}
+
+		public void setDelayQueueType(@Nullable QueueType delayQueueType) {
+			this.delayQueueType = delayQueueType;
 		}
 
 		public @Nullable Integer getConcurrency() {

@@ -14,10 +14,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import static dev.taskqueue.autoconfigure.PropertyChecks.atLeast;
 import static dev.taskqueue.autoconfigure.PropertyChecks.positive;
 
 /**
@@ -35,10 +37,22 @@ class TaskQueueRedisConfiguration {
 	RedisResultBackend taskQueueRedisResultBackend(RedisConnectionFactory redisConnectionFactory,
 			TaskQueueProperties properties, TaskMessageCodec codec) {
 		TaskQueueProperties.Result result = properties.getResult();
-		return new RedisResultBackend(redisConnectionFactory,
+		RedisResultBackend backend = new RedisResultBackend(redisConnectionFactory,
 				new ResultCodec(codec.mapper(), codec.serializers().get(result.getSerializer()),
 						properties.writesTypedJson(), properties.getCeleryVersion().writesAwareDateDone()),
 				result.getKeyPrefix(), positive("taskqueue.result.expires", result.getExpires()));
+		int replicas = atLeast("taskqueue.result.wait-for-replicas", result.getWaitForReplicas(), 0);
+		if (replicas > 0) {
+			try {
+				backend.setReplicaAcknowledgements(replicas,
+						positive("taskqueue.result.wait-for-replicas-timeout", result.getWaitForReplicasTimeout()));
+			}
+			catch (IllegalStateException ex) {
+				throw new InvalidConfigurationPropertyValueException("taskqueue.result.wait-for-replicas", replicas,
+						ex.getMessage());
+			}
+		}
+		return backend;
 	}
 
 	@Bean(destroyMethod = "destroy")

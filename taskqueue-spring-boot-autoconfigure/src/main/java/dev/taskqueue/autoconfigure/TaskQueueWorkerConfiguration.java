@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
 
+import dev.taskqueue.broker.QueueType;
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.DelayQueues;
 import dev.taskqueue.broker.internal.QueueDeclarer;
@@ -81,8 +82,10 @@ class TaskQueueWorkerConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DelayQueues taskQueueDelayQueues(ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
-		return new DelayQueues(connectionFactory, publisher);
+	DelayQueues taskQueueDelayQueues(ConnectionFactory connectionFactory, ConfirmedPublisher publisher,
+			TaskQueueProperties properties) {
+		QueueType type = properties.getWorker().getDelayQueueType();
+		return new DelayQueues(connectionFactory, publisher, (type != null) ? type : properties.getDefaultQueueType());
 	}
 
 	@Bean

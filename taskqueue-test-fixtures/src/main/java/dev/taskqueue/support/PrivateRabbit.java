@@ -1,9 +1,12 @@
 package dev.taskqueue.support;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * loopback, data, logs and Erlang cookie under a temporary directory, and no plugins (so
  * no management listener clashes with the shared node's). The test may stop and start it
  * again; its durable queues and persistent messages survive, as on a real broker restart.
- * Never the shared broker.
+ * Never the shared broker. {@link PrivateRabbitCluster} joins three of them into one
+ * cluster.
  */
 public final class PrivateRabbit implements AutoCloseable {
 
@@ -36,11 +40,26 @@ public final class PrivateRabbit implements AutoCloseable {
 
 	private @Nullable Process process;
 
-	/** A node that is not started yet. */
+	/** A node that is not started yet, with an Erlang cookie of its own. */
 	public PrivateRabbit() {
+		this(null);
+	}
+
+	/**
+	 * A node that is not started yet.
+	 * @param erlangCookie the Erlang cookie, which the nodes of a cluster share, or
+	 * {@code null} for one the node makes up
+	 */
+	PrivateRabbit(@Nullable String erlangCookie) {
 		try {
 			this.dir = Files.createTempDirectory("tq-private-rabbit-");
 			Files.createDirectories(this.dir.resolve("home"));
+			if (erlangCookie != null) {
+				// Where both the node and its command line tools read it (HOME).
+				Path cookie = this.dir.resolve("home/.erlang.cookie");
+				Files.writeString(cookie, erlangCookie);
+				Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
+			}
 			Files.createDirectories(this.dir.resolve("mnesia"));
 			Files.createDirectories(this.dir.resolve("log"));
 			Files.writeString(this.dir.resolve("enabled_plugins"), "[].\n");
@@ -55,6 +74,13 @@ public final class PrivateRabbit implements AutoCloseable {
 	 * @return this node
 	 */
 	public PrivateRabbit start() {
+		launch();
+		awaitAmqp();
+		return this;
+	}
+
+	/** Start the node's process without waiting for it. */
+	void launch() {
 		if (!Files.isExecutable(Path.of(BIN, "rabbitmq-server"))) {
 			throw new IllegalStateException("This test starts a RabbitMQ node of its own and needs the server "
 					+ "installed (" + BIN + "rabbitmq-server); scripts/services installs it");
@@ -68,11 +94,52 @@ public final class PrivateRabbit implements AutoCloseable {
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start a RabbitMQ node", ex);
 		}
+	}
+
+	/** Wait until the node accepts AMQP connections. */
+	void awaitAmqp() {
 		Awaitility.await("RabbitMQ node " + this.node)
-			.atMost(Duration.ofSeconds(90))
+			.atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofMillis(250))
 			.until(this::acceptsAmqp);
-		return this;
+	}
+
+	/**
+	 * Return the node's Erlang name.
+	 * @return the node's name, {@code tq-private-<port>@localhost}
+	 */
+	public String nodeName() {
+		return this.node;
+	}
+
+	/**
+	 * Run {@code rabbitmqctl} against this node.
+	 * @param args the command and its arguments, such as {@code list_queues name}
+	 * @return what the command printed
+	 * @throws IllegalStateException if the command fails
+	 */
+	public String ctl(String... args) {
+		List<String> command = new ArrayList<>(List.of(BIN + "rabbitmqctl", "-q", "-n", this.node));
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putAll(environment());
+		try {
+			Process ctl = builder.start();
+			String output = new String(ctl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!ctl.waitFor(120, TimeUnit.SECONDS) || ctl.exitValue() != 0) {
+				ctl.destroyForcibly();
+				throw new IllegalStateException(
+						"rabbitmqctl " + String.join(" ", args) + " on " + this.node + " failed: " + output);
+			}
+			return output;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not run rabbitmqctl", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while running rabbitmqctl", ex);
+		}
 	}
 
 	/** Stop the node as an operator restarting it would, then wait until it is gone. */

@@ -100,6 +100,10 @@ public final class BenchDriver {
 			info.put("services", services());
 			info.put("workerJavaOpts", this.options.workerJavaOpts);
 			info.put("workerProps", this.options.workerProps);
+			info.put("props", this.options.props);
+			if (this.options.rabbitAddresses != null) {
+				info.put("rabbitAddresses", this.options.rabbitAddresses);
+			}
 			if (this.options.queueVersion > 0) {
 				info.put("queueVersionPolicy", Map.of("pattern", QueueVersionPolicy.pattern(this.runId),
 						"queue-version", this.options.queueVersion));

@@ -42,12 +42,19 @@ final class Options {
 			  --worker-java-opts OPTS  JVM options of the worker under test (default -Xmx128m, the heap
 			                           cap README recommends for workers; e.g. add a JFR recording)
 			  --worker-prop K=V        a Spring Boot property of the worker under test (repeatable)
+			  --prop K=V               a Spring Boot property of both the worker under test and the
+			                           driver's client, such as taskqueue.default-queue-type=quorum,
+			                           which both must declare alike (repeatable)
 			  --raw-concurrency C      consumers of the raw baseline (default: the worker's, CPUs)
 			  --raw-prefetch P         prefetch of the raw baseline (default: the worker's, 16)
 			  --queue-version V        classic queue version (1 or 2) for this run's queues only, set
 			                           as a policy with rabbitmqctl and removed after (default: the
 			                           broker's own, version 1 on RabbitMQ 3.10)
 			  --rabbit HOST:PORT       RabbitMQ (default 127.0.0.1:5672, guest/guest)
+			  --rabbit-addresses LIST  the nodes of a RabbitMQ cluster (HOST:PORT,...) the driver's
+			                           client and the worker under test connect to
+			                           (spring.rabbitmq.addresses); the raw baseline and the CPU
+			                           meter keep --rabbit, which should be the first of them
 			  --redis HOST:PORT        Redis (default 127.0.0.1:6379)
 			  --out FILE               JSON results (default bench-results/<timestamp>.json)
 			  --logs DIR               logs of the processes under test (default: beside the JSON)
@@ -79,6 +86,10 @@ final class Options {
 	String workerJavaOpts = "-Xmx128m";
 
 	List<String> workerProps = new ArrayList<>();
+
+	List<String> props = new ArrayList<>();
+
+	@Nullable String rabbitAddresses;
 
 	int rawConcurrency = Runtime.getRuntime().availableProcessors();
 
@@ -121,6 +132,8 @@ final class Options {
 				case "--celery-app" -> options.celeryApp = Path.of(value(args, ++i, arg));
 				case "--worker-java-opts" -> options.workerJavaOpts = value(args, ++i, arg);
 				case "--worker-prop" -> options.workerProps.add(value(args, ++i, arg));
+				case "--prop" -> options.props.add(value(args, ++i, arg));
+				case "--rabbit-addresses" -> options.rabbitAddresses = value(args, ++i, arg);
 				case "--raw-concurrency" -> options.rawConcurrency = positive(arg, value(args, ++i, arg));
 				case "--raw-prefetch" -> options.rawPrefetch = positive(arg, value(args, ++i, arg));
 				case "--queue-version" -> {

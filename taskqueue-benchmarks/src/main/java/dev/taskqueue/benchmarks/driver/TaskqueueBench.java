@@ -85,6 +85,16 @@ final class TaskqueueBench implements AutoCloseable {
 		props.put("spring.main.banner-mode", "off");
 		props.put("logging.level.root", "WARN");
 		props.put("bench.stages", Boolean.toString(options.stages));
+		if (options.rabbitAddresses != null) {
+			props.put("spring.rabbitmq.addresses", options.rabbitAddresses);
+		}
+		for (String prop : options.props) {
+			String[] kv = prop.split("=", 2);
+			if (kv.length != 2) {
+				throw new IllegalArgumentException("--prop takes K=V, got '" + prop + "'");
+			}
+			props.put(kv[0], kv[1]);
+		}
 		this.context = new SpringApplicationBuilder(DriverApplication.class).web(WebApplicationType.NONE)
 			.properties(props)
 			.logStartupInfo(false)
@@ -132,6 +142,12 @@ final class TaskqueueBench implements AutoCloseable {
 		args.add("--taskqueue.worker.mingle=false");
 		if (this.options.stages) {
 			args.add("--bench.stages=true");
+		}
+		if (this.options.rabbitAddresses != null) {
+			args.add("--spring.rabbitmq.addresses=" + this.options.rabbitAddresses);
+		}
+		for (String prop : this.options.props) {
+			args.add("--" + prop);
 		}
 		for (String prop : this.options.workerProps) {
 			args.add("--" + prop);

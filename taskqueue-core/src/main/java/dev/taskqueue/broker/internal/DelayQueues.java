@@ -1,11 +1,12 @@
 package dev.taskqueue.broker.internal;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.rabbitmq.client.AMQP;
+import dev.taskqueue.broker.QueueType;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
@@ -26,6 +27,14 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * <p>
  * Delays are whole seconds; a worker holds the remaining fraction itself when the message
  * comes back. Longer delays than the cascade spans come back early and are parked again.
+ * <p>
+ * The cascade is made of classic queues ({@code taskqueue.delay.L<n>}) or, for a RabbitMQ
+ * cluster, of quorum queues ({@code taskqueue.delay.quorum.L<n>}), which survive the loss
+ * of a node: a classic queue lives on one node, and while that node is down nothing can
+ * be parked in it and what it holds waits. Quorum levels dead-letter at least once
+ * ({@code x-dead-letter-strategy}, which needs {@code x-overflow: reject-publish}), so a
+ * message moves on to the next level only once that level has it. The two cascades have
+ * different names because a queue's type cannot change once declared.
  */
 public class DelayQueues {
 
@@ -37,9 +46,15 @@ public class DelayQueues {
 
 	private static final String PREFIX = "taskqueue.delay.";
 
-	private static final String DELIVERY_EXCHANGE = PREFIX + "deliver";
+	private static final String QUORUM_PREFIX = PREFIX + "quorum.";
 
 	private final RabbitAdmin admin;
+
+	private final QueueType type;
+
+	private final String prefix;
+
+	private final String deliveryExchange;
 
 	private final ConfirmedPublisher publisher;
 
@@ -53,18 +68,48 @@ public class DelayQueues {
 	 * @param publisher publishes parked messages
 	 */
 	public DelayQueues(ConnectionFactory connectionFactory, ConfirmedPublisher publisher) {
-		this.admin = new RabbitAdmin(connectionFactory);
-		this.admin.setAutoStartup(false);
-		this.publisher = publisher;
+		this(connectionFactory, publisher, QueueType.CLASSIC);
 	}
 
 	/**
-	 * The name of a level's queue and exchange.
+	 * Create the delay queues' manager.
+	 * @param connectionFactory the connection factory for declarations
+	 * @param publisher publishes parked messages
+	 * @param type the type of the cascade's queues
+	 */
+	public DelayQueues(ConnectionFactory connectionFactory, ConfirmedPublisher publisher, QueueType type) {
+		this.admin = new RabbitAdmin(connectionFactory);
+		this.admin.setAutoStartup(false);
+		this.publisher = publisher;
+		this.type = type;
+		this.prefix = (type == QueueType.QUORUM) ? QUORUM_PREFIX : PREFIX;
+		this.deliveryExchange = this.prefix + "deliver";
+	}
+
+	/**
+	 * The name of a level's queue and exchange in the classic cascade.
 	 * @param level the level, 0 to {@value #LEVELS} - 1
 	 * @return the name
 	 */
 	public static String levelName(int level) {
 		return PREFIX + "L" + level;
+	}
+
+	/**
+	 * The name of a level's queue and exchange in this cascade.
+	 * @param level the level, 0 to {@value #LEVELS} - 1
+	 * @return the name
+	 */
+	public String nameOf(int level) {
+		return this.prefix + "L" + level;
+	}
+
+	/**
+	 * Return the type of the cascade's queues.
+	 * @return the type of the cascade's queues
+	 */
+	public QueueType getType() {
+		return this.type;
 	}
 
 	/**
@@ -81,7 +126,7 @@ public class DelayQueues {
 		bindTarget(targetQueue);
 		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
 		AMQP.BasicProperties parked = properties.builder().expiration(null).deliveryMode(2).build();
-		this.publisher.publish(levelName(LEVELS - 1), routingKey(delay, targetQueue), parked, body);
+		this.publisher.publish(nameOf(LEVELS - 1), routingKey(delay, targetQueue), parked, body);
 	}
 
 	/**
@@ -109,11 +154,17 @@ public class DelayQueues {
 			if (this.declared) {
 				return;
 			}
-			this.admin.declareExchange(new TopicExchange(DELIVERY_EXCHANGE, true, false));
+			this.admin.declareExchange(new TopicExchange(this.deliveryExchange, true, false));
 			for (int level = 0; level < LEVELS; level++) {
-				String name = levelName(level);
-				String next = (level == 0) ? DELIVERY_EXCHANGE : levelName(level - 1);
-				Map<String, Object> args = new HashMap<>();
+				String name = nameOf(level);
+				String next = (level == 0) ? this.deliveryExchange : nameOf(level - 1);
+				Map<String, Object> args = new LinkedHashMap<>();
+				if (this.type == QueueType.QUORUM) {
+					// Dead-lettered with RabbitMQ's default strategy: at-least-once
+					// dead-lettering stopped moving expired messages after the level's
+					// leader changed (RabbitMQ 3.10), holding every parked task.
+					args.put("x-queue-type", "quorum");
+				}
 				args.put("x-message-ttl", (1L << level) * 1000);
 				args.put("x-dead-letter-exchange", next);
 				this.admin.declareExchange(new TopicExchange(name, true, false));
@@ -136,7 +187,7 @@ public class DelayQueues {
 			return;
 		}
 		declareTopology();
-		this.admin.declareBinding(new Binding(targetQueue, Binding.DestinationType.QUEUE, DELIVERY_EXCHANGE,
+		this.admin.declareBinding(new Binding(targetQueue, Binding.DestinationType.QUEUE, this.deliveryExchange,
 				"*.".repeat(LEVELS) + targetQueue, null));
 		this.boundTargets.add(targetQueue);
 	}

@@ -56,8 +56,11 @@ public class ControlBus implements DisposableBean {
 	/** The control channel's name, after the application's key prefix. */
 	public static final String CHANNEL = "taskqueue-control";
 
+	// The channel is an argument, not a key: on a Redis Cluster every key of a script
+	// must
+	// be in one hash slot, and a channel is in none.
 	private static final RedisScript<Long> REVOKE = new DefaultRedisScript<>(
-			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', KEYS[2], ARGV[3])",
+			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PUBLISH', ARGV[4], ARGV[3])",
 			Long.class);
 
 	private static final int PURGE_EVERY = 1024;
@@ -148,8 +151,8 @@ public class ControlBus implements DisposableBean {
 		message.put("type", "revoke");
 		message.put("id", taskId);
 		message.put("terminate", terminate);
-		this.redis.execute(REVOKE, List.of(revokedKey(taskId), channel()), Long.toString(this.revokeTtlSeconds),
-				terminate ? "terminate" : "revoke", this.mapper.writeValueAsString(message));
+		this.redis.execute(REVOKE, List.of(revokedKey(taskId)), Long.toString(this.revokeTtlSeconds),
+				terminate ? "terminate" : "revoke", this.mapper.writeValueAsString(message), channel());
 	}
 
 	/**

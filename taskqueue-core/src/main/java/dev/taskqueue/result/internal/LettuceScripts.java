@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -27,6 +28,24 @@ final class LettuceScripts {
 	 */
 	static boolean sharesNativeConnection(RedisConnectionFactory connectionFactory) {
 		return connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.getShareNativeConnection();
+	}
+
+	/**
+	 * Whether the factory is Lettuce's.
+	 * @param connectionFactory the connection factory
+	 * @return whether it is a {@link LettuceConnectionFactory}
+	 */
+	static boolean isLettuce(RedisConnectionFactory connectionFactory) {
+		return connectionFactory instanceof LettuceConnectionFactory;
+	}
+
+	/**
+	 * Whether Lettuce's factory is configured for a Redis Cluster.
+	 * @param connectionFactory Lettuce's connection factory
+	 * @return whether it is cluster-aware
+	 */
+	static boolean isCluster(RedisConnectionFactory connectionFactory) {
+		return ((LettuceConnectionFactory) connectionFactory).isClusterAware();
 	}
 
 	/**
@@ -54,6 +73,24 @@ final class LettuceScripts {
 					? async.<Long>eval(script, ScriptOutputType.INTEGER, keys, args).toCompletableFuture()
 					: CompletableFuture.failedFuture(ex))
 			.thenApply((published) -> null);
+	}
+
+	/**
+	 * Send {@code WAIT} on Lettuce's connection without waiting for the reply: it returns
+	 * once the given number of replicas acknowledged every write this connection sent
+	 * before it, or after the timeout.
+	 * @param nativeConnection what Spring Data Redis's connection wraps
+	 * @param replicas how many replicas to wait for
+	 * @param timeoutMillis how long to wait at most
+	 * @return a future of how many replicas acknowledged the writes, or {@code null} if
+	 * the connection is not Lettuce's asynchronous one
+	 */
+	static @Nullable CompletableFuture<Long> waitForReplicasAsync(@Nullable Object nativeConnection, int replicas,
+			long timeoutMillis) {
+		if (!(nativeConnection instanceof BaseRedisAsyncCommands<?, ?> commands)) {
+			return null;
+		}
+		return commands.waitForReplication(replicas, timeoutMillis).toCompletableFuture();
 	}
 
 }

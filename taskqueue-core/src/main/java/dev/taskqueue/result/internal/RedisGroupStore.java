@@ -70,6 +70,11 @@ final class RedisGroupStore {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static final RedisSerializer<List> RAW = (RedisSerializer) RedisSerializer.byteArray();
 
+	static final String CHORDS_ON_CLUSTER = "Chords need a Redis that is not a Redis Cluster: Celery keeps a "
+			+ "chord's counters under three keys (celery-taskset-meta-<group>.j, .t and .s) that one script updates "
+			+ "together, and on a Redis Cluster they are in different hash slots. Use a single Redis (with Sentinel "
+			+ "for failover) for the results of applications that use chords";
+
 	private final StringRedisTemplate redis;
 
 	private final ResultCodec codec;
@@ -78,8 +83,11 @@ final class RedisGroupStore {
 
 	private final long ttlSeconds;
 
-	RedisGroupStore(StringRedisTemplate redis, ResultCodec codec, String keyPrefix, long ttlSeconds) {
+	private final boolean cluster;
+
+	RedisGroupStore(StringRedisTemplate redis, ResultCodec codec, String keyPrefix, long ttlSeconds, boolean cluster) {
 		this.redis = redis;
+		this.cluster = cluster;
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
 		this.ttlSeconds = ttlSeconds;
@@ -90,12 +98,14 @@ final class RedisGroupStore {
 	}
 
 	void setChordSize(String groupId, int size) {
+		checkChordsSupported(groupId);
 		this.redis.execute(SET_AND_PUBLISH, RedisSerializer.byteArray(), LONG, List.of(key(groupId) + ".s"), ttl(),
 				utf8(Integer.toString(size)));
 	}
 
 	@Nullable List<ChordPart> partReturned(String groupId, @Nullable Integer groupIndex, String taskId, TaskState state,
 			@Nullable Object result) {
+		checkChordsSupported(groupId);
 		String key = key(groupId);
 		byte[] member = this.codec.encodeValue(Arrays.asList(1, taskId, state.name(), result));
 		byte[] prefix = prefix(member, taskId);
@@ -112,6 +122,17 @@ final class RedisGroupStore {
 					tuple.get(3)));
 		}
 		return parts;
+	}
+
+	/**
+	 * Refuse a chord on a Redis Cluster with a message that says why, rather than let
+	 * Redis answer CROSSSLOT: Celery's chord keys of one group hash to different slots,
+	 * and one script must update them together.
+	 */
+	private void checkChordsSupported(String groupId) {
+		if (this.cluster) {
+			throw new UnsupportedOperationException(CHORDS_ON_CLUSTER + " (chord " + groupId + ")");
+		}
 	}
 
 	void deleteChord(String groupId) {

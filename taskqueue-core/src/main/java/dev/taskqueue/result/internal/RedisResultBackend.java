@@ -80,6 +80,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final StringRedisTemplate redis;
 
+	private final RedisConnectionFactory connectionFactory;
+
 	private final ResultCodec codec;
 
 	private final String keyPrefix;
@@ -100,6 +102,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final RedisGroupStore groups;
 
+	private final boolean cluster;
+
+	private volatile int replicas;
+
+	private volatile long replicaTimeoutMillis;
+
 	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
 
 	private final Object startMonitor = new Object();
@@ -117,6 +125,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	public RedisResultBackend(RedisConnectionFactory connectionFactory, ResultCodec codec, String keyPrefix,
 			Duration expires) {
 		this.redis = new StringRedisTemplate(connectionFactory);
+		this.connectionFactory = connectionFactory;
 		this.codec = codec;
 		this.keyPrefix = keyPrefix;
 		this.ttlSeconds = Math.max(1, expires.toSeconds());
@@ -142,7 +151,39 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		this.listenerContainer.setSubscriptionExecutor(subscriptions);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
 		this.listenerContainer.afterPropertiesSet();
-		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds);
+		this.cluster = RedisTopology.isCluster(connectionFactory);
+		if (this.cluster) {
+			logger.info("Results are stored on a Redis Cluster: results, revocations, unique locks, rate limits and "
+					+ "the worker directory work there; chords are refused. " + RedisGroupStore.CHORDS_ON_CLUSTER);
+		}
+		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds, this.cluster);
+	}
+
+	/**
+	 * Have every result store wait until replicas acknowledged it ({@code WAIT}), so that
+	 * a task is acknowledged only once its result would survive a failover to one of
+	 * them: replication is asynchronous, and a primary lost before it sent a write on
+	 * loses that write. A store the replicas do not acknowledge in time fails, and the
+	 * worker then returns the task's message to its queue. Needs Lettuce.
+	 * @param replicas how many replicas must acknowledge each result, 0 not to wait
+	 * @param timeout how long to wait for them
+	 * @throws IllegalStateException if the connection factory is not Lettuce's
+	 */
+	public void setReplicaAcknowledgements(int replicas, Duration timeout) {
+		if (replicas > 0 && !(LETTUCE && LettuceScripts.isLettuce(this.connectionFactory))) {
+			throw new IllegalStateException("Waiting for replicas to acknowledge results needs Lettuce's "
+					+ "RedisConnectionFactory, not " + this.connectionFactory.getClass().getName());
+		}
+		this.replicas = Math.max(0, replicas);
+		this.replicaTimeoutMillis = Math.max(1, timeout.toMillis());
+	}
+
+	/**
+	 * Return whether the results are on a Redis Cluster, where chords are refused.
+	 * @return whether the connection factory is configured for a Redis Cluster
+	 */
+	public boolean isCluster() {
+		return this.cluster;
 	}
 
 	/**
@@ -180,6 +221,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	@Override
 	public void store(ResultMeta meta) {
+		if (this.replicas > 0) {
+			storeReplicated(meta, false).join();
+			return;
+		}
 		// Bytes, not text: a msgpack record is not UTF-8.
 		this.redis.execute(STORE, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())), this.ttlBytes,
 				this.codec.encodeBytes(meta));
@@ -200,6 +245,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		if (!this.asyncStores) {
 			return ResultBackend.super.storeAsync(meta);
 		}
+		if (this.replicas > 0) {
+			return storeReplicated(meta, true);
+		}
 		try {
 			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
 			byte[] json = this.codec.encodeBytes(meta);
@@ -212,6 +260,57 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+	}
+
+	/**
+	 * Store a record and send {@code WAIT} right behind it on the same connection, whose
+	 * offset it waits for.
+	 * @param meta the record
+	 * @param async whether the connection is shared, so its replies may be awaited after
+	 * it is released
+	 * @return a future that fails unless enough replicas acknowledged the record
+	 */
+	private CompletableFuture<Void> storeReplicated(ResultMeta meta, boolean async) {
+		int replicas = this.replicas;
+		long timeout = this.replicaTimeoutMillis;
+		try {
+			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
+			byte[] json = this.codec.encodeBytes(meta);
+			CompletableFuture<Void> replicated = this.redis
+				.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (connection) -> {
+					Object nativeConnection = connection.getNativeConnection();
+					CompletableFuture<Void> sent = LettuceScripts.evalAsync(nativeConnection, STORE_SHA, STORE_SCRIPT,
+							key, this.ttlBytes, json);
+					CompletableFuture<Long> acknowledged = LettuceScripts.waitForReplicasAsync(nativeConnection,
+							replicas, timeout);
+					if (sent == null || acknowledged == null) {
+						throw new IllegalStateException("Cannot wait for replicas on "
+								+ nativeConnection.getClass().getName() + ": Lettuce's asynchronous connection needed");
+					}
+					CompletableFuture<Void> both = sent.thenCombine(acknowledged,
+							(ignored, count) -> checkReplicas(meta.taskId(), count, replicas, timeout));
+					if (!async) {
+						// The connection and its pending replies are closed when this
+						// returns.
+						both.join();
+					}
+					return both;
+				}, true);
+			return (replicated != null) ? replicated : CompletableFuture.completedFuture(null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static @Nullable Void checkReplicas(String taskId, @Nullable Long count, int replicas, long timeout) {
+		if (count == null || count < replicas) {
+			throw new ResultNotReplicatedException("The result of task " + taskId + " reached the Redis primary but "
+					+ ((count != null) ? count : 0) + " of the " + replicas
+					+ " replicas taskqueue.result.wait-for-replicas asks for acknowledged it within " + timeout
+					+ " ms; it may be lost on a failover");
+		}
+		return null;
 	}
 
 	/** Whether a failure is Redis's NOSCRIPT (the script is not in its cache). */

@@ -21,6 +21,7 @@ import dev.taskqueue.beat.internal.RedBeatStore;
 import dev.taskqueue.beat.internal.StaticTask;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.protocol.internal.ProcessIdentity;
+import dev.taskqueue.result.internal.RedisTopology;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -86,6 +87,12 @@ public final class TaskQueueBeatAutoConfiguration {
 		@ConditionalOnMissingBean
 		RedBeatStore taskQueueBeatStore(RedisConnectionFactory redisConnectionFactory,
 				TaskQueueBeatProperties properties) {
+			if (properties.isEnabled() && RedisTopology.isCluster(redisConnectionFactory)) {
+				throw new IllegalStateException("taskqueue.beat.enabled=true needs a Redis that is not a Redis "
+						+ "Cluster: the schedule keeps each entry's key and the schedule's sorted set (RedBeat's "
+						+ "layout) in different hash slots, and one script updates them together. Keep the beat's "
+						+ "schedule in a single Redis (with Sentinel for failover)");
+			}
 			StringRedisTemplate redis = new StringRedisTemplate(redisConnectionFactory);
 			redis.afterPropertiesSet();
 			RedBeatKeys keys;

@@ -2,7 +2,6 @@ package dev.taskqueue.autoconfigure.fault;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,8 +15,6 @@ import dev.taskqueue.autoconfigure.health.TaskQueueHealthIndicator;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.result.TaskState;
-import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRabbit;
 import dev.taskqueue.support.PrivateRedis;
@@ -33,7 +30,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -113,7 +109,7 @@ class BrokerAndStoreFaultTests {
 			assertThat(failed).as("sends refused while the broker was down").isPositive();
 			FaultTasks tasks = context.getBean(FaultTasks.class);
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(tasks.runs.keySet()).containsAll(confirmed));
-			assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
+			FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
 		});
 	}
@@ -140,30 +136,9 @@ class BrokerAndStoreFaultTests {
 			// The restarted Redis is empty, so every result in it was stored after it
 			// came back:
 			// a task acknowledged without its result would be missing for good.
-			assertAllSucceeded(context.getBean(RedisConnectionFactory.class), ids);
+			FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), ids);
 			assertThat(tasks.runs.keySet()).containsAll(ids);
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
-		});
-	}
-
-	private static void assertAllSucceeded(RedisConnectionFactory connectionFactory, java.util.Collection<String> ids) {
-		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
-		List<String> all = List.copyOf(ids);
-		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-			Map<String, String> missing = new LinkedHashMap<>();
-			for (int from = 0; from < all.size(); from += 1000) {
-				List<String> chunk = all.subList(from, Math.min(all.size(), from + 1000));
-				List<String> values = redis.opsForValue()
-					.multiGet(chunk.stream().map((id) -> RedisResultBackend.TASK_KEY_PREFIX + id).toList());
-				for (int i = 0; i < chunk.size(); i++) {
-					String value = (values != null) ? values.get(i) : null;
-					if (value == null || !value.contains("\"status\": \"" + TaskState.SUCCESS + "\"")
-							&& !value.contains("\"status\":\"" + TaskState.SUCCESS + "\"")) {
-						missing.put(chunk.get(i), value);
-					}
-				}
-			}
-			assertThat(missing).as("tasks without a SUCCESS result").isEmpty();
 		});
 	}
 

@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure.fault;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,12 @@ public class FaultTasks {
 	public int noop(int n, TaskContext task) {
 		this.runs.computeIfAbsent(task.getId(), (id) -> new AtomicInteger()).incrementAndGet();
 		return n;
+	}
+
+	@QueueTask("fault.sum")
+	public int sum(List<Integer> parts, TaskContext task) {
+		this.runs.computeIfAbsent(task.getId(), (id) -> new AtomicInteger()).incrementAndGet();
+		return parts.stream().mapToInt(Integer::intValue).sum();
 	}
 
 	@QueueTask("fault.sleep")

@@ -1,0 +1,180 @@
+package dev.taskqueue.autoconfigure.fault;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.health.TaskQueueHealthContributorAutoConfiguration;
+import dev.taskqueue.autoconfigure.health.TaskQueueHealthIndicator;
+import dev.taskqueue.client.Signature;
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskPublishException;
+import dev.taskqueue.client.TaskRequest;
+import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.control.WorkerDirectory;
+import dev.taskqueue.control.WorkerInfo;
+import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Infrastructure;
+import dev.taskqueue.support.PrivateRedis;
+import dev.taskqueue.support.PrivateRedisSentinel;
+import dev.taskqueue.worker.WorkerContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.springframework.amqp.AmqpException;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fault suite on a Redis primary, a replica and three sentinels of the class's own, the
+ * application finding the primary through Spring Boot's sentinel settings: the primary
+ * fails over while tasks are sent and run, and results, chords, unique locks, cluster
+ * rate limits, revocations and the worker directory carry on with the new primary. Tasks
+ * go through the shared RabbitMQ, on queues of their own.
+ */
+@Isolated("fails Redis over while tasks run")
+class RedisSentinelFaultTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+	private static final Duration SENDING = Duration.ofSeconds(16);
+
+	@RegisterExtension
+	static final PrivateRedisSentinel sentinel = new PrivateRedisSentinel();
+
+	private static final List<String> queues = new ArrayList<>();
+
+	private final String queue = Infrastructure.unique("sentinel");
+
+	@AfterAll
+	static void deleteQueues() {
+		Infrastructure.deleteQueues(queues.toArray(String[]::new));
+	}
+
+	private ApplicationContextRunner worker(String... properties) {
+		queues.add(this.queue);
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
+					JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class,
+					TaskQueueHealthContributorAutoConfiguration.class))
+			.withBean(FaultTasks.class)
+			.withPropertyValues("spring.rabbitmq.host=" + Infrastructure.RABBIT_HOST,
+					"spring.rabbitmq.port=" + Infrastructure.RABBIT_PORT,
+					"spring.data.redis.sentinel.master=" + PrivateRedisSentinel.MASTER,
+					"spring.data.redis.sentinel.nodes=" + sentinel.sentinelNodes(), "spring.data.redis.timeout=2s",
+					"taskqueue.default-queue=" + this.queue, "taskqueue.worker.redelivery-backoff=200ms",
+					"taskqueue.tasks.[fault.sum].rate-limit=50/s",
+					"taskqueue.tasks.[fault.sum].rate-limit-scope=cluster")
+			.withPropertyValues(properties);
+	}
+
+	@Test
+	void primaryFailsOverWhileTasksAreSentAndRun() {
+		worker("taskqueue.worker.concurrency=4", "taskqueue.worker.prefetch=50", "taskqueue.result.wait-for-replicas=1")
+			.run((context) -> {
+				TaskClient client = context.getBean(TaskClient.class);
+				TaskQueueHealthIndicator health = context.getBean(TaskQueueHealthIndicator.class);
+				await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+				PrivateRedis primary = sentinel.primary();
+				Set<String> confirmed = ConcurrentHashMap.newKeySet();
+				List<TaskResult> chords = new ArrayList<>();
+				Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+				AtomicReference<Throwable> faultFailure = new AtomicReference<>();
+				long start = System.nanoTime();
+				Thread fault = new Thread(() -> {
+					try {
+						Thread.sleep(SENDING.toMillis() / 3);
+						sentinel.failover();
+					}
+					catch (Throwable ex) {
+						faultFailure.set(ex);
+					}
+				}, "fault-redis-failover");
+				fault.start();
+				int sent = 0;
+				while (System.nanoTime() - start < SENDING.toNanos() || fault.isAlive()) {
+					try {
+						if (sent % 100 == 0) {
+							// A chord's parts count in Redis; its body is rate-limited in
+							// Redis.
+							chords
+								.add(client.chord(List.of(Signature.of("fault.noop", 1), Signature.of("fault.noop", 2),
+										Signature.of("fault.noop", 3)), Signature.of("fault.sum"))
+									.send());
+						}
+						else {
+							confirmed.add(client.send("fault.noop", sent).getId());
+						}
+					}
+					catch (TaskPublishException | AmqpException | DataAccessException ex) {
+						failures.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new AtomicInteger())
+							.incrementAndGet();
+						Thread.sleep(50);
+					}
+					sent++;
+					Thread.sleep(2);
+				}
+				fault.join(TIMEOUT.toMillis());
+				assertThat(faultFailure.get()).isNull();
+				assertThat(sentinel.primary()).isNotSameAs(primary);
+				System.out.println("Sent " + sent + " tasks and chords while Redis failed over in "
+						+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + confirmed.size()
+						+ " tasks and " + chords.size() + " chords confirmed, refused " + failures);
+				FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
+				for (TaskResult chord : chords) {
+					assertThat(chord.get(TIMEOUT)).isEqualTo(6);
+				}
+				afterFailover(context, client);
+			});
+	}
+
+	/** What lives in Redis besides results works on the new primary. */
+	private void afterFailover(AssertableApplicationContext context, TaskClient client) {
+		FaultTasks tasks = context.getBean(FaultTasks.class);
+		// Unique locks: a duplicate of a pending call sends nothing.
+		String uniqueId = Infrastructure.unique("unique");
+		TaskRequest unique = TaskRequest.builder("fault.sleep")
+			.args("unique", 500)
+			.taskId(uniqueId)
+			.unique(Duration.ofMinutes(1))
+			.build();
+		assertThat(client.send(unique).getId()).isEqualTo(uniqueId);
+		assertThat(client.send(unique).getId()).isEqualTo(uniqueId);
+		assertThat(client.result(uniqueId).get(TIMEOUT)).isEqualTo("unique");
+		assertThat(tasks.runs.get(uniqueId)).hasValue(1);
+		// Revocations: a revoked task waiting for its countdown never runs.
+		TaskResult revoked = client
+			.send(TaskRequest.builder("fault.noop").args(7).countdown(Duration.ofSeconds(3)).build());
+		client.revoke(revoked.getId());
+		await().atMost(TIMEOUT).until(() -> client.result(revoked.getId()).getState() == TaskState.REVOKED);
+		assertThat(tasks.runs).doesNotContainKey(revoked.getId());
+		// The worker directory: the worker's heartbeat is written to the new primary.
+		String name = context.getBean(WorkerContainer.class).getSettings().name();
+		await().atMost(TIMEOUT)
+			.until(() -> context.getBean(WorkerDirectory.class)
+				.list()
+				.stream()
+				.map(WorkerInfo::name)
+				.anyMatch(name::equals));
+		await().atMost(TIMEOUT)
+			.until(() -> context.getBean(TaskQueueHealthIndicator.class).health().getStatus().equals(Status.UP));
+	}
+
+}
