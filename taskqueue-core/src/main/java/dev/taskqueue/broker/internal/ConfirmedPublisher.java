@@ -132,45 +132,6 @@ public class ConfirmedPublisher implements DisposableBean {
 	}
 
 	/**
-	 * Publish a message without waiting: the returned future completes once the broker
-	 * confirmed it, or fails with a {@link PublishException}. The message goes out on a
-	 * shared channel, so the exchange must exist (the broker closes a channel that
-	 * publishes to a missing exchange, failing every message in flight on it): this is
-	 * for exchanges this application declared, such as the delay queues'.
-	 * @param exchange the exchange
-	 * @param routingKey the routing key
-	 * @param properties the message properties
-	 * @param body the body
-	 * @return completes when confirmed
-	 */
-	public CompletableFuture<Void> publishAsync(String exchange, String routingKey, AMQP.BasicProperties properties,
-			byte[] body) {
-		String id = properties.getCorrelationId();
-		if (this.closed) {
-			return CompletableFuture.failedFuture(new PublishException("Publisher is closed", id, null));
-		}
-		Pending pending;
-		try {
-			pending = sharedChannel(id).enqueue(exchange, routingKey, properties, body);
-		}
-		catch (PublishException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-		return pending.outcome.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS).handle((returned, ex) -> {
-			if (ex != null) {
-				Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
-						? ex.getCause() : ex;
-				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(cause),
-						id, cause);
-			}
-			if (returned != null) {
-				throw new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
-			}
-			return null;
-		});
-	}
-
-	/**
 	 * Publish messages on one channel without waiting for each confirm in between, and
 	 * return once the broker confirmed or refused every one. A message for an exchange
 	 * that does not exist is not published (the broker would close the channel, failing

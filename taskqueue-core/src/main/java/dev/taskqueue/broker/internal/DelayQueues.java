@@ -3,7 +3,6 @@ package dev.taskqueue.broker.internal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.rabbitmq.client.AMQP;
@@ -83,24 +82,6 @@ public class DelayQueues {
 		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
 		AMQP.BasicProperties parked = properties.builder().expiration(null).deliveryMode(2).build();
 		this.publisher.publish(levelName(LEVELS - 1), routingKey(delay, targetQueue), parked, body);
-	}
-
-	/**
-	 * Park a message as {@link #park} does, without waiting for the broker's confirm: a
-	 * worker parking many tasks keeps many in flight instead of one round trip each.
-	 * @param targetQueue where the message goes when due
-	 * @param delaySeconds how long to park it (capped at {@link #MAX_DELAY_SECONDS})
-	 * @param properties the message properties
-	 * @param body the body
-	 * @return completes once the broker confirmed the parked message
-	 */
-	public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds, AMQP.BasicProperties properties,
-			byte[] body) {
-		declareTopology();
-		bindTarget(targetQueue);
-		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
-		AMQP.BasicProperties parked = properties.builder().expiration(null).deliveryMode(2).build();
-		return this.publisher.publishAsync(levelName(LEVELS - 1), routingKey(delay, targetQueue), parked, body);
 	}
 
 	/**

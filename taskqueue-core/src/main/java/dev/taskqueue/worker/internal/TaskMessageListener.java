@@ -177,14 +177,10 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		if (eta != null) {
 			long remaining = eta.toInstant().toEpochMilli() - System.currentTimeMillis();
 			if (remaining >= PARK_THRESHOLD_MILLIS) {
-				// Acknowledged once the broker confirms the parked copy, without holding
-				// the consumer meanwhile: parking one confirm at a time would bound how
-				// many eta tasks a worker can take per second.
-				CompletableFuture<Void> parked = park(message, queue, remaining / 1000);
+				park(message, queue, remaining / 1000);
 				this.waiting.parked(task, queue, Boolean.TRUE.equals(props.getRedelivered()),
 						eta.toInstant().toEpochMilli(), false);
-				this.acks.acknowledge(channel, props.getDeliveryTag(), parked, task.id(),
-						"park task " + task.id() + " in the delay queues");
+				channel.basicAck(props.getDeliveryTag(), false);
 				return;
 			}
 			if (remaining > 0) {
@@ -210,13 +206,13 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		channel.basicAck(props.getDeliveryTag(), false);
 	}
 
-	private CompletableFuture<Void> park(Message message, String queue, long seconds) {
+	private void park(Message message, String queue, long seconds) {
 		MessageProperties props = message.getMessageProperties();
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
+		this.delayQueues.park(queue, seconds, out, message.getBody());
 		if (logger.isDebugEnabled()) {
-			logger.debug("Parking message " + describe(message) + " for " + seconds + " s");
+			logger.debug("Parked message " + describe(message) + " for " + seconds + " s");
 		}
-		return this.delayQueues.parkAsync(queue, seconds, out, message.getBody());
 	}
 
 	/**
