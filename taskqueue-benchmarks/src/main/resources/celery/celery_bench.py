@@ -12,6 +12,11 @@ Each command prints one JSON object on standard output:
   latency --queue Q --n N [--warmup W]          sequential noop.apply_async(queue=Q).get()
   bulk    --queue Q --n N                       group([noop.s()] * N).apply_async(queue=Q), timed
                                                 after a warm-up group; the queue is purged after
+  eta     --queue Q --n N --key K --start-ms S  N eta_probe tasks, one apply_async each, their etas
+          --span-ms D                           spread evenly over [S, S + D); each appends its
+                                                lateness to the Redis list K
+  chord   --queue Q --n N --key K               chord([add.s(i, i) for i < N], chord_body.s(K)),
+          [--timeout S]                         from apply_async to the body's result
 
 BENCH_IGNORE_RESULT=1 in the environment turns results off in tasks.py (producer and worker).
 BENCH_CONFIRM_PUBLISH=1 makes the producer wait for publisher confirms (kombu's confirm_publish).
@@ -161,6 +166,39 @@ def cmd_bulk(app, args):
     return {'seconds': seconds, 'n': args.n, 'queueDepth': depth}
 
 
+def cmd_eta(app, args):
+    from datetime import datetime, timezone
+    from tasks import eta_probe
+    start = time.time()
+    late = 0
+    for i in range(args.n):
+        eta_ms = args.start_ms + (i * args.span_ms) // args.n
+        eta = datetime.fromtimestamp(eta_ms / 1000.0, tz=timezone.utc)
+        eta_probe.apply_async((eta_ms, args.key), queue=args.queue, eta=eta)
+        if time.time() * 1000 >= eta_ms:
+            late += 1
+    return {'seconds': time.time() - start, 'n': args.n, 'late': late}
+
+
+def cmd_chord(app, args):
+    from celery import chord
+    from tasks import add, chord_body
+    start = time.time()
+    result = chord([add.s(i, i) for i in range(args.n)], chord_body.s(args.key)).apply_async(queue=args.queue)
+    sent = time.time()
+    # Polls the body's record: with a 10,000-part chord, Celery 5.2.6's result.get() (its pub/sub
+    # result consumer) did not return within minutes of the body's result being stored.
+    deadline = time.time() + args.timeout
+    while result.state not in ('SUCCESS', 'FAILURE'):
+        if time.time() > deadline:
+            raise SystemExit('the chord did not complete in %s s' % args.timeout)
+        time.sleep(0.05)
+    end = time.time()
+    value = result.result
+    ids = [child.id for child in result.parent.results] + [result.id]
+    return {'seconds': end - start, 'sendSeconds': sent - start, 'value': value, 'ids': ids}
+
+
 def purge(app, queue):
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(queue=queue)
@@ -168,13 +206,16 @@ def purge(app, queue):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('command', choices=['ping', 'drain', 'latency', 'bulk'])
+    parser.add_argument('command', choices=['ping', 'drain', 'latency', 'bulk', 'eta', 'chord'])
     parser.add_argument('--queue')
     parser.add_argument('--worker')
     parser.add_argument('--n', type=int, default=0)
     parser.add_argument('--warmup', type=int, default=0)
     parser.add_argument('--timeout', type=float, default=300)
     parser.add_argument('--paused', action='store_true')
+    parser.add_argument('--key')
+    parser.add_argument('--start-ms', type=int, default=0)
+    parser.add_argument('--span-ms', type=int, default=0)
     args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from tasks import app

@@ -7,6 +7,9 @@ import dev.taskqueue.benchmarks.beat.BeatNodeApplication;
 import dev.taskqueue.benchmarks.driver.BeatBench;
 import dev.taskqueue.benchmarks.driver.BenchDriver;
 import dev.taskqueue.benchmarks.driver.BulkBench;
+import dev.taskqueue.benchmarks.driver.ChordBench;
+import dev.taskqueue.benchmarks.driver.ColdStartBench;
+import dev.taskqueue.benchmarks.driver.EtaBench;
 import dev.taskqueue.benchmarks.worker.BenchWorkerApplication;
 import dev.taskqueue.benchmarks.worker.RawConsumer;
 
@@ -21,7 +24,12 @@ import dev.taskqueue.benchmarks.worker.RawConsumer;
  * <redis-port>} — the raw Spring AMQP baseline's consumer;</li>
  * <li>{@code beat [options]} — the beat benchmark (see {@link BeatBench}), which starts
  * {@code beat-node [--boot.property=value ...]}, the beat under test;</li>
- * <li>{@code bulk [options]} — the bulk-send benchmark (see {@link BulkBench}).</li>
+ * <li>{@code bulk [options]} — the bulk-send benchmark (see {@link BulkBench});</li>
+ * <li>{@code eta [options]} — many tasks waiting for their eta (see
+ * {@link EtaBench});</li>
+ * <li>{@code chord [options]} — a large chord (see {@link ChordBench});</li>
+ * <li>{@code cold-start [options]} — a worker JVM's first seconds, with and without a
+ * class data sharing archive (see {@link ColdStartBench}).</li>
  * </ul>
  */
 public final class BenchMain {
@@ -37,12 +45,15 @@ public final class BenchMain {
 			case "worker" -> BenchWorkerApplication.run(Path.of(rest[0]), Arrays.copyOfRange(rest, 1, rest.length));
 			case "beat" -> System.exit(BeatBench.run(rest));
 			case "bulk" -> System.exit(BulkBench.run(rest));
+			case "eta" -> System.exit(EtaBench.run(rest));
+			case "chord" -> System.exit(ChordBench.run(rest));
+			case "cold-start" -> System.exit(ColdStartBench.run(rest));
 			case "beat-node" -> BeatNodeApplication.run(rest);
 			case "raw-consumer" -> RawConsumer.run(Path.of(rest[0]), rest[1], Integer.parseInt(rest[2]), rest[3],
 					Integer.parseInt(rest[4]), Integer.parseInt(rest[5]), rest[6], Integer.parseInt(rest[7]));
 			default -> {
-				System.err
-					.println("Unknown mode '" + mode + "': driver, worker, raw-consumer, beat, beat-node or bulk");
+				System.err.println("Unknown mode '" + mode
+						+ "': driver, worker, raw-consumer, beat, beat-node, bulk, eta, chord or cold-start");
 				System.exit(2);
 			}
 		}

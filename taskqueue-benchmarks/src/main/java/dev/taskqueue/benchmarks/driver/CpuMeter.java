@@ -58,7 +58,7 @@ final class CpuMeter {
 	 * beside the ones measured (test suites start private ones). The first of that name
 	 * if no listener can be seen.
 	 */
-	private static Optional<ProcessHandle> find(String name, int port) {
+	static Optional<ProcessHandle> find(String name, int port) {
 		Set<String> sockets = listeningSockets(port);
 		List<ProcessHandle> named = ProcessHandle.allProcesses().filter((p) -> name.equals(comm(p.pid()))).toList();
 		for (ProcessHandle process : named) {

@@ -12,10 +12,15 @@ public final class Counter {
 
 	private volatile long lastMillis;
 
+	private volatile long firstMillis;
+
 	/** Count one more. */
 	public void increment() {
-		this.count.incrementAndGet();
-		this.lastMillis = System.currentTimeMillis();
+		long now = System.currentTimeMillis();
+		if (this.count.incrementAndGet() == 1) {
+			this.firstMillis = now;
+		}
+		this.lastMillis = now;
 	}
 
 	/**
@@ -24,6 +29,14 @@ public final class Counter {
 	 */
 	public long count() {
 		return this.count.get();
+	}
+
+	/**
+	 * Return when the first one was counted (epoch milliseconds), or 0.
+	 * @return when the first one was counted (epoch milliseconds), or 0
+	 */
+	public long firstMillis() {
+		return this.firstMillis;
 	}
 
 	/**

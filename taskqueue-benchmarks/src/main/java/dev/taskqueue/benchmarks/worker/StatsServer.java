@@ -19,7 +19,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The measuring hook of a process under test, instead of an actuator: {@code GET /stats}
  * on 127.0.0.1 answers
- * {@code {"count":..,"lastMillis":..,"heapUsed":..,"heapCommitted":..}};
+ * {@code {"count":..,"firstMillis":..,"lastMillis":..,"jvmStartMillis":..,"heapUsed":..,"heapCommitted":..}};
  * {@code GET /stats?gc=1} runs {@link System#gc()} first, so {@code heapUsed} is the heap
  * after a full collection. {@code GET /pause} and {@code GET /resume} stop and start
  * consuming, so the driver can fill the queue first and time the consumer alone; a
@@ -97,8 +97,9 @@ public final class StatsServer {
 			System.gc();
 		}
 		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-		String json = "{\"count\":" + counter.count() + ",\"lastMillis\":" + counter.lastMillis() + ",\"heapUsed\":"
-				+ heap.getUsed() + ",\"heapCommitted\":" + heap.getCommitted() + "}";
+		String json = "{\"count\":" + counter.count() + ",\"firstMillis\":" + counter.firstMillis() + ",\"lastMillis\":"
+				+ counter.lastMillis() + ",\"jvmStartMillis\":" + ManagementFactory.getRuntimeMXBean().getStartTime()
+				+ ",\"heapUsed\":" + heap.getUsed() + ",\"heapCommitted\":" + heap.getCommitted() + "}";
 		send(exchange, "application/json", json.getBytes(StandardCharsets.UTF_8));
 	}
 

@@ -2,6 +2,7 @@ package dev.taskqueue.worker.internal;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.taskqueue.control.internal.node.RequestInfo;
 import dev.taskqueue.protocol.internal.TaskMessage;
@@ -45,6 +46,20 @@ class WaitingTasksTests {
 			.build();
 		this.waiting.parked(parked, "q", false, System.currentTimeMillis() - 1000, false);
 		assertThat(this.waiting.scheduled()).isEmpty();
+	}
+
+	@Test
+	void parkedTasksAreRememberedUpToTheLimitAndRoomIsMadeAsTheirEtasPass() {
+		AtomicLong now = new AtomicLong(1_000_000);
+		WaitingTasks bounded = new WaitingTasks(2, now::get);
+		bounded.parked(TaskMessage.builder("later", "t").build(), "q", false, 2_000_000, false);
+		bounded.parked(TaskMessage.builder("soon", "t").build(), "q", false, 1_000_500, false);
+		bounded.parked(TaskMessage.builder("dropped", "t").build(), "q", false, 2_000_000, false);
+		bounded.held(TaskMessage.builder("held", "t").build(), "q", false, false);
+		assertThat(bounded.scheduled()).extracting(RequestInfo::id).containsExactlyInAnyOrder("later", "soon", "held");
+		now.set(1_001_000);
+		bounded.parked(TaskMessage.builder("after", "t").build(), "q", false, 2_000_000, false);
+		assertThat(bounded.scheduled()).extracting(RequestInfo::id).containsExactlyInAnyOrder("later", "after", "held");
 	}
 
 }
