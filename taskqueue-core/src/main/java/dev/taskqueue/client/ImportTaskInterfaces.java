@@ -19,7 +19,9 @@ import org.springframework.context.annotation.Import;
  * class Application {
  * }
  * </pre> Interfaces listed in {@link #types()} are imported as they are; in the scanned
- * packages, interfaces annotated with {@code @TaskExchange} are.
+ * packages, interfaces annotated with {@code @TaskExchange} are. Each proxy is the
+ * primary bean of its interface's type, so a worker bean of the same application that
+ * implements the interface is injected by its own class.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

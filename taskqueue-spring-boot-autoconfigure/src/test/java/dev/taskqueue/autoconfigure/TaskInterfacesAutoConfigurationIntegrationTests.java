@@ -46,7 +46,12 @@ class TaskInterfacesAutoConfigurationIntegrationTests {
 	void importedInterfaceCallsTheWorkerThatImplementsIt() {
 		this.runner.withUserConfiguration(Imports.class, Worker.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			Squares squares = context.getBean(Squares.class.getName(), Squares.class);
+			// The imported proxy is the primary bean of its type; the worker is injected
+			// by
+			// its class.
+			Squares squares = context.getBean(Squares.class);
+			assertThat(squares).isSameAs(context.getBean(Squares.class.getName()))
+				.isNotSameAs(context.getBean(SquaresWorker.class));
 			assertThat(squares.square(7)).isEqualTo(49);
 			assertThat(squares.squares(List.of(1, 2, 3))).containsExactly(1, 4, 9);
 		});

@@ -95,6 +95,9 @@ public final class TaskInterfacesRegistrar
 		RootBeanDefinition definition = new RootBeanDefinition(TaskInterfaceFactoryBean.class);
 		definition.setTargetType(ResolvableType.forClassWithGenerics(TaskInterfaceFactoryBean.class, type));
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
+		// An application that imports an interface calls through it, also when a worker
+		// bean of its own implements it: that one is still injected by its class.
+		definition.setPrimary(true);
 		return definition;
 	}
 
