@@ -1,6 +1,7 @@
 package dev.taskqueue.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.rabbitmq.client.ConnectionFactory;
-import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +28,11 @@ import org.jspecify.annotations.Nullable;
 public final class PrivateRabbit implements AutoCloseable {
 
 	private static final String BIN = "/usr/lib/rabbitmq/bin/";
+
+	/** Generous: three nodes booting at once on a busy 2-CPU machine take minutes. */
+	private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(240);
+
+	private static final int LOG_TAIL_LINES = 40;
 
 	/** The node's AMQP port on 127.0.0.1 (guest/guest). */
 	public final int port = ManagedProcesses.freePort();
@@ -96,12 +101,62 @@ public final class PrivateRabbit implements AutoCloseable {
 		}
 	}
 
-	/** Wait until the node accepts AMQP connections. */
+	/**
+	 * Wait until the node accepts AMQP connections. A node whose process ended before it
+	 * did is launched once more: on a loaded machine the Erlang VM can give up at boot (a
+	 * distribution port taken meanwhile, a start-up timeout), and a second boot usually
+	 * succeeds.
+	 * @throws IllegalStateException if the node does not accept connections in time, with
+	 * the end of its logs
+	 */
 	void awaitAmqp() {
-		Awaitility.await("RabbitMQ node " + this.node)
-			.atMost(Duration.ofSeconds(120))
-			.pollInterval(Duration.ofMillis(250))
-			.until(this::acceptsAmqp);
+		boolean relaunched = false;
+		long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (acceptsAmqp()) {
+				return;
+			}
+			Process process = this.process;
+			if (process != null && !process.isAlive() && !relaunched) {
+				relaunched = true;
+				launch();
+			}
+			else if (process != null && !process.isAlive()) {
+				break;
+			}
+			sleep(Duration.ofMillis(250));
+		}
+		Process process = this.process;
+		throw new IllegalStateException("RabbitMQ node " + this.node + " did not accept AMQP connections on port "
+				+ this.port + " within " + BOOT_TIMEOUT.toSeconds() + " s" + ((process != null && !process.isAlive())
+						? " (its process ended with " + process.exitValue() + ")" : "")
+				+ (relaunched ? ", launched twice" : "") + "; the end of its logs:\n" + logTail());
+	}
+
+	private String logTail() {
+		StringBuilder tail = new StringBuilder();
+		try (Stream<Path> logs = Files.list(this.dir.resolve("log"))) {
+			for (Path log : logs.sorted().toList()) {
+				List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+				tail.append("--- ").append(log.getFileName()).append('\n');
+				lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())
+					.forEach((line) -> tail.append(line).append('\n'));
+			}
+		}
+		catch (IOException | UncheckedIOException ex) {
+			tail.append("(logs unreadable: ").append(ex).append(")");
+		}
+		return tail.toString();
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for a RabbitMQ node", ex);
+		}
 	}
 
 	/**

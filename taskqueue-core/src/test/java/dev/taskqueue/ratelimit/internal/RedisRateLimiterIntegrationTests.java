@@ -37,14 +37,16 @@ class RedisRateLimiterIntegrationTests {
 
 	@Test
 	void limitersOfOneTaskShareTheBucket() {
-		RateLimit limit = RateLimit.parse("10/s").withScope(RateLimitScope.CLUSTER);
+		// One a minute, so that however slowly a busy machine makes the calls, the next
+		// start is still ahead of each call.
+		RateLimit limit = RateLimit.parse("1/m").withScope(RateLimitScope.CLUSTER);
 		TaskRateLimiter first = this.limiters.limiter("t", limit);
 		TaskRateLimiter second = this.limiters.limiter("t", limit);
 		assertThat(first.isShared()).isTrue();
 		assertThat(first.reserveMillis()).isZero();
-		// The next start is 100 ms after the first, whichever limiter reserves it.
-		assertThat(second.reserveMillis()).isBetween(1L, 100L);
-		assertThat(first.reserveMillis()).isBetween(101L, 200L);
+		// The next start is a minute after the first, whichever limiter reserves it.
+		assertThat(second.reserveMillis()).isBetween(1L, 60_000L);
+		assertThat(first.reserveMillis()).isBetween(60_001L, 120_000L);
 		Long ttl = new StringRedisTemplate(this.redis).getExpire(this.limiters.keyOf("t"));
 		assertThat(ttl).isNotNull().isPositive();
 	}
