@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcesses {
 
 	private static final Set<Process> processes = ConcurrentHashMap.newKeySet();
+
+	private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
 	static {
 		Runtime.getRuntime()
@@ -62,16 +67,41 @@ public final class ManagedProcesses {
 	}
 
 	/**
-	 * Return a loopback TCP port nothing listens on right now.
-	 * @return a loopback TCP port nothing listens on right now
+	 * Return a TCP port nothing listens on right now, below the kernel's ephemeral range.
+	 * A port from that range (as {@code new ServerSocket(0)} gives) can be handed to an
+	 * outgoing connection of any test between now and the server's bind, which for a
+	 * broker node booting comes seconds later, and the server then fails to start. No
+	 * port is returned twice by one JVM.
+	 * @return a TCP port nothing listens on right now
 	 */
 	public static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
+		int below = ephemeralPortsFrom();
+		int from = Math.max(1024, below / 2);
+		for (int attempt = 0; attempt < 1000; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(from, below);
+			if (!handedOut.add(port)) {
+				continue;
+			}
+			try (ServerSocket socket = new ServerSocket(port)) {
+				return socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				// Taken: try another.
+			}
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+		throw new IllegalStateException("No free TCP port between " + from + " and " + below);
+	}
+
+	private static int ephemeralPortsFrom() {
+		try {
+			String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+			int from = Integer.parseInt(range.split("\\s+")[0]);
+			// Too low a range leaves no room below it: use the top of the port space
+			// instead.
+			return (from >= 8192) ? from : 65535;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 32768;
 		}
 	}
 
