@@ -229,7 +229,12 @@ public class PidboxNode implements Lifecycle {
 	}
 
 	private void checkExclusive(int consumers) {
-		if (consumers > 0) {
+		// The queue is declared again on every new connection (the publisher's own, or
+		// after a
+		// reconnect) while this node consumes it: its own consumer is not another node's.
+		SimpleMessageListenerContainer own = this.container;
+		int ours = (own != null) ? own.getActiveConsumerCount() : 0;
+		if (consumers > ours) {
 			logger.warn("A node named " + this.nodeName + " is already using this process mailbox! Maybe you forgot "
 					+ "to shutdown the other node or did not do so properly? Or if you meant to start multiple "
 					+ "nodes on the same host please make sure you give each node a unique node name!");
