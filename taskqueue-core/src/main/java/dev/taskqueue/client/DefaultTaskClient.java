@@ -289,30 +289,38 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			List<BulkSendException.Failure> failures) {
 		List<Outgoing> outgoing = new ArrayList<>(to - from);
 		List<Integer> indexes = new ArrayList<>(to - from);
-		List<ConfirmedPublisher.Outgoing> messages = new ArrayList<>(to - from);
-		for (int i = from; i < to; i++) {
-			TaskRequest request = requests.get(i);
-			Outgoing prepared;
-			try {
-				prepared = prepare(request);
-			}
-			catch (RuntimeException ex) {
-				failures.add(new BulkSendException.Failure(i, request,
-						(ex instanceof TaskPublishException refused) ? refused.getTaskId() : request.getTaskId(), ex));
-				continue;
-			}
-			if (prepared.duplicateOf != null) {
-				results.set(i, result(prepared.duplicateOf));
-				continue;
-			}
-			EncodedMessage encoded = Objects.requireNonNull(prepared.encoded);
-			outgoing.add(prepared);
-			indexes.add(i);
-			messages.add(new ConfirmedPublisher.Outgoing(prepared.exchange, prepared.routingKey, encoded.properties(),
-					encoded.body()));
-		}
+		// Each message is published as soon as it is built, so the broker stores the
+		// first ones while the next are built; the confirms are awaited together.
 		long publishStart = System.nanoTime();
-		List<@Nullable PublishException> outcomes = this.publisher.publishAll(messages);
+		ConfirmedPublisher.Bulk bulk = this.publisher.openBulk();
+		List<@Nullable PublishException> outcomes;
+		try {
+			for (int i = from; i < to; i++) {
+				TaskRequest request = requests.get(i);
+				Outgoing prepared;
+				try {
+					prepared = prepare(request);
+				}
+				catch (RuntimeException ex) {
+					failures.add(new BulkSendException.Failure(i, request,
+							(ex instanceof TaskPublishException refused) ? refused.getTaskId() : request.getTaskId(),
+							ex));
+					continue;
+				}
+				if (prepared.duplicateOf != null) {
+					results.set(i, result(prepared.duplicateOf));
+					continue;
+				}
+				EncodedMessage encoded = Objects.requireNonNull(prepared.encoded);
+				outgoing.add(prepared);
+				indexes.add(i);
+				bulk.add(new ConfirmedPublisher.Outgoing(prepared.exchange, prepared.routingKey, encoded.properties(),
+						encoded.body()));
+			}
+		}
+		finally {
+			outcomes = bulk.finish();
+		}
 		Duration publishTime = Duration.ofNanos(System.nanoTime() - publishStart);
 		for (int k = 0; k < outgoing.size(); k++) {
 			Outgoing each = outgoing.get(k);

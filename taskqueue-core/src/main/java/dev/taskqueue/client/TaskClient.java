@@ -138,7 +138,10 @@ public interface TaskClient {
 	CanvasCall<TaskResult> chain(List<Signature> steps);
 
 	/**
-	 * A group: the members run in parallel under one group id.
+	 * A group: the members run in parallel under one group id. Its tasks are published at
+	 * once, as {@link #sendAll(List)} publishes a list: when the broker does not confirm
+	 * some of them, sending throws a {@link BulkSendException} naming each with its
+	 * request, and the others are sent.
 	 * @param members the members (tasks, or chains: then the chain's last task is the
 	 * member's result)
 	 * @return the group, to set options on and {@link CanvasCall#send() send}
@@ -158,6 +161,12 @@ public interface TaskClient {
 	 * with the list of their results in header order. When a header task fails, the body
 	 * is not called: it fails with Celery's {@code ChordError} naming that task, and its
 	 * errbacks are called. Workers in Java and Python can share one chord's header tasks.
+	 * <p>
+	 * The chord is set up in the result backend before its header tasks are published,
+	 * all at once as a group's are. When the broker does not confirm some of them,
+	 * sending throws a {@link BulkSendException}: the chord still counts them, and
+	 * sending each failed request again (same task id) completes it; when it confirmed
+	 * none, the chord is removed from the backend.
 	 * @param header the header tasks
 	 * @param body the body
 	 * @return the chord, to set options on and {@link CanvasCall#send() send}; its handle

@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * time (for scale); and Celery's {@code group(...).apply_async()} of the same size, as
  * Celery publishes by default (no confirms) and with kombu's {@code confirm_publish}.
  * Nothing consumes: each queue is purged after each measure. <pre>
- * java -jar taskqueue-benchmarks.jar bulk [--n 10000] [--reps 3] [--no-celery]
+ * java -jar taskqueue-benchmarks.jar bulk [--n 10000] [--reps 3] [--no-celery] [--quorum]
  * </pre>
  */
 public final class BulkBench {
@@ -48,6 +48,7 @@ public final class BulkBench {
 			  --reps R         repetitions, after one warm-up (default 3)
 			  --single N       tasks sent one send at a time, for scale (default 2000; 0 skips)
 			  --no-celery      leave Celery out
+			  --quorum         quorum queues for taskqueue and raw Spring AMQP (Celery's stays classic)
 			  --python PATH    the Python that has Celery (default /usr/bin/python3)
 			  --rabbit HOST:PORT  RabbitMQ (default 127.0.0.1:5672, guest/guest)
 			  --redis HOST:PORT   Redis (default 127.0.0.1:6379)
@@ -69,9 +70,13 @@ public final class BulkBench {
 		Map<String, String> options = new LinkedHashMap<>(Map.of("--n", "10000", "--reps", "3", "--single", "2000",
 				"--python", "/usr/bin/python3", "--rabbit", "127.0.0.1:5672", "--redis", "127.0.0.1:6379"));
 		boolean celery = true;
+		boolean quorum = false;
 		for (int i = 0; i < args.length; i++) {
 			if ("--no-celery".equals(args[i])) {
 				celery = false;
+			}
+			else if ("--quorum".equals(args[i])) {
+				quorum = true;
 			}
 			else if ((options.containsKey(args[i]) || "--out".equals(args[i])) && i + 1 < args.length) {
 				options.put(args[i], args[++i]);
@@ -111,6 +116,9 @@ public final class BulkBench {
 		props.put("spring.data.redis.port", redisAddress[1]);
 		props.put("taskqueue.worker.enabled", "false");
 		props.put("taskqueue.default-queue", queue);
+		if (quorum) {
+			props.put("taskqueue.default-queue-type", "quorum");
+		}
 		props.put("spring.main.banner-mode", "off");
 		props.put("logging.level.root", "WARN");
 		CachingConnectionFactory rawFactory = new CachingConnectionFactory(rabbitAddress[0],
@@ -128,8 +136,9 @@ public final class BulkBench {
 			.logStartupInfo(false)
 			.run()) {
 			TaskClient client = context.getBean(TaskClient.class);
-			admin.declareQueue(new Queue(queue, true, false, false));
-			admin.declareQueue(new Queue(rawQueue, true, false, false));
+			Map<String, Object> arguments = quorum ? Map.of("x-queue-type", "quorum") : Map.of();
+			admin.declareQueue(new Queue(queue, true, false, false, arguments));
+			admin.declareQueue(new Queue(rawQueue, true, false, false, arguments));
 			admin.declareQueue(new Queue(celeryQueue, true, false, false));
 			// Warm-up: the JIT, the channels and the queues.
 			client.sendAll(requests(n));
@@ -173,12 +182,15 @@ public final class BulkBench {
 		}
 		Map<String, Object> results = new LinkedHashMap<>();
 		results.put("n", n);
+		results.put("rabbit", options.get("--rabbit"));
+		results.put("queueType", quorum ? "quorum" : "classic");
 		results.put("reps", reps);
 		results.put("loadavg", loads);
 		results.put("cores", Runtime.getRuntime().availableProcessors());
 		Map<String, Object> figures = new LinkedHashMap<>();
-		System.out.printf("bulk bench: %d tasks per bulk from one thread, %d repetitions, load average %s%n", n, reps,
-				loads);
+		System.out.printf(
+				"bulk bench: %d tasks per bulk from one thread, %d repetitions, %s queues on %s, load average %s%n", n,
+				reps, quorum ? "quorum" : "classic", options.get("--rabbit"), loads);
 		List<Double> mine = rates.get("taskqueue sendAll");
 		List<Double> raw = rates.get("raw Spring AMQP (one invoke, waitForConfirms)");
 		rates.forEach((mode, values) -> {

@@ -3,7 +3,6 @@ package dev.taskqueue.broker.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -48,6 +48,8 @@ import org.springframework.beans.factory.DisposableBean;
  * <p>
  * {@link #publishAll(List) Many messages at once} go out on one channel of their own
  * without waiting for each confirm in between; the broker confirms them in a few frames.
+ * {@link #openBulk()} does the same for messages the caller builds one after the other,
+ * publishing each as soon as it is built.
  */
 public class ConfirmedPublisher implements DisposableBean {
 
@@ -142,124 +144,198 @@ public class ConfirmedPublisher implements DisposableBean {
 	 * @return per message, in order: {@code null} when confirmed, else why not
 	 */
 	public List<@Nullable PublishException> publishAll(List<Outgoing> messages) {
-		int count = messages.size();
-		List<@Nullable PublishException> outcomes = new ArrayList<>(Collections.nCopies(count, null));
-		if (count == 0) {
-			return outcomes;
+		Bulk bulk = openBulk();
+		for (Outgoing message : messages) {
+			bulk.add(message);
 		}
-		if (this.closed) {
-			failAll(messages, outcomes, 0, (id) -> new PublishException("Publisher is closed", id, null));
-			return outcomes;
-		}
-		Map<String, String> missing = missingExchanges(messages);
-		SharedChannel channel;
-		try {
-			channel = borrowBulk(messages.get(0).properties().getCorrelationId());
-		}
-		catch (PublishException ex) {
-			failAll(messages, outcomes, 0,
-					(id) -> new PublishException("Task " + id + " was not sent: " + ex.getMessage(), id,
-							ex.getCause()));
-			return outcomes;
-		}
-		Pending[] pending = new Pending[count];
-		boolean reusable = true;
-		long deadline = 0;
-		try {
-			for (int i = 0; i < count; i++) {
-				Outgoing message = messages.get(i);
-				String id = message.properties().getCorrelationId();
-				String reason = missing.get(message.exchange());
-				if (reason != null) {
-					outcomes.set(i, new PublishException("Task " + id + " was not sent: " + reason, id, null));
-					continue;
-				}
-				if (i >= MAX_IN_FLIGHT && pending[i - MAX_IN_FLIGHT] != null) {
-					pending[i - MAX_IN_FLIGHT].awaitQuietly(this.timeoutMillis);
-				}
-				try {
-					pending[i] = channel.enqueue(message.exchange(), message.routingKey(), message.properties(),
-							message.body());
-				}
-				catch (PublishException ex) {
-					reusable = false;
-					outcomes.set(i, ex);
-					if (!channel.isOpen()) {
-						String why = "Task %s was not sent: the channel closed before it was published ("
-								+ ex.getMessage() + ")";
-						failAll(messages, outcomes, i + 1,
-								(other) -> new PublishException(why.formatted(other), other, ex.getCause()));
-						break;
-					}
-				}
-			}
-			deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
-			for (int i = 0; i < count; i++) {
-				if (pending[i] != null) {
-					PublishException failure = channel.await(pending[i], deadline, this.timeoutMillis);
-					if (failure != null) {
-						outcomes.set(i, failure);
-						reusable &= !failure.timedOut;
-					}
-				}
-			}
-		}
-		finally {
-			if (!reusable || !channel.isOpen() || this.closed || !this.bulkIdle.offer(channel)) {
-				channel.close();
-			}
-		}
-		return outcomes;
-	}
-
-	private static void failAll(List<Outgoing> messages, List<@Nullable PublishException> outcomes, int from,
-			java.util.function.Function<@Nullable String, PublishException> failure) {
-		for (int i = from; i < messages.size(); i++) {
-			if (outcomes.get(i) == null) {
-				outcomes.set(i, failure.apply(messages.get(i).properties().getCorrelationId()));
-			}
-		}
+		return bulk.finish();
 	}
 
 	/**
-	 * The named exchanges of the messages that do not exist, with why; asked passively
-	 * once per exchange, on a channel of its own (the broker closes it when one is
-	 * missing).
+	 * Start publishing many messages on one channel, as {@link #publishAll(List)} does,
+	 * one by one as the caller builds them: each is published as soon as it is
+	 * {@link Bulk#add(Outgoing) added}, so the broker works on the first ones while the
+	 * caller builds the next, and {@link Bulk#finish()} awaits the confirms together. A
+	 * bulk is used by one thread, and must be finished.
+	 * @return the bulk
 	 */
-	private Map<String, String> missingExchanges(List<Outgoing> messages) {
-		Map<String, String> missing = new HashMap<>();
-		Map<String, Boolean> checked = new HashMap<>();
-		Channel channel = null;
-		try {
-			for (Outgoing message : messages) {
-				String exchange = message.exchange();
-				if (exchange.isEmpty() || checked.containsKey(exchange)) {
-					continue;
-				}
-				checked.put(exchange, Boolean.TRUE);
+	public Bulk openBulk() {
+		return new ChannelBulk();
+	}
+
+	/**
+	 * Messages published one by one, their confirms awaited together
+	 * ({@link #openBulk()}).
+	 */
+	public interface Bulk {
+
+		/**
+		 * Publish a message without waiting for its confirm; its outcome is in
+		 * {@link #finish()}'s list, at the position of this call.
+		 * @param message the message
+		 */
+		void add(Outgoing message);
+
+		/**
+		 * Wait for the confirms of every message added.
+		 * @return per message, in the order added: {@code null} when confirmed, else why
+		 * not
+		 */
+		List<@Nullable PublishException> finish();
+
+	}
+
+	/**
+	 * A bulk on one channel of its own.
+	 */
+	private final class ChannelBulk implements Bulk {
+
+		private final List<@Nullable String> ids = new ArrayList<>();
+
+		private final List<@Nullable PublishException> outcomes = new ArrayList<>();
+
+		private final List<@Nullable Pending> pending = new ArrayList<>();
+
+		private final Map<String, @Nullable String> exchanges = new HashMap<>();
+
+		private @Nullable SharedChannel channel;
+
+		/** Why every message from now on fails without being published, once known. */
+		private @Nullable Function<@Nullable String, PublishException> broken;
+
+		private boolean reusable = true;
+
+		private boolean finished;
+
+		ChannelBulk() {
+			if (ConfirmedPublisher.this.closed) {
+				this.broken = (id) -> new PublishException("Publisher is closed", id, null);
+			}
+		}
+
+		@Override
+		public void add(Outgoing message) {
+			if (this.finished) {
+				throw new IllegalStateException("Bulk is finished");
+			}
+			String id = message.properties().getCorrelationId();
+			int index = this.ids.size();
+			this.ids.add(id);
+			this.outcomes.add(null);
+			this.pending.add(null);
+			Function<@Nullable String, PublishException> broken = this.broken;
+			if (broken != null) {
+				this.outcomes.set(index, broken.apply(id));
+				return;
+			}
+			String reason = missingExchange(message.exchange(), id);
+			if (reason != null) {
+				this.outcomes.set(index, new PublishException("Task " + id + " was not sent: " + reason, id, null));
+				return;
+			}
+			SharedChannel channel = this.channel;
+			if (channel == null) {
 				try {
-					if (channel == null || !channel.isOpen()) {
-						channel = openChannel(message.properties().getCorrelationId());
-					}
-					channel.exchangeDeclarePassive(exchange);
+					channel = borrowBulk(id);
+					this.channel = channel;
 				}
-				catch (IOException | ShutdownSignalException ex) {
-					if (channel != null && !channel.isOpen()) {
-						missing.put(exchange, PublisherChannel.describe(ex));
-					}
+				catch (PublishException ex) {
+					Function<@Nullable String, PublishException> unreachable = (other) -> new PublishException(
+							"Task " + other + " was not sent: " + ex.getMessage(), other, ex.getCause());
+					this.broken = unreachable;
+					this.outcomes.set(index, unreachable.apply(id));
+					return;
 				}
-				catch (RuntimeException ex) {
-					// Unreachable: the publish reports it, message by message.
-					break;
+			}
+			if (index >= MAX_IN_FLIGHT) {
+				Pending oldest = this.pending.get(index - MAX_IN_FLIGHT);
+				if (oldest != null) {
+					oldest.awaitQuietly(ConfirmedPublisher.this.timeoutMillis);
+				}
+			}
+			try {
+				this.pending.set(index, channel.enqueue(message.exchange(), message.routingKey(), message.properties(),
+						message.body()));
+			}
+			catch (PublishException ex) {
+				this.reusable = false;
+				this.outcomes.set(index, ex);
+				if (!channel.isOpen()) {
+					String why = "Task %s was not sent: the channel closed before it was published (" + ex.getMessage()
+							+ ")";
+					this.broken = (other) -> new PublishException(why.formatted(other), other, ex.getCause());
 				}
 			}
 		}
-		finally {
-			if (channel != null) {
-				closeQuietly(channel);
+
+		@Override
+		public List<@Nullable PublishException> finish() {
+			if (this.finished) {
+				throw new IllegalStateException("Bulk is finished");
 			}
+			this.finished = true;
+			SharedChannel channel = this.channel;
+			if (channel == null) {
+				return this.outcomes;
+			}
+			long timeoutMillis = ConfirmedPublisher.this.timeoutMillis;
+			try {
+				long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+				for (int i = 0; i < this.pending.size(); i++) {
+					Pending each = this.pending.get(i);
+					if (each != null) {
+						PublishException failure = channel.await(each, deadline, timeoutMillis);
+						if (failure != null) {
+							this.outcomes.set(i, failure);
+							this.reusable &= !failure.timedOut;
+						}
+					}
+				}
+			}
+			finally {
+				if (!this.reusable || !channel.isOpen() || ConfirmedPublisher.this.closed
+						|| !ConfirmedPublisher.this.bulkIdle.offer(channel)) {
+					channel.close();
+				}
+			}
+			return this.outcomes;
 		}
-		return missing;
+
+		/**
+		 * Why a named exchange cannot take messages, or {@code null}; asked passively
+		 * once per exchange, on a channel of its own (the broker closes it when the
+		 * exchange is missing).
+		 */
+		private @Nullable String missingExchange(String exchange, @Nullable String id) {
+			if (exchange.isEmpty()) {
+				return null;
+			}
+			if (this.exchanges.containsKey(exchange)) {
+				return this.exchanges.get(exchange);
+			}
+			String reason = null;
+			Channel channel = null;
+			try {
+				channel = openChannel(id);
+				channel.exchangeDeclarePassive(exchange);
+			}
+			catch (IOException | ShutdownSignalException ex) {
+				if (channel != null && !channel.isOpen()) {
+					reason = PublisherChannel.describe(ex);
+				}
+			}
+			catch (RuntimeException ex) {
+				// Unreachable: the publish reports it, message by message.
+			}
+			finally {
+				if (channel != null) {
+					closeQuietly(channel);
+				}
+			}
+			this.exchanges.put(exchange, reason);
+			return reason;
+		}
+
 	}
 
 	private static void closeQuietly(Channel channel) {

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.taskqueue.client.BulkSendException;
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.result.internal.ResultBackend;
 import org.jspecify.annotations.Nullable;
 
@@ -24,12 +26,15 @@ import org.jspecify.annotations.Nullable;
  * {@code prepare_steps}); a group followed by another step becomes a chord with that step
  * as its body;</li>
  * <li>a <b>group</b> publishes its members with a shared group id (nested groups are
- * flattened);</li>
+ * flattened), all at once with {@link TaskClient#sendAll(List)};</li>
  * <li>a <b>chord</b> writes its size to {@code celery-taskset-meta-<gid>.s}, then
  * publishes the header tasks as a group whose members carry the body in
  * {@code embed.chord} and their position in {@code group_index}.</li>
  * </ul>
- * Workers use the same code to send the next chain step and a chord's body.
+ * When some tasks of a group are not sent, the {@link BulkSendException} names each of
+ * them with its request, ready to be sent again with the same id (which completes a
+ * chord); when none was sent, the chords it set up are removed from the backend. Workers
+ * use the same code to send the next chain step and a chord's body.
  */
 public final class CanvasPublisher {
 
@@ -72,18 +77,27 @@ public final class CanvasPublisher {
 	 */
 	public ResultNode apply(Signature signature, List<?> args, Map<String, ?> kwargs, Map<String, ?> options,
 			@Nullable Parent parent) {
+		return apply(signature, args, kwargs, options, parent, null);
+	}
+
+	/**
+	 * Send a signature, or, with a batch, add the tasks it publishes to the batch, which
+	 * the outermost group sends at once.
+	 */
+	private ResultNode apply(Signature signature, List<?> args, Map<String, ?> kwargs, Map<String, ?> options,
+			@Nullable Parent parent, @Nullable Batch batch) {
 		Map<String, @Nullable Object> opts = withoutNulls(options);
 		String type = signature.getSubtaskType();
 		if (CHAIN.equals(type)) {
-			return applyChain(signature, args, kwargs, opts, parent);
+			return applyChain(signature, args, kwargs, opts, parent, batch);
 		}
 		if (GROUP.equals(type)) {
-			return applyGroup(signature, args, kwargs, opts, parent);
+			return applyGroup(signature, args, kwargs, opts, parent, batch);
 		}
 		if (CHORD.equals(type)) {
-			return applyChord(signature, args, opts, parent);
+			return applyChord(signature, args, opts, parent, batch);
 		}
-		return applyTask(signature, args, kwargs, opts, parent);
+		return applyTask(signature, args, kwargs, opts, parent, batch);
 	}
 
 	/**
@@ -126,7 +140,7 @@ public final class CanvasPublisher {
 	}
 
 	private ResultNode applyTask(Signature signature, List<?> args, Map<String, ?> kwargs,
-			Map<String, @Nullable Object> options, @Nullable Parent parent) {
+			Map<String, @Nullable Object> options, @Nullable Parent parent, @Nullable Batch batch) {
 		Signature merged = signature.clone(args, kwargs, options);
 		if (parent != null) {
 			// Celery's send_task: a task sent from a running task defaults to it as
@@ -138,11 +152,21 @@ public final class CanvasPublisher {
 				merged = merged.withOption("root_id", parent.rootId());
 			}
 		}
-		return ResultNode.task(this.client.send(merged.toRequest(List.of()).build()).getId());
+		TaskRequest.Builder request = merged.toRequest(List.of());
+		if (batch == null) {
+			return ResultNode.task(this.client.send(request.build()).getId());
+		}
+		String taskId = text(merged.getOptions().get("task_id"));
+		if (taskId == null) {
+			taskId = UUID.randomUUID().toString();
+			request.taskId(taskId);
+		}
+		batch.requests.add(request.build());
+		return ResultNode.task(taskId);
 	}
 
 	private @Nullable ResultNode applyChain(Signature chain, List<?> args, Map<String, ?> kwargs,
-			Map<String, @Nullable Object> callOptions, @Nullable Parent parent) {
+			Map<String, @Nullable Object> callOptions, @Nullable Parent parent, @Nullable Batch batch) {
 		List<?> chainArgs = (!args.isEmpty() && !chain.isImmutable()) ? concat(args, chain.getArgs()) : chain.getArgs();
 		Map<String, @Nullable Object> options = merge(chain.getOptions(), callOptions);
 		String taskId = text(options.remove("task_id"));
@@ -169,12 +193,12 @@ public final class CanvasPublisher {
 		}
 		tasks.forEach((task) -> rest.add(task.toMap()));
 		options.put("chain", rest);
-		ResultNode applied = apply(first, List.of(), Map.of(), options, parent);
+		ResultNode applied = apply(first, List.of(), Map.of(), options, parent, batch);
 		return tasks.isEmpty() ? applied : steps.results.get(0);
 	}
 
 	private ResultNode applyGroup(Signature group, List<?> args, Map<String, ?> kwargs,
-			Map<String, @Nullable Object> callOptions, @Nullable Parent parent) {
+			Map<String, @Nullable Object> callOptions, @Nullable Parent parent, @Nullable Batch outer) {
 		if (callOptions.containsKey("link")) {
 			throw new IllegalArgumentException("A group cannot have a link: use a chord");
 		}
@@ -203,10 +227,14 @@ public final class CanvasPublisher {
 			Object memberChord = chordOf(member.signature());
 			chord = (memberChord != null) ? memberChord : chord;
 		}
+		// Nested in another group (or in a chain or chord inside one), the members join
+		// the outermost group's batch.
+		Batch batch = (outer != null) ? outer : new Batch();
 		if (chord != null) {
-			// Celery writes the size as it publishes the last part; writing it first is
-			// as safe.
+			// Celery writes the size as it publishes the last part; writing it before
+			// any part is published is as safe.
 			this.backend.setChordSize(groupId, size);
+			batch.chords.add(groupId);
 		}
 		for (Frozen member : members) {
 			Map<String, @Nullable Object> memberOptions = new LinkedHashMap<>(options);
@@ -214,13 +242,44 @@ public final class CanvasPublisher {
 			if (memberChord != null) {
 				memberOptions.put("chord", memberChord);
 			}
-			apply(member.signature(), args, kwargs, memberOptions, parent);
+			apply(member.signature(), args, kwargs, memberOptions, parent, batch);
+		}
+		if (outer == null) {
+			send(batch);
 		}
 		return new ResultNode(groupId, null, members.stream().map(Frozen::node).toList());
 	}
 
+	/**
+	 * Publish a group's tasks at once: the broker's confirms are awaited together, and
+	 * each task not sent is reported. A chord none of whose tasks was sent is removed,
+	 * since nothing will ever complete it; one with some tasks sent is kept, so that
+	 * sending the failed ones again completes it.
+	 */
+	private void send(Batch batch) {
+		if (batch.requests.isEmpty()) {
+			return;
+		}
+		try {
+			this.client.sendAll(batch.requests);
+		}
+		catch (BulkSendException ex) {
+			if (ex.getSent().isEmpty()) {
+				for (String chord : batch.chords) {
+					try {
+						this.backend.deleteChord(chord);
+					}
+					catch (RuntimeException cleanup) {
+						ex.addSuppressed(cleanup);
+					}
+				}
+			}
+			throw ex;
+		}
+	}
+
 	private ResultNode applyChord(Signature chord, List<?> args, Map<String, @Nullable Object> callOptions,
-			@Nullable Parent parent) {
+			@Nullable Parent parent, @Nullable Batch batch) {
 		List<?> chordArgs = (!args.isEmpty() && !chord.isImmutable()) ? concat(args, chord.getArgs()) : chord.getArgs();
 		Map<String, @Nullable Object> bodyOptions = new LinkedHashMap<>(callOptions);
 		String callTaskId = text(bodyOptions.remove("task_id"));
@@ -249,10 +308,10 @@ public final class CanvasPublisher {
 		if (!frozenHeader.signature().getTasks().isEmpty()) {
 			Map<String, @Nullable Object> headerOptions = new LinkedHashMap<>(options);
 			headerOptions.put("task_id", groupId);
-			apply(frozenHeader.signature(), chordArgs, Map.of(), headerOptions, parent);
+			apply(frozenHeader.signature(), chordArgs, Map.of(), headerOptions, parent, batch);
 		}
 		else {
-			apply(frozenBody.signature(), List.of(List.of()), Map.of(), Map.of(), parent);
+			apply(frozenBody.signature(), List.of(List.of()), Map.of(), Map.of(), parent, batch);
 		}
 		return new ResultNode(frozenBody.node().id(), frozenHeader.node(), frozenBody.node().members());
 	}
@@ -512,6 +571,18 @@ public final class CanvasPublisher {
 	}
 
 	private record Steps(List<Signature> tasks, List<ResultNode> results) {
+
+	}
+
+	/**
+	 * The tasks of a group, with those of the groups, chains and chords inside it, to be
+	 * published at once; and the chords set up for them.
+	 */
+	private static final class Batch {
+
+		final List<TaskRequest> requests = new ArrayList<>();
+
+		final List<String> chords = new ArrayList<>();
 
 	}
 

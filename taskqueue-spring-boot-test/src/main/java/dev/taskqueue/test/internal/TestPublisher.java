@@ -81,13 +81,23 @@ public final class TestPublisher extends ConfirmedPublisher {
 	}
 
 	@Override
-	public List<@Nullable PublishException> publishAll(List<Outgoing> messages) {
-		List<@Nullable PublishException> outcomes = new ArrayList<>(messages.size());
-		for (Outgoing message : messages) {
-			accept(message.exchange(), message.routingKey(), message.properties(), message.body());
-			outcomes.add(null);
-		}
-		return outcomes;
+	public Bulk openBulk() {
+		return new Bulk() {
+
+			private final List<@Nullable PublishException> outcomes = new ArrayList<>();
+
+			@Override
+			public void add(Outgoing message) {
+				accept(message.exchange(), message.routingKey(), message.properties(), message.body());
+				this.outcomes.add(null);
+			}
+
+			@Override
+			public List<@Nullable PublishException> finish() {
+				return this.outcomes;
+			}
+
+		};
 	}
 
 	@Override
