@@ -1,5 +1,6 @@
 package dev.taskqueue.support;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -93,11 +94,13 @@ public final class ManagedProcesses {
 	}
 
 	private static int ephemeralPortsFrom() {
-		try {
-			String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-			int from = Integer.parseInt(range.split("\\s+")[0]);
-			// Too low a range leaves no room below it: use the top of the port space
-			// instead.
+		// Read line by line: a whole-file read of a /proc file can stop after the first
+		// byte.
+		try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+			String range = reader.readLine();
+			int from = Integer.parseInt(range.trim().split("\\s+")[0]);
+			// A range that starts this low leaves no room below it: pick from the upper
+			// half.
 			return (from >= 8192) ? from : 65535;
 		}
 		catch (IOException | RuntimeException ex) {

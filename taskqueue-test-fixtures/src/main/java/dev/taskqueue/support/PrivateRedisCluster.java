@@ -35,7 +35,10 @@ public final class PrivateRedisCluster implements BeforeAllCallback, AfterAllCal
 				// Each node writes its view of the cluster to a file of its own.
 				Path nodeDir = Files.createDirectories(this.dir.resolve("node-" + i));
 				this.nodes.add(new PrivateRedis(List.of("--cluster-enabled", "yes", "--dir", nodeDir.toString(),
-						"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000")));
+						"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
+						// Not the port plus 10000, Redis's default, which may be taken or
+						// past the last port.
+						"--cluster-port", Integer.toString(ManagedProcesses.freePort()))));
 			}
 		}
 		catch (IOException ex) {

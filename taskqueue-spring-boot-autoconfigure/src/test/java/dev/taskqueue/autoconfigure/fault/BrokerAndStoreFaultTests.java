@@ -21,7 +21,7 @@ import dev.taskqueue.support.PrivateRedis;
 import dev.taskqueue.support.PrivateServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.amqp.AmqpException;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * worker (the auto-configured one, in this JVM, so its health can be read) runs tasks.
  * Both servers are private to this class.
  */
-@Isolated("restarts and kills servers while tasks run")
+@ResourceLock(FaultSuite.PRIVATE_SERVERS)
 class BrokerAndStoreFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -29,6 +29,13 @@ import static org.awaitility.Awaitility.await;
  */
 final class FaultSuite {
 
+	/**
+	 * The lock the classes that stop and kill servers of their own hold: they run one at
+	 * a time, so that two of them never compete for the CPU, and beside the other
+	 * classes, which never touch those servers.
+	 */
+	static final String PRIVATE_SERVERS = "taskqueue.private-servers";
+
 	private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
 	private FaultSuite() {

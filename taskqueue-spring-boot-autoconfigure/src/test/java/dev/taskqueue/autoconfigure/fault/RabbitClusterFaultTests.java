@@ -24,7 +24,7 @@ import dev.taskqueue.support.PrivateRabbit;
 import dev.taskqueue.support.PrivateRabbitCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  * queue stops while tasks are sent and run, and starts again. Results go to the shared
  * Redis under task ids of their own.
  */
-@Isolated("stops and starts broker nodes while tasks run")
+@ResourceLock(FaultSuite.PRIVATE_SERVERS)
 class RabbitClusterFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(180);

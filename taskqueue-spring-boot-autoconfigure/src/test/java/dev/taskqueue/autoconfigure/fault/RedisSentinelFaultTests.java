@@ -27,7 +27,7 @@ import dev.taskqueue.worker.WorkerContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.amqp.AmqpException;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * rate limits, revocations and the worker directory carry on with the new primary. Tasks
  * go through the shared RabbitMQ, on queues of their own.
  */
-@Isolated("fails Redis over while tasks run")
+@ResourceLock(FaultSuite.PRIVATE_SERVERS)
 class RedisSentinelFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * in a JVM of its own, on a private RabbitMQ node and a private Redis; tasks go in from
  * this JVM and every one of them must come out completed, at least once.
  */
-@Isolated("kills worker JVMs while tasks run")
+@ResourceLock(FaultSuite.PRIVATE_SERVERS)
 class WorkerCrashFaultTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(90);
