@@ -18,4 +18,12 @@ public final class TestQueues {
 		Infrastructure.deleteQueues(queue);
 	}
 
+	/**
+	 * Delete exchanges of the test's own.
+	 * @param exchanges the exchanges
+	 */
+	public static void deleteExchanges(String... exchanges) {
+		Infrastructure.deleteExchanges(exchanges);
+	}
+
 }

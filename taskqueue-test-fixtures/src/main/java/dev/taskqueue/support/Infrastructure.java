@@ -72,6 +72,24 @@ public final class Infrastructure {
 	}
 
 	/**
+	 * Delete exchanges a test's applications declared on the test broker, such as a
+	 * control or event exchange of the test's own.
+	 * @param exchanges the exchanges
+	 */
+	public static void deleteExchanges(String... exchanges) {
+		CachingConnectionFactory factory = rabbit();
+		try {
+			RabbitAdmin admin = new RabbitAdmin(factory);
+			for (String exchange : exchanges) {
+				admin.deleteExchange(exchange);
+			}
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
+	/**
 	 * A name no other test uses.
 	 * @param prefix what the name is for
 	 * @return the unique name

@@ -49,6 +49,10 @@ class TaskQueueWorkersWebIntegrationTests extends AbstractLocalHttpTests {
 
 	private final String queueB = "tq-workers-b-" + this.id;
 
+	private final String controlExchange = "tq-workers-ctl-" + this.id;
+
+	private final String eventExchange = "tq-workers-ev-" + this.id;
+
 	private final JsonMapper json = JsonMapper.shared();
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -77,6 +81,8 @@ class TaskQueueWorkersWebIntegrationTests extends AbstractLocalHttpTests {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
 		TestQueues.delete(this.queueA);
 		TestQueues.delete(this.queueB);
+		TestQueues.deleteExchanges(this.controlExchange + ".pidbox", "reply." + this.controlExchange + ".pidbox",
+				this.eventExchange);
 	}
 
 	@Test
@@ -182,7 +188,12 @@ class TaskQueueWorkersWebIntegrationTests extends AbstractLocalHttpTests {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.rabbitmq.host=127.0.0.1",
 				"spring.data.redis.host=127.0.0.1", "taskqueue.result.key-prefix=" + this.keyPrefix,
 				"taskqueue.default-queue=" + this.queueA, "taskqueue.worker.heartbeat-interval=300ms",
-				"management.endpoints.web.exposure.include=taskqueue"));
+				"management.endpoints.web.exposure.include=taskqueue",
+				// Control and event exchanges of their own: the cluster's workers these
+				// apps
+				// see are theirs, not Python workers other tests run on the same broker.
+				"taskqueue.cluster.control-exchange=" + this.controlExchange,
+				"taskqueue.cluster.event-exchange=" + this.eventExchange));
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).web(type)
 			.properties(all.toArray(String[]::new))
