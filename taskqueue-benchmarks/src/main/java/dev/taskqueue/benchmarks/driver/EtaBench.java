@@ -152,6 +152,7 @@ public final class EtaBench {
 						worker::isAlive);
 				List<Sample> samples = sampler.stop();
 				Map<String, Object> mine = figures(n, sendSeconds, sentLate, redis, key, samples);
+				mine.put("parkedPerSecondBeforeFirstEta", intake(samples, leadMillis));
 				mine.put("rabbitmqMemoryBreakdownAfterSending", breakdown);
 				mine.put("workerCommand", String.join(" ", WorkerProcess.command(options.get("--java-opts"), queue,
 						logs.resolve(queue + ".port"), rabbit, redisAddress, List.of())));
@@ -283,13 +284,28 @@ public final class EtaBench {
 		return figures;
 	}
 
+	/**
+	 * The rate at which the worker parked tasks before the first eta came due: the most
+	 * messages in the delay queues in a sample taken before then, over that sample's
+	 * time. Nothing leaves the delay queues before the first eta, so it is the intake.
+	 */
+	private static long intake(List<Sample> samples, long leadMillis) {
+		double best = 0;
+		for (Sample sample : samples) {
+			if (sample.second() > 0 && sample.second() * 1000 < leadMillis) {
+				best = Math.max(best, (double) sample.parked() / sample.second());
+			}
+		}
+		return Math.round(best);
+	}
+
 	private static void print(String name, Map<String, Object> figures) {
 		System.out.printf(
 				"  %-9s ran %s of %s; lateness %s; within 1 s %s; worker RSS max %s MB; RabbitMQ RSS max %s"
-						+ " MB; parked max %s%n",
+						+ " MB; parked max %s (%s/s before the first eta)%n",
 				name, figures.get("ran"), figures.get("tasks"), figures.get("latenessMs"),
 				figures.get("startedWithin1s"), figures.get("workerRssMbMax"), figures.get("rabbitmqRssMbMax"),
-				figures.get("parkedMax"));
+				figures.get("parkedMax"), figures.getOrDefault("parkedPerSecondBeforeFirstEta", "-"));
 	}
 
 	/** RabbitMQ's own account of its memory, when rabbitmq-diagnostics can reach it. */

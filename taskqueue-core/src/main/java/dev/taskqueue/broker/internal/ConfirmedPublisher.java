@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
@@ -77,6 +78,8 @@ public class ConfirmedPublisher implements DisposableBean {
 
 	private final AtomicInteger nextShared = new AtomicInteger();
 
+	private volatile @Nullable SharedChannel async;
+
 	private volatile boolean closed;
 
 	/**
@@ -129,6 +132,57 @@ public class ConfirmedPublisher implements DisposableBean {
 				channel.close();
 			}
 		}
+	}
+
+	/**
+	 * Publish a message without waiting for the broker's confirm: the returned future
+	 * completes once the broker confirmed it, or fails with a {@link PublishException}
+	 * when it refused, returned (unroutable) or did not confirm it within the timeout, or
+	 * when the channel closed first. Any number of messages may be in flight at once on
+	 * one channel, which the broker confirms many per frame. That channel is shared by
+	 * every caller and closes when a message names an exchange that does not exist,
+	 * failing the others in flight: this is for exchanges the application declared
+	 * itself, such as the delay queues'.
+	 * @param exchange the exchange
+	 * @param routingKey the routing key
+	 * @param properties the message properties
+	 * @param body the body
+	 * @return completes once the broker confirmed the message
+	 */
+	public CompletableFuture<Void> publishAsync(String exchange, String routingKey, AMQP.BasicProperties properties,
+			byte[] body) {
+		String id = properties.getCorrelationId();
+		if (this.closed) {
+			return CompletableFuture.failedFuture(new PublishException("Publisher is closed", id, null));
+		}
+		SharedChannel channel;
+		Pending pending;
+		try {
+			channel = asyncChannel(id);
+			pending = channel.enqueue(exchange, routingKey, properties, body);
+		}
+		catch (PublishException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		long timeoutMillis = this.timeoutMillis;
+		return pending.outcome.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((returned, ex) -> {
+			if (ex != null) {
+				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+				if (cause instanceof TimeoutException) {
+					channel.forget(pending);
+					PublishException failure = new PublishException(
+							"Broker did not confirm task " + id + " within " + timeoutMillis + " ms", id, cause);
+					failure.timedOut = true;
+					throw failure;
+				}
+				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(cause),
+						id, cause);
+			}
+			if (returned != null) {
+				throw new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
+			}
+			return null;
+		});
 	}
 
 	/**
@@ -309,6 +363,26 @@ public class ConfirmedPublisher implements DisposableBean {
 		}
 	}
 
+	private SharedChannel asyncChannel(@Nullable String taskId) {
+		SharedChannel channel = this.async;
+		if (channel != null && channel.isOpen()) {
+			return channel;
+		}
+		synchronized (this.shared) {
+			channel = this.async;
+			if (channel == null || !channel.isOpen()) {
+				try {
+					channel = new SharedChannel(openChannel(taskId));
+				}
+				catch (IOException ex) {
+					throw unreachable(taskId, ex);
+				}
+				this.async = channel;
+			}
+			return channel;
+		}
+	}
+
 	private Channel openChannel(@Nullable String taskId) {
 		try {
 			Connection connection = this.connectionFactory.createConnection();
@@ -356,6 +430,11 @@ public class ConfirmedPublisher implements DisposableBean {
 					channel.close();
 					this.shared[i] = null;
 				}
+			}
+			SharedChannel async = this.async;
+			if (async != null) {
+				async.close();
+				this.async = null;
 			}
 		}
 		PublisherChannel channel;
@@ -544,6 +623,11 @@ public class ConfirmedPublisher implements DisposableBean {
 				return new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
 			}
 			return null;
+		}
+
+		/** Stop waiting for a message's confirm (it timed out). */
+		void forget(Pending mine) {
+			this.pending.remove(mine.sequence);
 		}
 
 		@Override

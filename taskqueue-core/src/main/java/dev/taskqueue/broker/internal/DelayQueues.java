@@ -3,6 +3,7 @@ package dev.taskqueue.broker.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.rabbitmq.client.AMQP;
@@ -125,8 +126,38 @@ public class DelayQueues {
 		declareTopology();
 		bindTarget(targetQueue);
 		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
-		AMQP.BasicProperties parked = properties.builder().expiration(null).deliveryMode(2).build();
-		this.publisher.publish(nameOf(LEVELS - 1), routingKey(delay, targetQueue), parked, body);
+		this.publisher.publish(nameOf(LEVELS - 1), routingKey(delay, targetQueue), parked(properties), body);
+	}
+
+	/**
+	 * Park a message as {@link #park} does, without waiting for the broker's confirm: a
+	 * caller parking many messages keeps many in flight instead of waiting a round trip
+	 * for each. Whoever holds the original message keeps it until the returned future
+	 * completes, and settles it then (acknowledged when confirmed, returned to its queue
+	 * when not).
+	 * @param targetQueue where the message goes when due
+	 * @param delaySeconds how long to park it (capped at {@link #MAX_DELAY_SECONDS})
+	 * @param properties the message properties
+	 * @param body the body
+	 * @return completes once the broker confirmed the parked message, or fails with a
+	 * {@link PublishException}
+	 */
+	public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds, AMQP.BasicProperties properties,
+			byte[] body) {
+		try {
+			declareTopology();
+			bindTarget(targetQueue);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
+		return this.publisher.publishAsync(nameOf(LEVELS - 1), routingKey(delay, targetQueue), parked(properties),
+				body);
+	}
+
+	private static AMQP.BasicProperties parked(AMQP.BasicProperties properties) {
+		return properties.builder().expiration(null).deliveryMode(2).build();
 	}
 
 	/**
