@@ -137,12 +137,14 @@ public class ConfirmedPublisher implements DisposableBean {
 	/**
 	 * Publish a message without waiting for the broker's confirm: the returned future
 	 * completes once the broker confirmed it, or fails with a {@link PublishException}
-	 * when it refused, returned (unroutable) or did not confirm it within the timeout, or
-	 * when the channel closed first. Any number of messages may be in flight at once on
-	 * one channel, which the broker confirms many per frame. That channel is shared by
-	 * every caller and closes when a message names an exchange that does not exist,
-	 * failing the others in flight: this is for exchanges the application declared
-	 * itself, such as the delay queues'.
+	 * when it refused or returned (unroutable) it, or when the channel closed first. It
+	 * has no timeout: a broker that is slow to confirm is waited for, so a caller that
+	 * holds a message until its copy is confirmed does not send it again while the first
+	 * copy may yet be confirmed. Any number of messages may be in flight at once on one
+	 * channel, which the broker confirms many per frame. That channel is shared by every
+	 * caller and closes when a message names an exchange that does not exist, failing the
+	 * others in flight: this is for exchanges the application declared itself, such as
+	 * the delay queues'.
 	 * @param exchange the exchange
 	 * @param routingKey the routing key
 	 * @param properties the message properties
@@ -155,26 +157,16 @@ public class ConfirmedPublisher implements DisposableBean {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new PublishException("Publisher is closed", id, null));
 		}
-		SharedChannel channel;
 		Pending pending;
 		try {
-			channel = asyncChannel(id);
-			pending = channel.enqueue(exchange, routingKey, properties, body);
+			pending = asyncChannel(id).enqueue(exchange, routingKey, properties, body);
 		}
 		catch (PublishException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		long timeoutMillis = this.timeoutMillis;
-		return pending.outcome.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((returned, ex) -> {
+		return pending.outcome.handle((returned, ex) -> {
 			if (ex != null) {
 				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-				if (cause instanceof TimeoutException) {
-					channel.forget(pending);
-					PublishException failure = new PublishException(
-							"Broker did not confirm task " + id + " within " + timeoutMillis + " ms", id, cause);
-					failure.timedOut = true;
-					throw failure;
-				}
 				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(cause),
 						id, cause);
 			}
@@ -623,11 +615,6 @@ public class ConfirmedPublisher implements DisposableBean {
 				return new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
 			}
 			return null;
-		}
-
-		/** Stop waiting for a message's confirm (it timed out). */
-		void forget(Pending mine) {
-			this.pending.remove(mine.sequence);
 		}
 
 		@Override
