@@ -49,6 +49,8 @@ import org.springframework.beans.factory.DisposableBean;
  * <p>
  * {@link #publishAll(List) Many messages at once} go out on one channel of their own
  * without waiting for each confirm in between; the broker confirms them in a few frames.
+ * {@link #publishAsync A message published without waiting} (a worker parking a task)
+ * goes out on another shared channel and its future completes with its confirm.
  */
 public class ConfirmedPublisher implements DisposableBean {
 
