@@ -3,10 +3,17 @@ package dev.taskqueue.worker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.rabbitmq.client.AMQP;
 
 import dev.taskqueue.broker.internal.DelayQueues;
+import dev.taskqueue.broker.internal.PublishException;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.protocol.internal.CeleryTime;
@@ -124,6 +131,80 @@ class DelayedTaskIntegrationTests {
 		long two = results.get(2).get(TIMEOUT, Long.class);
 		assertThat(one).isLessThan(two);
 		assertThat(two).isLessThan(three);
+	}
+
+	@Test
+	void parksAreInFlightTogetherAndEachTaskIsAcknowledgedOnlyOnceItsParkedCopyIsConfirmed() {
+		// Every park waits for a gate the test opens: with one consumer, all five are on
+		// their way to the delay queues before the first is confirmed.
+		CompletableFuture<Void> gate = new CompletableFuture<>();
+		AtomicInteger parks = new AtomicInteger();
+		DelayQueues gated = new DelayQueues(this.stack.rabbit, this.stack.publisher) {
+			@Override
+			public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds,
+					AMQP.BasicProperties properties, byte[] body) {
+				parks.incrementAndGet();
+				return gate.thenCompose((ignored) -> super.parkAsync(targetQueue, delaySeconds, properties, body));
+			}
+		};
+		WorkerContainer worker = startWorker(gated,
+				this.stack.settingsBuilder(List.of(this.stack.defaultQueue)).concurrency(1).prefetch(8).build());
+		try {
+			List<TaskResult> results = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				results.add(this.stack.client
+					.send(TaskRequest.builder("wf.stamp").countdown(Duration.ofSeconds(2)).build()));
+			}
+			await().atMost(TIMEOUT).until(() -> parks.get() == 5);
+			assertThat(this.tasks.starts).isEmpty();
+			gate.complete(null);
+			for (TaskResult result : results) {
+				assertThat(result.get(TIMEOUT, Long.class)).isPositive();
+			}
+			assertThat(this.tasks.starts).hasSize(5);
+		}
+		finally {
+			worker.stop();
+			worker.destroy();
+		}
+	}
+
+	@Test
+	void aRefusedParkReturnsTheTaskToItsQueueUnacknowledgedAndItIsParkedAgain() {
+		AtomicInteger parks = new AtomicInteger();
+		DelayQueues refusingFirst = new DelayQueues(this.stack.rabbit, this.stack.publisher) {
+			@Override
+			public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds,
+					AMQP.BasicProperties properties, byte[] body) {
+				if (parks.incrementAndGet() == 1) {
+					return CompletableFuture.runAsync(() -> {
+						throw new PublishException("refused by the test", properties.getCorrelationId(), null);
+					}, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+				}
+				return super.parkAsync(targetQueue, delaySeconds, properties, body);
+			}
+		};
+		WorkerContainer worker = startWorker(refusingFirst, this.stack.settings(List.of(this.stack.defaultQueue)));
+		try {
+			OffsetDateTime eta = OffsetDateTime.now().plusSeconds(4);
+			TaskResult result = this.stack.client.send(TaskRequest.builder("wf.stamp").eta(eta).build());
+			long started = result.get(TIMEOUT, Long.class);
+			assertThat(started).isGreaterThanOrEqualTo(eta.toInstant().toEpochMilli());
+			assertThat(parks.get()).isEqualTo(2);
+			assertThat(this.tasks.starts).hasSize(1);
+		}
+		finally {
+			worker.stop();
+			worker.destroy();
+		}
+	}
+
+	private WorkerContainer startWorker(DelayQueues delayQueues, WorkerSettings settings) {
+		WorkerContainer worker = new WorkerContainer(this.stack.rabbit, this.stack.registry, this.stack.codec,
+				this.stack.backend, this.stack.client, this.stack.publisher, this.stack.declarer, delayQueues,
+				settings);
+		worker.start();
+		return worker;
 	}
 
 }

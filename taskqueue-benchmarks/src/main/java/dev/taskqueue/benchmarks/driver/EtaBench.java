@@ -152,6 +152,9 @@ public final class EtaBench {
 						worker::isAlive);
 				List<Sample> samples = sampler.stop();
 				Map<String, Object> mine = figures(n, sendSeconds, sentLate, redis, key, samples);
+				mine.put("parkedPerSecondBeforeFirstEta", intake(samples, leadMillis));
+				mine.put("parkedPerSecondAfterSendingBeforeFirstEta",
+						intakeAfterSending(samples, sendSeconds, leadMillis));
 				mine.put("rabbitmqMemoryBreakdownAfterSending", breakdown);
 				mine.put("workerCommand", String.join(" ", WorkerProcess.command(options.get("--java-opts"), queue,
 						logs.resolve(queue + ".port"), rabbit, redisAddress, List.of())));
@@ -283,13 +286,54 @@ public final class EtaBench {
 		return figures;
 	}
 
+	/**
+	 * The rate at which the worker parked tasks before the first eta came due: the most
+	 * messages in the delay queues in a sample taken before then, over that sample's
+	 * time. Nothing leaves the delay queues before the first eta, so it is the intake.
+	 */
+	private static long intake(List<Sample> samples, long leadMillis) {
+		double best = 0;
+		for (Sample sample : samples) {
+			if (sample.second() > 0 && sample.second() * 1000 < leadMillis) {
+				best = Math.max(best, (double) sample.parked() / sample.second());
+			}
+		}
+		return Math.round(best);
+	}
+
+	/**
+	 * The rate at which the worker parked tasks once the client had sent them all (no
+	 * longer competing with the client for the broker) and before the first eta came due:
+	 * the growth of the delay queues between the first and the last sample of that
+	 * window, or -1 when it holds fewer than two samples.
+	 */
+	private static long intakeAfterSending(List<Sample> samples, double sendSeconds, long leadMillis) {
+		Sample first = null;
+		Sample last = null;
+		for (Sample sample : samples) {
+			if (sample.second() >= sendSeconds && sample.second() * 1000 < leadMillis) {
+				if (first == null || sample.second() < first.second()) {
+					first = sample;
+				}
+				if (last == null || sample.second() > last.second()) {
+					last = sample;
+				}
+			}
+		}
+		if (first == null || last == null || last.second() <= first.second()) {
+			return -1;
+		}
+		return Math.round((double) (last.parked() - first.parked()) / (last.second() - first.second()));
+	}
+
 	private static void print(String name, Map<String, Object> figures) {
 		System.out.printf(
 				"  %-9s ran %s of %s; lateness %s; within 1 s %s; worker RSS max %s MB; RabbitMQ RSS max %s"
-						+ " MB; parked max %s%n",
+						+ " MB; parked max %s (%s/s before the first eta, %s/s once all were sent)%n",
 				name, figures.get("ran"), figures.get("tasks"), figures.get("latenessMs"),
 				figures.get("startedWithin1s"), figures.get("workerRssMbMax"), figures.get("rabbitmqRssMbMax"),
-				figures.get("parkedMax"));
+				figures.get("parkedMax"), figures.getOrDefault("parkedPerSecondBeforeFirstEta", "-"),
+				figures.getOrDefault("parkedPerSecondAfterSendingBeforeFirstEta", "-"));
 	}
 
 	/** RabbitMQ's own account of its memory, when rabbitmq-diagnostics can reach it. */

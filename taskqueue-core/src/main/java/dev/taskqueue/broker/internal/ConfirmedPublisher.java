@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
@@ -49,7 +50,9 @@ import org.springframework.beans.factory.DisposableBean;
  * {@link #publishAll(List) Many messages at once} go out on one channel of their own
  * without waiting for each confirm in between; the broker confirms them in a few frames.
  * {@link #openBulk()} does the same for messages the caller builds one after the other,
- * publishing each as soon as it is built.
+ * publishing each as soon as it is built. {@link #publishAsync A message published
+ * without waiting} (a worker parking a task) goes out on another shared channel and its
+ * future completes with its confirm.
  */
 public class ConfirmedPublisher implements DisposableBean {
 
@@ -78,6 +81,8 @@ public class ConfirmedPublisher implements DisposableBean {
 	private final @Nullable SharedChannel[] shared = new SharedChannel[SHARED_CHANNELS];
 
 	private final AtomicInteger nextShared = new AtomicInteger();
+
+	private volatile @Nullable SharedChannel async;
 
 	private volatile boolean closed;
 
@@ -131,6 +136,49 @@ public class ConfirmedPublisher implements DisposableBean {
 				channel.close();
 			}
 		}
+	}
+
+	/**
+	 * Publish a message without waiting for the broker's confirm: the returned future
+	 * completes once the broker confirmed it, or fails with a {@link PublishException}
+	 * when it refused or returned (unroutable) it, or when the channel closed first. It
+	 * has no timeout: a broker that is slow to confirm is waited for, so a caller that
+	 * holds a message until its copy is confirmed does not send it again while the first
+	 * copy may yet be confirmed. Any number of messages may be in flight at once on one
+	 * channel, which the broker confirms many per frame. That channel is shared by every
+	 * caller and closes when a message names an exchange that does not exist, failing the
+	 * others in flight: this is for exchanges the application declared itself, such as
+	 * the delay queues'.
+	 * @param exchange the exchange
+	 * @param routingKey the routing key
+	 * @param properties the message properties
+	 * @param body the body
+	 * @return completes once the broker confirmed the message
+	 */
+	public CompletableFuture<Void> publishAsync(String exchange, String routingKey, AMQP.BasicProperties properties,
+			byte[] body) {
+		String id = properties.getCorrelationId();
+		if (this.closed) {
+			return CompletableFuture.failedFuture(new PublishException("Publisher is closed", id, null));
+		}
+		Pending pending;
+		try {
+			pending = asyncChannel(id).enqueue(exchange, routingKey, properties, body);
+		}
+		catch (PublishException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return pending.outcome.handle((returned, ex) -> {
+			if (ex != null) {
+				Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+				throw new PublishException("Broker did not accept task " + id + ": " + PublisherChannel.describe(cause),
+						id, cause);
+			}
+			if (returned != null) {
+				throw new PublishException("Task " + id + " could not be routed to any queue: " + returned, id, null);
+			}
+			return null;
+		});
 	}
 
 	/**
@@ -385,6 +433,26 @@ public class ConfirmedPublisher implements DisposableBean {
 		}
 	}
 
+	private SharedChannel asyncChannel(@Nullable String taskId) {
+		SharedChannel channel = this.async;
+		if (channel != null && channel.isOpen()) {
+			return channel;
+		}
+		synchronized (this.shared) {
+			channel = this.async;
+			if (channel == null || !channel.isOpen()) {
+				try {
+					channel = new SharedChannel(openChannel(taskId));
+				}
+				catch (IOException ex) {
+					throw unreachable(taskId, ex);
+				}
+				this.async = channel;
+			}
+			return channel;
+		}
+	}
+
 	private Channel openChannel(@Nullable String taskId) {
 		try {
 			Connection connection = this.connectionFactory.createConnection();
@@ -432,6 +500,11 @@ public class ConfirmedPublisher implements DisposableBean {
 					channel.close();
 					this.shared[i] = null;
 				}
+			}
+			SharedChannel async = this.async;
+			if (async != null) {
+				async.close();
+				this.async = null;
 			}
 		}
 		PublisherChannel channel;

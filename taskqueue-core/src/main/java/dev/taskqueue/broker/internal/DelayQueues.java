@@ -3,6 +3,7 @@ package dev.taskqueue.broker.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.rabbitmq.client.AMQP;
@@ -18,8 +19,9 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * {@value #LEVELS} durable queues whose queue-level TTLs are 1 s, 2 s, 4 s, ...
  * 2<sup>27</sup> s. A message is published with a routing key that spells its delay in
  * binary, one word per level (most significant first) followed by the target queue's
- * name. Each level's topic exchange sends it into that level's queue when its bit is set,
- * or straight on to the next level; each queue dead-letters expired messages to the next
+ * name, to the exchange of the first level it waits in (its delay's highest set bit).
+ * Each level's topic exchange sends it into that level's queue when its bit is set, or
+ * straight on to the next level; each queue dead-letters expired messages to the next
  * level's exchange, keeping the routing key; the last exchange delivers to the target
  * queue. Every queue in the cascade holds messages of one TTL, so none waits behind a
  * longer one, and nothing is held in a worker's memory: parked tasks survive worker
@@ -125,8 +127,52 @@ public class DelayQueues {
 		declareTopology();
 		bindTarget(targetQueue);
 		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
-		AMQP.BasicProperties parked = properties.builder().expiration(null).deliveryMode(2).build();
-		this.publisher.publish(nameOf(LEVELS - 1), routingKey(delay, targetQueue), parked, body);
+		this.publisher.publish(entryOf(delay), routingKey(delay, targetQueue), parked(properties), body);
+	}
+
+	/**
+	 * Park a message as {@link #park} does, without waiting for the broker's confirm: a
+	 * caller parking many messages keeps many in flight instead of waiting a round trip
+	 * for each. Whoever holds the original message keeps it until the returned future
+	 * completes, and settles it then (acknowledged when confirmed, returned to its queue
+	 * when not).
+	 * @param targetQueue where the message goes when due
+	 * @param delaySeconds how long to park it (capped at {@link #MAX_DELAY_SECONDS})
+	 * @param properties the message properties
+	 * @param body the body
+	 * @return completes once the broker confirmed the parked message, or fails with a
+	 * {@link PublishException}
+	 */
+	public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds, AMQP.BasicProperties properties,
+			byte[] body) {
+		try {
+			declareTopology();
+			bindTarget(targetQueue);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		long delay = Math.max(0, Math.min(delaySeconds, MAX_DELAY_SECONDS));
+		return this.publisher.publishAsync(entryOf(delay), routingKey(delay, targetQueue), parked(properties), body);
+	}
+
+	private static AMQP.BasicProperties parked(AMQP.BasicProperties properties) {
+		return properties.builder().expiration(null).deliveryMode(2).build();
+	}
+
+	/**
+	 * The exchange a delay enters the cascade by: that of the first level it waits in
+	 * (its highest set bit), or the delivery exchange for no delay. Entering there rather
+	 * than at the top level spares the broker the walk down through every level above,
+	 * one topic match each, which was most of its work for a park.
+	 * @param delaySeconds the delay, 0 to {@link #MAX_DELAY_SECONDS}
+	 * @return the exchange to publish the parked message to
+	 */
+	String entryOf(long delaySeconds) {
+		if (delaySeconds <= 0) {
+			return this.deliveryExchange;
+		}
+		return nameOf(63 - Long.numberOfLeadingZeros(delaySeconds));
 	}
 
 	/**

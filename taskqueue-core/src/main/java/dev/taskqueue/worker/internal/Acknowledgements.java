@@ -87,6 +87,22 @@ public final class Acknowledgements {
 	 * once
 	 */
 	void acknowledge(Channel channel, long tag, CompletableFuture<Void> stored, String taskId) throws Exception {
+		acknowledge(channel, tag, stored, taskId, "store the result of task " + taskId);
+	}
+
+	/**
+	 * Acknowledge a message once what it waits for is done, as
+	 * {@link #acknowledge(Channel, long, CompletableFuture, String)} does.
+	 * @param channel the consumer's channel
+	 * @param tag the delivery tag
+	 * @param done what the acknowledgement waits for
+	 * @param taskId the task id, for the logs
+	 * @param action what it waits for, for the log when it fails ("Could not ...")
+	 * @throws Exception if an immediate acknowledgement fails, or the wait failed at once
+	 */
+	void acknowledge(Channel channel, long tag, CompletableFuture<Void> done, String taskId, String action)
+			throws Exception {
+		CompletableFuture<Void> stored = done;
 		if (stored.isDone() && !stored.isCompletedExceptionally()) {
 			channel.basicAck(tag, false);
 			return;
@@ -103,8 +119,8 @@ public final class Acknowledgements {
 					ackQuietly(channel, tag, taskId);
 				}
 				else {
-					this.failures.error(logger, "Could not store the result of task " + taskId
-							+ "; returning it to its queue in " + this.requeue.backoff().toMillis() + " ms", ex);
+					this.failures.error(logger, "Could not " + action + "; returning it to its queue in "
+							+ this.requeue.backoff().toMillis() + " ms", ex);
 					this.requeue.requeue(channel, tag, "task " + taskId);
 				}
 			}

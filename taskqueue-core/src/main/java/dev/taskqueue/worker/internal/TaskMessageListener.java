@@ -181,10 +181,14 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		if (eta != null) {
 			long remaining = eta.toInstant().toEpochMilli() - this.clock.millis();
 			if (remaining >= PARK_THRESHOLD_MILLIS) {
-				park(message, queue, remaining / 1000);
+				// Acknowledged once the broker confirms the parked copy, without holding
+				// the consumer meanwhile: its next messages are parked while this one's
+				// confirm is on its way, up to the consumer's prefetch.
+				CompletableFuture<Void> parked = park(message, queue, remaining / 1000);
 				this.waiting.parked(task, queue, Boolean.TRUE.equals(props.getRedelivered()),
 						eta.toInstant().toEpochMilli(), false);
-				channel.basicAck(props.getDeliveryTag(), false);
+				this.acks.acknowledge(channel, props.getDeliveryTag(), parked, task.id(),
+						"park task " + task.id() + " in the delay queues");
 				return;
 			}
 			if (remaining > 0) {
@@ -210,13 +214,13 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		channel.basicAck(props.getDeliveryTag(), false);
 	}
 
-	private void park(Message message, String queue, long seconds) {
+	private CompletableFuture<Void> park(Message message, String queue, long seconds) {
 		MessageProperties props = message.getMessageProperties();
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
-		this.delayQueues.park(queue, seconds, out, message.getBody());
 		if (logger.isDebugEnabled()) {
-			logger.debug("Parked message " + describe(message) + " for " + seconds + " s");
+			logger.debug("Parking message " + describe(message) + " for " + seconds + " s");
 		}
+		return this.delayQueues.parkAsync(queue, seconds, out, message.getBody());
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,6 +15,8 @@ import com.rabbitmq.client.AMQP;
 import dev.taskqueue.support.Infrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -81,6 +85,45 @@ class ConfirmedPublisherIntegrationTests {
 			threads.shutdownNow();
 		}
 		assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(100);
+	}
+
+	@Test
+	void messagesPublishedWithoutWaitingCompleteOnceConfirmedAndAnUnroutableOneFailsAlone() throws Exception {
+		this.admin.declareQueue(new Queue(this.queue, true, false, false));
+		String exchange = this.queue + "-x";
+		this.admin.declareExchange(new DirectExchange(exchange, false, true));
+		this.admin
+			.declareBinding(BindingBuilder.bind(new Queue(this.queue)).to(new DirectExchange(exchange)).with("k"));
+		try {
+			List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				confirmed.add(this.publisher.publishAsync(exchange, "k", properties("async-" + i), body()));
+			}
+			CompletableFuture<Void> lost = this.publisher.publishAsync(exchange, "nowhere", properties("lost"), body());
+			CompletableFuture.allOf(confirmed.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+			assertThat(lost).failsWithin(Duration.ofSeconds(30))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(PublishException.class)
+				.withMessageContaining("Task lost could not be routed to any queue");
+			assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(200);
+		}
+		finally {
+			this.admin.deleteExchange(exchange);
+		}
+	}
+
+	@Test
+	void aMissingExchangeFailsAMessagePublishedWithoutWaitingAndTheNextOneGoesOut() throws Exception {
+		this.admin.declareQueue(new Queue(this.queue, true, false, false));
+		CompletableFuture<Void> missing = this.publisher.publishAsync(Infrastructure.unique("tq-missing-x"), "k",
+				properties("missing"), body());
+		assertThat(missing).failsWithin(Duration.ofSeconds(30))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(PublishException.class);
+		this.publisher.publishAsync("", this.queue, properties("next"), body()).get(30, TimeUnit.SECONDS);
+		assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(1);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.rabbitmq.client.AMQP;
@@ -39,6 +40,13 @@ public final class TestDelayQueues extends DelayQueues {
 	public synchronized void park(String targetQueue, long delaySeconds, AMQP.BasicProperties properties, byte[] body) {
 		long due = this.clock.millis() + Math.max(0, delaySeconds) * 1000;
 		this.parked.add(new Parked(due, this.sequence.incrementAndGet(), targetQueue, properties, body));
+	}
+
+	@Override
+	public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds, AMQP.BasicProperties properties,
+			byte[] body) {
+		park(targetQueue, delaySeconds, properties, body);
+		return CompletableFuture.completedFuture(null);
 	}
 
 	@Override
