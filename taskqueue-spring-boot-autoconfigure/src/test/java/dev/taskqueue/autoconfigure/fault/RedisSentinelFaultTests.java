@@ -45,9 +45,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Fault suite on a Redis primary, a replica and three sentinels of the class's own, the
  * application finding the primary through Spring Boot's sentinel settings: the primary
- * fails over while tasks are sent and run, and results, chords, unique locks, cluster
- * rate limits, revocations and the worker directory carry on with the new primary. Tasks
- * go through the shared RabbitMQ, on queues of their own.
+ * fails over ({@code SENTINEL FAILOVER}), or its server is killed ({@code SIGKILL}) and
+ * the sentinels promote the replica, while tasks are sent and run, and results, chords,
+ * unique locks, cluster rate limits, revocations and the worker directory carry on with
+ * the new primary. Tasks go through the shared RabbitMQ, on queues of their own.
  */
 @Isolated("fails Redis over while tasks run")
 class RedisSentinelFaultTests {
@@ -87,6 +88,29 @@ class RedisSentinelFaultTests {
 
 	@Test
 	void primaryFailsOverWhileTasksAreSentAndRun() {
+		sendAndRunThrough("fault-redis-failover", sentinel::failover);
+	}
+
+	/**
+	 * The primary's server dies: nothing hands over, the sentinels notice it is down
+	 * ({@code down-after-milliseconds}) and promote the replica, and the killed server,
+	 * started again without data, becomes the new primary's replica. Until then the new
+	 * primary has no replica, so with {@code wait-for-replicas} no result is acknowledged
+	 * and the tasks are delivered again.
+	 */
+	@Test
+	void primaryKilledWhileTasksAreSentAndRun() {
+		sendAndRunThrough("fault-redis-kill", () -> {
+			PrivateRedis primary = sentinel.primary();
+			PrivateRedis replica = sentinel.replica();
+			primary.stop();
+			sentinel.awaitPromoted(replica);
+			primary.start();
+			sentinel.awaitPromoted(replica);
+		});
+	}
+
+	private void sendAndRunThrough(String faultName, Runnable failover) {
 		worker("taskqueue.worker.concurrency=4", "taskqueue.worker.prefetch=50", "taskqueue.result.wait-for-replicas=1")
 			.run((context) -> {
 				TaskClient client = context.getBean(TaskClient.class);
@@ -101,12 +125,12 @@ class RedisSentinelFaultTests {
 				Thread fault = new Thread(() -> {
 					try {
 						Thread.sleep(SENDING.toMillis() / 3);
-						sentinel.failover();
+						failover.run();
 					}
 					catch (Throwable ex) {
 						faultFailure.set(ex);
 					}
-				}, "fault-redis-failover");
+				}, faultName);
 				fault.start();
 				int sent = 0;
 				while (System.nanoTime() - start < SENDING.toNanos() || fault.isAlive()) {
@@ -134,7 +158,7 @@ class RedisSentinelFaultTests {
 				fault.join(TIMEOUT.toMillis());
 				assertThat(faultFailure.get()).isNull();
 				assertThat(sentinel.primary()).isNotSameAs(primary);
-				System.out.println("Sent " + sent + " tasks and chords while Redis failed over in "
+				System.out.println("Sent " + sent + " tasks and chords while Redis failed over (" + faultName + ") in "
 						+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + confirmed.size()
 						+ " tasks and " + chords.size() + " chords confirmed, refused " + failures);
 				FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
