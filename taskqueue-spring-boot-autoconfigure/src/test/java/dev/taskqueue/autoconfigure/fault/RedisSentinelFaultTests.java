@@ -17,6 +17,7 @@ import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskPublishException;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.TaskTimeoutException;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.result.TaskState;
@@ -86,9 +87,15 @@ class RedisSentinelFaultTests {
 			.withPropertyValues(properties);
 	}
 
+	/**
+	 * The sentinels promote the replica and then demote the primary: a write the old
+	 * primary took in between is lost (a chord's size or a part's count, which
+	 * {@code wait-for-replicas} does not wait for), so a chord sent then may never run
+	 * its body, as the documentation says. Results are not lost.
+	 */
 	@Test
 	void primaryFailsOverWhileTasksAreSentAndRun() {
-		sendAndRunThrough("fault-redis-failover", sentinel::failover);
+		sendAndRunThrough("fault-redis-failover", sentinel::failover, 2);
 	}
 
 	/**
@@ -107,10 +114,17 @@ class RedisSentinelFaultTests {
 			sentinel.awaitPromoted(replica);
 			primary.start();
 			sentinel.awaitPromoted(replica);
-		});
+		}, 0);
 	}
 
-	private void sendAndRunThrough(String faultName, Runnable failover) {
+	/**
+	 * Send tasks and chords while a fault fails Redis over, then check every task's
+	 * result, the chords, and what else lives in Redis.
+	 * @param faultName the fault thread's name
+	 * @param failover the fault
+	 * @param lostChords how many chords sent during the fault may never run their body
+	 */
+	private void sendAndRunThrough(String faultName, Runnable failover, int lostChords) {
 		worker("taskqueue.worker.concurrency=4", "taskqueue.worker.prefetch=50", "taskqueue.result.wait-for-replicas=1")
 			.run((context) -> {
 				TaskClient client = context.getBean(TaskClient.class);
@@ -162,9 +176,21 @@ class RedisSentinelFaultTests {
 						+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + confirmed.size()
 						+ " tasks and " + chords.size() + " chords confirmed, refused " + failures);
 				FaultSuite.assertAllSucceeded(context.getBean(RedisConnectionFactory.class), confirmed);
+				// Every part has its result now: a chord whose body did not run by the
+				// deadline lost a write on the old primary.
+				long deadline = System.nanoTime() + TIMEOUT.toNanos();
+				List<String> lost = new ArrayList<>();
 				for (TaskResult chord : chords) {
-					assertThat(chord.get(TIMEOUT)).isEqualTo(6);
+					try {
+						assertThat(chord.get(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L))))
+							.isEqualTo(6);
+					}
+					catch (TaskTimeoutException ex) {
+						lost.add(chord.getId());
+					}
 				}
+				assertThat(lost).as("chords whose body never ran (of %d)", chords.size())
+					.hasSizeLessThanOrEqualTo(lostChords);
 				afterFailover(context, client);
 			});
 	}
