@@ -110,10 +110,15 @@ class RedisSentinelFaultTests {
 		sendAndRunThrough("fault-redis-kill", () -> {
 			PrivateRedis primary = sentinel.primary();
 			PrivateRedis replica = sentinel.replica();
+			long killed = System.nanoTime();
 			primary.stop();
 			sentinel.awaitPromoted(replica);
+			long promoted = System.nanoTime();
 			primary.start();
 			sentinel.awaitPromoted(replica);
+			System.out.println("Redis primary killed: replica promoted after "
+					+ Duration.ofNanos(promoted - killed).toMillis() + " ms, killed server replicating after "
+					+ Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms");
 		}, 0);
 	}
 
