@@ -201,13 +201,22 @@ final class ChildProcess implements AutoCloseable {
 	 * Stop the process and its descendants: SIGTERM, then SIGKILL after 30 seconds.
 	 */
 	void stop() {
+		stop(30);
+	}
+
+	/**
+	 * Stop the process and its descendants: SIGTERM, then SIGKILL after a grace period.
+	 * @param graceSeconds how long the process may take to exit after SIGTERM
+	 */
+	void stop(int graceSeconds) {
 		RUNNING.remove(this);
 		List<ProcessHandle> descendants = this.process.descendants().toList();
 		if (this.process.isAlive()) {
 			this.process.destroy();
 			try {
-				if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
-					System.err.println("bench: " + this.name + " (pid " + pid() + ") did not stop in 30 s; killing it");
+				if (!this.process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+					System.err.println("bench: " + this.name + " (pid " + pid() + ") did not stop in " + graceSeconds
+							+ " s; killing it");
 					this.process.destroyForcibly();
 					this.process.waitFor(10, TimeUnit.SECONDS);
 				}

@@ -34,7 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code -Djarmode=tools extract}, and from the extracted jar with a class data sharing
  * archive made by a training run: Spring Boot's recipe
  * ({@code -XX:ArchiveClassesAtExit -Dspring.context.exit=onRefresh}), and one trained on
- * a drain of a few thousand tasks, stopped with {@code SIGTERM}. <pre>
+ * a drain of a few thousand tasks, stopped with {@code SIGTERM}; then the context Spring
+ * AOT prepared at build time ({@code -Dspring.aot.enabled=true}, the jar's
+ * {@code process-aot} output) from the extracted jar, without and with an archive from
+ * Spring Boot's training run made in AOT mode too. <pre>
  * java -jar taskqueue-benchmarks.jar cold-start [--n 20000] [--reps 2]
  * </pre>
  */
@@ -49,6 +52,12 @@ public final class ColdStartBench {
 			  --redis HOST:PORT  Redis (default 127.0.0.1:6379)
 			  --out FILE         JSON results (default bench-results/cold-start-<timestamp>.json)
 			""";
+
+	/**
+	 * Run the context Spring AOT prepared at build time (the module's {@code process-aot}
+	 * execution).
+	 */
+	private static final String AOT = "-Dspring.aot.enabled=true";
 
 	private ColdStartBench() {
 	}
@@ -93,6 +102,7 @@ public final class ColdStartBench {
 		List<String> base = WorkerProcess.command(javaOpts, queue, portFile, rabbit, redis, List.of());
 		Path refreshArchive = work.resolve("on-refresh.jsa");
 		Path trainedArchive = work.resolve("trained.jsa");
+		Path aotArchive = work.resolve("aot-on-refresh.jsa");
 		Map<String, List<String>> variants = new LinkedHashMap<>();
 		variants.put("executable jar", base);
 		variants.put("extracted jar", withJar(base, extracted, List.of()));
@@ -100,6 +110,9 @@ public final class ColdStartBench {
 				withJar(base, extracted, List.of("-XX:SharedArchiveFile=" + refreshArchive)));
 		variants.put("extracted + CDS (trained on a drain)",
 				withJar(base, extracted, List.of("-XX:SharedArchiveFile=" + trainedArchive)));
+		variants.put("extracted + AOT", withJar(base, extracted, List.of(AOT)));
+		variants.put("extracted + AOT + CDS (onRefresh training)",
+				withJar(base, extracted, List.of(AOT, "-XX:SharedArchiveFile=" + aotArchive)));
 		Map<String, List<Run>> runs = new LinkedHashMap<>();
 		List<String> loads = new ArrayList<>();
 		try (ConfigurableApplicationContext context = WorkerProcess.driver(rabbit, redis)) {
@@ -110,22 +123,35 @@ public final class ColdStartBench {
 				train(withJar(base, extracted,
 						List.of("-XX:ArchiveClassesAtExit=" + refreshArchive, "-Dspring.context.exit=onRefresh")),
 						logs.resolve(queue + "-training-refresh.log"));
+				train(withJar(base, extracted,
+						List.of(AOT, "-XX:ArchiveClassesAtExit=" + aotArchive, "-Dspring.context.exit=onRefresh")),
+						logs.resolve(queue + "-training-aot-refresh.log"));
 				fill(client, queue, 2000);
 				try (ChildProcess training = ChildProcess.start("training worker",
 						withJar(base, extracted, List.of("-XX:ArchiveClassesAtExit=" + trainedArchive)), Map.of(),
 						Path.of("."), logs.resolve(queue + "-training-drain.log"), portFile)) {
 					training.awaitReady(Duration.ofSeconds(180));
 					awaitCount(training, 2000, Duration.ofMinutes(5));
+					// The archive is written as the JVM exits: on a busy machine that
+					// takes
+					// longer than an ordinary stop's grace period.
+					training.stop(300);
 				}
-				System.out.printf("cold-start bench: archives %s (%d KB), %s (%d KB)%n", refreshArchive.getFileName(),
-						size(refreshArchive) / 1024, trainedArchive.getFileName(), size(trainedArchive) / 1024);
+				if (size(trainedArchive) <= 0) {
+					System.err
+						.println("cold-start bench: the drain training run wrote no archive; skipping its variant");
+					variants.remove("extracted + CDS (trained on a drain)");
+				}
+				System.out.printf("cold-start bench: archives %s (%d KB), %s (%d KB), %s (%d KB)%n",
+						refreshArchive.getFileName(), size(refreshArchive) / 1024, trainedArchive.getFileName(),
+						size(trainedArchive) / 1024, aotArchive.getFileName(), size(aotArchive) / 1024);
 				for (int rep = 0; rep < reps; rep++) {
 					for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
 						loads.add(Machine.loadavg());
 						Run run = coldRun(client, admin, queue, n, variant.getValue(), portFile,
 								logs.resolve(queue + "-cold.log"));
 						runs.computeIfAbsent(variant.getKey(), (key) -> new ArrayList<>()).add(run);
-						System.out.printf("cold-start bench: %-38s %s; load %s%n", variant.getKey(), run,
+						System.out.printf("cold-start bench: %-44s %s; load %s%n", variant.getKey(), run,
 								Machine.loadavg());
 					}
 				}
@@ -155,7 +181,7 @@ public final class ColdStartBench {
 			medians.put("runs", list.stream().map(Run::toString).toList());
 			figures.put(variant, medians);
 			System.out.printf(
-					"  %-38s ready %5.0f ms, first task %5.0f ms, 80%% of steady %6.0f ms, cold %,6.0f/s,"
+					"  %-44s ready %5.0f ms, first task %5.0f ms, 80%% of steady %6.0f ms, cold %,6.0f/s,"
 							+ " steady %,6.0f/s (%.2f)%n",
 					variant, medians.get("launchToContextReadyMs"), medians.get("launchToFirstTaskMs"),
 					medians.get("launchTo80PercentOfSteadyMs"), medians.get("coldRatePerSecond"),
