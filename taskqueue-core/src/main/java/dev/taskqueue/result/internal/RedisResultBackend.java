@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.result.TaskState;
 import org.apache.commons.logging.Log;
@@ -76,6 +78,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	/** How often a waiter without a subscription reads the result's key. */
 	private static final long POLL_INTERVAL_MILLIS = 100;
 
+	/** A waiter listening ahead whose subscription and publish are both to come. */
+	private static final int NEW = 0;
+
+	/** A waiter whose subscription was in place before its task was published. */
+	private static final int SUBSCRIBED = 1;
+
+	/** A waiter whose task may have been published before it subscribed. */
+	private static final int PUBLISHING = 2;
+
 	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
 	private final StringRedisTemplate redis;
@@ -99,6 +110,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private final RedisMessageListenerContainer listenerContainer;
 
 	private final ExecutorService notificationExecutor;
+
+	/** Where subscriptions ahead of a publish are made (the notification executor). */
+	private volatile Executor subscriptionExecutor;
 
 	private final RedisGroupStore groups;
 
@@ -143,6 +157,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-result-");
 		threads.setDaemon(true);
 		this.notificationExecutor = Executors.newFixedThreadPool(2, threads);
+		this.subscriptionExecutor = this.notificationExecutor;
 		this.listenerContainer.setTaskExecutor(new SyncTaskExecutor());
 		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not
 		// one of the pool's.
@@ -411,10 +426,82 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return view;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The subscription is made on one of the backend's own threads while the caller goes
+	 * on to publish. Once it is in place, the result is read only if the caller said it
+	 * was publishing before then: a result stored earlier sent a notification no one
+	 * heard. The future may complete on the Redis client's I/O thread, as the
+	 * notification arrives: a caller blocks on it, and chains nothing to it.
+	 */
+	@Override
+	public PendingResult listenAhead(String taskId, Duration listenFor) {
+		ensureStarted();
+		boolean[] created = new boolean[1];
+		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
+			Waiter w = existing;
+			if (w == null) {
+				w = new Waiter(id, true);
+				created[0] = true;
+			}
+			w.views++;
+			return w;
+		});
+		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
+		view.orTimeout(Math.max(1, listenFor.toMillis()), TimeUnit.MILLISECONDS);
+		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
+		if (created[0]) {
+			try {
+				this.subscriptionExecutor.execute(() -> subscribeAhead(waiter));
+			}
+			catch (RejectedExecutionException ex) {
+				view.cancel(false);
+			}
+		}
+		else {
+			// Subscribed (or polling) for another caller already.
+			waiter.subscribed.complete(null);
+		}
+		return new PendingResult(view, waiter::publishing, waiter.subscribed);
+	}
+
+	/**
+	 * Make the subscriptions of {@link #listenAhead} with another executor (a test's, to
+	 * order them).
+	 * @param executor the executor
+	 */
+	void setSubscriptionExecutor(Executor executor) {
+		this.subscriptionExecutor = executor;
+	}
+
+	private void subscribeAhead(Waiter waiter) {
+		synchronized (waiter) {
+			if (waiter.released) {
+				waiter.subscribed.complete(null);
+				return;
+			}
+			try {
+				this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(waiter.taskId)));
+				waiter.listening = true;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not subscribe to the result of task " + waiter.taskId + " (" + ex.getMessage()
+						+ "); polling it every " + POLL_INTERVAL_MILLIS + " ms instead");
+				waiter.polling = true;
+				waiter.subscribed.complete(null);
+				waiter.schedulePoll();
+			}
+		}
+	}
+
 	private Waiter subscribe(String taskId) {
-		Waiter waiter = new Waiter(taskId);
+		Waiter waiter = new Waiter(taskId, false);
 		try {
 			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+			synchronized (waiter) {
+				waiter.listening = true;
+			}
 		}
 		catch (RuntimeException ex) {
 			// The subscription could not be registered in time (Redis slow or
@@ -440,8 +527,14 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			last[0] = true;
 			return null;
 		});
-		if (last[0] && !waiter.polling) {
-			this.listenerContainer.removeMessageListener(waiter);
+		if (last[0]) {
+			synchronized (waiter) {
+				waiter.released = true;
+				if (waiter.listening) {
+					waiter.listening = false;
+					this.listenerContainer.removeMessageListener(waiter);
+				}
+			}
 		}
 	}
 
@@ -495,8 +588,32 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		 */
 		private volatile boolean polling;
 
-		Waiter(String taskId) {
+		/**
+		 * Whether this waiter's listener is registered with the container; guarded by the
+		 * waiter.
+		 */
+		private boolean listening;
+
+		/** Whether the last caller released this waiter; guarded by the waiter. */
+		private boolean released;
+
+		/**
+		 * Whether the subscription was in place before the task's message was published
+		 * ({@link #SUBSCRIBED}), or the publish may have come first
+		 * ({@link #PUBLISHING}): then a result stored before the subscription went
+		 * unheard, and is read once.
+		 */
+		private final AtomicInteger order;
+
+		private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+
+		Waiter(String taskId, boolean ahead) {
 			this.taskId = taskId;
+			this.order = new AtomicInteger(ahead ? NEW : PUBLISHING);
+		}
+
+		void publishing() {
+			this.order.compareAndSet(NEW, PUBLISHING);
 		}
 
 		@Override
@@ -511,6 +628,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
+			boolean before = this.order.compareAndSet(NEW, SUBSCRIBED);
+			this.subscribed.complete(null);
+			if (before) {
+				// Listening before the task was published: its notification cannot be
+				// missed, and nothing was stored before it.
+				return;
+			}
 			// Called on the client's I/O thread: the read waits for Redis's reply.
 			try {
 				RedisResultBackend.this.notificationExecutor.execute(this::check);
