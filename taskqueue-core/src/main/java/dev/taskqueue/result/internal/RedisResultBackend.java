@@ -2,16 +2,20 @@ package dev.taskqueue.result.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.result.TaskState;
@@ -123,6 +127,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private volatile long replicaTimeoutMillis;
 
 	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+
+	private final AheadSubscriptions ahead = new AheadSubscriptions();
 
 	private final Object startMonitor = new Object();
 
@@ -453,7 +459,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
 		if (created[0]) {
 			try {
-				this.subscriptionExecutor.execute(() -> subscribeAhead(waiter));
+				this.ahead.subscribe(waiter);
 			}
 			catch (RejectedExecutionException ex) {
 				view.cancel(false);
@@ -473,26 +479,6 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	void setSubscriptionExecutor(Executor executor) {
 		this.subscriptionExecutor = executor;
-	}
-
-	private void subscribeAhead(Waiter waiter) {
-		synchronized (waiter) {
-			if (waiter.released) {
-				waiter.subscribed.complete(null);
-				return;
-			}
-			try {
-				this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(waiter.taskId)));
-				waiter.listening = true;
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not subscribe to the result of task " + waiter.taskId + " (" + ex.getMessage()
-						+ "); polling it every " + POLL_INTERVAL_MILLIS + " ms instead");
-				waiter.polling = true;
-				waiter.subscribed.complete(null);
-				waiter.schedulePoll();
-			}
-		}
 	}
 
 	private Waiter subscribe(String taskId) {
@@ -532,7 +518,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				waiter.released = true;
 				if (waiter.listening) {
 					waiter.listening = false;
-					this.listenerContainer.removeMessageListener(waiter);
+					if (waiter.ahead) {
+						this.ahead.unsubscribe(waiter);
+					}
+					else {
+						this.listenerContainer.removeMessageListener(waiter);
+					}
 				}
 			}
 		}
@@ -572,6 +563,156 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/**
+	 * The subscriptions of {@link #listenAhead}: made and ended in batches, one
+	 * {@code SUBSCRIBE} (or {@code UNSUBSCRIBE}) for every waiter queued meanwhile, on
+	 * one of the backend's threads at a time, so that many concurrent sends do not each
+	 * wait for a reply of their own. One listener receives the batches' notifications and
+	 * hands them to their waiters.
+	 */
+	private final class AheadSubscriptions implements MessageListener, SubscriptionListener {
+
+		private final Queue<Waiter> toSubscribe = new ConcurrentLinkedQueue<>();
+
+		private final Queue<Waiter> toUnsubscribe = new ConcurrentLinkedQueue<>();
+
+		private final AtomicBoolean scheduled = new AtomicBoolean();
+
+		void subscribe(Waiter waiter) {
+			this.toSubscribe.add(waiter);
+			schedule();
+		}
+
+		void unsubscribe(Waiter waiter) {
+			this.toUnsubscribe.add(waiter);
+			try {
+				schedule();
+			}
+			catch (RejectedExecutionException ex) {
+				// The backend is being destroyed, which closes every subscription.
+			}
+		}
+
+		private void schedule() {
+			if (this.scheduled.compareAndSet(false, true)) {
+				try {
+					RedisResultBackend.this.subscriptionExecutor.execute(this::run);
+				}
+				catch (RejectedExecutionException ex) {
+					this.scheduled.set(false);
+					throw ex;
+				}
+			}
+		}
+
+		private void run() {
+			try {
+				List<Waiter> added = new ArrayList<>();
+				List<Waiter> removed = new ArrayList<>();
+				for (Waiter waiter = this.toSubscribe.poll(); waiter != null; waiter = this.toSubscribe.poll()) {
+					added.add(waiter);
+				}
+				for (Waiter waiter = this.toUnsubscribe.poll(); waiter != null; waiter = this.toUnsubscribe.poll()) {
+					removed.add(waiter);
+				}
+				if (!added.isEmpty()) {
+					add(added, removed);
+				}
+				// A channel that a newer waiter of the same task listens on stays.
+				removed.removeIf((waiter) -> {
+					Waiter current = RedisResultBackend.this.waiters.get(waiter.taskId);
+					return current != null && current != waiter && current.ahead && current.isListening();
+				});
+				if (!removed.isEmpty()) {
+					RedisResultBackend.this.listenerContainer.removeMessageListener(this, topics(removed));
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not end the subscriptions of results no longer waited for", ex);
+			}
+			finally {
+				this.scheduled.set(false);
+				if (!this.toSubscribe.isEmpty() || !this.toUnsubscribe.isEmpty()) {
+					try {
+						schedule();
+					}
+					catch (RejectedExecutionException ex) {
+						// The backend is being destroyed.
+					}
+				}
+			}
+		}
+
+		private void add(List<Waiter> added, List<Waiter> removed) {
+			List<Waiter> waiting = new ArrayList<>(added.size());
+			for (Waiter waiter : added) {
+				synchronized (waiter) {
+					if (waiter.released) {
+						waiter.subscribed.complete(null);
+					}
+					else {
+						// Counted as listening from here, so a release that comes while
+						// the subscription is made ends it.
+						waiter.listening = true;
+						waiting.add(waiter);
+					}
+				}
+			}
+			if (waiting.isEmpty()) {
+				return;
+			}
+			try {
+				RedisResultBackend.this.listenerContainer.addMessageListener(this, topics(waiting));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not subscribe to the results of " + waiting.size() + " tasks (" + ex.getMessage()
+						+ "); polling them every " + POLL_INTERVAL_MILLIS + " ms instead");
+				for (Waiter waiter : waiting) {
+					synchronized (waiter) {
+						waiter.polling = true;
+						if (waiter.listening) {
+							waiter.listening = false;
+							removed.add(waiter);
+						}
+					}
+					waiter.subscribed.complete(null);
+					waiter.schedulePoll();
+				}
+			}
+		}
+
+		private List<ChannelTopic> topics(List<Waiter> waiters) {
+			List<ChannelTopic> topics = new ArrayList<>(waiters.size());
+			for (Waiter waiter : waiters) {
+				topics.add(new ChannelTopic(key(waiter.taskId)));
+			}
+			return topics;
+		}
+
+		private @Nullable Waiter waiter(byte[] channel) {
+			String name = new String(channel, StandardCharsets.UTF_8);
+			int prefix = RedisResultBackend.this.keyPrefix.length() + TASK_KEY_PREFIX.length();
+			return (name.length() > prefix) ? RedisResultBackend.this.waiters.get(name.substring(prefix)) : null;
+		}
+
+		@Override
+		public void onMessage(Message message, byte @Nullable [] pattern) {
+			Waiter waiter = waiter(message.getChannel());
+			if (waiter != null && waiter.ahead) {
+				waiter.onMessage(message, pattern);
+			}
+		}
+
+		@Override
+		public void onChannelSubscribed(byte[] channel, long count) {
+			Waiter waiter = waiter(channel);
+			if (waiter != null && waiter.ahead) {
+				waiter.onChannelSubscribed(channel, count);
+			}
+		}
+
+	}
+
+	/**
 	 * Waits for one task's result; shared by every caller waiting on that id.
 	 */
 	private final class Waiter implements MessageListener, SubscriptionListener {
@@ -607,13 +748,21 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
 
+		/** Whether {@link AheadSubscriptions} subscribes and unsubscribes this waiter. */
+		private final boolean ahead;
+
 		Waiter(String taskId, boolean ahead) {
 			this.taskId = taskId;
+			this.ahead = ahead;
 			this.order = new AtomicInteger(ahead ? NEW : PUBLISHING);
 		}
 
 		void publishing() {
 			this.order.compareAndSet(NEW, PUBLISHING);
+		}
+
+		synchronized boolean isListening() {
+			return this.listening;
 		}
 
 		@Override
