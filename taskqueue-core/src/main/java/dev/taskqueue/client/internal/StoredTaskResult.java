@@ -119,7 +119,12 @@ public final class StoredTaskResult implements TaskResult {
 			}
 			catch (TimeoutException ex) {
 				ahead.future().cancel(false);
-				throw new TaskTimeoutException(this.id, timeout, getState());
+				// A notification that came late (or never) does not hide a stored result.
+				ResultMeta stored = this.backend.get(this.id);
+				if (stored.status().isReady()) {
+					return stored;
+				}
+				throw new TaskTimeoutException(this.id, timeout, stored.status());
 			}
 			catch (InterruptedException ex) {
 				ahead.future().cancel(false);

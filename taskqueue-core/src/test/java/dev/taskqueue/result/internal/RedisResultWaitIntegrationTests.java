@@ -157,6 +157,7 @@ class RedisResultWaitIntegrationTests {
 		pending.publishing();
 		backend.store(meta);
 		assertThat(subscriptions).hasSize(1);
+		backend.setSubscriptionExecutor(Runnable::run);
 		subscriptions.get(0).run();
 		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 		assertThat(backend.reads).hasValue(1);
@@ -243,6 +244,28 @@ class RedisResultWaitIntegrationTests {
 		TaskResult result = handle(backend, meta.taskId(), pending);
 		assertThat(result.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class)).isEqualTo(42);
 		assertThat(backend.reads).hasPositiveValue();
+	}
+
+	@Test
+	void getWhoseNotificationDoesNotComeInTimeStillFindsAStoredResult() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.publishing();
+		// The subscription is not made (a backlog of them, say) while the result is
+		// stored.
+		backend.store(meta);
+		TaskResult result = handle(backend, meta.taskId(), pending);
+		assertThat(result.get(Duration.ofMillis(50), Integer.class)).isEqualTo(42);
+		assertThat(backend.reads).hasValue(1);
+		assertThat(pending.future()).isCancelled();
+		backend.setSubscriptionExecutor(Runnable::run);
+		List.copyOf(subscriptions).forEach(Runnable::run);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
 	}
 
 	@Test
