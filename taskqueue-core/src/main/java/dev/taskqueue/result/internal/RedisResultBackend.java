@@ -3,6 +3,7 @@ package dev.taskqueue.result.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -566,10 +567,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 * The subscriptions of {@link #listenAhead}: made and ended in batches, one
 	 * {@code SUBSCRIBE} (or {@code UNSUBSCRIBE}) for every waiter queued meanwhile, on
 	 * one of the backend's threads at a time, so that many concurrent sends do not each
-	 * wait for a reply of their own. One listener receives the batches' notifications and
-	 * hands them to their waiters.
+	 * wait for a reply of their own. Each batch has a listener of its own, which hands
+	 * the notifications to their waiters.
 	 */
-	private final class AheadSubscriptions implements MessageListener, SubscriptionListener {
+	private final class AheadSubscriptions {
 
 		private final Queue<Waiter> toSubscribe = new ConcurrentLinkedQueue<>();
 
@@ -622,9 +623,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 					Waiter current = RedisResultBackend.this.waiters.get(waiter.taskId);
 					return current != null && current != waiter && current.ahead && current.isListening();
 				});
-				if (!removed.isEmpty()) {
-					RedisResultBackend.this.listenerContainer.removeMessageListener(this, topics(removed));
+				Map<Batch, List<Waiter>> byBatch = new IdentityHashMap<>();
+				for (Waiter waiter : removed) {
+					Batch batch = waiter.batch;
+					if (batch != null) {
+						byBatch.computeIfAbsent(batch, (key) -> new ArrayList<>()).add(waiter);
+					}
 				}
+				byBatch.forEach((batch, waiters) -> RedisResultBackend.this.listenerContainer
+					.removeMessageListener(batch, topics(waiters)));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not end the subscriptions of results no longer waited for", ex);
@@ -660,8 +667,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			if (waiting.isEmpty()) {
 				return;
 			}
+			// A listener per batch: the container keeps each listener's channels in a
+			// copy-on-write set, which one listener for every waiting task would copy on
+			// each change.
+			Batch batch = new Batch();
+			for (Waiter waiter : waiting) {
+				waiter.batch = batch;
+			}
 			try {
-				RedisResultBackend.this.listenerContainer.addMessageListener(this, topics(waiting));
+				RedisResultBackend.this.listenerContainer.addMessageListener(batch, topics(waiting));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not subscribe to the results of " + waiting.size() + " tasks (" + ex.getMessage()
@@ -687,6 +701,14 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			}
 			return topics;
 		}
+
+	}
+
+	/**
+	 * The listener of one batch of {@link AheadSubscriptions}: hands each notification to
+	 * its task's waiter.
+	 */
+	private final class Batch implements MessageListener, SubscriptionListener {
 
 		private @Nullable Waiter waiter(byte[] channel) {
 			String name = new String(channel, StandardCharsets.UTF_8);
@@ -747,6 +769,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		private final AtomicInteger order;
 
 		private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+
+		/**
+		 * The batch this waiter was subscribed with; used by one run of
+		 * {@link AheadSubscriptions} at a time.
+		 */
+		private @Nullable Batch batch;
 
 		/** Whether {@link AheadSubscriptions} subscribes and unsubscribes this waiter. */
 		private final boolean ahead;
