@@ -618,11 +618,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				if (!added.isEmpty()) {
 					add(added, removed);
 				}
-				// A channel that a newer waiter of the same task listens on stays.
-				removed.removeIf((waiter) -> {
-					Waiter current = RedisResultBackend.this.waiters.get(waiter.taskId);
-					return current != null && current != waiter && current.ahead && current.isListening();
-				});
+				// Only this batch's listener leaves the channel: a newer waiter of the
+				// same
+				// task, with a listener of another batch, keeps it subscribed.
 				Map<Batch, List<Waiter>> byBatch = new IdentityHashMap<>();
 				for (Waiter waiter : removed) {
 					Batch batch = waiter.batch;
@@ -787,10 +785,6 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		void publishing() {
 			this.order.compareAndSet(NEW, PUBLISHING);
-		}
-
-		synchronized boolean isListening() {
-			return this.listening;
 		}
 
 		@Override
