@@ -43,6 +43,7 @@ import dev.taskqueue.protocol.internal.EncodedMessage;
 import dev.taskqueue.protocol.internal.ProcessIdentity;
 import dev.taskqueue.protocol.internal.TaskMessage;
 import dev.taskqueue.protocol.internal.TaskMessageCodec;
+import dev.taskqueue.result.internal.PendingResult;
 import dev.taskqueue.result.internal.ResultBackend;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -107,6 +108,8 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	private volatile @Nullable TaskPublishObservationConvention observationConvention;
 
 	private volatile Clock clock = Clock.systemUTC();
+
+	private volatile Duration subscribeBeforeSend = Duration.ZERO;
 
 	/**
 	 * Create a client.
@@ -213,6 +216,25 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		this.clock = clock;
 	}
 
+	/**
+	 * Have {@link #send(TaskRequest)} listen for each task's result from before it
+	 * publishes the message, as Celery's client does, for up to the given time: a
+	 * {@link TaskResult#get(Duration) get()} after the send then usually finds the result
+	 * already delivered by its notification, without reading the store. The listening
+	 * ends when the result arrives, when {@code get()} gives up, or after this time,
+	 * whichever comes first; a {@code get()} after that reads the store as usual. Each
+	 * send then costs a subscription and its notification, so this is for applications
+	 * that wait for most of their results. Tasks sent with
+	 * {@link TaskRequest.Builder#ignoreResult(boolean) ignoreResult(true)},
+	 * {@link #sendAll(List)} and workflows are not listened for ahead.
+	 * {@link Duration#ZERO} (the default) listens only once {@code get()} waits.
+	 * @param subscribeBeforeSend how long to listen at most, or {@link Duration#ZERO} not
+	 * to listen ahead
+	 */
+	public void setSubscribeBeforeSend(Duration subscribeBeforeSend) {
+		this.subscribeBeforeSend = subscribeBeforeSend.isNegative() ? Duration.ZERO : subscribeBeforeSend;
+	}
+
 	@Override
 	public void revoke(String taskId, boolean terminate) {
 		ControlBus control = this.control;
@@ -252,15 +274,23 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			return result(outgoing.duplicateOf);
 		}
 		EncodedMessage encoded = Objects.requireNonNull(outgoing.encoded);
+		PendingResult ahead = listenAhead(outgoing.id, request);
 		long publishStart = System.nanoTime();
 		try (Observation.Scope scope = outgoing.observation.openScope()) {
+			if (ahead != null) {
+				ahead.publishing();
+			}
 			this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body());
 		}
 		catch (RuntimeException ex) {
+			if (ahead != null) {
+				ahead.future().cancel(false);
+			}
 			throw failed(outgoing, ex);
 		}
 		sent(outgoing, Duration.ofNanos(System.nanoTime() - publishStart));
-		return result(outgoing.id);
+		return (ahead != null) ? new StoredTaskResult(outgoing.id, this.backend, this.codec.mapper(), this, ahead)
+				: result(outgoing.id);
 	}
 
 	/**
@@ -341,6 +371,14 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 * Build a task's message: route, unique lock, observation (started, so a tracing
 	 * handler has written its context into the headers) and the encoded message.
 	 */
+	private @Nullable PendingResult listenAhead(String taskId, TaskRequest request) {
+		Duration listenFor = this.subscribeBeforeSend;
+		if (listenFor.isZero() || Boolean.TRUE.equals(request.getIgnoreResult()) || !this.backend.isEnabled()) {
+			return null;
+		}
+		return this.backend.listenAhead(taskId, listenFor);
+	}
+
 	private Outgoing prepare(TaskRequest request) {
 		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
 		Route route = route(request);

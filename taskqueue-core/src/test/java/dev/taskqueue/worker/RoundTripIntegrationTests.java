@@ -49,6 +49,18 @@ class RoundTripIntegrationTests {
 		});
 	}
 
+	@Test
+	void aClientListeningBeforeItSendsGetsResultsAndFailures() {
+		this.stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.stack.client.send("test.add", i, 3).get(TIMEOUT, Integer.class)).isEqualTo(i + 3);
+		}
+		TaskResult failed = this.stack.client.send("test.divide", 1, 0);
+		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> failed.get(TIMEOUT))
+			.satisfies((ex) -> assertThat(ex.getRemoteMessage()).isEqualTo("division by zero"));
+		assertThat(failed.getState()).isEqualTo(TaskState.FAILURE);
+	}
+
 	static class Tasks {
 
 		@QueueTask("test.add")

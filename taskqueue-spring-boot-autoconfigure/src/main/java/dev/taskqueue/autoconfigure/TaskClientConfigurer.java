@@ -116,6 +116,8 @@ public final class TaskClientConfigurer {
 		map.from(this.uniqueLocks).to(client::setUniqueLocks);
 		map.from(this.clusterControl).to(client::setClusterControl);
 		map.from(this.sentEventDispatcher).to(client::setSentEventDispatcher);
+		client.setSubscribeBeforeSend(PropertyChecks.notNegative("taskqueue.client.subscribe-before-send",
+				this.properties.getClient().getSubscribeBeforeSend()));
 	}
 
 }

@@ -1112,6 +1112,25 @@ public class TaskQueueProperties {
 		 */
 		private boolean sendSentEvent = false;
 
+		/**
+		 * How long a send listens for its task's result, subscribing to the result's
+		 * notification before the message is published (as Celery's client does), so that
+		 * get() after send() usually finds the result already delivered without reading
+		 * it. The listening ends when the result arrives, when get() gives up, or after
+		 * this time. Costs a subscription and a notification per send: for applications
+		 * that wait for most of their results. 0 (the default) subscribes only once get()
+		 * waits.
+		 */
+		private Duration subscribeBeforeSend = Duration.ZERO;
+
+		public Duration getSubscribeBeforeSend() {
+			return this.subscribeBeforeSend;
+		}
+
+		public void setSubscribeBeforeSend(Duration subscribeBeforeSend) {
+			this.subscribeBeforeSend = subscribeBeforeSend;
+		}
+
 		public boolean isSendSentEvent() {
 			return this.sendSentEvent;
 		}

@@ -110,6 +110,7 @@ class InvalidTaskQueuePropertiesTests {
 						"taskqueue.queues.orders.type=quorum"),
 				range("taskqueue.client.publish-timeout", "0s", "Must be positive."),
 				range("taskqueue.client.channel-pool-size", "0", "Must be at least 1."),
+				range("taskqueue.client.subscribe-before-send", "-1s", "Must not be negative."),
 				range("taskqueue.result.expires", "0s", "Must be positive."),
 				range("taskqueue.result.wait-for-replicas", "-1", "Must be at least 0."),
 				range("taskqueue.result.wait-for-replicas-timeout", "0s", "Must be positive.",

@@ -15,6 +15,7 @@ import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.client.TaskTimeoutException;
 import dev.taskqueue.result.ExceptionInfo;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.PendingResult;
 import dev.taskqueue.result.internal.ResultBackend;
 import dev.taskqueue.result.internal.ResultMeta;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,8 @@ public final class StoredTaskResult implements TaskResult {
 
 	private final TaskClient client;
 
+	private final @Nullable PendingResult ahead;
+
 	/**
 	 * Create a handle.
 	 * @param id the task id
@@ -42,10 +45,25 @@ public final class StoredTaskResult implements TaskResult {
 	 * @param client revokes the task
 	 */
 	public StoredTaskResult(String id, ResultBackend backend, JsonMapper mapper, TaskClient client) {
+		this(id, backend, mapper, client, null);
+	}
+
+	/**
+	 * Create a handle on a task whose result was listened for from before it was sent.
+	 * @param id the task id
+	 * @param backend the result store
+	 * @param mapper converts results to the types callers ask for
+	 * @param client revokes the task
+	 * @param ahead the result listened for since before the task was sent, or
+	 * {@code null}
+	 */
+	public StoredTaskResult(String id, ResultBackend backend, JsonMapper mapper, TaskClient client,
+			@Nullable PendingResult ahead) {
 		this.id = id;
 		this.backend = backend;
 		this.mapper = mapper;
 		this.client = client;
+		this.ahead = ahead;
 	}
 
 	@Override
@@ -76,13 +94,56 @@ public final class StoredTaskResult implements TaskResult {
 	@Override
 	public <T> CompletableFuture<@Nullable T> toFuture(Class<T> type) {
 		JavaType javaType = this.mapper.constructType(type);
+		ResultMeta delivered = delivered();
+		if (delivered != null) {
+			return CompletableFuture.supplyAsync(() -> convert(delivered, javaType), Runnable::run);
+		}
 		return this.backend.whenReady(this.id).thenApply((meta) -> convert(meta, javaType));
 	}
 
+	/** The result delivered to the listening ahead, if it was. */
+	private @Nullable ResultMeta delivered() {
+		PendingResult ahead = this.ahead;
+		if (ahead != null && ahead.future().isDone() && !ahead.future().isCompletedExceptionally()) {
+			return ahead.future().join();
+		}
+		return null;
+	}
+
 	private ResultMeta await(Duration timeout) {
+		PendingResult ahead = this.ahead;
+		if (ahead != null) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			try {
+				return ahead.future().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				ahead.future().cancel(false);
+				// A notification that came late (or never) does not hide a stored result.
+				ResultMeta stored = this.backend.get(this.id);
+				if (stored.status().isReady()) {
+					return stored;
+				}
+				throw new TaskTimeoutException(this.id, timeout, stored.status());
+			}
+			catch (InterruptedException ex) {
+				ahead.future().cancel(false);
+				Thread.currentThread().interrupt();
+				throw new CancellationException("Interrupted while waiting for task " + this.id);
+			}
+			catch (ExecutionException | CancellationException ex) {
+				// No longer listened for (the time to listen ran out, or the result could
+				// not be decoded): wait the usual way, which reads it.
+			}
+			return awaitStored(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), timeout);
+		}
+		return awaitStored(timeout, timeout);
+	}
+
+	private ResultMeta awaitStored(Duration remaining, Duration timeout) {
 		CompletableFuture<ResultMeta> future = this.backend.whenReadyToWait(this.id);
 		try {
-			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return future.get(remaining.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(false);

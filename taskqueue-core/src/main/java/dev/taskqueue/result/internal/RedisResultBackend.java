@@ -2,15 +2,22 @@ package dev.taskqueue.result.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.result.TaskState;
 import org.apache.commons.logging.Log;
@@ -76,6 +83,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	/** How often a waiter without a subscription reads the result's key. */
 	private static final long POLL_INTERVAL_MILLIS = 100;
 
+	/** A waiter listening ahead whose subscription and publish are both to come. */
+	private static final int NEW = 0;
+
+	/** A waiter whose subscription was in place before its task was published. */
+	private static final int SUBSCRIBED = 1;
+
+	/** A waiter whose task may have been published before it subscribed. */
+	private static final int PUBLISHING = 2;
+
 	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
 	private final StringRedisTemplate redis;
@@ -100,6 +116,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final ExecutorService notificationExecutor;
 
+	/** Where subscriptions ahead of a publish are made (the notification executor). */
+	private volatile Executor subscriptionExecutor;
+
 	private final RedisGroupStore groups;
 
 	private final boolean cluster;
@@ -109,6 +128,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private volatile long replicaTimeoutMillis;
 
 	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+
+	private final AheadSubscriptions ahead = new AheadSubscriptions();
 
 	private final Object startMonitor = new Object();
 
@@ -143,6 +164,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-result-");
 		threads.setDaemon(true);
 		this.notificationExecutor = Executors.newFixedThreadPool(2, threads);
+		this.subscriptionExecutor = this.notificationExecutor;
 		this.listenerContainer.setTaskExecutor(new SyncTaskExecutor());
 		// A blocking client (Jedis) holds a thread for as long as it is subscribed: not
 		// one of the pool's.
@@ -411,10 +433,62 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		return view;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The subscription is made on one of the backend's own threads while the caller goes
+	 * on to publish. Once it is in place, the result is read only if the caller said it
+	 * was publishing before then: a result stored earlier sent a notification no one
+	 * heard. The future may complete on the Redis client's I/O thread, as the
+	 * notification arrives: a caller blocks on it, and chains nothing to it.
+	 */
+	@Override
+	public PendingResult listenAhead(String taskId, Duration listenFor) {
+		ensureStarted();
+		boolean[] created = new boolean[1];
+		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
+			Waiter w = existing;
+			if (w == null) {
+				w = new Waiter(id, true);
+				created[0] = true;
+			}
+			w.views++;
+			return w;
+		});
+		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
+		view.orTimeout(Math.max(1, listenFor.toMillis()), TimeUnit.MILLISECONDS);
+		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
+		if (created[0]) {
+			try {
+				this.ahead.subscribe(waiter);
+			}
+			catch (RejectedExecutionException ex) {
+				view.cancel(false);
+			}
+		}
+		else {
+			// Subscribed (or polling) for another caller already.
+			waiter.subscribed.complete(null);
+		}
+		return new PendingResult(view, waiter::publishing, waiter.subscribed);
+	}
+
+	/**
+	 * Make the subscriptions of {@link #listenAhead} with another executor (a test's, to
+	 * order them).
+	 * @param executor the executor
+	 */
+	void setSubscriptionExecutor(Executor executor) {
+		this.subscriptionExecutor = executor;
+	}
+
 	private Waiter subscribe(String taskId) {
-		Waiter waiter = new Waiter(taskId);
+		Waiter waiter = new Waiter(taskId, false);
 		try {
 			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
+			synchronized (waiter) {
+				waiter.listening = true;
+			}
 		}
 		catch (RuntimeException ex) {
 			// The subscription could not be registered in time (Redis slow or
@@ -440,8 +514,19 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			last[0] = true;
 			return null;
 		});
-		if (last[0] && !waiter.polling) {
-			this.listenerContainer.removeMessageListener(waiter);
+		if (last[0]) {
+			synchronized (waiter) {
+				waiter.released = true;
+				if (waiter.listening) {
+					waiter.listening = false;
+					if (waiter.ahead) {
+						this.ahead.unsubscribe(waiter);
+					}
+					else {
+						this.listenerContainer.removeMessageListener(waiter);
+					}
+				}
+			}
 		}
 	}
 
@@ -479,6 +564,175 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/**
+	 * The subscriptions of {@link #listenAhead}: made and ended in batches, one
+	 * {@code SUBSCRIBE} (or {@code UNSUBSCRIBE}) for every waiter queued meanwhile, on
+	 * one of the backend's threads at a time, so that many concurrent sends do not each
+	 * wait for a reply of their own. Each batch has a listener of its own, which hands
+	 * the notifications to their waiters.
+	 */
+	private final class AheadSubscriptions {
+
+		private final Queue<Waiter> toSubscribe = new ConcurrentLinkedQueue<>();
+
+		private final Queue<Waiter> toUnsubscribe = new ConcurrentLinkedQueue<>();
+
+		private final AtomicBoolean scheduled = new AtomicBoolean();
+
+		void subscribe(Waiter waiter) {
+			this.toSubscribe.add(waiter);
+			schedule();
+		}
+
+		void unsubscribe(Waiter waiter) {
+			this.toUnsubscribe.add(waiter);
+			try {
+				schedule();
+			}
+			catch (RejectedExecutionException ex) {
+				// The backend is being destroyed, which closes every subscription.
+			}
+		}
+
+		private void schedule() {
+			if (this.scheduled.compareAndSet(false, true)) {
+				try {
+					RedisResultBackend.this.subscriptionExecutor.execute(this::run);
+				}
+				catch (RejectedExecutionException ex) {
+					this.scheduled.set(false);
+					throw ex;
+				}
+			}
+		}
+
+		private void run() {
+			try {
+				List<Waiter> added = new ArrayList<>();
+				List<Waiter> removed = new ArrayList<>();
+				for (Waiter waiter = this.toSubscribe.poll(); waiter != null; waiter = this.toSubscribe.poll()) {
+					added.add(waiter);
+				}
+				for (Waiter waiter = this.toUnsubscribe.poll(); waiter != null; waiter = this.toUnsubscribe.poll()) {
+					removed.add(waiter);
+				}
+				if (!added.isEmpty()) {
+					add(added, removed);
+				}
+				// Only this batch's listener leaves the channel: a newer waiter of the
+				// same
+				// task, with a listener of another batch, keeps it subscribed.
+				Map<Batch, List<Waiter>> byBatch = new IdentityHashMap<>();
+				for (Waiter waiter : removed) {
+					Batch batch = waiter.batch;
+					if (batch != null) {
+						byBatch.computeIfAbsent(batch, (key) -> new ArrayList<>()).add(waiter);
+					}
+				}
+				byBatch.forEach((batch, waiters) -> RedisResultBackend.this.listenerContainer
+					.removeMessageListener(batch, topics(waiters)));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not end the subscriptions of results no longer waited for", ex);
+			}
+			finally {
+				this.scheduled.set(false);
+				if (!this.toSubscribe.isEmpty() || !this.toUnsubscribe.isEmpty()) {
+					try {
+						schedule();
+					}
+					catch (RejectedExecutionException ex) {
+						// The backend is being destroyed.
+					}
+				}
+			}
+		}
+
+		private void add(List<Waiter> added, List<Waiter> removed) {
+			List<Waiter> waiting = new ArrayList<>(added.size());
+			for (Waiter waiter : added) {
+				synchronized (waiter) {
+					if (waiter.released) {
+						waiter.subscribed.complete(null);
+					}
+					else {
+						// Counted as listening from here, so a release that comes while
+						// the subscription is made ends it.
+						waiter.listening = true;
+						waiting.add(waiter);
+					}
+				}
+			}
+			if (waiting.isEmpty()) {
+				return;
+			}
+			// A listener per batch: the container keeps each listener's channels in a
+			// copy-on-write set, which one listener for every waiting task would copy on
+			// each change.
+			Batch batch = new Batch();
+			for (Waiter waiter : waiting) {
+				waiter.batch = batch;
+			}
+			try {
+				RedisResultBackend.this.listenerContainer.addMessageListener(batch, topics(waiting));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not subscribe to the results of " + waiting.size() + " tasks (" + ex.getMessage()
+						+ "); polling them every " + POLL_INTERVAL_MILLIS + " ms instead");
+				for (Waiter waiter : waiting) {
+					synchronized (waiter) {
+						waiter.polling = true;
+						if (waiter.listening) {
+							waiter.listening = false;
+							removed.add(waiter);
+						}
+					}
+					waiter.subscribed.complete(null);
+					waiter.schedulePoll();
+				}
+			}
+		}
+
+		private List<ChannelTopic> topics(List<Waiter> waiters) {
+			List<ChannelTopic> topics = new ArrayList<>(waiters.size());
+			for (Waiter waiter : waiters) {
+				topics.add(new ChannelTopic(key(waiter.taskId)));
+			}
+			return topics;
+		}
+
+	}
+
+	/**
+	 * The listener of one batch of {@link AheadSubscriptions}: hands each notification to
+	 * its task's waiter.
+	 */
+	private final class Batch implements MessageListener, SubscriptionListener {
+
+		private @Nullable Waiter waiter(byte[] channel) {
+			String name = new String(channel, StandardCharsets.UTF_8);
+			int prefix = RedisResultBackend.this.keyPrefix.length() + TASK_KEY_PREFIX.length();
+			return (name.length() > prefix) ? RedisResultBackend.this.waiters.get(name.substring(prefix)) : null;
+		}
+
+		@Override
+		public void onMessage(Message message, byte @Nullable [] pattern) {
+			Waiter waiter = waiter(message.getChannel());
+			if (waiter != null && waiter.ahead) {
+				waiter.onMessage(message, pattern);
+			}
+		}
+
+		@Override
+		public void onChannelSubscribed(byte[] channel, long count) {
+			Waiter waiter = waiter(channel);
+			if (waiter != null && waiter.ahead) {
+				waiter.onChannelSubscribed(channel, count);
+			}
+		}
+
+	}
+
+	/**
 	 * Waits for one task's result; shared by every caller waiting on that id.
 	 */
 	private final class Waiter implements MessageListener, SubscriptionListener {
@@ -495,8 +749,42 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		 */
 		private volatile boolean polling;
 
-		Waiter(String taskId) {
+		/**
+		 * Whether this waiter's listener is registered with the container; guarded by the
+		 * waiter.
+		 */
+		private boolean listening;
+
+		/** Whether the last caller released this waiter; guarded by the waiter. */
+		private boolean released;
+
+		/**
+		 * Whether the subscription was in place before the task's message was published
+		 * ({@link #SUBSCRIBED}), or the publish may have come first
+		 * ({@link #PUBLISHING}): then a result stored before the subscription went
+		 * unheard, and is read once.
+		 */
+		private final AtomicInteger order;
+
+		private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+
+		/**
+		 * The batch this waiter was subscribed with; used by one run of
+		 * {@link AheadSubscriptions} at a time.
+		 */
+		private @Nullable Batch batch;
+
+		/** Whether {@link AheadSubscriptions} subscribes and unsubscribes this waiter. */
+		private final boolean ahead;
+
+		Waiter(String taskId, boolean ahead) {
 			this.taskId = taskId;
+			this.ahead = ahead;
+			this.order = new AtomicInteger(ahead ? NEW : PUBLISHING);
+		}
+
+		void publishing() {
+			this.order.compareAndSet(NEW, PUBLISHING);
 		}
 
 		@Override
@@ -511,6 +799,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
+			boolean before = this.order.compareAndSet(NEW, SUBSCRIBED);
+			this.subscribed.complete(null);
+			if (before) {
+				// Listening before the task was published: its notification cannot be
+				// missed, and nothing was stored before it.
+				return;
+			}
 			// Called on the client's I/O thread: the read waits for Redis's reply.
 			try {
 				RedisResultBackend.this.notificationExecutor.execute(this::check);

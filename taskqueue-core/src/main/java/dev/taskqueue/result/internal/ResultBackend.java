@@ -1,5 +1,6 @@
 package dev.taskqueue.result.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,6 +62,21 @@ public interface ResultBackend {
 	 */
 	default CompletableFuture<ResultMeta> whenReadyToWait(String taskId) {
 		return whenReady(taskId);
+	}
+
+	/**
+	 * Listen for a task's result from before its message is published (as Celery's client
+	 * subscribes before it publishes), so that a caller who waits for it once the broker
+	 * confirmed the message usually finds it already delivered. The caller must call
+	 * {@link PendingResult#publishing()} right before it publishes. The listening ends
+	 * when the result arrives, when the pending result's future is cancelled, or after
+	 * {@code listenFor}. The default does not listen ahead.
+	 * @param taskId the task id
+	 * @param listenFor how long to listen at most
+	 * @return the pending result, or {@code null} if this backend does not listen ahead
+	 */
+	default @Nullable PendingResult listenAhead(String taskId, Duration listenFor) {
+		return null;
 	}
 
 	/**

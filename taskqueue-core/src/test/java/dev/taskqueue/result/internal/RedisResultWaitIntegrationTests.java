@@ -11,7 +11,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.taskqueue.client.TaskClient;
+import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.TaskTimeoutException;
+import dev.taskqueue.client.internal.StoredTaskResult;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -25,6 +31,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * How callers wait for results: on one subscription kept open between waits, and by
@@ -122,6 +129,168 @@ class RedisResultWaitIntegrationTests {
 		assertThat(ready.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(TaskState.SUCCESS);
 	}
 
+	@Test
+	void aResultListenedForAheadIsDeliveredByItsNotificationWithoutARead() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		pending.publishing();
+		backend.store(meta);
+		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+		assertThat(backend.reads).hasValue(0);
+		// Delivered, it stops listening.
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+	}
+
+	@Test
+	void aResultStoredBeforeTheSubscriptionWasInPlaceIsReadOnce() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		// Published, and its result stored, before the subscription is made: the
+		// notification goes unheard.
+		pending.publishing();
+		backend.store(meta);
+		assertThat(subscriptions).hasSize(1);
+		backend.setSubscriptionExecutor(Runnable::run);
+		subscriptions.get(0).run();
+		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+		assertThat(backend.reads).hasValue(1);
+	}
+
+	@Test
+	void listeningAheadEndsWhenItsTimeRunsOutThoughNoResultCame() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		String taskId = UUID.randomUUID().toString();
+		PendingResult pending = backend.listenAhead(taskId, Duration.ofMillis(200));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		pending.publishing();
+		assertThat(pending.future()).failsWithin(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.withThrowableThat()
+			.withCauseInstanceOf(TimeoutException.class);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+	}
+
+	@Test
+	void listeningAheadEndsWhenItsFutureIsCancelled() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		String taskId = UUID.randomUUID().toString();
+		PendingResult pending = backend.listenAhead(taskId, Duration.ofMinutes(1));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		assertThat(subscribedChannels(backend.key(taskId))).hasSize(1);
+		pending.future().cancel(false);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+	}
+
+	@Test
+	void listeningAheadCancelledBeforeItsSubscriptionLeavesNoSubscription() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			String taskId = UUID.randomUUID().toString();
+			ids.add(taskId);
+			backend.listenAhead(taskId, Duration.ofMinutes(1)).future().cancel(false);
+		}
+		for (String taskId : ids) {
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+				.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+		}
+	}
+
+	@Test
+	void listeningAheadWithoutSubscriptionReadsTheKeyUntilTheResultIsThere() throws Exception {
+		RedisResultBackend backend = backend(withoutSubscriptions(this.redis));
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		pending.publishing();
+		backend.store(meta);
+		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(TaskState.SUCCESS);
+	}
+
+	@Test
+	void getAfterSendFindsTheResultDeliveredWithoutARead() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		pending.publishing();
+		backend.store(meta);
+		TaskResult result = handle(backend, meta.taskId(), pending);
+		assertThat(result.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class)).isEqualTo(42);
+		assertThat(result.toFuture(Integer.class).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(42);
+		assertThat(backend.reads).hasValue(0);
+	}
+
+	@Test
+	void getAfterTheListeningEndedReadsTheResult() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMillis(100));
+		pending.publishing();
+		assertThat(pending.future()).failsWithin(Duration.ofSeconds(TIMEOUT_SECONDS));
+		// Stored once no one listens: the notification is missed.
+		backend.store(meta);
+		TaskResult result = handle(backend, meta.taskId(), pending);
+		assertThat(result.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class)).isEqualTo(42);
+		assertThat(backend.reads).hasPositiveValue();
+	}
+
+	@Test
+	void getWhoseNotificationDoesNotComeInTimeStillFindsAStoredResult() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.publishing();
+		// The subscription is not made (a backlog of them, say) while the result is
+		// stored.
+		backend.store(meta);
+		TaskResult result = handle(backend, meta.taskId(), pending);
+		assertThat(result.get(Duration.ofMillis(50), Integer.class)).isEqualTo(42);
+		assertThat(backend.reads).hasValue(1);
+		assertThat(pending.future()).isCancelled();
+		backend.setSubscriptionExecutor(Runnable::run);
+		List.copyOf(subscriptions).forEach(Runnable::run);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+	}
+
+	@Test
+	void getThatGivesUpEndsTheListening() throws Exception {
+		RedisResultBackend backend = backend(this.redis);
+		String taskId = UUID.randomUUID().toString();
+		PendingResult pending = backend.listenAhead(taskId, Duration.ofMinutes(1));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		pending.publishing();
+		TaskResult result = handle(backend, taskId, pending);
+		assertThatExceptionOfType(TaskTimeoutException.class).isThrownBy(() -> result.get(Duration.ofMillis(50)));
+		assertThat(pending.future()).isCancelled();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+	}
+
+	private TaskResult handle(RedisResultBackend backend, String taskId, PendingResult pending) {
+		TaskClient client = (TaskClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { TaskClient.class }, (proxy, method, args) -> {
+					throw new UnsupportedOperationException(method.getName());
+				});
+		return new StoredTaskResult(taskId, backend, JsonMapper.builder().build(), client, pending);
+	}
+
 	private List<String> subscribedChannels() throws Exception {
 		return subscribedChannels(this.prefix + "taskqueue-results-*");
 	}
@@ -143,6 +312,31 @@ class RedisResultWaitIntegrationTests {
 		RedisResultBackend backend = new RedisResultBackend(factory, this.codec, this.prefix, Duration.ofMinutes(5));
 		this.backends.add(backend);
 		return backend;
+	}
+
+	private CountingBackend counting(RedisConnectionFactory factory) {
+		CountingBackend backend = new CountingBackend(factory, this.codec, this.prefix);
+		this.backends.add(backend);
+		return backend;
+	}
+
+	/**
+	 * A backend that counts its reads of results.
+	 */
+	static final class CountingBackend extends RedisResultBackend {
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		CountingBackend(RedisConnectionFactory factory, ResultCodec codec, String prefix) {
+			super(factory, codec, prefix, Duration.ofMinutes(5));
+		}
+
+		@Override
+		public ResultMeta get(String taskId) {
+			this.reads.incrementAndGet();
+			return super.get(taskId);
+		}
+
 	}
 
 	/**

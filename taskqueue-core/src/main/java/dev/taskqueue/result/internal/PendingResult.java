@@ -1,0 +1,63 @@
+package dev.taskqueue.result.internal;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A task's result listened for from before its message is published, so that a caller who
+ * then waits finds the result delivered by its notification, without reading it. Made by
+ * {@link ResultBackend#listenAhead(String, java.time.Duration)}.
+ * <p>
+ * The listening ends when the result arrives, when {@link #future()} is cancelled, or
+ * when the time given to listen runs out (then the future fails with a
+ * {@link java.util.concurrent.TimeoutException}): a caller that finds the future failed
+ * or cancelled waits for the result the usual way.
+ */
+public final class PendingResult {
+
+	private final CompletableFuture<ResultMeta> future;
+
+	private final Runnable publishing;
+
+	private final CompletableFuture<Void> subscribed;
+
+	/**
+	 * Create a pending result.
+	 * @param future completes with the task's record once it is in a ready state
+	 * @param publishing tells the backend the task's message is about to be published
+	 * @param subscribed completes once the notifications are listened for
+	 */
+	public PendingResult(CompletableFuture<ResultMeta> future, Runnable publishing,
+			CompletableFuture<Void> subscribed) {
+		this.future = future;
+		this.publishing = publishing;
+		this.subscribed = subscribed;
+	}
+
+	/**
+	 * Return the future of the task's record, completed once it is in a ready state.
+	 * Cancelling it stops listening.
+	 * @return the future
+	 */
+	public CompletableFuture<ResultMeta> future() {
+		return this.future;
+	}
+
+	/**
+	 * Say that the task's message is about to be published: a notification sent before
+	 * the subscription is in place could be missed, so once it is, the backend reads the
+	 * result once.
+	 */
+	public void publishing() {
+		this.publishing.run();
+	}
+
+	/**
+	 * Return a future completed once the result's notifications are listened for (or the
+	 * backend gave up subscribing and reads the result instead).
+	 * @return the future
+	 */
+	public CompletableFuture<Void> subscribed() {
+		return this.subscribed;
+	}
+
+}
