@@ -1,7 +1,7 @@
 """Feeds Celery's celery.events.state.State from an event receiver, as Flower does, and prints
 what it knows as one JSON line once a condition holds, then exits.
 
-    cluster_state.py --node NODE [--tasks N] [--offline] [--timeout SECONDS]
+    cluster_state.py --node NODE [--tasks N] [--freq F] [--offline] [--timeout SECONDS]
 
 Prints READY once its event queue consumes (events sent before that are lost, as for Flower;
 the receiver also broadcasts the heartbeat command on start, as Flower does). Then waits until
@@ -58,6 +58,9 @@ def main():
     parser.add_argument("--node", required=True)
     parser.add_argument("--tasks", type=int, default=0)
     parser.add_argument("--offline", action="store_true")
+    # The heartbeat the receiver's broadcast asks for says freq 5: with --freq, wait for a
+    # periodic heartbeat after it, which says the worker's own interval.
+    parser.add_argument("--freq", type=float, default=None)
     parser.add_argument("--timeout", type=float, default=60)
     opts = parser.parse_args()
     state = app.events.State()
@@ -86,7 +89,7 @@ def main():
         elif seen["alive"]:
             mine = [t for _, t in state.tasks.items()
                     if t.worker is not None and t.worker.hostname == opts.node and t.state in states.READY_STATES]
-            if len(mine) >= opts.tasks:
+            if len(mine) >= opts.tasks and (opts.freq is None or worker.freq == opts.freq):
                 seen["result"] = view()
         if seen["result"] is not None or time.time() > deadline:
             recv.should_stop = True

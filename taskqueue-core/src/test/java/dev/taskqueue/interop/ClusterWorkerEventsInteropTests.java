@@ -111,7 +111,7 @@ class ClusterWorkerEventsInteropTests {
 	void stateSeesTheJavaWorkersTasksAndJudgesItOfflineAfterASigkill() throws IOException {
 		startChild();
 		Map<String, Object> seen;
-		try (PythonCelery.Background state = state("--tasks", "2")) {
+		try (PythonCelery.Background state = state("--tasks", "2", "--freq", "1")) {
 			assertThat(PythonCelery.call("interop.java.add").queue(this.queue).args(2, 3).run()).containsEntry("state",
 					"SUCCESS");
 			assertThat(PythonCelery.call("interop.java.divide").queue(this.queue).args(1, 0).run())
