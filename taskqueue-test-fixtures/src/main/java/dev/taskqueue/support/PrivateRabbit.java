@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import java.util.stream.Stream;
 
 import com.rabbitmq.client.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A RabbitMQ node of the test's own: its own node name, AMQP and distribution ports on
@@ -267,8 +267,8 @@ public final class PrivateRabbit implements AutoCloseable {
 			stop();
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(this.dir)) {
-				files.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			try {
+				FileSystemUtils.deleteRecursively(this.dir);
 			}
 			catch (IOException ex) {
 				// A leftover temporary directory is harmless.

@@ -5,16 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A Redis Cluster of three primaries (no replicas) of the test's own on free loopback
@@ -110,8 +109,8 @@ public final class PrivateRedisCluster implements BeforeAllCallback, AfterAllCal
 	@Override
 	public void close() {
 		this.nodes.forEach(PrivateRedis::close);
-		try (Stream<Path> files = Files.walk(this.dir)) {
-			files.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		try {
+			FileSystemUtils.deleteRecursively(this.dir);
 		}
 		catch (IOException ex) {
 			// A leftover temporary directory is harmless.

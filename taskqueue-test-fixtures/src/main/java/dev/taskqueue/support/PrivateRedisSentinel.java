@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -14,6 +13,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A Redis primary, one replica and three sentinels of the test's own on free loopback
@@ -167,8 +167,8 @@ public final class PrivateRedisSentinel implements BeforeAllCallback, AfterAllCa
 		this.sentinels.clear();
 		this.first.close();
 		this.second.close();
-		try (Stream<Path> files = Files.walk(this.dir)) {
-			files.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		try {
+			FileSystemUtils.deleteRecursively(this.dir);
 		}
 		catch (IOException ex) {
 			// A leftover temporary directory is harmless.
