@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.rabbitmq.client.AMQP;
 
 import dev.taskqueue.broker.internal.DelayQueues;
+import dev.taskqueue.broker.internal.DelayQueuesTestSupport;
 import dev.taskqueue.broker.internal.PublishException;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.protocol.internal.CeleryTime;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,13 +111,45 @@ class DelayedTaskIntegrationTests {
 	}
 
 	@Test
-	void parkedTasksWaitInTheDelayQueuesNotInTheWorker() {
+	void parkedTasksWaitInTheBucketOfTheirDueSecondNotInTheWorker() {
 		this.stack.startWorker(this.stack.defaultQueue);
-		this.stack.client.send(TaskRequest.builder("wf.stamp").countdown(Duration.ofSeconds(6)).build());
-		// 6 s = 4 s + 2 s: the message waits in level 2, then level 1.
-		await().atMost(TIMEOUT).until(() -> messagesIn(DelayQueues.levelName(2)) >= 1);
+		OffsetDateTime eta = OffsetDateTime.now().plusSeconds(4);
+		String bucket = DelayQueues.bucketName(eta.toEpochSecond());
+		TaskResult result = this.stack.client.send(TaskRequest.builder("wf.stamp").eta(eta).build());
+		await().atMost(TIMEOUT).until(() -> messagesIn(bucket) >= 1);
 		assertThat(messagesIn(this.stack.defaultQueue)).isZero();
-		await().atMost(TIMEOUT).until(() -> this.tasks.starts.size() == 1);
+		long started = result.get(TIMEOUT, Long.class);
+		// Not before its eta, and well within a second after it (the bucket releases it
+		// at its due time, not at the start of a cascade level).
+		assertThat(started).isBetween(eta.toInstant().toEpochMilli(), eta.toInstant().toEpochMilli() + 1000);
+		assertThat(messagesIn(bucket)).isZero();
+	}
+
+	@Test
+	void taskDueBeyondTheHorizonWaitsInTheCascadeThenInItsBucket() {
+		// A 4 s horizon: a task due in 9 s spends 7 s in the cascade, comes back 2 s
+		// before it is due and is parked again, in the bucket of its second.
+		String exchange = Infrastructure.unique("at");
+		DelayQueues delayQueues = DelayQueuesTestSupport.withBuckets(this.stack.rabbit, this.stack.publisher, exchange,
+				Duration.ofSeconds(4), Duration.ofSeconds(7), Duration.ofSeconds(1));
+		WorkerContainer worker = startWorker(delayQueues, this.stack.settings(List.of(this.stack.defaultQueue)));
+		OffsetDateTime eta = OffsetDateTime.now().plusSeconds(9);
+		long due = eta.toInstant().toEpochMilli();
+		String bucket = DelayQueuesTestSupport.bucketName(exchange, eta.toEpochSecond());
+		try {
+			TaskResult result = this.stack.client.send(TaskRequest.builder("wf.stamp").eta(eta).build());
+			await().atMost(TIMEOUT).until(() -> messagesIn(bucket) == 1);
+			assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(due - 4_000);
+			long started = result.get(TIMEOUT, Long.class);
+			assertThat(started).isBetween(due, due + 1000);
+			assertThat(this.tasks.starts).hasSize(1);
+		}
+		finally {
+			worker.stop();
+			worker.destroy();
+			Infrastructure.deleteQueues(bucket);
+			Infrastructure.deleteExchanges(exchange);
+		}
 	}
 
 	@Test
@@ -141,10 +175,10 @@ class DelayedTaskIntegrationTests {
 		AtomicInteger parks = new AtomicInteger();
 		DelayQueues gated = new DelayQueues(this.stack.rabbit, this.stack.publisher) {
 			@Override
-			public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds,
+			public CompletableFuture<Void> parkUntilAsync(String targetQueue, long dueMillis,
 					AMQP.BasicProperties properties, byte[] body) {
 				parks.incrementAndGet();
-				return gate.thenCompose((ignored) -> super.parkAsync(targetQueue, delaySeconds, properties, body));
+				return gate.thenCompose((ignored) -> super.parkUntilAsync(targetQueue, dueMillis, properties, body));
 			}
 		};
 		WorkerContainer worker = startWorker(gated,
@@ -174,14 +208,14 @@ class DelayedTaskIntegrationTests {
 		AtomicInteger parks = new AtomicInteger();
 		DelayQueues refusingFirst = new DelayQueues(this.stack.rabbit, this.stack.publisher) {
 			@Override
-			public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds,
+			public CompletableFuture<Void> parkUntilAsync(String targetQueue, long dueMillis,
 					AMQP.BasicProperties properties, byte[] body) {
 				if (parks.incrementAndGet() == 1) {
 					return CompletableFuture.runAsync(() -> {
 						throw new PublishException("refused by the test", properties.getCorrelationId(), null);
 					}, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
 				}
-				return super.parkAsync(targetQueue, delaySeconds, properties, body);
+				return super.parkUntilAsync(targetQueue, dueMillis, properties, body);
 			}
 		};
 		WorkerContainer worker = startWorker(refusingFirst, this.stack.settings(List.of(this.stack.defaultQueue)));

@@ -769,8 +769,10 @@ public class TaskQueueProperties {
 
 		/**
 		 * Type of the delay queues a worker parks tasks in until they are due (countdown,
-		 * ETA, retries, rate limits): classic (taskqueue.delay.L*) or quorum
-		 * (taskqueue.delay.quorum.L*), which survive the loss of a RabbitMQ cluster node.
+		 * ETA, retries, rate limits): classic (a queue per due second,
+		 * taskqueue.delay.at.*, for tasks due within 20 minutes; the cascade
+		 * taskqueue.delay.L* before that) or quorum (the cascade
+		 * taskqueue.delay.quorum.L*), which survive the loss of a RabbitMQ cluster node.
 		 * Defaults to taskqueue.default-queue-type.
 		 */
 		private @Nullable QueueType delayQueueType;

@@ -63,6 +63,8 @@ public final class EtaBench {
 			  --out FILE         JSON results (default bench-results/eta-<timestamp>.json)
 			""";
 
+	private static final String BUCKET_PREFIX = DelayQueues.bucketName(0).replaceFirst("0$", "");
+
 	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
 	private EtaBench() {
@@ -119,9 +121,10 @@ public final class EtaBench {
 			admin.declareQueue(new Queue(queue, true, false, false));
 			String key = "tq-bench-eta-" + id + ":lateness";
 			ChildProcess worker = WorkerProcess.start(options.get("--java-opts"), queue, logs, rabbit, redisAddress);
+			long firstEta = System.currentTimeMillis() + leadMillis;
 			try {
 				Sampler sampler = new Sampler(worker.handle(), broker, admin, redis, key, sampleSeconds);
-				long first = System.currentTimeMillis() + leadMillis;
+				long first = firstEta;
 				long sendStart = System.nanoTime();
 				long sentLate = 0;
 				for (int from = 0; from < n; from += bulk) {
@@ -168,6 +171,7 @@ public final class EtaBench {
 				worker.stop();
 				redis.delete(key);
 				admin.deleteQueue(queue);
+				deleteBuckets(admin, firstEta, spanMillis);
 			}
 			if (celeryN > 0 && CeleryBench.version(python) != null) {
 				Map<String, Object> celery = celery(python, celeryN, spanMillis, leadMillis, sampleSeconds, celeryQueue,
@@ -213,6 +217,27 @@ public final class EtaBench {
 		finally {
 			redis.delete(key);
 		}
+	}
+
+	/**
+	 * Delete the empty due-second buckets of the run's etas: they would delete
+	 * themselves, but only once unused for their {@code x-expires}. A bucket that still
+	 * holds messages (the run did not finish) is left.
+	 */
+	private static void deleteBuckets(RabbitAdmin admin, long firstEta, long spanMillis) {
+		int deleted = 0;
+		for (long second = firstEta / 1000 - 1; second <= (firstEta + spanMillis) / 1000 + 1; second++) {
+			try {
+				if (admin.getQueueInfo(DelayQueues.bucketName(second)) != null) {
+					admin.deleteQueue(DelayQueues.bucketName(second), true, true);
+					deleted++;
+				}
+			}
+			catch (RuntimeException ex) {
+				System.err.println("eta bench: bucket " + second + " not deleted: " + ex.getMessage());
+			}
+		}
+		System.out.printf("eta bench: deleted %d empty bucket queues%n", deleted);
 	}
 
 	private static JsonNode helper(String python, Path dir, String... args) throws Exception {
@@ -277,12 +302,13 @@ public final class EtaBench {
 		figures.put("workerRssMbMax", samples.stream().mapToLong(Sample::workerRss).max().orElse(-1) / 1_000_000);
 		figures.put("rabbitmqRssMbMax", samples.stream().mapToLong(Sample::brokerRss).max().orElse(-1) / 1_000_000);
 		figures.put("parkedMax", samples.stream().mapToLong(Sample::parked).max().orElse(-1));
-		figures.put("samples",
-				samples.stream()
-					.map((sample) -> List.of(sample.second(), sample.workerRss() / 1_000_000,
-							sample.brokerRss() / 1_000_000, sample.parked(), sample.done(), sample.load()))
-					.toList());
-		figures.put("samplesColumns", "second, worker RSS MB, RabbitMQ RSS MB, parked in delay queues, done, load");
+		figures.put("bucketQueuesMax", samples.stream().mapToLong(Sample::buckets).max().orElse(-1));
+		figures.put("samples", samples.stream()
+			.map((sample) -> List.of(sample.second(), sample.workerRss() / 1_000_000, sample.brokerRss() / 1_000_000,
+					sample.parked(), sample.buckets(), sample.done(), sample.load()))
+			.toList());
+		figures.put("samplesColumns",
+				"second, worker RSS MB, RabbitMQ RSS MB, parked in delay queues, bucket queues, done, load");
 		return figures;
 	}
 
@@ -329,11 +355,12 @@ public final class EtaBench {
 	private static void print(String name, Map<String, Object> figures) {
 		System.out.printf(
 				"  %-9s ran %s of %s; lateness %s; within 1 s %s; worker RSS max %s MB; RabbitMQ RSS max %s"
-						+ " MB; parked max %s (%s/s before the first eta, %s/s once all were sent)%n",
+						+ " MB; parked max %s (%s/s before the first eta, %s/s once all were sent); bucket queues max"
+						+ " %s%n",
 				name, figures.get("ran"), figures.get("tasks"), figures.get("latenessMs"),
 				figures.get("startedWithin1s"), figures.get("workerRssMbMax"), figures.get("rabbitmqRssMbMax"),
 				figures.get("parkedMax"), figures.getOrDefault("parkedPerSecondBeforeFirstEta", "-"),
-				figures.getOrDefault("parkedPerSecondAfterSendingBeforeFirstEta", "-"));
+				figures.getOrDefault("parkedPerSecondAfterSendingBeforeFirstEta", "-"), figures.get("bucketQueuesMax"));
 	}
 
 	/** RabbitMQ's own account of its memory, when rabbitmq-diagnostics can reach it. */
@@ -354,7 +381,8 @@ public final class EtaBench {
 	 * One sample: seconds since sampling started, the worker's RSS (with its pool), the
 	 * broker's RSS, messages in the delay queues, tasks done, load average.
 	 */
-	private record Sample(long second, long workerRss, long brokerRss, long parked, long done, String load) {
+	private record Sample(long second, long workerRss, long brokerRss, long parked, long buckets, long done,
+			String load) {
 
 	}
 
@@ -368,7 +396,7 @@ public final class EtaBench {
 		Sampler(ProcessHandle worker, @Nullable ProcessHandle broker, RabbitAdmin admin, StringRedisTemplate redis,
 				String key, int seconds) {
 			long start = System.nanoTime();
-			LongSupplier parked = () -> {
+			LongSupplier levels = () -> {
 				long total = 0;
 				for (int level = 0; level < DelayQueues.LEVELS; level++) {
 					Properties info = admin.getQueueProperties(DelayQueues.levelName(level));
@@ -381,14 +409,49 @@ public final class EtaBench {
 			this.executor.scheduleAtFixedRate(() -> {
 				try {
 					Long done = redis.opsForList().size(key);
+					long[] delayQueues = delayQueues();
+					long parked = (delayQueues != null) ? delayQueues[0] : levels.getAsLong();
 					this.samples.add(new Sample((System.nanoTime() - start) / 1_000_000_000, Machine.rssTree(worker),
-							(broker != null) ? Machine.rss(broker.pid()) : -1, parked.getAsLong(),
-							(done != null) ? done : 0, Machine.loadavg()));
+							(broker != null) ? Machine.rss(broker.pid()) : -1, parked,
+							(delayQueues != null) ? delayQueues[1] : -1, (done != null) ? done : 0, Machine.loadavg()));
 				}
 				catch (RuntimeException ex) {
 					System.err.println("eta bench: a sample failed: " + ex);
 				}
 			}, 0, seconds, TimeUnit.SECONDS);
+		}
+
+		/**
+		 * Messages in every delay queue (cascade levels and due-second buckets) and the
+		 * number of buckets, from {@code rabbitmqctl} (one call instead of a passive
+		 * declaration per queue), or {@code null} when it cannot tell.
+		 */
+		private static long @Nullable [] delayQueues() {
+			try {
+				Process process = new ProcessBuilder("rabbitmqctl", "-q", "list_queues", "name", "messages",
+						"--no-table-headers")
+					.redirectErrorStream(true)
+					.start();
+				String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+					return null;
+				}
+				long messages = 0;
+				long buckets = 0;
+				for (String line : text.split("\\R")) {
+					String[] columns = line.trim().split("\\s+");
+					if (columns.length == 2 && columns[0].startsWith("taskqueue.delay.")) {
+						messages += Long.parseLong(columns[1]);
+						if (columns[0].startsWith(BUCKET_PREFIX)) {
+							buckets++;
+						}
+					}
+				}
+				return new long[] { messages, buckets };
+			}
+			catch (Exception ex) {
+				return null;
+			}
 		}
 
 		List<Sample> stop() throws InterruptedException {

@@ -101,16 +101,15 @@ final class RateLimitGate {
 	}
 
 	/**
-	 * Park a message until its reserved start, whole seconds in the broker; the worker
-	 * that gets it back holds the rest.
+	 * Park a message in the broker until its reserved start.
 	 */
 	void park(DelayQueues delayQueues, Message message, TaskMessage task, String queue, long waitMillis,
 			TaskRateLimiter limiter, String worker) {
 		MessageProperties props = message.getMessageProperties();
-		props.setHeader(SLOT_HEADER, task.id() + ":" + task.retries() + ":" + (this.clock.millis() + waitMillis) + ":"
-				+ owner(limiter, worker));
+		long slot = this.clock.millis() + waitMillis;
+		props.setHeader(SLOT_HEADER, task.id() + ":" + task.retries() + ":" + slot + ":" + owner(limiter, worker));
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
-		delayQueues.park(queue, waitMillis / 1000, out, message.getBody());
+		delayQueues.parkUntil(queue, slot, out, message.getBody());
 	}
 
 	private static String owner(TaskRateLimiter limiter, String worker) {

@@ -2,6 +2,7 @@ package dev.taskqueue.worker.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -184,7 +185,7 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 				// Acknowledged once the broker confirms the parked copy, without holding
 				// the consumer meanwhile: its next messages are parked while this one's
 				// confirm is on its way, up to the consumer's prefetch.
-				CompletableFuture<Void> parked = park(message, queue, remaining / 1000);
+				CompletableFuture<Void> parked = park(message, queue, eta.toInstant().toEpochMilli());
 				this.waiting.parked(task, queue, Boolean.TRUE.equals(props.getRedelivered()),
 						eta.toInstant().toEpochMilli(), false);
 				this.acks.acknowledge(channel, props.getDeliveryTag(), parked, task.id(),
@@ -214,13 +215,13 @@ public class TaskMessageListener implements ChannelAwareMessageListener {
 		channel.basicAck(props.getDeliveryTag(), false);
 	}
 
-	private CompletableFuture<Void> park(Message message, String queue, long seconds) {
+	private CompletableFuture<Void> park(Message message, String queue, long dueMillis) {
 		MessageProperties props = message.getMessageProperties();
 		AMQP.BasicProperties out = this.propertiesConverter.fromMessageProperties(props, StandardCharsets.UTF_8.name());
 		if (logger.isDebugEnabled()) {
-			logger.debug("Parking message " + describe(message) + " for " + seconds + " s");
+			logger.debug("Parking message " + describe(message) + " until " + Instant.ofEpochMilli(dueMillis));
 		}
-		return this.delayQueues.parkAsync(queue, seconds, out, message.getBody());
+		return this.delayQueues.parkUntilAsync(queue, dueMillis, out, message.getBody());
 	}
 
 	/**

@@ -193,15 +193,17 @@ public final class TaskOutcomes {
 			this.backend.store(this.metas.retry(task, method.getName(), context.getQueue(),
 					ExceptionInfoCodec.encode(ExceptionInfo.of(stored, null)), traceback));
 		}
+		OffsetDateTime due = OffsetDateTime.now(this.clock).plus(countdown);
 		TaskMessage next = task.toBuilder()
 			.retries(task.retries() + 1)
-			.eta(OffsetDateTime.now(this.clock).plus(countdown))
+			.eta(due)
 			.parentId(task.id())
 			.origin(ProcessIdentity.origin())
 			.build();
 		EncodedMessage encoded = this.codec.encode(next);
 		if (countdown.toMillis() >= PARK_THRESHOLD_MILLIS) {
-			this.delayQueues.park(context.getQueue(), countdown.toSeconds(), encoded.properties(), encoded.body());
+			this.delayQueues.parkUntil(context.getQueue(), due.toInstant().toEpochMilli(), encoded.properties(),
+					encoded.body());
 		}
 		else {
 			this.publisher.publish("", context.getQueue(), encoded.properties(), encoded.body());

@@ -37,15 +37,15 @@ public final class TestDelayQueues extends DelayQueues {
 	}
 
 	@Override
-	public synchronized void park(String targetQueue, long delaySeconds, AMQP.BasicProperties properties, byte[] body) {
-		long due = this.clock.millis() + Math.max(0, delaySeconds) * 1000;
-		this.parked.add(new Parked(due, this.sequence.incrementAndGet(), targetQueue, properties, body));
+	public synchronized void parkUntil(String targetQueue, long dueMillis, AMQP.BasicProperties properties,
+			byte[] body) {
+		this.parked.add(new Parked(dueMillis, this.sequence.incrementAndGet(), targetQueue, properties, body));
 	}
 
 	@Override
-	public CompletableFuture<Void> parkAsync(String targetQueue, long delaySeconds, AMQP.BasicProperties properties,
+	public CompletableFuture<Void> parkUntilAsync(String targetQueue, long dueMillis, AMQP.BasicProperties properties,
 			byte[] body) {
-		park(targetQueue, delaySeconds, properties, body);
+		parkUntil(targetQueue, dueMillis, properties, body);
 		return CompletableFuture.completedFuture(null);
 	}
 
