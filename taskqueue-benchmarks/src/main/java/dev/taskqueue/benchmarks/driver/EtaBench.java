@@ -56,6 +56,7 @@ public final class EtaBench {
 			  --bulk B           tasks per sendAll (default 10000)
 			  --sample S         seconds between memory samples (default 5)
 			  --celery-n N       Celery's tasks, over the same span (default 100000; 0 skips)
+			  --shuffle          send the taskqueue tasks in random order, not in eta order
 			  --java-opts OPTS   JVM options of the worker (default -Xmx128m)
 			  --python PATH      the Python that has Celery (default /usr/bin/python3)
 			  --rabbit HOST:PORT RabbitMQ (default 127.0.0.1:5672, guest/guest)
@@ -84,11 +85,12 @@ public final class EtaBench {
 		options.put("--bulk", "10000");
 		options.put("--sample", "5");
 		options.put("--celery-n", "100000");
+		options.put("--shuffle", "false");
 		options.put("--java-opts", "-Xmx128m");
 		options.put("--python", "/usr/bin/python3");
 		options.put("--rabbit", "127.0.0.1:5672");
 		options.put("--redis", "127.0.0.1:6379");
-		if (!WorkerProcess.parse(args, options, List.of())) {
+		if (!WorkerProcess.parse(args, options, List.of("--shuffle"))) {
 			System.err.println(USAGE);
 			return 2;
 		}
@@ -98,6 +100,7 @@ public final class EtaBench {
 		int bulk = Integer.parseInt(options.get("--bulk"));
 		int sampleSeconds = Integer.parseInt(options.get("--sample"));
 		int celeryN = Integer.parseInt(options.get("--celery-n"));
+		long[] slots = slots(n, Boolean.parseBoolean(options.get("--shuffle")));
 		String rabbit = options.get("--rabbit");
 		String redisAddress = options.get("--redis");
 		String python = options.get("--python");
@@ -131,7 +134,7 @@ public final class EtaBench {
 					List<TaskRequest> requests = new ArrayList<>(bulk);
 					int to = Math.min(n, from + bulk);
 					for (int i = from; i < to; i++) {
-						long eta = first + i * spanMillis / n;
+						long eta = first + slots[i] * spanMillis / n;
 						requests.add(TaskRequest.builder("bench.eta")
 							.args(eta, key)
 							.queue(queue)
@@ -142,7 +145,7 @@ public final class EtaBench {
 					client.sendAll(requests);
 					long now = System.currentTimeMillis();
 					for (int i = from; i < to; i++) {
-						if (first + i * spanMillis / n <= now) {
+						if (first + slots[i] * spanMillis / n <= now) {
 							sentLate++;
 						}
 					}
@@ -217,6 +220,27 @@ public final class EtaBench {
 		finally {
 			redis.delete(key);
 		}
+	}
+
+	/**
+	 * The eta slot of each task in the order sent: in eta order, or shuffled (a fixed
+	 * seed, so runs compare).
+	 */
+	private static long[] slots(int n, boolean shuffle) {
+		long[] slots = new long[n];
+		for (int i = 0; i < n; i++) {
+			slots[i] = i;
+		}
+		if (shuffle) {
+			java.util.Random random = new java.util.Random(42);
+			for (int i = n - 1; i > 0; i--) {
+				int j = random.nextInt(i + 1);
+				long slot = slots[i];
+				slots[i] = slots[j];
+				slots[j] = slot;
+			}
+		}
+		return slots;
 	}
 
 	/**
