@@ -20,19 +20,22 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 /**
  * Parks messages in the broker until they are due, with no broker plugin.
  * <p>
- * A message due within the {@linkplain Buckets#horizon() horizon} (20 minutes by default)
- * waits in a <em>bucket</em>: a durable classic queue per due second,
- * {@code taskqueue.delay.at.<epochSecond>}, bound to the topic exchange
- * {@code taskqueue.delay.at} by {@code <epochSecond>.#}. The message carries an
- * {@code expiration} that ends at its due time, and the bucket dead-letters it, once, to
- * the delivery exchange, which routes it to the target queue by the rest of its routing
- * key. Every message in a bucket is due within the same second, so none waits behind
- * another for more than that second, and a burst of parks is released at the rate its
- * tasks come due, not the rate they were sent. A bucket expires ({@code x-expires}) once
- * unused for the horizon and a margin; whoever parks in it declares it again when its own
- * declaration is older than a minute, which keeps it alive past its second. A park that
- * finds its bucket gone (the broker returns the unroutable message) fails rather than
- * losing the message, and the next park declares the bucket again.
+ * A message due within a horizon of 20 minutes waits in a <em>bucket</em>: a durable
+ * classic queue per due second, {@code taskqueue.delay.at.<epochSecond>}, bound to the
+ * topic exchange {@code taskqueue.delay.at} by {@code <epochSecond>.#}. The message
+ * carries an {@code expiration} that ends at the start of its due second, the same
+ * instant for every message in the bucket, so none waits behind another; the bucket
+ * dead-letters it then, once, to the delivery exchange, which routes it to the target
+ * queue by the rest of its routing key, and the worker that takes it holds the remaining
+ * fraction of a second itself. A burst of parks is released at the rate its tasks come
+ * due, not the rate they were sent. (Expiring each message at its own due time instead
+ * made a message wait behind any other of its second parked before it and due later: with
+ * tasks parked in random order, half of them started half a second late or more.) A
+ * bucket expires ({@code x-expires}) once unused for the horizon and a margin; whoever
+ * parks in it declares it again when its own declaration is older than a minute, which
+ * keeps it alive past its second. A park that finds its bucket gone (the broker returns
+ * the unroutable message) fails rather than losing the message, and the next park
+ * declares the bucket again.
  * <p>
  * A message due later, and every message parked in the quorum variant, goes through a
  * cascade of {@value #LEVELS} durable queues whose queue-level TTLs are 1 s, 2 s, 4 s,
@@ -213,8 +216,9 @@ public class DelayQueues {
 	}
 
 	/**
-	 * Where a message due at a time goes: its bucket, the cascade, or straight to the
-	 * delivery exchange when it is due already. Declares what it needs first.
+	 * Where a message due at a time goes: its bucket (until the start of its due second),
+	 * the cascade, or straight to the delivery exchange when it is due already. Declares
+	 * what it needs first.
 	 */
 	Route route(String targetQueue, long dueMillis) {
 		declareTopology();
@@ -227,7 +231,11 @@ public class DelayQueues {
 		if (this.type == QueueType.CLASSIC && wait <= this.buckets.horizon().toMillis()) {
 			long second = Math.floorDiv(dueMillis, 1000);
 			Long declaredAt = declareBucket(second, now);
-			return new Route(this.buckets.exchange(), bucketRoutingKey(second, targetQueue), Long.toString(wait),
+			// Every message of a bucket expires at the start of its second: none waits
+			// behind another in the queue, and the worker that takes it holds the rest,
+			// soonest first.
+			long expiration = Math.max(0, second * 1000 - now);
+			return new Route(this.buckets.exchange(), bucketRoutingKey(second, targetQueue), Long.toString(expiration),
 					() -> this.declaredBuckets.remove(second, declaredAt));
 		}
 		long delay = cascadeDelaySeconds(wait);

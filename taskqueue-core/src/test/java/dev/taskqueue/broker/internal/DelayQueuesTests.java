@@ -71,16 +71,16 @@ class DelayQueuesTests {
 	}
 
 	@Test
-	void messageDueWithinTheHorizonGoesToTheBucketOfItsSecondAndExpiresWhenDue() {
+	void messageDueWithinTheHorizonGoesToTheBucketOfItsSecondAndExpiresAtTheStartOfThatSecond() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
 		long now = 1_800_000_000_250L;
 		delayQueues.now.set(now);
 		DelayQueues.Route route = delayQueues.route("q", now + 3_500);
 		assertThat(route.exchange()).isEqualTo("taskqueue.delay.at");
 		assertThat(route.routingKey()).isEqualTo(DelayQueues.bucketRoutingKey(1_800_000_003L, "q"));
-		assertThat(route.expiration()).isEqualTo("3500");
+		assertThat(route.expiration()).isEqualTo("2750");
 		assertThat(route.properties(new com.rabbitmq.client.AMQP.BasicProperties.Builder().expiration("10").build())
-			.getExpiration()).isEqualTo("3500");
+			.getExpiration()).isEqualTo("2750");
 		assertThat(delayQueues.declared).containsExactly(1_800_000_003L);
 	}
 
