@@ -114,8 +114,12 @@ public final class StoredTaskResult implements TaskResult {
 		PendingResult ahead = this.ahead;
 		if (ahead != null) {
 			long deadline = System.nanoTime() + timeout.toNanos();
+			CompletableFuture<ResultMeta> future = ahead.future();
+			if (!future.isDone()) {
+				ahead.awaiting();
+			}
 			try {
-				return ahead.future().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (TimeoutException ex) {
 				ahead.future().cancel(false);
