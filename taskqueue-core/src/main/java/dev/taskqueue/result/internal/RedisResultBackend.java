@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -100,6 +102,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	/** How often the listening ahead is checked for views whose time ran out. */
 	private static final long SWEEP_MILLIS = 100;
+
+	/**
+	 * How long after a listening ahead began a result whose notification may have been
+	 * missed is read, if no caller waited for it meanwhile.
+	 */
+	private static final long LATE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
@@ -470,6 +478,21 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public PendingResult listenAhead(String taskId, Duration listenFor) {
+		return listen(taskId, listenFor, false);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The waiter counts as published from the start, so that the subscription's reply,
+	 * which may come before this returns, cannot pass for one made before the publish.
+	 */
+	@Override
+	public PendingResult listenAfterPublish(String taskId, Duration listenFor) {
+		return listen(taskId, listenFor, true);
+	}
+
+	private PendingResult listen(String taskId, Duration listenFor, boolean published) {
 		ensureStarted();
 		LettucePubSub pubSub = this.pubSub;
 		boolean[] created = new boolean[1];
@@ -477,13 +500,16 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			Waiter w = existing;
 			if (w == null) {
 				w = new Waiter(id, true, pubSub != null);
+				if (published) {
+					w.publishing();
+				}
 				created[0] = true;
 			}
 			w.views++;
 			return w;
 		});
 		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
-		expireAfter(view, listenFor);
+		expireAfter(view, waiter, listenFor);
 		if (waiter.nativeAhead) {
 			// Unsubscribing sends a command without waiting for its reply: done on the
 			// thread that completes the view, with no hand-off.
@@ -549,12 +575,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/**
-	 * Fail a view listened for ahead with a {@link java.util.concurrent.TimeoutException}
-	 * once its time runs out. One sweep a while checks every view, rather than a timer
-	 * per send, which would wake the timer's thread twice a send.
+	 * Fail a view listened for ahead with a {@link TimeoutException} once its time runs
+	 * out. One sweep a while checks every view, rather than a timer per send, which would
+	 * wake the timer's thread twice a send.
 	 */
-	private void expireAfter(CompletableFuture<ResultMeta> view, Duration listenFor) {
-		this.expiring.add(new Expiring(view, System.nanoTime() + Math.max(1, listenFor.toNanos())));
+	private void expireAfter(CompletableFuture<ResultMeta> view, Waiter waiter, Duration listenFor) {
+		long now = System.nanoTime();
+		this.expiring.add(new Expiring(view, waiter, now + Math.max(1, listenFor.toNanos()), now + LATE_CHECK_NANOS));
 		scheduleSweep();
 	}
 
@@ -573,14 +600,21 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private void sweep() {
 		long now = System.nanoTime();
-		for (java.util.Iterator<Expiring> it = this.expiring.iterator(); it.hasNext();) {
+		for (Iterator<Expiring> it = this.expiring.iterator(); it.hasNext();) {
 			Expiring each = it.next();
 			if (each.view.isDone()) {
 				it.remove();
 			}
 			else if (now - each.deadline >= 0) {
 				it.remove();
-				each.view.completeExceptionally(new java.util.concurrent.TimeoutException());
+				each.view.completeExceptionally(new TimeoutException());
+			}
+			else if (!each.checked && now - each.checkAt >= 0) {
+				// A result stored before its subscription was in place is read once a
+				// caller waits; without one it would keep its subscription until the
+				// deadline. Read once, late, the few still listening by now.
+				each.checked = true;
+				each.waiter.checkIfMissable();
 			}
 		}
 		this.sweeping.set(false);
@@ -916,7 +950,26 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/** A view listened for ahead and when its listening ends. */
-	private record Expiring(CompletableFuture<ResultMeta> view, long deadline) {
+	private static final class Expiring {
+
+		private final CompletableFuture<ResultMeta> view;
+
+		private final Waiter waiter;
+
+		private final long deadline;
+
+		private final long checkAt;
+
+		/** Whether the sweep read the result; used by one sweep at a time. */
+		private boolean checked;
+
+		Expiring(CompletableFuture<ResultMeta> view, Waiter waiter, long deadline, long checkAt) {
+			this.view = view;
+			this.waiter = waiter;
+			this.deadline = deadline;
+			this.checkAt = checkAt;
+		}
+
 	}
 
 	/**
@@ -1004,6 +1057,16 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			int previous = this.checks.getAndUpdate((bits) -> bits | MISSABLE);
 			if ((previous & AWAITED) != 0) {
 				checkOnPool();
+			}
+		}
+
+		/**
+		 * Read the result if its notification may have been missed (on the caller's
+		 * thread).
+		 */
+		void checkIfMissable() {
+			if (this.nativeAhead && (this.checks.get() & MISSABLE) != 0) {
+				check();
 			}
 		}
 

@@ -173,6 +173,23 @@ class RedisResultWaitIntegrationTests {
 	}
 
 	@Test
+	void aMissedNotificationNoOneWaitsForIsReadOnceLateAndEndsTheListening() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAfterPublish(meta.taskId(), Duration.ofMinutes(1));
+		backend.store(meta);
+		subscriptions.get(0).run();
+		// Not left listening until its minute is up.
+		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+		assertThat(backend.reads).hasValue(1);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+	}
+
+	@Test
 	void aCallerWaitingBeforeTheSubscriptionIsInPlaceHasTheResultReadOnceItIs() throws Exception {
 		CountingBackend backend = counting(this.redis);
 		List<Runnable> subscriptions = new ArrayList<>();
