@@ -76,10 +76,10 @@ final class LettucePubSub implements AutoCloseable {
 
 	/**
 	 * Send {@code UNSUBSCRIBE} without waiting for its reply.
-	 * @param channel the channel
+	 * @param channels the channels
 	 */
-	void unsubscribe(byte[] channel) {
-		this.commands.unsubscribe(channel);
+	void unsubscribe(byte[]... channels) {
+		this.commands.unsubscribe(channels);
 	}
 
 	@Override

@@ -153,6 +153,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final AtomicBoolean sweeping = new AtomicBoolean();
 
+	/** Waiters on {@link #pubSub} whose channel is to be unsubscribed. */
+	private final Queue<Waiter> finished = new ConcurrentLinkedQueue<>();
+
+	/** Orders the subscriptions of {@link #pubSub} with the unsubscriptions. */
+	private final Object subscriptionMonitor = new Object();
+
 	private final RedisGroupStore groups;
 
 	private final boolean cluster;
@@ -550,7 +556,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 					return;
 				}
 				try {
-					pubSub.subscribe(waiter.channel());
+					synchronized (this.subscriptionMonitor) {
+						pubSub.subscribe(waiter.channel());
+					}
 					waiter.listening = true;
 				}
 				catch (RuntimeException ex) {
@@ -599,6 +607,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	private void sweep() {
+		unsubscribeFinished();
 		long now = System.nanoTime();
 		for (Iterator<Expiring> it = this.expiring.iterator(); it.hasNext();) {
 			Expiring each = it.next();
@@ -618,7 +627,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			}
 		}
 		this.sweeping.set(false);
-		if (!this.expiring.isEmpty()) {
+		if (!this.expiring.isEmpty() || !this.finished.isEmpty()) {
 			scheduleSweep();
 		}
 	}
@@ -663,15 +672,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				return existing;
 			}
 			last[0] = true;
-			if (waiter.nativeAhead) {
-				// Inside the map's lock for this id: a new waiter of the same task,
-				// made after this one left the map, subscribes after this unsubscribes
-				// on the same connection.
-				unsubscribeAhead(waiter);
-			}
 			return null;
 		});
-		if (last[0] && !waiter.nativeAhead) {
+		if (last[0] && waiter.nativeAhead) {
+			unsubscribeAhead(waiter);
+		}
+		else if (last[0]) {
 			synchronized (waiter) {
 				waiter.released = true;
 				if (waiter.listening) {
@@ -687,17 +693,44 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 	}
 
+	/**
+	 * End a waiter's subscription on {@link #pubSub} with the next sweep, in one
+	 * {@code UNSUBSCRIBE} for all that ended meanwhile: not as its notification arrives,
+	 * while the caller wakes and the confirm of its task is on its way.
+	 */
 	private void unsubscribeAhead(Waiter waiter) {
 		synchronized (waiter) {
 			waiter.released = true;
-			LettucePubSub pubSub = this.pubSub;
-			if (waiter.listening && pubSub != null) {
+			if (waiter.listening) {
 				waiter.listening = false;
+				this.finished.add(waiter);
+				scheduleSweep();
+			}
+		}
+	}
+
+	/** Unsubscribe the channels of the waiters that ended since the last sweep. */
+	private void unsubscribeFinished() {
+		LettucePubSub pubSub = this.pubSub;
+		if (pubSub == null || this.finished.isEmpty()) {
+			return;
+		}
+		synchronized (this.subscriptionMonitor) {
+			List<byte[]> channels = new ArrayList<>();
+			for (Waiter waiter = this.finished.poll(); waiter != null; waiter = this.finished.poll()) {
+				// A newer waiter of the same task keeps the channel: it subscribed, or
+				// will, and its SUBSCRIBE, made under the same lock, is not undone.
+				Waiter current = this.waiters.get(waiter.taskId);
+				if (current == null || !current.nativeAhead) {
+					channels.add(waiter.channel());
+				}
+			}
+			if (!channels.isEmpty()) {
 				try {
-					pubSub.unsubscribe(waiter.channel());
+					pubSub.unsubscribe(channels.toArray(byte[][]::new));
 				}
 				catch (RuntimeException ex) {
-					logger.debug("Could not end the subscription to the result of task " + waiter.taskId, ex);
+					logger.debug("Could not end the subscriptions to " + channels.size() + " results", ex);
 				}
 			}
 		}
