@@ -123,10 +123,12 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	private volatile @Nullable Duration subscribeBeforeSend;
 
 	/**
-	 * When a caller last started waiting for a result of this client's
-	 * ({@link System#nanoTime()}).
+	 * When each thread last started waiting for a result of this client's
+	 * ({@link System#nanoTime()}): its next sends listen ahead. Per thread, so that the
+	 * sends of threads that never wait (a burst of them beside one that waits) do not.
 	 */
-	private volatile long lastWait = System.nanoTime() - 2 * RECENT_WAIT_NANOS;
+	private final ThreadLocal<long[]> lastWait = ThreadLocal
+		.withInitial(() -> new long[] { System.nanoTime() - 2 * RECENT_WAIT_NANOS });
 
 	/**
 	 * Create a client.
@@ -245,9 +247,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 * {@link #sendAll(List)} and workflows are not listened for ahead.
 	 * <p>
 	 * {@code null} (the default) listens ahead, for up to a minute, only while callers
-	 * wait for this client's results: a send does when a {@code get()} or
-	 * {@code toFuture()} on one of its results started within the last second, so that an
-	 * application that sends many tasks and waits for none pays nothing.
+	 * wait for this client's results: a send does when the thread calling it started a
+	 * {@code get()} or {@code toFuture()} on one of the client's results within the last
+	 * second, so that sends whose results no one waits for pay nothing.
 	 * {@link Duration#ZERO} never listens ahead (only once {@code get()} waits); a
 	 * positive duration always does.
 	 * @param subscribeBeforeSend how long to listen at most, {@link Duration#ZERO} not to
@@ -396,7 +398,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		if (listenFor == null) {
 			// Only while callers wait for results: a send whose result no one waits for
 			// would pay for a subscription and its notification for nothing.
-			if (System.nanoTime() - this.lastWait > RECENT_WAIT_NANOS) {
+			if (System.nanoTime() - this.lastWait.get()[0] > RECENT_WAIT_NANOS) {
 				return false;
 			}
 		}
@@ -659,7 +661,7 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	}
 
 	private void waiting() {
-		this.lastWait = System.nanoTime();
+		this.lastWait.get()[0] = System.nanoTime();
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -91,14 +92,19 @@ class RoundTripIntegrationTests {
 	}
 
 	@Test
-	void byDefaultAClientListensBeforeItSendsOnlyWhileCallersWaitForResults() throws Exception {
+	void byDefaultASendListensAheadOnlyOnAThreadThatJustWaitedForAResult() throws Exception {
 		Tasks.gate = new CountDownLatch(1);
 		try {
 			String before = this.stack.backend.key(this.stack.client.send("test.wait").getId());
 			// No caller waited: the send did not subscribe.
 			assertThat(subscribers(List.of(before))).containsOnly(0L);
 			assertThat(this.stack.client.send("test.add", 1, 2).get(TIMEOUT, Integer.class)).isEqualTo(3);
-			// A caller just waited: the next send subscribes before it returns.
+			// Another thread, which never waited, does not subscribe.
+			CompletableFuture<String> elsewhere = CompletableFuture
+				.supplyAsync(() -> this.stack.backend.key(this.stack.client.send("test.wait").getId()));
+			String other = elsewhere.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(subscribers(List.of(other))).containsOnly(0L);
+			// This thread just waited: its next send subscribes before it returns.
 			TaskResult waited = this.stack.client.send("test.wait");
 			String after = this.stack.backend.key(waited.getId());
 			Awaitility.await()
@@ -108,7 +114,7 @@ class RoundTripIntegrationTests {
 			assertThat(waited.get(TIMEOUT, Integer.class)).isEqualTo(1);
 			Awaitility.await()
 				.atMost(TIMEOUT)
-				.untilAsserted(() -> assertThat(subscribers(List.of(before, after))).containsOnly(0L));
+				.untilAsserted(() -> assertThat(subscribers(List.of(before, other, after))).containsOnly(0L));
 		}
 		finally {
 			Tasks.gate.countDown();

@@ -1119,9 +1119,10 @@ public class TaskQueueProperties {
 		 * finds the result already delivered without reading it. The listening ends when
 		 * the result arrives, when get() gives up, or after this time. Costs a
 		 * subscription and a notification per send. Unset (the default), a send listens
-		 * ahead, for up to a minute, only when a get() or toFuture() on one of the
-		 * client's results started within the last second; 0 never listens ahead (get()
-		 * subscribes once it waits); a positive duration always does.
+		 * ahead, for up to a minute, only when the thread sending it started a get() or
+		 * toFuture() on one of the client's results within the last second; 0 never
+		 * listens ahead (get() subscribes once it waits); a positive duration always
+		 * does.
 		 */
 		private @Nullable Duration subscribeBeforeSend;
 
