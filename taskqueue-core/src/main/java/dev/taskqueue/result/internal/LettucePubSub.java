@@ -84,7 +84,11 @@ final class LettucePubSub implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.connection.close();
+		// Closed already if the connection factory was destroyed first: its client
+		// closes every connection it opened.
+		if (this.connection.isOpen()) {
+			this.connection.close();
+		}
 	}
 
 	/**
