@@ -306,8 +306,13 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		Runnable written = listensAhead(request) ? () -> ahead[0] = listenAhead(outgoing.id) : null;
 		long publishStart = System.nanoTime();
 		try (Observation.Scope scope = outgoing.observation.openScope()) {
-			this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body(),
-					written);
+			if (written != null) {
+				this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body(),
+						written);
+			}
+			else {
+				this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body());
+			}
 		}
 		catch (RuntimeException ex) {
 			if (ahead[0] != null) {
