@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.taskqueue.broker.ExchangeType;
@@ -73,6 +74,15 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	/** Requests of a bulk built and published at a time, bounding what is held. */
 	private static final int BULK_CHUNK = 10_000;
 
+	/**
+	 * How recently a caller must have waited for a result for a send to listen ahead by
+	 * default.
+	 */
+	private static final long RECENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** How long a send listens ahead by default, at most. */
+	private static final Duration AUTO_LISTEN_FOR = Duration.ofMinutes(1);
+
 	private final TaskMessageCodec codec;
 
 	private final ConfirmedPublisher publisher;
@@ -109,7 +119,16 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	private volatile Clock clock = Clock.systemUTC();
 
-	private volatile Duration subscribeBeforeSend = Duration.ZERO;
+	/** How long a send listens ahead; {@code null} to do so while callers wait. */
+	private volatile @Nullable Duration subscribeBeforeSend;
+
+	/**
+	 * When each thread last started waiting for a result of this client's
+	 * ({@link System#nanoTime()}): its next sends listen ahead. Per thread, so that the
+	 * sends of threads that never wait (a burst of them beside one that waits) do not.
+	 */
+	private final ThreadLocal<long[]> lastWait = ThreadLocal
+		.withInitial(() -> new long[] { System.nanoTime() - 2 * RECENT_WAIT_NANOS });
 
 	/**
 	 * Create a client.
@@ -217,22 +236,28 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	}
 
 	/**
-	 * Have {@link #send(TaskRequest)} listen for each task's result from before it
-	 * publishes the message, as Celery's client does, for up to the given time: a
-	 * {@link TaskResult#get(Duration) get()} after the send then usually finds the result
-	 * already delivered by its notification, without reading the store. The listening
-	 * ends when the result arrives, when {@code get()} gives up, or after this time,
-	 * whichever comes first; a {@code get()} after that reads the store as usual. Each
-	 * send then costs a subscription and its notification, so this is for applications
-	 * that wait for most of their results. Tasks sent with
+	 * Have {@link #send(TaskRequest)} listen for each task's result from the moment it
+	 * has written the message, as Celery's client does before it publishes, for up to the
+	 * given time: a {@link TaskResult#get(Duration) get()} after the send then usually
+	 * finds the result already delivered by its notification, without reading the store.
+	 * The listening ends when the result arrives, when {@code get()} gives up, or after
+	 * this time, whichever comes first; a {@code get()} after that reads the store as
+	 * usual. Each send then costs a subscription and its notification. Tasks sent with
 	 * {@link TaskRequest.Builder#ignoreResult(boolean) ignoreResult(true)},
 	 * {@link #sendAll(List)} and workflows are not listened for ahead.
-	 * {@link Duration#ZERO} (the default) listens only once {@code get()} waits.
-	 * @param subscribeBeforeSend how long to listen at most, or {@link Duration#ZERO} not
-	 * to listen ahead
+	 * <p>
+	 * {@code null} (the default) listens ahead, for up to a minute, only while callers
+	 * wait for this client's results: a send does when the thread calling it started a
+	 * {@code get()} or {@code toFuture()} on one of the client's results within the last
+	 * second, so that sends whose results no one waits for pay nothing.
+	 * {@link Duration#ZERO} never listens ahead (only once {@code get()} waits); a
+	 * positive duration always does.
+	 * @param subscribeBeforeSend how long to listen at most, {@link Duration#ZERO} not to
+	 * listen ahead, or {@code null} to listen ahead while callers wait for results
 	 */
-	public void setSubscribeBeforeSend(Duration subscribeBeforeSend) {
-		this.subscribeBeforeSend = subscribeBeforeSend.isNegative() ? Duration.ZERO : subscribeBeforeSend;
+	public void setSubscribeBeforeSend(@Nullable Duration subscribeBeforeSend) {
+		this.subscribeBeforeSend = (subscribeBeforeSend != null && subscribeBeforeSend.isNegative()) ? Duration.ZERO
+				: subscribeBeforeSend;
 	}
 
 	@Override
@@ -274,23 +299,29 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			return result(outgoing.duplicateOf);
 		}
 		EncodedMessage encoded = Objects.requireNonNull(outgoing.encoded);
-		PendingResult ahead = listenAhead(outgoing.id, request);
+		// Subscribed once the message is written, while the broker handles it: the
+		// subscription's work does not delay the publish, and is in place long before
+		// the worker can have stored the result (if not, a get() reads it once).
+		PendingResult[] ahead = new PendingResult[1];
+		Runnable written = listensAhead(request) ? () -> ahead[0] = listenAhead(outgoing.id) : null;
 		long publishStart = System.nanoTime();
 		try (Observation.Scope scope = outgoing.observation.openScope()) {
-			if (ahead != null) {
-				ahead.publishing();
+			if (written != null) {
+				this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body(),
+						written);
 			}
-			this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body());
+			else {
+				this.publisher.publish(outgoing.exchange, outgoing.routingKey, encoded.properties(), encoded.body());
+			}
 		}
 		catch (RuntimeException ex) {
-			if (ahead != null) {
-				ahead.future().cancel(false);
+			if (ahead[0] != null) {
+				ahead[0].future().cancel(false);
 			}
 			throw failed(outgoing, ex);
 		}
 		sent(outgoing, Duration.ofNanos(System.nanoTime() - publishStart));
-		return (ahead != null) ? new StoredTaskResult(outgoing.id, this.backend, this.codec.mapper(), this, ahead)
-				: result(outgoing.id);
+		return new StoredTaskResult(outgoing.id, this.backend, this.codec.mapper(), this, ahead[0], this::waiting);
 	}
 
 	/**
@@ -367,18 +398,41 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		failures.sort(Comparator.comparingInt(BulkSendException.Failure::index));
 	}
 
+	private boolean listensAhead(TaskRequest request) {
+		Duration listenFor = this.subscribeBeforeSend;
+		if (listenFor == null) {
+			// Only while callers wait for results: a send whose result no one waits for
+			// would pay for a subscription and its notification for nothing.
+			if (System.nanoTime() - this.lastWait.get()[0] > RECENT_WAIT_NANOS) {
+				return false;
+			}
+		}
+		else if (listenFor.isZero()) {
+			return false;
+		}
+		return !Boolean.TRUE.equals(request.getIgnoreResult()) && this.backend.isEnabled();
+	}
+
+	/** Listen for a task's result whose message was just written. */
+	private @Nullable PendingResult listenAhead(String taskId) {
+		try {
+			// Published already: a result stored before the subscription is in place is
+			// read once a caller waits.
+			Duration listenFor = this.subscribeBeforeSend;
+			return this.backend.listenAfterPublish(taskId, (listenFor != null) ? listenFor : AUTO_LISTEN_FOR);
+		}
+		catch (RuntimeException ex) {
+			// The send goes on; get() then waits the usual way.
+			LogFactory.getLog(DefaultTaskClient.class)
+				.debug("Could not listen ahead for the result of task " + taskId, ex);
+			return null;
+		}
+	}
+
 	/**
 	 * Build a task's message: route, unique lock, observation (started, so a tracing
 	 * handler has written its context into the headers) and the encoded message.
 	 */
-	private @Nullable PendingResult listenAhead(String taskId, TaskRequest request) {
-		Duration listenFor = this.subscribeBeforeSend;
-		if (listenFor.isZero() || Boolean.TRUE.equals(request.getIgnoreResult()) || !this.backend.isEnabled()) {
-			return null;
-		}
-		return this.backend.listenAhead(taskId, listenFor);
-	}
-
 	private Outgoing prepare(TaskRequest request) {
 		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
 		Route route = route(request);
@@ -608,7 +662,11 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	@Override
 	public TaskResult result(String taskId) {
-		return new StoredTaskResult(taskId, this.backend, this.codec.mapper(), this);
+		return new StoredTaskResult(taskId, this.backend, this.codec.mapper(), this, null, this::waiting);
+	}
+
+	private void waiting() {
+		this.lastWait.get()[0] = System.nanoTime();
 	}
 
 	@Override

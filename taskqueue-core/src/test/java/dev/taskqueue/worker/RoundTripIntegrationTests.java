@@ -1,14 +1,24 @@
 package dev.taskqueue.worker;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Stack;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -52,16 +62,85 @@ class RoundTripIntegrationTests {
 	@Test
 	void aClientListeningBeforeItSendsGetsResultsAndFailures() {
 		this.stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
+		List<String> channels = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			assertThat(this.stack.client.send("test.add", i, 3).get(TIMEOUT, Integer.class)).isEqualTo(i + 3);
+			TaskResult result = this.stack.client.send("test.add", i, 3);
+			channels.add(this.stack.backend.key(result.getId()));
+			assertThat(result.get(TIMEOUT, Integer.class)).isEqualTo(i + 3);
 		}
 		TaskResult failed = this.stack.client.send("test.divide", 1, 0);
+		channels.add(this.stack.backend.key(failed.getId()));
 		assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> failed.get(TIMEOUT))
 			.satisfies((ex) -> assertThat(ex.getRemoteMessage()).isEqualTo("division by zero"));
 		assertThat(failed.getState()).isEqualTo(TaskState.FAILURE);
+		// Each result delivered ends its subscription.
+		Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> assertThat(subscribers(channels)).containsOnly(0L));
+	}
+
+	@Test
+	void aClientListeningBeforeItSendsEndsTheSubscriptionsOfResultsNoOneWaitsFor() {
+		this.stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
+		List<String> ids = new ArrayList<>();
+		List<String> channels = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ids.add(this.stack.client.send("test.add", i, 3).getId());
+			channels.add(this.stack.backend.key(ids.get(i)));
+		}
+		// Never waited for: each notification ends its subscription.
+		Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> assertThat(subscribers(channels)).containsOnly(0L));
+		assertThat(this.stack.client.result(ids.get(4)).get(TIMEOUT, Integer.class)).isEqualTo(7);
+	}
+
+	@Test
+	void byDefaultASendListensAheadOnlyOnAThreadThatJustWaitedForAResult() throws Exception {
+		Tasks.gate = new CountDownLatch(1);
+		try {
+			String before = this.stack.backend.key(this.stack.client.send("test.wait").getId());
+			// No caller waited: the send did not subscribe.
+			assertThat(subscribers(List.of(before))).containsOnly(0L);
+			assertThat(this.stack.client.send("test.add", 1, 2).get(TIMEOUT, Integer.class)).isEqualTo(3);
+			// Another thread, which never waited, does not subscribe.
+			CompletableFuture<String> elsewhere = CompletableFuture
+				.supplyAsync(() -> this.stack.backend.key(this.stack.client.send("test.wait").getId()));
+			String other = elsewhere.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(subscribers(List.of(other))).containsOnly(0L);
+			// This thread just waited: its next send subscribes before it returns.
+			TaskResult waited = this.stack.client.send("test.wait");
+			String after = this.stack.backend.key(waited.getId());
+			Awaitility.await()
+				.atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(subscribers(List.of(after))).containsOnly(1L));
+			Tasks.gate.countDown();
+			assertThat(waited.get(TIMEOUT, Integer.class)).isEqualTo(1);
+			Awaitility.await()
+				.atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(subscribers(List.of(before, other, after))).containsOnly(0L));
+		}
+		finally {
+			Tasks.gate.countDown();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Long> subscribers(List<String> channels) throws Exception {
+		try (RedisConnection connection = this.stack.redis.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			Map<byte[], Long> counts = commands
+				.pubsubNumsub(channels.stream().map((c) -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new))
+				.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			return new ArrayList<>(counts.values());
+		}
 	}
 
 	static class Tasks {
+
+		static volatile CountDownLatch gate = new CountDownLatch(0);
+
+		@QueueTask("test.wait")
+		int await() throws InterruptedException {
+			return gate.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS) ? 1 : 0;
+		}
 
 		@QueueTask("test.add")
 		int add(int x, int y) {

@@ -1,5 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -116,8 +117,9 @@ public final class TaskClientConfigurer {
 		map.from(this.uniqueLocks).to(client::setUniqueLocks);
 		map.from(this.clusterControl).to(client::setClusterControl);
 		map.from(this.sentEventDispatcher).to(client::setSentEventDispatcher);
-		client.setSubscribeBeforeSend(PropertyChecks.notNegative("taskqueue.client.subscribe-before-send",
-				this.properties.getClient().getSubscribeBeforeSend()));
+		Duration subscribeBeforeSend = this.properties.getClient().getSubscribeBeforeSend();
+		client.setSubscribeBeforeSend((subscribeBeforeSend != null)
+				? PropertyChecks.notNegative("taskqueue.client.subscribe-before-send", subscribeBeforeSend) : null);
 	}
 
 }

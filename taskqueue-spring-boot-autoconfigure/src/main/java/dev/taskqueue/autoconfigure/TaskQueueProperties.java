@@ -1116,20 +1116,23 @@ public class TaskQueueProperties {
 
 		/**
 		 * How long a send listens for its task's result, subscribing to the result's
-		 * notification before the message is published (as Celery's client does), so that
-		 * get() after send() usually finds the result already delivered without reading
-		 * it. The listening ends when the result arrives, when get() gives up, or after
-		 * this time. Costs a subscription and a notification per send: for applications
-		 * that wait for most of their results. 0 (the default) subscribes only once get()
-		 * waits.
+		 * notification once the message is written, before its confirm (as Celery's
+		 * client subscribes before it publishes), so that get() after send() usually
+		 * finds the result already delivered without reading it. The listening ends when
+		 * the result arrives, when get() gives up, or after this time. Costs a
+		 * subscription and a notification per send. Unset (the default), a send listens
+		 * ahead, for up to a minute, only when the thread sending it started a get() or
+		 * toFuture() on one of the client's results within the last second; 0 never
+		 * listens ahead (get() subscribes once it waits); a positive duration always
+		 * does.
 		 */
-		private Duration subscribeBeforeSend = Duration.ZERO;
+		private @Nullable Duration subscribeBeforeSend;
 
-		public Duration getSubscribeBeforeSend() {
+		public @Nullable Duration getSubscribeBeforeSend() {
 			return this.subscribeBeforeSend;
 		}
 
-		public void setSubscribeBeforeSend(Duration subscribeBeforeSend) {
+		public void setSubscribeBeforeSend(@Nullable Duration subscribeBeforeSend) {
 			this.subscribeBeforeSend = subscribeBeforeSend;
 		}
 

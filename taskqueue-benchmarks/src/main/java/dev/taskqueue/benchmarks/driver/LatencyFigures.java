@@ -33,6 +33,23 @@ final class LatencyFigures {
 	 * @param millis one duration per round trip
 	 * @param load the load average before the round trips
 	 */
+	/**
+	 * Record the raw round trips as ended when the waiting caller has the notification,
+	 * rather than when the Redis client's thread received it: the end a
+	 * {@code send().get()} is measured at.
+	 * @param results where the figures go
+	 * @param system the system measured
+	 * @param millis one duration per round trip
+	 * @param load the load average before the round trips
+	 */
+	static void recordWoken(Results results, String system, List<Double> millis, String load) {
+		Samples samples = Samples.of(millis);
+		Report.line("  until the caller has the notification in hand: p50 %.3f ms, p99 %.3f ms", samples.percentile(50),
+				samples.percentile(99));
+		results.figure(system, "latency.woken.p50", "ms").add(samples.percentile(50), load, Map.of());
+		results.figure(system, "latency.woken.p99", "ms").add(samples.percentile(99), load, Map.of());
+	}
+
 	static void recordPublish(Results results, String system, String what, List<Double> millis, String load) {
 		Samples samples = Samples.of(millis);
 		Report.line("  of which %s: p50 %.3f ms, p99 %.3f ms", what, samples.percentile(50), samples.percentile(99));

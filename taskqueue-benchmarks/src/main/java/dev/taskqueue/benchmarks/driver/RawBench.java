@@ -241,15 +241,16 @@ final class RawBench implements AutoCloseable {
 	 */
 	LatencyRun startLatency() throws Exception {
 		this.consumer.action("store");
-		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null);
+		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null, null);
 		List<Double> samples = new ArrayList<>(this.options.latencySamples);
 		List<Double> confirms = new ArrayList<>(this.options.latencySamples);
+		List<Double> woken = new ArrayList<>(this.options.latencySamples);
 		RoundTripStages stages = (this.amqp != null) ? RoundTripStages.raw() : null;
 		return new LatencyRun() {
 
 			@Override
 			public void measure(int count) throws Exception {
-				roundTrips(count, samples, confirms, stages);
+				roundTrips(count, samples, confirms, woken, stages);
 			}
 
 			@Override
@@ -257,6 +258,7 @@ final class RawBench implements AutoCloseable {
 				LatencyFigures.record(RawBench.this.results, Results.RAW, samples, load);
 				LatencyFigures.recordPublish(RawBench.this.results, Results.RAW, "the publish until confirmed",
 						confirms, load);
+				LatencyFigures.recordWoken(RawBench.this.results, Results.RAW, woken, load);
 				if (stages != null) {
 					stages.record(RawBench.this.results, load, RawBench.this.logs
 						.resolve("stages-raw-" + RawBench.this.latencyRuns.incrementAndGet() + ".csv"));
@@ -273,7 +275,7 @@ final class RawBench implements AutoCloseable {
 	}
 
 	private void roundTrips(int count, @Nullable List<Double> samples, @Nullable List<Double> confirms,
-			@Nullable RoundTripStages stages) throws Exception {
+			@Nullable List<Double> woken, @Nullable RoundTripStages stages) throws Exception {
 		this.notified.clear();
 		AmqpTimestamps amqp = this.amqp;
 		for (int i = 0; i < count; i++) {
@@ -283,12 +285,18 @@ final class RawBench implements AutoCloseable {
 			long confirmed = System.nanoTime();
 			long sentMicros = (stages != null) ? WallClock.micros() : 0;
 			Long seen = this.notified.poll(10, TimeUnit.SECONDS);
+			// When the caller has the notification in hand: what a send-and-get ends
+			// with (the figure above ends as the listener's thread receives it).
+			long inHand = System.nanoTime();
 			if (seen == null) {
 				throw new IllegalStateException("No record was stored for raw round trip " + (i + 1) + " in 10 s");
 			}
 			if (samples != null && confirms != null) {
 				samples.add((Math.max(seen, confirmed) - start) / 1e6);
 				confirms.add((confirmed - start) / 1e6);
+			}
+			if (woken != null) {
+				woken.add((inHand - start) / 1e6);
 			}
 			if (stages != null && amqp != null) {
 				long notifiedMicros = this.notifiedMicros;

@@ -58,6 +58,10 @@ final class Results {
 		rows.add(row("round trip max (ms)", "latency.max", "latency.max", Results::millis, ""));
 		rows.add(row("  of which publish until confirmed, p50 (ms)", "latency.send.p50", "latency.send.p50",
 				Results::millis, ""));
+		// The raw round trip above ends as the Redis client's thread receives the
+		// notification; these end when the waiting caller has it, as get() does.
+		rows.add(rawOnly("  raw until its caller has the notification, p50 (ms)", "latency.woken.p50"));
+		rows.add(rawOnly("  raw until its caller has the notification, p99 (ms)", "latency.woken.p99"));
 		rows.add(row("worker RSS after drain, stored (MB)", "rss.results", null, Results::megabytes, "<= 300"));
 		rows.add(row("worker RSS after drain, ignored (MB)", "rss.ignored", null, Results::megabytes, "<= 300"));
 		rows.add(row("worker heap after GC, stored (MB)", "heap.results", null, Results::megabytes, ""));
@@ -110,6 +114,11 @@ final class Results {
 				}
 			});
 		}
+	}
+
+	private String[] rawOnly(String label, String rawMetric) {
+		Figure raw = find(RAW, rawMetric);
+		return new String[] { label, "-", (raw != null) ? millis(raw) : "", "-", "" };
 	}
 
 	private String[] row(String label, String metric, @Nullable String rawMetric, Function<Figure, String> format,

@@ -109,12 +109,31 @@ public class ConfirmedPublisher implements DisposableBean {
 	 * @throws PublishException if the message was not confirmed
 	 */
 	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+		publish(exchange, routingKey, properties, body, null);
+	}
+
+	/**
+	 * Publish a message and wait for the broker's confirm, doing something else once the
+	 * message is written and before its confirm is awaited.
+	 * @param exchange the exchange ({@code ""} for the default exchange)
+	 * @param routingKey the routing key
+	 * @param properties the message properties
+	 * @param body the body
+	 * @param written what to do once the message is written, while the broker handles it
+	 * (not done if the message could not be written); must not throw
+	 * @throws PublishException if the message was not confirmed
+	 */
+	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
+			@Nullable Runnable written) {
 		if (this.closed) {
 			throw new PublishException("Publisher is closed", properties.getCorrelationId(), null);
 		}
 		if (exchange.isEmpty()) {
 			SharedChannel channel = sharedChannel(properties.getCorrelationId());
 			Pending pending = channel.enqueue("", routingKey, properties, body);
+			if (written != null) {
+				written.run();
+			}
 			PublishException failure = channel.await(pending,
 					System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis), this.timeoutMillis);
 			if (failure != null) {
@@ -125,7 +144,7 @@ public class ConfirmedPublisher implements DisposableBean {
 		PublisherChannel channel = borrow(properties.getCorrelationId());
 		boolean reusable = false;
 		try {
-			channel.publish(exchange, routingKey, properties, body, this.timeoutMillis);
+			channel.publish(exchange, routingKey, properties, body, this.timeoutMillis, written);
 			reusable = true;
 		}
 		finally {
@@ -554,12 +573,15 @@ public class ConfirmedPublisher implements DisposableBean {
 		}
 
 		void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
-				long timeoutMillis) {
+				long timeoutMillis, @Nullable Runnable written) {
 			String id = properties.getCorrelationId();
 			this.returnedId = null;
 			this.returnedReason = null;
 			try {
 				this.channel.basicPublish(exchange, routingKey, true, properties, body);
+				if (written != null) {
+					written.run();
+				}
 				this.channel.waitForConfirmsOrDie(timeoutMillis);
 			}
 			catch (TimeoutException ex) {

@@ -37,6 +37,8 @@ public final class StoredTaskResult implements TaskResult {
 
 	private final @Nullable PendingResult ahead;
 
+	private final @Nullable Runnable waiting;
+
 	/**
 	 * Create a handle.
 	 * @param id the task id
@@ -59,11 +61,28 @@ public final class StoredTaskResult implements TaskResult {
 	 */
 	public StoredTaskResult(String id, ResultBackend backend, JsonMapper mapper, TaskClient client,
 			@Nullable PendingResult ahead) {
+		this(id, backend, mapper, client, ahead, null);
+	}
+
+	/**
+	 * Create a handle that tells its client when a caller waits for the result.
+	 * @param id the task id
+	 * @param backend the result store
+	 * @param mapper converts results to the types callers ask for
+	 * @param client revokes the task
+	 * @param ahead the result listened for since before the task was sent, or
+	 * {@code null}
+	 * @param waiting called as a caller starts waiting for the result (with {@code get}
+	 * or {@code toFuture}), or {@code null}
+	 */
+	public StoredTaskResult(String id, ResultBackend backend, JsonMapper mapper, TaskClient client,
+			@Nullable PendingResult ahead, @Nullable Runnable waiting) {
 		this.id = id;
 		this.backend = backend;
 		this.mapper = mapper;
 		this.client = client;
 		this.ahead = ahead;
+		this.waiting = waiting;
 	}
 
 	@Override
@@ -94,6 +113,7 @@ public final class StoredTaskResult implements TaskResult {
 	@Override
 	public <T> CompletableFuture<@Nullable T> toFuture(Class<T> type) {
 		JavaType javaType = this.mapper.constructType(type);
+		waiting();
 		ResultMeta delivered = delivered();
 		if (delivered != null) {
 			return CompletableFuture.supplyAsync(() -> convert(delivered, javaType), Runnable::run);
@@ -110,12 +130,24 @@ public final class StoredTaskResult implements TaskResult {
 		return null;
 	}
 
+	private void waiting() {
+		Runnable waiting = this.waiting;
+		if (waiting != null) {
+			waiting.run();
+		}
+	}
+
 	private ResultMeta await(Duration timeout) {
+		waiting();
 		PendingResult ahead = this.ahead;
 		if (ahead != null) {
 			long deadline = System.nanoTime() + timeout.toNanos();
+			CompletableFuture<ResultMeta> future = ahead.future();
+			if (!future.isDone()) {
+				ahead.awaiting();
+			}
 			try {
-				return ahead.future().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+				return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (TimeoutException ex) {
 				ahead.future().cancel(false);

@@ -20,6 +20,8 @@ public final class PendingResult {
 
 	private final CompletableFuture<Void> subscribed;
 
+	private final Runnable awaiting;
+
 	/**
 	 * Create a pending result.
 	 * @param future completes with the task's record once it is in a ready state
@@ -28,9 +30,23 @@ public final class PendingResult {
 	 */
 	public PendingResult(CompletableFuture<ResultMeta> future, Runnable publishing,
 			CompletableFuture<Void> subscribed) {
+		this(future, publishing, subscribed, () -> {
+		});
+	}
+
+	/**
+	 * Create a pending result.
+	 * @param future completes with the task's record once it is in a ready state
+	 * @param publishing tells the backend the task's message is about to be published
+	 * @param subscribed completes once the notifications are listened for
+	 * @param awaiting tells the backend a caller is about to wait for the future
+	 */
+	public PendingResult(CompletableFuture<ResultMeta> future, Runnable publishing, CompletableFuture<Void> subscribed,
+			Runnable awaiting) {
 		this.future = future;
 		this.publishing = publishing;
 		this.subscribed = subscribed;
+		this.awaiting = awaiting;
 	}
 
 	/**
@@ -49,6 +65,16 @@ public final class PendingResult {
 	 */
 	public void publishing() {
 		this.publishing.run();
+	}
+
+	/**
+	 * Say that a caller is about to block on {@link #future()}, which has not completed:
+	 * a result stored before the subscription was in place sent a notification no one
+	 * heard, so the backend reads it once (once the subscription is in place, if it is
+	 * not yet). Without a caller that waits, no read is made.
+	 */
+	public void awaiting() {
+		this.awaiting.run();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -92,6 +94,21 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	/** A waiter whose task may have been published before it subscribed. */
 	private static final int PUBLISHING = 2;
 
+	/** A native waiter's subscription may have come after its result was stored. */
+	private static final int MISSABLE = 1;
+
+	/** A caller waits for a native waiter's result. */
+	private static final int AWAITED = 2;
+
+	/** How often the listening ahead is checked for views whose time ran out. */
+	private static final long SWEEP_MILLIS = 100;
+
+	/**
+	 * How long after a listening ahead began a result whose notification may have been
+	 * missed is read, if no caller waited for it meanwhile.
+	 */
+	private static final long LATE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
 	private final StringRedisTemplate redis;
@@ -118,6 +135,29 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	/** Where subscriptions ahead of a publish are made (the notification executor). */
 	private volatile Executor subscriptionExecutor;
+
+	/**
+	 * Whether a test set {@link #subscriptionExecutor}, which then also makes the
+	 * subscriptions of {@link #pubSub}.
+	 */
+	private volatile boolean subscriptionExecutorSet;
+
+	/**
+	 * Lettuce's pub/sub connection for the subscriptions ahead of a publish, or
+	 * {@code null} to make them with the listener container.
+	 */
+	private volatile @Nullable LettucePubSub pubSub;
+
+	/** The futures listened for ahead, each until its deadline. */
+	private final Queue<Expiring> expiring = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean sweeping = new AtomicBoolean();
+
+	/** Waiters on {@link #pubSub} whose channel is to be unsubscribed. */
+	private final Queue<Waiter> finished = new ConcurrentLinkedQueue<>();
+
+	/** Orders the subscriptions of {@link #pubSub} with the unsubscriptions. */
+	private final Object subscriptionMonitor = new Object();
 
 	private final RedisGroupStore groups;
 
@@ -444,33 +484,152 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public PendingResult listenAhead(String taskId, Duration listenFor) {
+		return listen(taskId, listenFor, false);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The waiter counts as published from the start, so that the subscription's reply,
+	 * which may come before this returns, cannot pass for one made before the publish.
+	 */
+	@Override
+	public PendingResult listenAfterPublish(String taskId, Duration listenFor) {
+		return listen(taskId, listenFor, true);
+	}
+
+	private PendingResult listen(String taskId, Duration listenFor, boolean published) {
 		ensureStarted();
+		LettucePubSub pubSub = this.pubSub;
 		boolean[] created = new boolean[1];
 		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
 			Waiter w = existing;
 			if (w == null) {
-				w = new Waiter(id, true);
+				w = new Waiter(id, true, pubSub != null);
+				if (published) {
+					w.publishing();
+				}
 				created[0] = true;
 			}
 			w.views++;
 			return w;
 		});
 		CompletableFuture<ResultMeta> view = waiter.future.thenApply((meta) -> meta);
-		view.orTimeout(Math.max(1, listenFor.toMillis()), TimeUnit.MILLISECONDS);
-		view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
+		expireAfter(view, waiter, listenFor);
+		if (waiter.nativeAhead) {
+			// Unsubscribing sends a command without waiting for its reply: done on the
+			// thread that completes the view, with no hand-off.
+			view.whenComplete((meta, ex) -> release(taskId, waiter));
+		}
+		else {
+			view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
+		}
 		if (created[0]) {
-			try {
-				this.ahead.subscribe(waiter);
+			if (pubSub != null) {
+				subscribeAhead(pubSub, waiter, view);
 			}
-			catch (RejectedExecutionException ex) {
-				view.cancel(false);
+			else {
+				try {
+					this.ahead.subscribe(waiter);
+				}
+				catch (RejectedExecutionException ex) {
+					view.cancel(false);
+				}
 			}
 		}
 		else {
 			// Subscribed (or polling) for another caller already.
 			waiter.subscribed.complete(null);
 		}
-		return new PendingResult(view, waiter::publishing, waiter.subscribed);
+		return new PendingResult(view, waiter::publishing, waiter.subscribed, waiter::awaiting);
+	}
+
+	/**
+	 * Subscribe on Lettuce's pub/sub connection: the command is written without waiting
+	 * for its reply, on the caller's thread unless a test set an executor.
+	 */
+	private void subscribeAhead(LettucePubSub pubSub, Waiter waiter, CompletableFuture<ResultMeta> view) {
+		Runnable subscribe = () -> {
+			synchronized (waiter) {
+				if (waiter.released) {
+					waiter.subscribed.complete(null);
+					return;
+				}
+				try {
+					synchronized (this.subscriptionMonitor) {
+						pubSub.subscribe(waiter.channel());
+					}
+					waiter.listening = true;
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not subscribe to the result of task " + waiter.taskId + " (" + ex.getMessage()
+							+ "); waiting for it the usual way");
+					waiter.subscribed.complete(null);
+					view.cancel(false);
+				}
+			}
+		};
+		if (this.subscriptionExecutorSet) {
+			try {
+				this.subscriptionExecutor.execute(subscribe);
+			}
+			catch (RejectedExecutionException ex) {
+				view.cancel(false);
+			}
+		}
+		else {
+			subscribe.run();
+		}
+	}
+
+	/**
+	 * Fail a view listened for ahead with a {@link TimeoutException} once its time runs
+	 * out. One sweep a while checks every view, rather than a timer per send, which would
+	 * wake the timer's thread twice a send.
+	 */
+	private void expireAfter(CompletableFuture<ResultMeta> view, Waiter waiter, Duration listenFor) {
+		long now = System.nanoTime();
+		this.expiring.add(new Expiring(view, waiter, now + Math.max(1, listenFor.toNanos()), now + LATE_CHECK_NANOS));
+		scheduleSweep();
+	}
+
+	private void scheduleSweep() {
+		if (this.sweeping.compareAndSet(false, true)) {
+			try {
+				CompletableFuture.delayedExecutor(SWEEP_MILLIS, TimeUnit.MILLISECONDS, this.notificationExecutor)
+					.execute(this::sweep);
+			}
+			catch (RejectedExecutionException ex) {
+				// The backend is being destroyed, which cancels the waiters.
+				this.sweeping.set(false);
+			}
+		}
+	}
+
+	private void sweep() {
+		unsubscribeFinished();
+		long now = System.nanoTime();
+		for (Iterator<Expiring> it = this.expiring.iterator(); it.hasNext();) {
+			Expiring each = it.next();
+			if (each.view.isDone()) {
+				it.remove();
+			}
+			else if (now - each.deadline >= 0) {
+				it.remove();
+				each.view.completeExceptionally(new TimeoutException());
+			}
+			else if (!each.checked && now - each.checkAt >= 0) {
+				// A result stored before its subscription was in place is read once a
+				// caller waits; without one it would keep its subscription until the
+				// deadline. Read once, late, the few still listening by now.
+				each.checked = true;
+				each.waiter.checkIfMissable();
+			}
+		}
+		this.sweeping.set(false);
+		if (!this.expiring.isEmpty() || !this.finished.isEmpty()) {
+			scheduleSweep();
+		}
 	}
 
 	/**
@@ -480,10 +639,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	void setSubscriptionExecutor(Executor executor) {
 		this.subscriptionExecutor = executor;
+		this.subscriptionExecutorSet = true;
 	}
 
 	private Waiter subscribe(String taskId) {
-		Waiter waiter = new Waiter(taskId, false);
+		Waiter waiter = new Waiter(taskId, false, false);
 		try {
 			this.listenerContainer.addMessageListener(waiter, new ChannelTopic(key(taskId)));
 			synchronized (waiter) {
@@ -514,7 +674,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			last[0] = true;
 			return null;
 		});
-		if (last[0]) {
+		if (last[0] && waiter.nativeAhead) {
+			unsubscribeAhead(waiter);
+		}
+		else if (last[0]) {
 			synchronized (waiter) {
 				waiter.released = true;
 				if (waiter.listening) {
@@ -530,10 +693,62 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 	}
 
+	/**
+	 * End a waiter's subscription on {@link #pubSub} with the next sweep, in one
+	 * {@code UNSUBSCRIBE} for all that ended meanwhile: not as its notification arrives,
+	 * while the caller wakes and the confirm of its task is on its way.
+	 */
+	private void unsubscribeAhead(Waiter waiter) {
+		synchronized (waiter) {
+			waiter.released = true;
+			if (waiter.listening) {
+				waiter.listening = false;
+				this.finished.add(waiter);
+				scheduleSweep();
+			}
+		}
+	}
+
+	/** Unsubscribe the channels of the waiters that ended since the last sweep. */
+	private void unsubscribeFinished() {
+		LettucePubSub pubSub = this.pubSub;
+		if (pubSub == null || this.finished.isEmpty()) {
+			return;
+		}
+		synchronized (this.subscriptionMonitor) {
+			List<byte[]> channels = new ArrayList<>();
+			for (Waiter waiter = this.finished.poll(); waiter != null; waiter = this.finished.poll()) {
+				// A newer waiter of the same task keeps the channel: it subscribed, or
+				// will, and its SUBSCRIBE, made under the same lock, is not undone.
+				Waiter current = this.waiters.get(waiter.taskId);
+				if (current == null || !current.nativeAhead) {
+					channels.add(waiter.channel());
+				}
+			}
+			if (!channels.isEmpty()) {
+				try {
+					pubSub.unsubscribe(channels.toArray(byte[][]::new));
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not end the subscriptions to " + channels.size() + " results", ex);
+				}
+			}
+		}
+	}
+
 	private void ensureStarted() {
 		if (!this.started) {
 			synchronized (this.startMonitor) {
 				if (!this.started) {
+					if (LETTUCE) {
+						try {
+							this.pubSub = LettucePubSub.connect(this.connectionFactory, new AheadListener());
+						}
+						catch (RuntimeException ex) {
+							logger.warn("Could not open a pub/sub connection for the results listened for ahead ("
+									+ ex.getMessage() + "); subscribing with the listener container instead");
+						}
+					}
 					this.listenerContainer.start();
 					// Without a listener left the container closes its subscription, and
 					// the next
@@ -559,6 +774,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	@Override
 	public void destroy() throws Exception {
 		this.waiters.values().forEach((waiter) -> waiter.future.cancel(false));
+		LettucePubSub pubSub = this.pubSub;
+		if (pubSub != null) {
+			pubSub.close();
+		}
 		this.listenerContainer.destroy();
 		this.notificationExecutor.shutdown();
 	}
@@ -733,6 +952,60 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	}
 
 	/**
+	 * Hands what arrives on {@link #pubSub} to the waiters listening ahead.
+	 */
+	private final class AheadListener implements LettucePubSub.Listener {
+
+		private @Nullable Waiter waiter(byte[] channel) {
+			String name = new String(channel, StandardCharsets.UTF_8);
+			int prefix = RedisResultBackend.this.keyPrefix.length() + TASK_KEY_PREFIX.length();
+			Waiter waiter = (name.length() > prefix) ? RedisResultBackend.this.waiters.get(name.substring(prefix))
+					: null;
+			return (waiter != null && waiter.nativeAhead) ? waiter : null;
+		}
+
+		@Override
+		public void subscribed(byte[] channel) {
+			Waiter waiter = waiter(channel);
+			if (waiter != null) {
+				waiter.onSubscribedAhead();
+			}
+		}
+
+		@Override
+		public void message(byte[] channel, byte[] message) {
+			Waiter waiter = waiter(channel);
+			if (waiter != null) {
+				waiter.onMessage(message);
+			}
+		}
+
+	}
+
+	/** A view listened for ahead and when its listening ends. */
+	private static final class Expiring {
+
+		private final CompletableFuture<ResultMeta> view;
+
+		private final Waiter waiter;
+
+		private final long deadline;
+
+		private final long checkAt;
+
+		/** Whether the sweep read the result; used by one sweep at a time. */
+		private boolean checked;
+
+		Expiring(CompletableFuture<ResultMeta> view, Waiter waiter, long deadline, long checkAt) {
+			this.view = view;
+			this.waiter = waiter;
+			this.deadline = deadline;
+			this.checkAt = checkAt;
+		}
+
+	}
+
+	/**
 	 * Waits for one task's result; shared by every caller waiting on that id.
 	 */
 	private final class Waiter implements MessageListener, SubscriptionListener {
@@ -777,20 +1050,87 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		/** Whether {@link AheadSubscriptions} subscribes and unsubscribes this waiter. */
 		private final boolean ahead;
 
-		Waiter(String taskId, boolean ahead) {
+		/** Whether this waiter listens ahead on {@link #pubSub}. */
+		private final boolean nativeAhead;
+
+		/**
+		 * {@link #MISSABLE} and {@link #AWAITED}: whichever comes second reads the result
+		 * once.
+		 */
+		private final AtomicInteger checks = new AtomicInteger();
+
+		Waiter(String taskId, boolean ahead, boolean nativeAhead) {
 			this.taskId = taskId;
 			this.ahead = ahead;
+			this.nativeAhead = nativeAhead;
 			this.order = new AtomicInteger(ahead ? NEW : PUBLISHING);
+		}
+
+		byte[] channel() {
+			return key(this.taskId).getBytes(StandardCharsets.UTF_8);
 		}
 
 		void publishing() {
 			this.order.compareAndSet(NEW, PUBLISHING);
 		}
 
+		/**
+		 * The subscription on {@link #pubSub} is in place. A result stored before it sent
+		 * a notification no one heard: read once, but only for a caller that waits (a
+		 * send whose result no one waits for costs no read).
+		 */
+		void onSubscribedAhead() {
+			boolean before = this.order.compareAndSet(NEW, SUBSCRIBED);
+			this.subscribed.complete(null);
+			if (before) {
+				return;
+			}
+			// Also after a reconnect, which subscribes again: a notification may have
+			// been lost in between.
+			int previous = this.checks.getAndUpdate((bits) -> bits | MISSABLE);
+			if ((previous & AWAITED) != 0) {
+				checkOnPool();
+			}
+		}
+
+		/**
+		 * Read the result if its notification may have been missed (on the caller's
+		 * thread).
+		 */
+		void checkIfMissable() {
+			if (this.nativeAhead && (this.checks.get() & MISSABLE) != 0) {
+				check();
+			}
+		}
+
+		/** A caller is about to wait for this result. */
+		void awaiting() {
+			if (!this.nativeAhead) {
+				return;
+			}
+			int previous = this.checks.getAndUpdate((bits) -> bits | AWAITED);
+			if ((previous & AWAITED) == 0 && (previous & MISSABLE) != 0) {
+				checkOnPool();
+			}
+		}
+
+		private void checkOnPool() {
+			try {
+				RedisResultBackend.this.notificationExecutor.execute(this::check);
+			}
+			catch (RejectedExecutionException ex) {
+				// The backend is being destroyed, which cancels the waiters.
+			}
+		}
+
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
+			onMessage(message.getBody());
+		}
+
+		void onMessage(byte[] body) {
 			try {
-				accept(RedisResultBackend.this.codec.decode(this.taskId, message.getBody()));
+				accept(RedisResultBackend.this.codec.decode(this.taskId, body));
 			}
 			catch (RuntimeException ex) {
 				this.future.completeExceptionally(ex);

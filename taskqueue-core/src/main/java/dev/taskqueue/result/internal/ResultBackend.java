@@ -80,6 +80,23 @@ public interface ResultBackend {
 	}
 
 	/**
+	 * Listen for a task's result whose message was just published (written, its confirm
+	 * not yet awaited): as {@link #listenAhead(String, Duration)} after
+	 * {@link PendingResult#publishing()}, so a result stored before the subscription was
+	 * in place is read once a caller waits. The default does not listen.
+	 * @param taskId the task id
+	 * @param listenFor how long to listen at most
+	 * @return the pending result, or {@code null} if this backend does not listen ahead
+	 */
+	default @Nullable PendingResult listenAfterPublish(String taskId, Duration listenFor) {
+		PendingResult pending = listenAhead(taskId, listenFor);
+		if (pending != null) {
+			pending.publishing();
+		}
+		return pending;
+	}
+
+	/**
 	 * Count one more run of a task whose message the broker marked redelivered, so a task
 	 * that keeps killing its worker can be stopped after a bounded number of attempts.
 	 * The count lives as long as results do.

@@ -146,7 +146,7 @@ class RedisResultWaitIntegrationTests {
 	}
 
 	@Test
-	void aResultStoredBeforeTheSubscriptionWasInPlaceIsReadOnce() throws Exception {
+	void aResultStoredBeforeTheSubscriptionWasInPlaceIsReadOnceACallerWaits() throws Exception {
 		CountingBackend backend = counting(this.redis);
 		List<Runnable> subscriptions = new ArrayList<>();
 		backend.setSubscriptionExecutor(subscriptions::add);
@@ -157,10 +157,72 @@ class RedisResultWaitIntegrationTests {
 		pending.publishing();
 		backend.store(meta);
 		assertThat(subscriptions).hasSize(1);
-		backend.setSubscriptionExecutor(Runnable::run);
+		subscriptions.get(0).run();
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		// No one waits yet (a send whose result is never asked for): no read.
+		Awaitility.await()
+			.during(Duration.ofMillis(200))
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.until(() -> backend.reads.get() == 0 && !pending.future().isDone());
+		TaskResult result = handle(backend, meta.taskId(), pending);
+		assertThat(result.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class)).isEqualTo(42);
+		assertThat(backend.reads).hasValue(1);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+	}
+
+	@Test
+	void aMissedNotificationNoOneWaitsForIsReadOnceLateAndEndsTheListening() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAfterPublish(meta.taskId(), Duration.ofMinutes(1));
+		backend.store(meta);
+		subscriptions.get(0).run();
+		// Not left listening until its minute is up.
+		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+		assertThat(backend.reads).hasValue(1);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+	}
+
+	@Test
+	void aCallerWaitingBeforeTheSubscriptionIsInPlaceHasTheResultReadOnceItIs() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta meta = success();
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.publishing();
+		backend.store(meta);
+		pending.awaiting();
+		assertThat(backend.reads).hasValue(0);
 		subscriptions.get(0).run();
 		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 		assertThat(backend.reads).hasValue(1);
+	}
+
+	@Test
+	void listeningAheadAgainForATaskWhoseListeningJustEndedKeepsItsSubscription() throws Exception {
+		CountingBackend backend = counting(this.redis);
+		ResultMeta meta = success();
+		for (int i = 0; i < 20; i++) {
+			backend.listenAhead(meta.taskId(), Duration.ofMinutes(1)).future().cancel(false);
+		}
+		PendingResult pending = backend.listenAhead(meta.taskId(), Duration.ofMinutes(1));
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		pending.publishing();
+		backend.store(meta);
+		// Delivered by its notification: the earlier listenings' unsubscriptions came
+		// before this subscription.
+		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+		assertThat(backend.reads).hasValue(0);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
 	}
 
 	@Test

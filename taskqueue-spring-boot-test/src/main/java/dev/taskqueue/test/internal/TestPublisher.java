@@ -81,6 +81,15 @@ public final class TestPublisher extends ConfirmedPublisher {
 	}
 
 	@Override
+	public void publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body,
+			@Nullable Runnable written) {
+		accept(exchange, routingKey, properties, body);
+		if (written != null) {
+			written.run();
+		}
+	}
+
+	@Override
 	public Bulk openBulk() {
 		return new Bulk() {
 
