@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
 
 import dev.taskqueue.benchmarks.stats.Samples;
 import dev.taskqueue.broker.internal.DelayQueues;
+import dev.taskqueue.broker.internal.QueueDeclarer;
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskRequest;
 import org.jspecify.annotations.Nullable;
@@ -174,6 +175,7 @@ public final class EtaBench {
 				worker.stop();
 				redis.delete(key);
 				admin.deleteQueue(queue);
+				admin.deleteQueue(queue + QueueDeclarer.DLQ_SUFFIX);
 				deleteBuckets(admin, firstEta, spanMillis);
 			}
 			if (celeryN > 0 && CeleryBench.version(python) != null) {
