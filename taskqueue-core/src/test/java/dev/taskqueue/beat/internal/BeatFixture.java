@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.Stack;
+import dev.taskqueue.support.TestClock;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.data.redis.connection.RedisConnectionFactory;

@@ -1,15 +1,12 @@
 package dev.taskqueue.broker.internal;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.taskqueue.broker.QueueType;
+import dev.taskqueue.support.TestClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
@@ -74,7 +71,7 @@ class DelayQueuesTests {
 	void messageDueWithinTheHorizonGoesToTheBucketOfItsSecondAndExpiresAtTheStartOfThatSecond() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
 		long now = 1_800_000_000_250L;
-		delayQueues.now.set(now);
+		delayQueues.setNow(now);
 		DelayQueues.Route route = delayQueues.route("q", now + 3_500);
 		assertThat(route.exchange()).isEqualTo("taskqueue.delay.at");
 		assertThat(route.routingKey()).isEqualTo(DelayQueues.bucketRoutingKey(1_800_000_003L, "q"));
@@ -88,7 +85,7 @@ class DelayQueuesTests {
 	void messageDueBeyondTheHorizonWaitsInTheCascadeUntilHalfAHorizonBeforeIt() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
 		long now = 1_800_000_000_000L;
-		delayQueues.now.set(now);
+		delayQueues.setNow(now);
 		long horizon = DelayQueues.Buckets.DEFAULT.horizon().toMillis();
 		assertThat(delayQueues.route("q", now + horizon).exchange()).isEqualTo("taskqueue.delay.at");
 		DelayQueues.Route beyond = delayQueues.route("q", now + horizon + 1000);
@@ -104,7 +101,7 @@ class DelayQueuesTests {
 	void quorumDelaysGoThroughTheQuorumCascadeInWholeSeconds() {
 		Recording delayQueues = new Recording(QueueType.QUORUM);
 		long now = 1_800_000_000_000L;
-		delayQueues.now.set(now);
+		delayQueues.setNow(now);
 		DelayQueues.Route route = delayQueues.route("q", now + 5_900);
 		assertThat(route.exchange()).isEqualTo(delayQueues.nameOf(2));
 		assertThat(route.routingKey()).isEqualTo(DelayQueues.routingKey(5, "q"));
@@ -114,7 +111,7 @@ class DelayQueuesTests {
 	@Test
 	void messageAlreadyDueGoesStraightToTheDeliveryExchange() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
-		delayQueues.now.set(1_800_000_000_000L);
+		delayQueues.setNow(1_800_000_000_000L);
 		DelayQueues.Route route = delayQueues.route("q", 1_799_999_999_000L);
 		assertThat(route.exchange()).isEqualTo("taskqueue.delay.deliver");
 		assertThat(route.routingKey()).isEqualTo(DelayQueues.routingKey(0, "q"));
@@ -126,12 +123,12 @@ class DelayQueuesTests {
 		long start = 1_800_000_000_000L;
 		long due = start + 600_000;
 		long redeclare = DelayQueues.Buckets.DEFAULT.redeclare().toMillis();
-		delayQueues.now.set(start);
+		delayQueues.setNow(start);
 		delayQueues.route("q", due);
-		delayQueues.now.set(start + redeclare - 1);
+		delayQueues.setNow(start + redeclare - 1);
 		delayQueues.route("q", due);
 		assertThat(delayQueues.declared).hasSize(1);
-		delayQueues.now.set(start + redeclare);
+		delayQueues.setNow(start + redeclare);
 		delayQueues.route("q", due);
 		assertThat(delayQueues.declared).hasSize(2);
 		assertThat(delayQueues.isBucketFresh(due / 1000, start + redeclare)).isTrue();
@@ -141,7 +138,7 @@ class DelayQueuesTests {
 	void failedParkForgetsTheBucketDeclarationItReliedOn() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
 		long now = 1_800_000_000_000L;
-		delayQueues.now.set(now);
+		delayQueues.setNow(now);
 		DelayQueues.Route route = delayQueues.route("q", now + 10_000);
 		route.forget();
 		assertThat(delayQueues.isBucketFresh(1_800_000_010L, now)).isFalse();
@@ -153,7 +150,7 @@ class DelayQueuesTests {
 	void resetForgetsDeclaredBuckets() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
 		long now = 1_800_000_000_000L;
-		delayQueues.now.set(now);
+		delayQueues.setNow(now);
 		delayQueues.route("q", now + 10_000);
 		delayQueues.reset();
 		delayQueues.route("q", now + 10_000);
@@ -164,9 +161,9 @@ class DelayQueuesTests {
 	void bucketsOfPastSecondsAreForgotten() {
 		Recording delayQueues = new Recording(QueueType.CLASSIC);
 		long now = 1_800_000_000_000L;
-		delayQueues.now.set(now);
+		delayQueues.setNow(now);
 		delayQueues.route("q", now + 2_000);
-		delayQueues.now.set(now + 5_000);
+		delayQueues.setNow(now + 5_000);
 		delayQueues.route("q", now + 10_000);
 		assertThat(delayQueues.isBucketFresh(1_800_000_002L, now + 5_000)).isFalse();
 		assertThat(delayQueues.isBucketFresh(1_800_000_010L, now + 5_000)).isTrue();
@@ -187,35 +184,21 @@ class DelayQueuesTests {
 		/** Never connected: declarations and publishes are the test's. */
 		private static final CachingConnectionFactory NOWHERE = new CachingConnectionFactory("localhost");
 
-		final AtomicLong now;
+		private final TestClock clock;
 
 		final List<Long> declared = new ArrayList<>();
 
 		Recording(QueueType type) {
-			this(type, new AtomicLong());
+			this(type, new TestClock(Instant.EPOCH));
 		}
 
-		private Recording(QueueType type, AtomicLong now) {
-			super(NOWHERE, new ConfirmedPublisher(NOWHERE, Duration.ofSeconds(1), 1), type, Buckets.DEFAULT,
-					new Clock() {
+		private Recording(QueueType type, TestClock clock) {
+			super(NOWHERE, new ConfirmedPublisher(NOWHERE, Duration.ofSeconds(1), 1), type, Buckets.DEFAULT, clock);
+			this.clock = clock;
+		}
 
-						@Override
-						public ZoneId getZone() {
-							return ZoneOffset.UTC;
-						}
-
-						@Override
-						public Clock withZone(ZoneId zone) {
-							return this;
-						}
-
-						@Override
-						public Instant instant() {
-							return Instant.ofEpochMilli(now.get());
-						}
-
-					});
-			this.now = now;
+		void setNow(long epochMillis) {
+			this.clock.set(Instant.ofEpochMilli(epochMillis));
 		}
 
 		@Override
