@@ -2,6 +2,9 @@ package dev.taskqueue.autoconfigure.fault;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,9 +33,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Fault suite, beat part: applications that run a beat, each in a JVM of its own, on one
  * schedule (on the shared Redis and broker, under keys and a queue of the test's own). An
- * entry runs every second; every run must be sent exactly once whatever happens to the
+ * entry runs every second; every run must arrive exactly once whatever happens to the
  * beat that holds the lock: killed ({@code SIGKILL}) or frozen past the lock's timeout
- * ({@code SIGSTOP}) and thawed ({@code SIGCONT}).
+ * ({@code SIGSTOP}) and thawed ({@code SIGCONT}). The test's consumer stores each run's
+ * result as a worker does, which a new leader checks before it sends again a run its
+ * predecessor sent but had not cleared.
  */
 class BeatFaultTests {
 
@@ -41,6 +46,8 @@ class BeatFaultTests {
 	private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
 
 	private static final Duration MAX_INTERVAL = Duration.ofMillis(500);
+
+	private static final String RESULT_PREFIX = "celery-task-meta-";
 
 	private final String queue = "tq-beat-fault-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -63,6 +70,11 @@ class BeatFaultTests {
 
 	@BeforeEach
 	void consume() {
+		this.redisFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+		this.redisFactory.afterPropertiesSet();
+		this.redisFactory.start();
+		this.redis = new StringRedisTemplate(this.redisFactory);
+		this.redis.afterPropertiesSet();
 		this.rabbit = new CachingConnectionFactory("127.0.0.1");
 		new RabbitAdmin(this.rabbit).declareQueue(new org.springframework.amqp.core.Queue(this.queue));
 		this.consumer = new SimpleMessageListenerContainer(this.rabbit);
@@ -72,13 +84,19 @@ class BeatFaultTests {
 			this.runs.computeIfAbsent(String.valueOf(id), (key) -> new CopyOnWriteArrayList<>())
 				.add(System.currentTimeMillis());
 			this.order.add(String.valueOf(id));
+			// As a worker would, so that a new leader sees the run arrived: the
+			// documented
+			// way a run its predecessor sent but did not clear is not sent again.
+			this.redis.opsForValue().set(RESULT_PREFIX + id, succeeded(String.valueOf(id)), Duration.ofMinutes(5));
 		});
 		this.consumer.start();
-		this.redisFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-		this.redisFactory.afterPropertiesSet();
-		this.redisFactory.start();
-		this.redis = new StringRedisTemplate(this.redisFactory);
-		this.redis.afterPropertiesSet();
+	}
+
+	private static String succeeded(String id) {
+		String done = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
+			.format(LocalDateTime.now(ZoneOffset.UTC));
+		return "{\"status\": \"SUCCESS\", \"result\": null, \"traceback\": null, \"children\": [], \"date_done\": \""
+				+ done + "\", \"task_id\": \"" + id + "\"}";
 	}
 
 	@AfterEach
@@ -89,6 +107,7 @@ class BeatFaultTests {
 		if (keys != null && !keys.isEmpty()) {
 			this.redis.delete(keys);
 		}
+		this.redis.delete(this.runs.keySet().stream().map((id) -> RESULT_PREFIX + id).toList());
 		this.redisFactory.destroy();
 		this.rabbit.destroy();
 		TestQueues.delete(this.queue);
