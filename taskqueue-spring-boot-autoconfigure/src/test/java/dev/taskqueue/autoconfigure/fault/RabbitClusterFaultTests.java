@@ -176,7 +176,7 @@ class RabbitClusterFaultTests {
 			// levels by the broker's at-most-once dead-lettering, which can drop a
 			// message
 			// while a level elects its leader: the documented window, bounded here. Up to
-			// 4.9% was measured on a busy 2-CPU machine; the bound leaves room for that.
+			// 6.6% was measured on a busy 2-CPU machine; the bound leaves room for that.
 			Set<String> immediate = new TreeSet<>(confirmed);
 			immediate.removeAll(delayed);
 			await().atMost(TIMEOUT).untilAsserted(() -> {
