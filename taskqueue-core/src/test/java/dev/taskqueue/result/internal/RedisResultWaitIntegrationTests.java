@@ -113,9 +113,7 @@ class RedisResultWaitIntegrationTests {
 		assertThat(thread.getName()).doesNotStartWith("taskqueue-result-")
 			.isNotEqualTo(Thread.currentThread().getName());
 		// Done with the result, the waiter still unsubscribes (off that thread).
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+		awaitUnsubscribed(backend, meta.taskId());
 	}
 
 	@Test
@@ -140,9 +138,7 @@ class RedisResultWaitIntegrationTests {
 		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 		assertThat(backend.reads).hasValue(0);
 		// Delivered, it stops listening.
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+		awaitUnsubscribed(backend, meta.taskId());
 	}
 
 	@Test
@@ -167,9 +163,7 @@ class RedisResultWaitIntegrationTests {
 		TaskResult result = handle(backend, meta.taskId(), pending);
 		assertThat(result.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class)).isEqualTo(42);
 		assertThat(backend.reads).hasValue(1);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+		awaitUnsubscribed(backend, meta.taskId());
 	}
 
 	@Test
@@ -184,9 +178,7 @@ class RedisResultWaitIntegrationTests {
 		// Not left listening until its minute is up.
 		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 		assertThat(backend.reads).hasValue(1);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+		awaitUnsubscribed(backend, meta.taskId());
 	}
 
 	@Test
@@ -220,9 +212,7 @@ class RedisResultWaitIntegrationTests {
 		// before this subscription.
 		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 		assertThat(backend.reads).hasValue(0);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+		awaitUnsubscribed(backend, meta.taskId());
 	}
 
 	@Test
@@ -235,9 +225,7 @@ class RedisResultWaitIntegrationTests {
 		assertThat(pending.future()).failsWithin(Duration.ofSeconds(TIMEOUT_SECONDS))
 			.withThrowableThat()
 			.withCauseInstanceOf(TimeoutException.class);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+		awaitUnsubscribed(backend, taskId);
 	}
 
 	@Test
@@ -248,9 +236,7 @@ class RedisResultWaitIntegrationTests {
 		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		assertThat(subscribedChannels(backend.key(taskId))).hasSize(1);
 		pending.future().cancel(false);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+		awaitUnsubscribed(backend, taskId);
 	}
 
 	@Test
@@ -263,9 +249,7 @@ class RedisResultWaitIntegrationTests {
 			backend.listenAhead(taskId, Duration.ofMinutes(1)).future().cancel(false);
 		}
 		for (String taskId : ids) {
-			Awaitility.await()
-				.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-				.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+			awaitUnsubscribed(backend, taskId);
 		}
 	}
 
@@ -325,9 +309,7 @@ class RedisResultWaitIntegrationTests {
 		assertThat(pending.future()).isCancelled();
 		backend.setSubscriptionExecutor(Runnable::run);
 		List.copyOf(subscriptions).forEach(Runnable::run);
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(meta.taskId()))).isEmpty());
+		awaitUnsubscribed(backend, meta.taskId());
 	}
 
 	@Test
@@ -340,9 +322,7 @@ class RedisResultWaitIntegrationTests {
 		TaskResult result = handle(backend, taskId, pending);
 		assertThatExceptionOfType(TaskTimeoutException.class).isThrownBy(() -> result.get(Duration.ofMillis(50)));
 		assertThat(pending.future()).isCancelled();
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
+		awaitUnsubscribed(backend, taskId);
 	}
 
 	private TaskResult handle(RedisResultBackend backend, String taskId, PendingResult pending) {
@@ -351,6 +331,13 @@ class RedisResultWaitIntegrationTests {
 					throw new UnsupportedOperationException(method.getName());
 				});
 		return new StoredTaskResult(taskId, backend, JsonMapper.builder().build(), client, pending);
+	}
+
+	/** Wait until no subscriber is left on a task's result channel. */
+	private void awaitUnsubscribed(RedisResultBackend backend, String taskId) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.untilAsserted(() -> assertThat(subscribedChannels(backend.key(taskId))).isEmpty());
 	}
 
 	private List<String> subscribedChannels() throws Exception {
