@@ -277,7 +277,7 @@ public class DelayQueues {
 	 */
 	Long declareBucket(long epochSecond, long now) {
 		Long declaredAt = this.declaredBuckets.get(epochSecond);
-		if (declaredAt != null && now - declaredAt < this.buckets.redeclare().toMillis()) {
+		if (isFresh(declaredAt, now)) {
 			return declaredAt;
 		}
 		declareBucketQueue(epochSecond);
@@ -318,7 +318,10 @@ public class DelayQueues {
 	 * given time (tests).
 	 */
 	boolean isBucketFresh(long epochSecond, long now) {
-		Long declaredAt = this.declaredBuckets.get(epochSecond);
+		return isFresh(this.declaredBuckets.get(epochSecond), now);
+	}
+
+	private boolean isFresh(@Nullable Long declaredAt, long now) {
 		return declaredAt != null && now - declaredAt < this.buckets.redeclare().toMillis();
 	}
 
