@@ -42,6 +42,7 @@ import org.springframework.data.redis.serializer.GenericToStringSerializer;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Celery's Redis result backend: each result is a value under
@@ -109,6 +110,18 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	private static final long LATE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+	/**
+	 * How long the listener container waits between attempts to open its subscription,
+	 * and how many times it tries again: its default tries every five seconds for as long
+	 * as Redis is down, on the caller's thread and one stack frame deeper each time.
+	 */
+	private static final long SUBSCRIBE_RETRY_MILLIS = 500;
+
+	private static final long SUBSCRIBE_RETRIES = 3;
+
+	/** How long to wait before opening the pub/sub connection again after it failed. */
+	private static final long PUB_SUB_RETRY_MILLIS = 1000;
+
 	private static final RedisSerializer<Long> LONG = new GenericToStringSerializer<>(Long.class);
 
 	private final StringRedisTemplate redis;
@@ -175,6 +188,14 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private volatile boolean started;
 
+	/** Whether a start was handed to a thread of its own, off a send's path. */
+	private final AtomicBoolean starting = new AtomicBoolean();
+
+	/** Whether a thread tries to open {@link #pubSub} again. */
+	private final AtomicBoolean connectingPubSub = new AtomicBoolean();
+
+	private volatile boolean destroyed;
+
 	/**
 	 * Create a backend.
 	 * @param connectionFactory the Redis connection factory
@@ -212,6 +233,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		subscriptions.setDaemon(true);
 		this.listenerContainer.setSubscriptionExecutor(subscriptions);
 		this.listenerContainer.setBeanName("taskqueueResultListener");
+		// A subscription Redis refuses makes a waiter poll instead: the caller is not
+		// held
+		// for as long as Redis is down. Once open, Lettuce subscribes again by itself
+		// after a reconnect.
+		this.listenerContainer.setRecoveryBackoff(new FixedBackOff(SUBSCRIBE_RETRY_MILLIS, SUBSCRIBE_RETRIES));
 		this.listenerContainer.afterPropertiesSet();
 		this.cluster = RedisTopology.isCluster(connectionFactory);
 		if (this.cluster) {
@@ -492,13 +518,22 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 * <p>
 	 * The waiter counts as published from the start, so that the subscription's reply,
 	 * which may come before this returns, cannot pass for one made before the publish.
+	 * Until the backend has been started, by a first wait or in the background by the
+	 * first of these calls, this returns {@code null}: a send does not wait for Redis,
+	 * which may be down.
 	 */
 	@Override
-	public PendingResult listenAfterPublish(String taskId, Duration listenFor) {
+	public @Nullable PendingResult listenAfterPublish(String taskId, Duration listenFor) {
 		return listen(taskId, listenFor, true);
 	}
 
-	private PendingResult listen(String taskId, Duration listenFor, boolean published) {
+	private @Nullable PendingResult listen(String taskId, Duration listenFor, boolean published) {
+		if (published && !this.started) {
+			// A send must not wait for Redis, which may be down: this one does not listen
+			// ahead, and its result is waited for the usual way.
+			startInBackground();
+			return null;
+		}
 		ensureStarted();
 		LettucePubSub pubSub = this.pubSub;
 		boolean[] created = new boolean[1];
@@ -740,23 +775,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		if (!this.started) {
 			synchronized (this.startMonitor) {
 				if (!this.started) {
-					if (LETTUCE) {
-						try {
-							this.pubSub = LettucePubSub.connect(this.connectionFactory, new AheadListener());
-						}
-						catch (RuntimeException ex) {
-							logger.warn("Could not open a pub/sub connection for the results listened for ahead ("
-									+ ex.getMessage() + "); subscribing with the listener container instead");
-						}
+					if (LETTUCE && !connectPubSub()) {
+						connectPubSubInBackground();
 					}
 					this.listenerContainer.start();
 					// Without a listener left the container closes its subscription, and
-					// the next
-					// waiter has to open a new one and wait for it: a round trip more per
-					// result
-					// for sequential callers, and a registration timeout under load. One
-					// listener
-					// on a channel of this backend's own keeps the subscription open.
+					// the next waiter has to open a new one and wait for it: a round trip
+					// more per result for sequential callers, and a registration timeout
+					// under load. One listener on a channel of this backend's own keeps
+					// the subscription open.
 					try {
 						this.listenerContainer.addMessageListener((message, pattern) -> {
 						}, new ChannelTopic(this.keyPrefix + "taskqueue-results-" + UUID.randomUUID()));
@@ -771,8 +798,95 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 	}
 
+	/**
+	 * Open the connections and the subscription that results are listened for with, as
+	 * the first wait does.
+	 */
+	void start() {
+		ensureStarted();
+	}
+
+	/**
+	 * Whether the results listened for ahead are subscribed on Lettuce's pub/sub
+	 * connection of the backend's own.
+	 * @return whether that connection is open
+	 */
+	boolean hasPubSubConnection() {
+		return this.pubSub != null;
+	}
+
+	private void startInBackground() {
+		if (this.starting.compareAndSet(false, true)) {
+			Thread thread = new Thread(() -> {
+				try {
+					ensureStarted();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not start listening for results (" + ex.getMessage() + ")");
+				}
+				finally {
+					this.starting.set(false);
+				}
+			}, "taskqueue-result-start");
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	private boolean connectPubSub() {
+		try {
+			this.pubSub = LettucePubSub.connect(this.connectionFactory, new AheadListener());
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not open a pub/sub connection for the results listened for ahead (" + ex.getMessage()
+					+ "); subscribing with the listener container until it opens");
+			return false;
+		}
+	}
+
+	/**
+	 * Open the pub/sub connection again and again until Redis takes it: Lettuce
+	 * reconnects a connection it once opened, but not one whose first connect failed.
+	 */
+	private void connectPubSubInBackground() {
+		if (this.connectingPubSub.compareAndSet(false, true)) {
+			Thread thread = new Thread(() -> {
+				try {
+					do {
+						Thread.sleep(PUB_SUB_RETRY_MILLIS);
+					}
+					while (!this.destroyed && !connectPubSubQuietly());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, "taskqueue-result-pubsub-connect");
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	private boolean connectPubSubQuietly() {
+		try {
+			LettucePubSub connected = LettucePubSub.connect(this.connectionFactory, new AheadListener());
+			this.pubSub = connected;
+			// destroy() closes what it finds; this closes what it may not have found.
+			if (this.destroyed && connected != null) {
+				connected.close();
+				return true;
+			}
+			logger.info("Opened the pub/sub connection for the results listened for ahead");
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	@Override
 	public void destroy() throws Exception {
+		this.destroyed = true;
 		this.waiters.values().forEach((waiter) -> waiter.future.cancel(false));
 		LettucePubSub pubSub = this.pubSub;
 		if (pubSub != null) {

@@ -83,7 +83,9 @@ public interface ResultBackend {
 	 * Listen for a task's result whose message was just published (written, its confirm
 	 * not yet awaited): as {@link #listenAhead(String, Duration)} after
 	 * {@link PendingResult#publishing()}, so a result stored before the subscription was
-	 * in place is read once a caller waits. The default does not listen.
+	 * in place is read once a caller waits. This runs on the send's path: it must not
+	 * wait for the store, and returns {@code null} when it cannot listen without waiting.
+	 * The default does not listen.
 	 * @param taskId the task id
 	 * @param listenFor how long to listen at most
 	 * @return the pending result, or {@code null} if this backend does not listen ahead

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +21,15 @@ import dev.taskqueue.client.TaskTimeoutException;
 import dev.taskqueue.client.internal.StoredTaskResult;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
+import dev.taskqueue.support.PrivateRedis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -169,6 +173,7 @@ class RedisResultWaitIntegrationTests {
 	@Test
 	void aMissedNotificationNoOneWaitsForIsReadOnceLateAndEndsTheListening() throws Exception {
 		CountingBackend backend = counting(this.redis);
+		backend.start();
 		List<Runnable> subscriptions = new ArrayList<>();
 		backend.setSubscriptionExecutor(subscriptions::add);
 		ResultMeta meta = success();
@@ -226,6 +231,41 @@ class RedisResultWaitIntegrationTests {
 			.withThrowableThat()
 			.withCauseInstanceOf(TimeoutException.class);
 		awaitUnsubscribed(backend, taskId);
+	}
+
+	@Test
+	void aSendWhileRedisIsDownDoesNotWaitForItAndListensOnceItIsBack() throws Exception {
+		try (PrivateRedis server = new PrivateRedis()) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration("127.0.0.1", server.port));
+			factory.afterPropertiesSet();
+			factory.start();
+			try {
+				RedisResultBackend backend = backend(factory);
+				// Each send asks to listen ahead, on a backend not started yet, with
+				// nothing on the port: none may wait for Redis, and none listens.
+				Assertions.assertTimeoutPreemptively(Duration.ofSeconds(TIMEOUT_SECONDS), () -> {
+					for (int i = 0; i < 30; i++) {
+						assertThat(backend.listenAfterPublish(UUID.randomUUID().toString(), Duration.ofMinutes(1)))
+							.isNull();
+					}
+				});
+				server.start();
+				ResultMeta meta = success();
+				PendingResult pending = Awaitility.await()
+					.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+					.until(() -> backend.listenAfterPublish(meta.taskId(), Duration.ofMinutes(1)), Objects::nonNull);
+				// The pub/sub connection refused at the start is opened once Redis is
+				// back.
+				Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(backend::hasPubSubConnection);
+				pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				backend.store(meta);
+				assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+			}
+			finally {
+				factory.destroy();
+			}
+		}
 	}
 
 	@Test
