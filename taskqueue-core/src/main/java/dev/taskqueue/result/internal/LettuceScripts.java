@@ -76,6 +76,15 @@ final class LettuceScripts {
 	}
 
 	/**
+	 * Whether a native connection is Lettuce's asynchronous one, and open.
+	 * @param nativeConnection what Spring Data Redis's connection wraps
+	 * @return whether commands can be sent on it
+	 */
+	static boolean isOpen(@Nullable Object nativeConnection) {
+		return nativeConnection instanceof BaseRedisAsyncCommands<?, ?> commands && commands.isOpen();
+	}
+
+	/**
 	 * Send {@code WAIT} on Lettuce's connection without waiting for the reply: it returns
 	 * once the given number of replicas acknowledged every write this connection sent
 	 * before it, or after the timeout.

@@ -30,6 +30,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.RedisCallback;
@@ -141,6 +142,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 * connection.
 	 */
 	private final boolean asyncStores;
+
+	/**
+	 * Lettuce's shared native connection, kept once {@link #storeAsync} fetched it: the
+	 * template's way to it (a connection object, its transaction checks and release) cost
+	 * as much as the store's own write.
+	 */
+	private volatile @Nullable Object sharedConnection;
 
 	private final RedisMessageListenerContainer listenerContainer;
 
@@ -339,10 +347,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		try {
 			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
 			byte[] json = this.codec.encodeBytes(meta);
-			CompletableFuture<Void> sent = this.redis.execute(
-					(RedisCallback<@Nullable CompletableFuture<Void>>) (connection) -> LettuceScripts
-						.evalAsync(connection.getNativeConnection(), STORE_SHA, STORE_SCRIPT, key, this.ttlBytes, json),
-					true);
+			Object shared = this.sharedConnection;
+			if (!LettuceScripts.isOpen(shared)) {
+				// Fetched again after a reset of the factory closed the one kept.
+				shared = this.redis.execute((RedisCallback<@Nullable Object>) RedisConnection::getNativeConnection,
+						true);
+				this.sharedConnection = shared;
+			}
+			CompletableFuture<Void> sent = LettuceScripts.evalAsync(shared, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes,
+					json);
 			return (sent != null) ? sent : ResultBackend.super.storeAsync(meta);
 		}
 		catch (RuntimeException ex) {

@@ -65,6 +65,17 @@ class RedisResultBackendAsyncIntegrationTests {
 	}
 
 	@Test
+	void storeAsyncStoresAfterTheFactoryResetItsSharedConnection() throws Exception {
+		this.backend.storeAsync(success()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		// Closes the shared connection the backend kept: the next store takes the new
+		// one.
+		this.redis.resetConnection();
+		ResultMeta meta = success();
+		this.backend.storeAsync(meta).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		assertThat(this.template.opsForValue().get(this.backend.key(meta.taskId()))).isEqualTo(this.codec.encode(meta));
+	}
+
+	@Test
 	void storeAsyncWakesWhoWaitsOnTheResult() throws Exception {
 		ResultMeta meta = success();
 		CompletableFuture<ResultMeta> ready = this.backend.whenReady(meta.taskId());
