@@ -50,6 +50,21 @@ final class LatencyFigures {
 		results.figure(system, "latency.woken.p99", "ms").add(samples.percentile(99), load, Map.of());
 	}
 
+	/**
+	 * Record the raw round trips that subscribed to each record's own channel.
+	 * @param results where the figures go
+	 * @param system the system measured
+	 * @param millis one duration per round trip
+	 * @param load the load average before the round trips
+	 */
+	static void recordSubscribed(Results results, String system, List<Double> millis, String load) {
+		Samples samples = Samples.of(millis);
+		Report.line("  subscribing to each record's channel (%d samples): p50 %.3f ms, p99 %.3f ms", samples.count(),
+				samples.percentile(50), samples.percentile(99));
+		results.figure(system, "latency.subscribed.p50", "ms").add(samples.percentile(50), load, Map.of());
+		results.figure(system, "latency.subscribed.p99", "ms").add(samples.percentile(99), load, Map.of());
+	}
+
 	static void recordPublish(Results results, String system, String what, List<Double> millis, String load) {
 		Samples samples = Samples.of(millis);
 		Report.line("  of which %s: p50 %.3f ms, p99 %.3f ms", what, samples.percentile(50), samples.percentile(99));

@@ -47,6 +47,10 @@ final class Options {
 			                           which both must declare alike (repeatable)
 			  --raw-concurrency C      consumers of the raw baseline (default: the worker's, CPUs)
 			  --raw-prefetch P         prefetch of the raw baseline (default: the worker's, 16)
+			  --raw-subscribe-per-task also time raw round trips that subscribe to each record's
+			                           own channel as they publish and unsubscribe in batches, as
+			                           a client listening ahead does, in alternation with the raw
+			                           ones on one pattern subscription
 			  --queue-version V        classic queue version (1 or 2) for this run's queues only, set
 			                           as a policy with rabbitmqctl and removed after (default: the
 			                           broker's own, version 1 on RabbitMQ 3.10)
@@ -78,6 +82,8 @@ final class Options {
 	boolean celery = true;
 
 	boolean stages;
+
+	boolean rawSubscribePerTask;
 
 	String python = "/usr/bin/python3";
 
@@ -128,6 +134,7 @@ final class Options {
 				}
 				case "--no-celery" -> options.celery = false;
 				case "--stages" -> options.stages = true;
+				case "--raw-subscribe-per-task" -> options.rawSubscribePerTask = true;
 				case "--python" -> options.python = value(args, ++i, arg);
 				case "--celery-app" -> options.celeryApp = Path.of(value(args, ++i, arg));
 				case "--worker-java-opts" -> options.workerJavaOpts = value(args, ++i, arg);

@@ -26,6 +26,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -77,6 +78,19 @@ final class RawBench implements AutoCloseable {
 
 	private final BlockingQueue<Long> notified = new LinkedBlockingQueue<>();
 
+	/**
+	 * With {@code --raw-subscribe-per-task}: a connection subscribed to each record's own
+	 * channel, and the notifications it received.
+	 */
+	private final @Nullable StatefulRedisPubSubConnection<String, String> ownChannels;
+
+	private final BlockingQueue<Long> notifiedOwn = new LinkedBlockingQueue<>();
+
+	/** Channels whose notification arrived, unsubscribed together every 100 ms. */
+	private final List<String> finishedChannels = new ArrayList<>();
+
+	private long lastUnsubscribe;
+
 	/** The publish and confirm times, with {@code --stages}. */
 	private final @Nullable AmqpTimestamps amqp;
 
@@ -123,6 +137,18 @@ final class RawBench implements AutoCloseable {
 			}
 		});
 		this.notifications.sync().psubscribe(keyPattern());
+		if (options.rawSubscribePerTask) {
+			this.ownChannels = this.redisClient.connectPubSub();
+			this.ownChannels.addListener(new RedisPubSubAdapter<>() {
+				@Override
+				public void message(String channel, String message) {
+					RawBench.this.notifiedOwn.add(System.nanoTime());
+				}
+			});
+		}
+		else {
+			this.ownChannels = null;
+		}
 		List<String> args = List.of(logs.resolve("raw.port").toString(), options.rabbitHost,
 				Integer.toString(options.rabbitPort), this.queue, Integer.toString(options.rawConcurrency),
 				Integer.toString(options.rawPrefetch), options.redisHost, Integer.toString(options.redisPort));
@@ -242,6 +268,10 @@ final class RawBench implements AutoCloseable {
 	LatencyRun startLatency() throws Exception {
 		this.consumer.action("store");
 		roundTrips(Math.max(this.options.latencyWarmup, 1), null, null, null, null);
+		List<Double> subscribed = new ArrayList<>(this.options.latencySamples);
+		if (this.ownChannels != null) {
+			ownChannelRoundTrips(this.ownChannels, Math.max(this.options.latencyWarmup, 1), null);
+		}
 		List<Double> samples = new ArrayList<>(this.options.latencySamples);
 		List<Double> confirms = new ArrayList<>(this.options.latencySamples);
 		List<Double> woken = new ArrayList<>(this.options.latencySamples);
@@ -251,6 +281,9 @@ final class RawBench implements AutoCloseable {
 			@Override
 			public void measure(int count) throws Exception {
 				roundTrips(count, samples, confirms, woken, stages);
+				if (RawBench.this.ownChannels != null) {
+					ownChannelRoundTrips(RawBench.this.ownChannels, count, subscribed);
+				}
 			}
 
 			@Override
@@ -259,6 +292,9 @@ final class RawBench implements AutoCloseable {
 				LatencyFigures.recordPublish(RawBench.this.results, Results.RAW, "the publish until confirmed",
 						confirms, load);
 				LatencyFigures.recordWoken(RawBench.this.results, Results.RAW, woken, load);
+				if (!subscribed.isEmpty()) {
+					LatencyFigures.recordSubscribed(RawBench.this.results, Results.RAW, subscribed, load);
+				}
 				if (stages != null) {
 					stages.record(RawBench.this.results, load, RawBench.this.logs
 						.resolve("stages-raw-" + RawBench.this.latencyRuns.incrementAndGet() + ".csv"));
@@ -316,18 +352,77 @@ final class RawBench implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Sequential round trips as a client listening ahead makes them: a record key of the
+	 * message's own, its channel subscribed as the message is published (without waiting
+	 * for Redis's reply), the finished channels unsubscribed together every 100 ms.
+	 */
+	private void ownChannelRoundTrips(StatefulRedisPubSubConnection<String, String> connection, int count,
+			@Nullable List<Double> samples) throws Exception {
+		MessageProperties properties = this.message.getMessageProperties();
+		String correlationId = properties.getCorrelationId();
+		this.notifiedOwn.clear();
+		try {
+			for (int i = 0; i < count; i++) {
+				String own = RawConsumer.OWN_CHANNEL + UUID.randomUUID();
+				String channel = RawConsumer.KEY_PREFIX + own;
+				properties.setCorrelationId(own);
+				long start = System.nanoTime();
+				this.template.invoke((ops) -> {
+					// Written before the publish, without waiting for Redis's reply: the
+					// subscription is almost always in place before the record is stored.
+					connection.async().subscribe(channel);
+					ops.send("", this.queue, this.message);
+					ops.waitForConfirmsOrDie(10_000);
+					return null;
+				});
+				long confirmed = System.nanoTime();
+				Long seen = this.notifiedOwn.poll(200, TimeUnit.MILLISECONDS);
+				if (seen == null) {
+					try (StatefulRedisConnection<String, String> reader = this.redisClient.connect()) {
+						if (reader.sync().exists(channel) == 1) {
+							// Stored before the subscription was in place: counted when
+							// read.
+							seen = System.nanoTime();
+						}
+					}
+				}
+				if (seen == null) {
+					seen = this.notifiedOwn.poll(10, TimeUnit.SECONDS);
+				}
+				if (seen == null) {
+					throw new IllegalStateException("No record was stored for raw round trip " + (i + 1) + " in 10 s");
+				}
+				if (samples != null) {
+					samples.add((Math.max(seen, confirmed) - start) / 1e6);
+				}
+				this.finishedChannels.add(channel);
+				if (confirmed - this.lastUnsubscribe > TimeUnit.MILLISECONDS.toNanos(100)) {
+					connection.async().unsubscribe(this.finishedChannels.toArray(String[]::new));
+					this.finishedChannels.clear();
+					this.lastUnsubscribe = confirmed;
+				}
+			}
+		}
+		finally {
+			properties.setCorrelationId(correlationId);
+		}
+	}
+
 	private void deleteRecords() {
 		RedisCommands<String, String> redis = this.redisClient.connect().sync();
 		try {
-			ScanCursor cursor = ScanCursor.INITIAL;
-			do {
-				KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keyPattern()).limit(1000));
-				if (!page.getKeys().isEmpty()) {
-					redis.unlink(page.getKeys().toArray(String[]::new));
+			for (String pattern : List.of(keyPattern(), RawConsumer.KEY_PREFIX + RawConsumer.OWN_CHANNEL + "*")) {
+				ScanCursor cursor = ScanCursor.INITIAL;
+				do {
+					KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
+					if (!page.getKeys().isEmpty()) {
+						redis.unlink(page.getKeys().toArray(String[]::new));
+					}
+					cursor = page;
 				}
-				cursor = page;
+				while (!cursor.isFinished());
 			}
-			while (!cursor.isFinished());
 		}
 		finally {
 			redis.getStatefulConnection().close();
@@ -384,6 +479,9 @@ final class RawBench implements AutoCloseable {
 			this.senders.close();
 			this.connectionFactory.destroy();
 			this.notifications.close();
+			if (this.ownChannels != null) {
+				this.ownChannels.close();
+			}
 			this.redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
 	}

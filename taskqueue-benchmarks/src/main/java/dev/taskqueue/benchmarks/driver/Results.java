@@ -62,6 +62,8 @@ final class Results {
 		// notification; these end when the waiting caller has it, as get() does.
 		rows.add(rawOnly("  raw until its caller has the notification, p50 (ms)", "latency.woken.p50"));
 		rows.add(rawOnly("  raw until its caller has the notification, p99 (ms)", "latency.woken.p99"));
+		rows.add(rawOnly("  raw subscribing to each record's channel, p50 (ms)", "latency.subscribed.p50"));
+		rows.add(rawOnly("  raw subscribing to each record's channel, p99 (ms)", "latency.subscribed.p99"));
 		rows.add(row("worker RSS after drain, stored (MB)", "rss.results", null, Results::megabytes, "<= 300"));
 		rows.add(row("worker RSS after drain, ignored (MB)", "rss.ignored", null, Results::megabytes, "<= 300"));
 		rows.add(row("worker heap after GC, stored (MB)", "heap.results", null, Results::megabytes, ""));

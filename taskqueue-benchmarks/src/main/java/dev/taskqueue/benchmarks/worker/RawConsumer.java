@@ -36,6 +36,13 @@ public final class RawConsumer {
 	 */
 	public static final String KEY_PREFIX = "tq-bench-raw-";
 
+	/**
+	 * The correlation id prefix of a message whose record is stored under
+	 * {@link #KEY_PREFIX} and its correlation id, for a driver subscribed to that key's
+	 * channel alone.
+	 */
+	public static final String OWN_CHANNEL = "sub-";
+
 	/** The record's time to live, so that keys of a killed run go away by themselves. */
 	private static final byte[] TTL = "600".getBytes(StandardCharsets.US_ASCII);
 
@@ -92,7 +99,10 @@ public final class RawConsumer {
 				counter.increment();
 				return;
 			}
-			byte[] key = (keyPrefix + sequence.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+			String correlationId = message.getMessageProperties().getCorrelationId();
+			byte[] key = ((correlationId != null && correlationId.startsWith(OWN_CHANNEL)) ? KEY_PREFIX + correlationId
+					: keyPrefix + sequence.incrementAndGet())
+				.getBytes(StandardCharsets.UTF_8);
 			commands.<Long>evalsha(sha, ScriptOutputType.INTEGER, new byte[][] { key }, TTL, RECORD)
 				.whenComplete((published, ex) -> {
 					try {
