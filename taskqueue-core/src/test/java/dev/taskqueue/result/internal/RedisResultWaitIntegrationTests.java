@@ -27,6 +27,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -296,8 +297,8 @@ class RedisResultWaitIntegrationTests {
 					LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
 			factory.afterPropertiesSet();
 			factory.start();
+			CountingBackend backend = counting(factory);
 			try {
-				CountingBackend backend = counting(factory);
 				backend.start();
 				Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(backend::hasPubSubConnection);
 				// Heard: its result is stored after the restart, delivered by its
@@ -321,7 +322,11 @@ class RedisResultWaitIntegrationTests {
 				// Given up while Redis is down.
 				String givenUp = UUID.randomUUID().toString();
 				PendingResult givenUpPending = listenedAhead(backend, givenUp);
+				// Waited for while Redis is down.
+				String waitedWhileDown = UUID.randomUUID().toString();
+				PendingResult waitedWhileDownPending = listenedAhead(backend, waitedWhileDown);
 				server.stop();
+				long stopped = System.nanoTime();
 				ResultMeta during = success();
 				PendingResult[] duringPending = new PendingResult[1];
 				String givenUpDuring = UUID.randomUUID().toString();
@@ -331,7 +336,18 @@ class RedisResultWaitIntegrationTests {
 					backend.listenAfterPublish(givenUpDuring, Duration.ofMinutes(1)).future().cancel(false);
 					givenUpPending.future().cancel(false);
 				});
-				Thread.sleep(down.toMillis());
+				if (down.compareTo(commandTimeout) > 0) {
+					// Its time runs out, and the read that follows fails once the command
+					// timeout passes: the store's error, not a hang.
+					TaskResult waited = handle(backend, waitedWhileDown, waitedWhileDownPending);
+					Assertions.assertTimeoutPreemptively(Duration.ofSeconds(TIMEOUT_SECONDS),
+							() -> assertThatExceptionOfType(DataAccessException.class)
+								.isThrownBy(() -> waited.get(Duration.ofMillis(200))));
+				}
+				else {
+					waitedWhileDownPending.future().cancel(false);
+				}
+				Thread.sleep(Math.max(0, down.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped)));
 				server.start();
 				// Stored on its own connection, before the backend's are back.
 				String publishedTo = server.command("EVAL",
@@ -364,7 +380,7 @@ class RedisResultWaitIntegrationTests {
 						() -> assertThatExceptionOfType(TaskTimeoutException.class)
 							.isThrownBy(() -> lostResult.get(Duration.ofMillis(500))));
 				for (String taskId : List.of(heard.taskId(), awaited.taskId(), missed.taskId(), during.taskId(), lost,
-						givenUp, givenUpDuring)) {
+						givenUp, givenUpDuring, waitedWhileDown)) {
 					Awaitility.await()
 						.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
 						.untilAsserted(() -> assertThat(server.command("PUBSUB", "NUMSUB", backend.key(taskId)))
@@ -373,6 +389,9 @@ class RedisResultWaitIntegrationTests {
 				}
 			}
 			finally {
+				// Before the factory, whose destruction closes its connections.
+				this.backends.remove(backend);
+				backend.destroy();
 				factory.destroy();
 			}
 		}
