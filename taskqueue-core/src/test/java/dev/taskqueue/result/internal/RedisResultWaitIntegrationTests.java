@@ -23,6 +23,9 @@ import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRedis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
@@ -46,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class RedisResultWaitIntegrationTests {
 
 	private static final long TIMEOUT_SECONDS = 10;
+
+	private static final Duration RECONNECT_DELAY = Duration.ofSeconds(3);
 
 	private final LettuceConnectionFactory redis = Infrastructure.redis();
 
@@ -282,7 +287,7 @@ class RedisResultWaitIntegrationTests {
 			throws Exception {
 		// Down for longer than the command timeout: the SUBSCRIBE and UNSUBSCRIBE written
 		// meanwhile time out before they could be sent.
-		listenAheadAcrossARestart(Duration.ofMillis(500), Duration.ofMillis(1500));
+		listenAheadAcrossARestart(Duration.ofMillis(500), Duration.ofMillis(1200));
 	}
 
 	/**
@@ -292,9 +297,17 @@ class RedisResultWaitIntegrationTests {
 	private void listenAheadAcrossARestart(Duration commandTimeout, Duration down) throws Exception {
 		try (PrivateRedis server = new PrivateRedis()) {
 			server.start();
+			// Lettuce tries to reconnect every 3 s, not at once: Redis is back (within
+			// that time) before the backend's connections are.
+			ClientResources resources = DefaultClientResources.builder()
+				.reconnectDelay(Delay.constant(RECONNECT_DELAY))
+				.build();
 			LettuceConnectionFactory factory = new LettuceConnectionFactory(
 					new RedisStandaloneConfiguration("127.0.0.1", server.port),
-					LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
+					LettuceClientConfiguration.builder()
+						.clientResources(resources)
+						.commandTimeout(commandTimeout)
+						.build());
 			factory.afterPropertiesSet();
 			factory.start();
 			CountingBackend backend = counting(factory);
@@ -310,7 +323,8 @@ class RedisResultWaitIntegrationTests {
 				PendingResult awaitedPending = listenedAhead(backend, awaited.taskId());
 				awaitedPending.awaiting();
 				// Missed: its result is stored after the restart before the pub/sub
-				// connection is back, so its notification goes unheard, and is read once
+				// connection is back (Redis restarts within the reconnect delay), so its
+				// notification goes unheard, and is read once
 				// a
 				// caller waits.
 				ResultMeta missed = success();
@@ -354,8 +368,14 @@ class RedisResultWaitIntegrationTests {
 						"redis.call('SET', KEYS[1], ARGV[1]); return redis.call('PUBLISH', KEYS[1], ARGV[1])", "1",
 						backend.key(missed.taskId()),
 						new String(this.codec.encodeBytes(missed), StandardCharsets.UTF_8));
-				System.out
-					.println("Result stored right after the restart reached " + publishedTo.trim() + " subscriber(s)");
+				assertThat(publishedTo.trim()).as("subscribers reached").isEqualTo("0");
+				// Stored once Lettuce subscribed again: delivered by their notifications.
+				for (String taskId : List.of(heard.taskId(), awaited.taskId())) {
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+						.untilAsserted(() -> assertThat(server.command("PUBSUB", "NUMSUB", backend.key(taskId)))
+							.endsWith("\n1\n"));
+				}
 				for (ResultMeta meta : List.of(heard, awaited, during)) {
 					Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).ignoreExceptions().until(() -> {
 						backend.store(meta);
@@ -393,6 +413,7 @@ class RedisResultWaitIntegrationTests {
 				this.backends.remove(backend);
 				backend.destroy();
 				factory.destroy();
+				resources.shutdown();
 			}
 		}
 	}
