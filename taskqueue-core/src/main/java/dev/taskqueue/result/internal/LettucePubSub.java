@@ -1,5 +1,7 @@
 package dev.taskqueue.result.internal;
 
+import java.util.concurrent.CompletionStage;
+
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -19,7 +21,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@code SUBSCRIBE} and {@code UNSUBSCRIBE} are written without waiting for their
  * replies, so a send that listens ahead neither blocks nor hands its subscription to
  * another thread; the replies and notifications arrive on Lettuce's I/O thread. Lettuce
- * subscribes to the same channels again when it reconnects.
+ * subscribes to the channels Redis confirmed again when it reconnects, including one
+ * whose {@code UNSUBSCRIBE} timed out before it could be sent.
  */
 final class LettucePubSub implements AutoCloseable {
 
@@ -69,9 +72,12 @@ final class LettucePubSub implements AutoCloseable {
 	/**
 	 * Send {@code SUBSCRIBE} without waiting for its reply.
 	 * @param channel the channel
+	 * @return completes once Redis confirmed the subscription, or fails if it was not
+	 * sent in time (Lettuce drops a command that timed out while it reconnected, and does
+	 * not subscribe again to a channel Redis never confirmed)
 	 */
-	void subscribe(byte[] channel) {
-		this.commands.subscribe(channel);
+	CompletionStage<Void> subscribe(byte[] channel) {
+		return this.commands.subscribe(channel);
 	}
 
 	/**

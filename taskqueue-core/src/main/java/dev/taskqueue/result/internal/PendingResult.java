@@ -7,10 +7,11 @@ import java.util.concurrent.CompletableFuture;
  * then waits finds the result delivered by its notification, without reading it. Made by
  * {@link ResultBackend#listenAhead(String, java.time.Duration)}.
  * <p>
- * The listening ends when the result arrives, when {@link #future()} is cancelled, or
- * when the time given to listen runs out (then the future fails with a
- * {@link java.util.concurrent.TimeoutException}): a caller that finds the future failed
- * or cancelled waits for the result the usual way.
+ * The listening ends when the result arrives, when {@link #future()} is cancelled, when
+ * the time given to listen runs out (then the future fails with a
+ * {@link java.util.concurrent.TimeoutException}), or when the subscription could not be
+ * made (the future fails with Redis's error): a caller that finds the future failed or
+ * cancelled waits for the result the usual way.
  */
 public final class PendingResult {
 

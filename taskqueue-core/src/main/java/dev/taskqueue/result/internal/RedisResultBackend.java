@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -174,8 +175,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private final AtomicBoolean sweeping = new AtomicBoolean();
 
-	/** Waiters on {@link #pubSub} whose channel is to be unsubscribed. */
-	private final Queue<Waiter> finished = new ConcurrentLinkedQueue<>();
+	/**
+	 * The tasks whose channel on {@link #pubSub} is to be unsubscribed: their waiters
+	 * ended, or Lettuce subscribed again to a channel no one listens on.
+	 */
+	private final Queue<String> finished = new ConcurrentLinkedQueue<>();
 
 	/** Orders the subscriptions of {@link #pubSub} with the unsubscriptions. */
 	private final Object subscriptionMonitor = new Object();
@@ -604,10 +608,19 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 					return;
 				}
 				try {
+					CompletionStage<Void> subscription;
 					synchronized (this.subscriptionMonitor) {
-						pubSub.subscribe(waiter.channel());
+						subscription = pubSub.subscribe(waiter.channel());
 					}
 					waiter.listening = true;
+					// Written while Redis is away, the command may time out before it is
+					// sent: Lettuce then drops it, and does not subscribe to the channel
+					// when it reconnects. The result is waited for the usual way.
+					subscription.whenComplete((ignored, ex) -> {
+						if (ex != null) {
+							waiter.subscriptionFailed(ex);
+						}
+					});
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not subscribe to the result of task " + waiter.taskId + " (" + ex.getMessage()
@@ -751,7 +764,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			waiter.released = true;
 			if (waiter.listening) {
 				waiter.listening = false;
-				this.finished.add(waiter);
+				this.finished.add(waiter.taskId);
 				scheduleSweep();
 			}
 		}
@@ -765,12 +778,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		synchronized (this.subscriptionMonitor) {
 			List<byte[]> channels = new ArrayList<>();
-			for (Waiter waiter = this.finished.poll(); waiter != null; waiter = this.finished.poll()) {
+			for (String taskId = this.finished.poll(); taskId != null; taskId = this.finished.poll()) {
 				// A newer waiter of the same task keeps the channel: it subscribed, or
 				// will, and its SUBSCRIBE, made under the same lock, is not undone.
-				Waiter current = this.waiters.get(waiter.taskId);
+				Waiter current = this.waiters.get(taskId);
 				if (current == null || !current.nativeAhead) {
-					channels.add(waiter.channel());
+					channels.add(key(taskId).getBytes(StandardCharsets.UTF_8));
 				}
 			}
 			if (!channels.isEmpty()) {
@@ -1083,11 +1096,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	private final class AheadListener implements LettucePubSub.Listener {
 
-		private @Nullable Waiter waiter(byte[] channel) {
+		private @Nullable String taskId(byte[] channel) {
 			String name = new String(channel, StandardCharsets.UTF_8);
 			int prefix = RedisResultBackend.this.keyPrefix.length() + TASK_KEY_PREFIX.length();
-			Waiter waiter = (name.length() > prefix) ? RedisResultBackend.this.waiters.get(name.substring(prefix))
-					: null;
+			return (name.length() > prefix) ? name.substring(prefix) : null;
+		}
+
+		private @Nullable Waiter waiter(byte[] channel) {
+			String taskId = taskId(channel);
+			Waiter waiter = (taskId != null) ? RedisResultBackend.this.waiters.get(taskId) : null;
 			return (waiter != null && waiter.nativeAhead) ? waiter : null;
 		}
 
@@ -1096,6 +1113,16 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			Waiter waiter = waiter(channel);
 			if (waiter != null) {
 				waiter.onSubscribedAhead();
+				return;
+			}
+			// No one listens on it: Lettuce subscribed again, as it reconnected, to a
+			// channel whose UNSUBSCRIBE timed out before it could be sent (or the reply
+			// of a SUBSCRIBE that timed out came late). Left alone, it would stay
+			// subscribed for as long as the connection lives.
+			String taskId = taskId(channel);
+			if (taskId != null) {
+				RedisResultBackend.this.finished.add(taskId);
+				scheduleSweep();
 			}
 		}
 
@@ -1253,6 +1280,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		@Override
 		public void onMessage(Message message, byte @Nullable [] pattern) {
 			onMessage(message.getBody());
+		}
+
+		/**
+		 * The {@code SUBSCRIBE} on {@link #pubSub} failed (timed out while Redis was
+		 * away): no notification will come, so the callers wait the usual way.
+		 */
+		void subscriptionFailed(Throwable ex) {
+			this.subscribed.complete(null);
+			this.future.completeExceptionally(ex);
 		}
 
 		void onMessage(byte[] body) {

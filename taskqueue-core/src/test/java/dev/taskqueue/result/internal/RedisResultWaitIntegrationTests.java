@@ -23,13 +23,18 @@ import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRedis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class RedisResultWaitIntegrationTests {
 
 	private static final long TIMEOUT_SECONDS = 10;
+
+	private static final Duration RECONNECT_DELAY = Duration.ofSeconds(3);
 
 	private final LettuceConnectionFactory redis = Infrastructure.redis();
 
@@ -266,6 +273,156 @@ class RedisResultWaitIntegrationTests {
 				factory.destroy();
 			}
 		}
+	}
+
+	@Test
+	void resultsListenedForAheadAcrossABriefRedisRestartAreDeliveredAndLeaveNoSubscription() throws Exception {
+		// Back well within the command timeout: Lettuce still holds what was written
+		// meanwhile.
+		listenAheadAcrossARestart(Duration.ofSeconds(10), Duration.ofMillis(300));
+	}
+
+	@Test
+	void resultsListenedForAheadAcrossARedisRestartLongerThanTheCommandTimeoutAreDeliveredAndLeaveNoSubscription()
+			throws Exception {
+		// Down for longer than the command timeout: the SUBSCRIBE and UNSUBSCRIBE written
+		// meanwhile time out before they could be sent.
+		listenAheadAcrossARestart(Duration.ofMillis(500), Duration.ofMillis(1200));
+	}
+
+	/**
+	 * Listen ahead for results, kill Redis, listen ahead and give up listening while it
+	 * is down, start it again (empty), store the results, and check every waiter.
+	 */
+	private void listenAheadAcrossARestart(Duration commandTimeout, Duration down) throws Exception {
+		try (PrivateRedis server = new PrivateRedis()) {
+			server.start();
+			// Lettuce tries to reconnect every 3 s, not at once: Redis is back (within
+			// that time) before the backend's connections are.
+			ClientResources resources = DefaultClientResources.builder()
+				.reconnectDelay(Delay.constant(RECONNECT_DELAY))
+				.build();
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration("127.0.0.1", server.port),
+					LettuceClientConfiguration.builder()
+						.clientResources(resources)
+						.commandTimeout(commandTimeout)
+						.build());
+			factory.afterPropertiesSet();
+			factory.start();
+			CountingBackend backend = counting(factory);
+			try {
+				backend.start();
+				Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(backend::hasPubSubConnection);
+				// Heard: its result is stored after the restart, delivered by its
+				// notification once Lettuce subscribed again.
+				ResultMeta heard = success();
+				PendingResult heardPending = listenedAhead(backend, heard.taskId());
+				// Awaited: a caller waits for it all along.
+				ResultMeta awaited = success();
+				PendingResult awaitedPending = listenedAhead(backend, awaited.taskId());
+				awaitedPending.awaiting();
+				// Missed: its result is stored after the restart before the pub/sub
+				// connection is back (Redis restarts within the reconnect delay), so its
+				// notification goes unheard, and is read once
+				// a
+				// caller waits.
+				ResultMeta missed = success();
+				PendingResult missedPending = listenedAhead(backend, missed.taskId());
+				// Lost: its result never comes (a worker stored it just before the
+				// restart wiped Redis, say).
+				String lost = UUID.randomUUID().toString();
+				PendingResult lostPending = listenedAhead(backend, lost);
+				// Given up while Redis is down.
+				String givenUp = UUID.randomUUID().toString();
+				PendingResult givenUpPending = listenedAhead(backend, givenUp);
+				// Waited for while Redis is down.
+				String waitedWhileDown = UUID.randomUUID().toString();
+				PendingResult waitedWhileDownPending = listenedAhead(backend, waitedWhileDown);
+				server.stop();
+				long stopped = System.nanoTime();
+				ResultMeta during = success();
+				PendingResult[] duringPending = new PendingResult[1];
+				String givenUpDuring = UUID.randomUUID().toString();
+				Assertions.assertTimeoutPreemptively(Duration.ofSeconds(TIMEOUT_SECONDS), () -> {
+					// Sends while Redis is down never wait for it.
+					duringPending[0] = backend.listenAfterPublish(during.taskId(), Duration.ofMinutes(1));
+					backend.listenAfterPublish(givenUpDuring, Duration.ofMinutes(1)).future().cancel(false);
+					givenUpPending.future().cancel(false);
+				});
+				if (down.compareTo(commandTimeout) > 0) {
+					// Its time runs out, and the read that follows fails once the command
+					// timeout passes: the store's error, not a hang.
+					TaskResult waited = handle(backend, waitedWhileDown, waitedWhileDownPending);
+					Assertions.assertTimeoutPreemptively(Duration.ofSeconds(TIMEOUT_SECONDS),
+							() -> assertThatExceptionOfType(DataAccessException.class)
+								.isThrownBy(() -> waited.get(Duration.ofMillis(200))));
+				}
+				else {
+					waitedWhileDownPending.future().cancel(false);
+				}
+				Thread.sleep(Math.max(0, down.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped)));
+				server.start();
+				// Stored on its own connection, before the backend's are back.
+				String publishedTo = server.command("EVAL",
+						"redis.call('SET', KEYS[1], ARGV[1]); return redis.call('PUBLISH', KEYS[1], ARGV[1])", "1",
+						backend.key(missed.taskId()),
+						new String(this.codec.encodeBytes(missed), StandardCharsets.UTF_8));
+				assertThat(publishedTo.trim()).as("subscribers reached").isEqualTo("0");
+				// Stored once Lettuce subscribed again: delivered by their notifications.
+				for (String taskId : List.of(heard.taskId(), awaited.taskId())) {
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+						.untilAsserted(() -> assertThat(server.command("PUBSUB", "NUMSUB", backend.key(taskId)))
+							.endsWith("\n1\n"));
+				}
+				for (ResultMeta meta : List.of(heard, awaited, during)) {
+					Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).ignoreExceptions().until(() -> {
+						backend.store(meta);
+						return true;
+					});
+				}
+				assertThat(heardPending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+				assertThat(awaitedPending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+				// Its SUBSCRIBE may have timed out before Redis was back: then it is no
+				// longer listened for (rather than until its minute is up), and waited
+				// for the usual way.
+				Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(duringPending[0].future()::isDone);
+				assertThat(handle(backend, during.taskId(), duringPending[0]).get(Duration.ofSeconds(TIMEOUT_SECONDS),
+						Integer.class))
+					.isEqualTo(42);
+				assertThat(handle(backend, missed.taskId(), missedPending).get(Duration.ofSeconds(TIMEOUT_SECONDS),
+						Integer.class))
+					.isEqualTo(42);
+				// Never stored: a clear timeout, in about the time asked for.
+				TaskResult lostResult = handle(backend, lost, lostPending);
+				Assertions.assertTimeoutPreemptively(Duration.ofSeconds(TIMEOUT_SECONDS),
+						() -> assertThatExceptionOfType(TaskTimeoutException.class)
+							.isThrownBy(() -> lostResult.get(Duration.ofMillis(500))));
+				for (String taskId : List.of(heard.taskId(), awaited.taskId(), missed.taskId(), during.taskId(), lost,
+						givenUp, givenUpDuring, waitedWhileDown)) {
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+						.untilAsserted(() -> assertThat(server.command("PUBSUB", "NUMSUB", backend.key(taskId)))
+							.as("subscribers of %s", taskId)
+							.endsWith("\n0\n"));
+				}
+			}
+			finally {
+				// Before the factory, whose destruction closes its connections.
+				this.backends.remove(backend);
+				backend.destroy();
+				factory.destroy();
+				resources.shutdown();
+			}
+		}
+	}
+
+	private PendingResult listenedAhead(RedisResultBackend backend, String taskId) throws Exception {
+		PendingResult pending = backend.listenAfterPublish(taskId, Duration.ofMinutes(1));
+		assertThat(pending).isNotNull();
+		pending.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		return pending;
 	}
 
 	@Test

@@ -21,6 +21,7 @@ import dev.taskqueue.client.TaskTimeoutException;
 import dev.taskqueue.control.WorkerDirectory;
 import dev.taskqueue.control.WorkerInfo;
 import dev.taskqueue.result.TaskState;
+import dev.taskqueue.result.internal.RedisResultBackend;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRedis;
 import dev.taskqueue.support.PrivateRedisSentinel;
@@ -57,6 +58,10 @@ class RedisSentinelFaultTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration SENDING = Duration.ofSeconds(16);
+
+	private static final Duration AHEAD_SENDING = Duration.ofSeconds(9);
+
+	private static final Duration AHEAD_GET_TIMEOUT = Duration.ofSeconds(5);
 
 	@RegisterExtension
 	static final PrivateRedisSentinel sentinel = new PrivateRedisSentinel();
@@ -120,6 +125,74 @@ class RedisSentinelFaultTests {
 					+ Duration.ofNanos(promoted - killed).toMillis() + " ms, killed server replicating after "
 					+ Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms");
 		}, 0);
+	}
+
+	/**
+	 * One thread sends a task and waits for its result, again and again, so that each
+	 * send listens for its result ahead on the backend's pub/sub connection, while the
+	 * primary fails over: every wait ends with its result or a clear error, none hangs,
+	 * and afterwards the results are listened for ahead again, on the new primary.
+	 */
+	@Test
+	void resultsListenedForAheadCarryOnThroughAFailover() {
+		worker("taskqueue.worker.concurrency=2").run((context) -> {
+			TaskClient client = context.getBean(TaskClient.class);
+			TaskQueueHealthIndicator health = context.getBean(TaskQueueHealthIndicator.class);
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+			PrivateRedis primary = sentinel.primary();
+			AtomicReference<Throwable> faultFailure = new AtomicReference<>();
+			Thread fault = new Thread(() -> {
+				try {
+					Thread.sleep(AHEAD_SENDING.toMillis() / 3);
+					sentinel.failover();
+				}
+				catch (Throwable ex) {
+					faultFailure.set(ex);
+				}
+			}, "fault-redis-failover-ahead");
+			long start = System.nanoTime();
+			fault.start();
+			int received = 0;
+			long longestWait = 0;
+			Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
+			for (int i = 0; System.nanoTime() - start < AHEAD_SENDING.toNanos() || fault.isAlive(); i++) {
+				long began = System.nanoTime();
+				try {
+					TaskResult result = client.send("fault.noop", i);
+					assertThat(result.get(AHEAD_GET_TIMEOUT, Integer.class)).isEqualTo(i);
+					received++;
+				}
+				catch (TaskTimeoutException | TaskPublishException | AmqpException | DataAccessException ex) {
+					errors.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new AtomicInteger())
+						.incrementAndGet();
+				}
+				longestWait = Math.max(longestWait, System.nanoTime() - began);
+			}
+			fault.join(TIMEOUT.toMillis());
+			assertThat(faultFailure.get()).isNull();
+			PrivateRedis newPrimary = sentinel.primary();
+			assertThat(newPrimary).isNotSameAs(primary);
+			System.out.println("Sent and waited for " + received + " results while Redis failed over, "
+					+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms; longest send and wait "
+					+ Duration.ofNanos(longestWait).toMillis() + " ms; errors " + errors);
+			assertThat(received).isPositive();
+			// A wait ends within its timeout, plus the read of the result that may
+			// follow it (at most the command timeout, 2 s, while Redis fails over): this
+			// bound, twice the timeout, only tells a hang from a wait.
+			assertThat(Duration.ofNanos(longestWait)).isLessThan(AHEAD_GET_TIMEOUT.multipliedBy(2));
+			// Listening ahead again, on the new primary: the subscription is in place
+			// while the task runs, and the result comes. The client listens ahead for a
+			// thread that waited for a result within the last second: this one, again.
+			assertThat(client.send("fault.noop", -1).get(TIMEOUT)).isEqualTo(-1);
+			String tag = Infrastructure.unique("ahead");
+			TaskResult sleeping = client.send("fault.sleep", tag, 1000);
+			String channel = RedisResultBackend.TASK_KEY_PREFIX + sleeping.getId();
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(newPrimary.command("PUBSUB", "NUMSUB", channel)).endsWith("\n1\n"));
+			assertThat(sleeping.get(TIMEOUT)).isEqualTo(tag);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(newPrimary.command("PUBSUB", "NUMSUB", channel)).endsWith("\n0\n"));
+		});
 	}
 
 	/**
