@@ -1,5 +1,6 @@
 package dev.taskqueue.result.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import dev.taskqueue.protocol.internal.PythonJson;
 import dev.taskqueue.result.TaskState;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
@@ -123,7 +125,9 @@ public final class ResultCodec {
 	 * @see #encodeBytes(ResultMeta)
 	 */
 	public String encode(ResultMeta meta) {
-		return this.writer.writeValueAsString(toMap(meta));
+		// Written with every non-ASCII character escaped: the bytes are the text's.
+		return isPlain(meta) ? new String(writePlain(meta), StandardCharsets.US_ASCII)
+				: this.writer.writeValueAsString(toMap(meta));
 	}
 
 	/**
@@ -132,9 +136,68 @@ public final class ResultCodec {
 	 * @return the bytes
 	 */
 	public byte[] encodeBytes(ResultMeta meta) {
-		Map<String, @Nullable Object> map = toMap(meta);
-		return (this.serializer instanceof JsonTaskSerializer) ? this.writer.writeValueAsBytes(map)
-				: this.serializer.encode(map);
+		if (!(this.serializer instanceof JsonTaskSerializer)) {
+			return this.serializer.encode(toMap(meta));
+		}
+		return isPlain(meta) ? writePlain(meta) : this.writer.writeValueAsBytes(toMap(meta));
+	}
+
+	/** Whether a record has none of the extended fields, which only a map keeps apart. */
+	private static boolean isPlain(ResultMeta meta) {
+		return meta.name() == null;
+	}
+
+	/**
+	 * Write a record without extended fields field by field, in {@link #toMap}'s order: a
+	 * worker writes one for every task it runs, and a map and its serializer's look-ups
+	 * cost more than the writing.
+	 */
+	private byte[] writePlain(ResultMeta meta) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+		try (JsonGenerator generator = this.writer.createGenerator(out)) {
+			generator.writeStartObject();
+			generator.writeStringProperty("status", meta.status().name());
+			generator.writeName("result");
+			writeValue(generator, meta.result());
+			generator.writeStringProperty("traceback", meta.traceback());
+			generator.writeName("children");
+			writeValue(generator, meta.children());
+			generator.writeStringProperty("date_done", dateDone(meta.dateDone()));
+			if (meta.groupId() != null) {
+				generator.writeStringProperty("group_id", meta.groupId());
+			}
+			if (meta.parentId() != null) {
+				generator.writeStringProperty("parent_id", meta.parentId());
+			}
+			generator.writeStringProperty("task_id", meta.taskId());
+			generator.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	private void writeValue(JsonGenerator generator, @Nullable Object value) {
+		if (value == null) {
+			generator.writeNull();
+		}
+		else if (value instanceof String text) {
+			generator.writeString(text);
+		}
+		else if (value instanceof Integer number) {
+			generator.writeNumber(number);
+		}
+		else if (value instanceof Long number) {
+			generator.writeNumber(number);
+		}
+		else if (value instanceof Boolean bool) {
+			generator.writeBoolean(bool);
+		}
+		else if (value instanceof List<?> list && list.isEmpty()) {
+			generator.writeStartArray();
+			generator.writeEndArray();
+		}
+		else {
+			this.writer.writeValue(generator, value);
+		}
 	}
 
 	private Map<String, @Nullable Object> toMap(ResultMeta meta) {
