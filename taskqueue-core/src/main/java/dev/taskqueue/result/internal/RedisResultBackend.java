@@ -801,7 +801,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		if (!this.started) {
 			synchronized (this.startMonitor) {
 				if (!this.started) {
-					if (LETTUCE && !connectPubSub()) {
+					if (LETTUCE && !connectPubSub(false)) {
 						connectPubSubInBackground();
 					}
 					this.listenerContainer.start();
@@ -859,14 +859,29 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 	}
 
-	private boolean connectPubSub() {
+	/**
+	 * Open the pub/sub connection for the results listened for ahead.
+	 * @param retrying whether an earlier attempt failed (and said so)
+	 * @return whether it is open, or will never be (the client is not Lettuce's)
+	 */
+	private boolean connectPubSub(boolean retrying) {
 		try {
-			this.pubSub = LettucePubSub.connect(this.connectionFactory, new AheadListener());
+			LettucePubSub connected = LettucePubSub.connect(this.connectionFactory, new AheadListener());
+			this.pubSub = connected;
+			// destroy() closes what it finds; this closes what it may not have found.
+			if (this.destroyed && connected != null) {
+				connected.close();
+			}
+			else if (retrying) {
+				logger.info("Opened the pub/sub connection for the results listened for ahead");
+			}
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not open a pub/sub connection for the results listened for ahead (" + ex.getMessage()
-					+ "); subscribing with the listener container until it opens");
+			if (!retrying) {
+				logger.warn("Could not open a pub/sub connection for the results listened for ahead (" + ex.getMessage()
+						+ "); subscribing with the listener container until it opens");
+			}
 			return false;
 		}
 	}
@@ -882,7 +897,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 					do {
 						Thread.sleep(PUB_SUB_RETRY_MILLIS);
 					}
-					while (!this.destroyed && !connectPubSubQuietly());
+					while (!this.destroyed && !connectPubSub(true));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -890,23 +905,6 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			}, "taskqueue-result-pubsub-connect");
 			thread.setDaemon(true);
 			thread.start();
-		}
-	}
-
-	private boolean connectPubSubQuietly() {
-		try {
-			LettucePubSub connected = LettucePubSub.connect(this.connectionFactory, new AheadListener());
-			this.pubSub = connected;
-			// destroy() closes what it finds; this closes what it may not have found.
-			if (this.destroyed && connected != null) {
-				connected.close();
-				return true;
-			}
-			logger.info("Opened the pub/sub connection for the results listened for ahead");
-			return true;
-		}
-		catch (RuntimeException ex) {
-			return false;
 		}
 	}
 
