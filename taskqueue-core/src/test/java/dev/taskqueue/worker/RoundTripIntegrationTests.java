@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.client.TaskFailedException;
 import dev.taskqueue.client.TaskResult;
+import dev.taskqueue.client.TaskTimeoutException;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Stack;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -61,6 +63,7 @@ class RoundTripIntegrationTests {
 
 	@Test
 	void aClientListeningBeforeItSendsGetsResultsAndFailures() {
+		openResultSubscriptions();
 		this.stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
 		List<String> channels = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
@@ -79,6 +82,7 @@ class RoundTripIntegrationTests {
 
 	@Test
 	void aClientListeningBeforeItSendsEndsTheSubscriptionsOfResultsNoOneWaitsFor() {
+		openResultSubscriptions();
 		this.stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
 		List<String> ids = new ArrayList<>();
 		List<String> channels = new ArrayList<>();
@@ -93,6 +97,7 @@ class RoundTripIntegrationTests {
 
 	@Test
 	void byDefaultASendListensAheadOnlyOnAThreadThatJustWaitedForAResult() throws Exception {
+		openResultSubscriptions();
 		Tasks.gate = new CountDownLatch(1);
 		try {
 			String before = this.stack.backend.key(this.stack.client.send("test.wait").getId());
@@ -119,6 +124,18 @@ class RoundTripIntegrationTests {
 		finally {
 			Tasks.gate.countDown();
 		}
+	}
+
+	/**
+	 * Wait once, on another thread, for a result that never comes: a first wait opens the
+	 * result backend's subscriptions, and sends listen ahead only once they are open (a
+	 * send never waits for Redis to open them). This thread has not waited.
+	 */
+	private void openResultSubscriptions() {
+		CompletableFuture
+			.runAsync(() -> assertThatExceptionOfType(TaskTimeoutException.class)
+				.isThrownBy(() -> this.stack.client.result(UUID.randomUUID().toString()).get(Duration.ofMillis(50))))
+			.join();
 	}
 
 	@SuppressWarnings("unchecked")
