@@ -71,6 +71,13 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 */
 	public static final String SENT_AT_HEADER = "x-taskqueue-sent-at";
 
+	/**
+	 * Header with the channel the sending client listens on for its results; a taskqueue
+	 * worker publishes the task's result there too, besides Celery's own channel of the
+	 * result, so the client needs no subscription per result. Celery ignores it.
+	 */
+	public static final String REPLY_TO_HEADER = "x-taskqueue-reply-to";
+
 	/** Requests of a bulk built and published at a time, bounding what is held. */
 	private static final int BULK_CHUNK = 10_000;
 
@@ -294,7 +301,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 
 	@Override
 	public TaskResult send(TaskRequest request) {
-		Outgoing outgoing = prepare(request);
+		boolean listens = listensAhead(request);
+		String replyTo = listens ? this.backend.replyChannel() : null;
+		Outgoing outgoing = prepare(request, replyTo);
 		if (outgoing.duplicateOf != null) {
 			return result(outgoing.duplicateOf);
 		}
@@ -303,7 +312,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 		// subscription's work does not delay the publish, and is in place long before
 		// the worker can have stored the result (if not, a get() reads it once).
 		PendingResult[] ahead = new PendingResult[1];
-		Runnable written = listensAhead(request) ? () -> ahead[0] = listenAhead(outgoing.id) : null;
+		String route = (replyTo != null)
+				? outgoing.route.effectiveExchange() + " " + outgoing.route.effectiveRoutingKey() : null;
+		Runnable written = listens ? () -> ahead[0] = listenAhead(outgoing.id, route) : null;
 		long publishStart = System.nanoTime();
 		try (Observation.Scope scope = outgoing.observation.openScope()) {
 			if (written != null) {
@@ -414,12 +425,12 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	}
 
 	/** Listen for a task's result whose message was just written. */
-	private @Nullable PendingResult listenAhead(String taskId) {
+	private @Nullable PendingResult listenAhead(String taskId, @Nullable String route) {
 		try {
 			// Published already: a result stored before the subscription is in place is
 			// read once a caller waits.
 			Duration listenFor = this.subscribeBeforeSend;
-			return this.backend.listenAfterPublish(taskId, (listenFor != null) ? listenFor : AUTO_LISTEN_FOR);
+			return this.backend.listenAfterPublish(taskId, (listenFor != null) ? listenFor : AUTO_LISTEN_FOR, route);
 		}
 		catch (RuntimeException ex) {
 			// The send goes on; get() then waits the usual way.
@@ -434,6 +445,14 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 	 * handler has written its context into the headers) and the encoded message.
 	 */
 	private Outgoing prepare(TaskRequest request) {
+		return prepare(request, null);
+	}
+
+	/**
+	 * Build a task's message, naming the channel the worker is to publish its result on
+	 * too.
+	 */
+	private Outgoing prepare(TaskRequest request, @Nullable String replyTo) {
 		String id = (request.getTaskId() != null) ? request.getTaskId() : UUID.randomUUID().toString();
 		Route route = route(request);
 		OffsetDateTime now = OffsetDateTime.now(this.clock.withZone(ZoneOffset.UTC));
@@ -488,6 +507,9 @@ public class DefaultTaskClient implements TaskClient, ApplicationEventPublisherA
 			message.timeLimit(seconds(request.getTimeLimit()), seconds(request.getSoftTimeLimit()));
 		}
 		message.extraHeader(SENT_AT_HEADER, System.currentTimeMillis());
+		if (replyTo != null) {
+			message.extraHeader(REPLY_TO_HEADER, replyTo);
+		}
 		String uniqueKey = null;
 		Duration uniqueFor = request.getUniqueFor();
 		if (uniqueFor != null) {

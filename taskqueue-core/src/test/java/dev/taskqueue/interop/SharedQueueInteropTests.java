@@ -70,6 +70,29 @@ class SharedQueueInteropTests {
 	}
 
 	@Test
+	void aClientWaitingForEachResultGetsThemFromBothWorkersThoughOnlyTheJavaOneReplies() {
+		// Each send listens ahead; the Java worker also publishes results on the client's
+		// reply channel, the Python one does not, and every result still arrives.
+		stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
+		try {
+			Map<Integer, String> ranOn = new HashMap<>();
+			for (int i = 0; i < 12; i++) {
+				TaskResult result = stack.client.send("interop.whoami", 1000 + i, runsKey + ":sequential");
+				Map<?, ?> value = result.get(Duration.ofSeconds(30), Map.class);
+				assertThat(value.get("i")).isEqualTo(1000 + i);
+				ranOn.put(1000 + i, (String) value.get("lang"));
+			}
+			assertThat(ranOn).hasSize(12);
+			assertThat(ranOn.values()).contains("java", "python");
+		}
+		finally {
+			stack.client.setSubscribeBeforeSend(null);
+			tasks.whoamiRuns.removeIf((i) -> i >= 1000);
+			new StringRedisTemplate(stack.redis).delete(runsKey + ":sequential");
+		}
+	}
+
+	@Test
 	void everyTaskRunsExactlyOnceOnOneWorkerOrTheOther() {
 		List<TaskResult> results = new ArrayList<>();
 		for (int i = 0; i < TASKS; i++) {

@@ -126,6 +126,40 @@ class RoundTripIntegrationTests {
 		}
 	}
 
+	@Test
+	void onceTheQueuesWorkerRepliedAClientListeningAheadHearsResultsWithoutASubscriptionEach() throws Exception {
+		openResultSubscriptions();
+		Awaitility.await().atMost(TIMEOUT).until(() -> this.stack.backend.replyChannel() != null);
+		this.stack.client.setSubscribeBeforeSend(Duration.ofMinutes(1));
+		// The first result tells the client that this queue's worker publishes results
+		// on its reply channel.
+		TaskResult first = this.stack.client.send("test.add", 1, 2);
+		assertThat(first.get(TIMEOUT, Integer.class)).isEqualTo(3);
+		Tasks.gate = new CountDownLatch(1);
+		try {
+			List<String> channels = new ArrayList<>();
+			List<TaskResult> running = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				TaskResult result = this.stack.client.send("test.wait");
+				running.add(result);
+				channels.add(this.stack.backend.key(result.getId()));
+			}
+			// Running (held at the gate), listened for, yet none has a subscription.
+			assertThat(subscribers(channels)).containsOnly(0L);
+			Tasks.gate.countDown();
+			for (TaskResult result : running) {
+				assertThat(result.get(TIMEOUT, Integer.class)).isEqualTo(1);
+			}
+			TaskResult failed = this.stack.client.send("test.divide", 1, 0);
+			assertThatExceptionOfType(TaskFailedException.class).isThrownBy(() -> failed.get(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getRemoteMessage()).isEqualTo("division by zero"));
+			assertThat(subscribers(List.of(this.stack.backend.key(failed.getId())))).containsOnly(0L);
+		}
+		finally {
+			Tasks.gate.countDown();
+		}
+	}
+
 	/**
 	 * Wait once, on another thread, for a result that never comes: a first wait opens the
 	 * result backend's subscriptions, and sends listen ahead only once they are open (a

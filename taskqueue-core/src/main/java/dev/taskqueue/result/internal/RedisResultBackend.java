@@ -3,6 +3,7 @@ package dev.taskqueue.result.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -70,6 +71,33 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			Long.class);
 
 	/**
+	 * A store that also publishes the record on the reply channel of the client that sent
+	 * the task ({@code ARGV[3]}), behind the task's id ({@code ARGV[4]}). The reply goes
+	 * first: a client listening on both channels hears it before the result's own
+	 * notification, so one that hears the notification alone knows no reply is coming.
+	 */
+	private static final RedisScript<Long> STORE_REPLY = new DefaultRedisScript<>(
+			"redis.call('SETEX', KEYS[1], ARGV[1], ARGV[2]); redis.call('PUBLISH', ARGV[3], ARGV[4] .. ARGV[2]); "
+					+ "return redis.call('PUBLISH', KEYS[1], ARGV[2])",
+			Long.class);
+
+	/**
+	 * The channel name prefix of a client's reply channel, after the key prefix;
+	 * taskqueue's own, next to Celery's names.
+	 */
+	public static final String REPLY_CHANNEL_PREFIX = "taskqueue-reply-";
+
+	/** The longest client id a reply channel may end with. */
+	private static final int MAX_REPLY_ID = 64;
+
+	/**
+	 * How long a caller waits for a result listened for on the reply channel alone before
+	 * it also subscribes to the result's own channel, in case no taskqueue worker ran the
+	 * task. The sweep makes it between this and twice this.
+	 */
+	private static final long REPLY_FALLBACK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	/**
 	 * The key prefix of a redelivered task's run count (taskqueue's own, next to Celery's
 	 * results).
 	 */
@@ -84,6 +112,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			RedisResultBackend.class.getClassLoader());
 
 	private static final byte[] STORE_SCRIPT = STORE.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+
+	private static final String STORE_REPLY_SHA = STORE_REPLY.getSha1();
+
+	private static final byte[] STORE_REPLY_SCRIPT = STORE_REPLY.getScriptAsString().getBytes(StandardCharsets.UTF_8);
 
 	/** How often a waiter without a subscription reads the result's key. */
 	private static final long POLL_INTERVAL_MILLIS = 100;
@@ -208,6 +240,17 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	private volatile boolean destroyed;
 
+	/** This client's reply channel, on {@link #pubSub}. */
+	private final byte[] replyChannel;
+
+	/** Whether Redis confirmed the subscription to {@link #replyChannel}. */
+	private volatile boolean replySubscribed;
+
+	/** Whether a subscription to {@link #replyChannel} is on its way. */
+	private final AtomicBoolean replySubscribing = new AtomicBoolean();
+
+	private final ReplyRoutes replyRoutes = new ReplyRoutes();
+
 	/**
 	 * Create a backend.
 	 * @param connectionFactory the Redis connection factory
@@ -257,6 +300,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 					+ "the worker directory work there; chords are refused. " + RedisGroupStore.CHORDS_ON_CLUSTER);
 		}
 		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds, this.cluster);
+		this.replyChannel = (keyPrefix + REPLY_CHANNEL_PREFIX + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -321,13 +365,69 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 	@Override
 	public void store(ResultMeta meta) {
+		store(meta, null);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * A reply channel that is not one of this backend's (its name does not start with the
+	 * key prefix and {@value #REPLY_CHANNEL_PREFIX}) is ignored: a message cannot have a
+	 * worker publish its result on any other channel.
+	 */
+	@Override
+	public void store(ResultMeta meta, @Nullable String replyTo) {
+		byte @Nullable [] reply = replyChannel(meta.taskId(), replyTo);
 		if (this.replicas > 0) {
-			storeReplicated(meta, false).join();
+			storeReplicated(meta, false, reply).join();
 			return;
 		}
 		// Bytes, not text: a msgpack record is not UTF-8.
-		this.redis.execute(STORE, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())), this.ttlBytes,
-				this.codec.encodeBytes(meta));
+		byte[] json = this.codec.encodeBytes(meta);
+		if (reply != null) {
+			this.redis.execute(STORE_REPLY, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())),
+					this.ttlBytes, json, reply, replyHead(meta.taskId()));
+		}
+		else {
+			this.redis.execute(STORE, RedisSerializer.byteArray(), LONG, List.of(key(meta.taskId())), this.ttlBytes,
+					json);
+		}
+	}
+
+	/**
+	 * The reply channel a task's message named, if it is one of this backend's.
+	 * @param taskId the task
+	 * @param replyTo the channel the message named, or {@code null}
+	 * @return the channel's name, or {@code null} to publish no reply
+	 */
+	private byte @Nullable [] replyChannel(String taskId, @Nullable String replyTo) {
+		if (replyTo == null) {
+			return null;
+		}
+		String prefix = this.keyPrefix + REPLY_CHANNEL_PREFIX;
+		boolean valid = replyTo.startsWith(prefix) && replyTo.length() > prefix.length()
+				&& replyTo.length() - prefix.length() <= MAX_REPLY_ID;
+		for (int i = prefix.length(); valid && i < replyTo.length(); i++) {
+			char c = replyTo.charAt(i);
+			valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+		}
+		if (!valid) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Task " + taskId + " names reply channel '" + replyTo + "', which is not one of "
+						+ "this application's (" + prefix + "<id>); its result is stored without a reply");
+			}
+			return null;
+		}
+		return replyTo.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** What precedes a record on a reply channel: the task id's length and the id. */
+	private static byte[] replyHead(String taskId) {
+		byte[] id = taskId.getBytes(StandardCharsets.UTF_8);
+		byte[] length = (id.length + ":").getBytes(StandardCharsets.US_ASCII);
+		byte[] head = Arrays.copyOf(length, length.length + id.length);
+		System.arraycopy(id, 0, head, length.length, id.length);
+		return head;
 	}
 
 	/**
@@ -342,13 +442,31 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public CompletableFuture<Void> storeAsync(ResultMeta meta) {
+		return storeAsync(meta, null);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Stored as {@link #storeAsync(ResultMeta)} stores, and published on the reply
+	 * channel if it is one of this backend's ({@link #store(ResultMeta, String)}).
+	 */
+	@Override
+	public CompletableFuture<Void> storeAsync(ResultMeta meta, @Nullable String replyTo) {
 		if (!this.asyncStores) {
-			return ResultBackend.super.storeAsync(meta);
-		}
-		if (this.replicas > 0) {
-			return storeReplicated(meta, true);
+			try {
+				store(meta, replyTo);
+				return CompletableFuture.completedFuture(null);
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
 		}
 		try {
+			byte @Nullable [] reply = replyChannel(meta.taskId(), replyTo);
+			if (this.replicas > 0) {
+				return storeReplicated(meta, true, reply);
+			}
 			byte[] key = key(meta.taskId()).getBytes(StandardCharsets.UTF_8);
 			byte[] json = this.codec.encodeBytes(meta);
 			Object shared = this.sharedConnection;
@@ -358,9 +476,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 						true);
 				this.sharedConnection = shared;
 			}
-			CompletableFuture<Void> sent = LettuceScripts.evalAsync(shared, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes,
-					json);
-			return (sent != null) ? sent : ResultBackend.super.storeAsync(meta);
+			CompletableFuture<Void> sent = (reply != null)
+					? LettuceScripts.evalAsync(shared, STORE_REPLY_SHA, STORE_REPLY_SCRIPT, key, this.ttlBytes, json,
+							reply, replyHead(meta.taskId()))
+					: LettuceScripts.evalAsync(shared, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes, json);
+			if (sent == null) {
+				store(meta, replyTo);
+				return CompletableFuture.completedFuture(null);
+			}
+			return sent;
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -373,9 +497,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 * @param meta the record
 	 * @param async whether the connection is shared, so its replies may be awaited after
 	 * it is released
+	 * @param reply the reply channel to publish the record on too, or {@code null}
 	 * @return a future that fails unless enough replicas acknowledged the record
 	 */
-	private CompletableFuture<Void> storeReplicated(ResultMeta meta, boolean async) {
+	private CompletableFuture<Void> storeReplicated(ResultMeta meta, boolean async, byte @Nullable [] reply) {
 		int replicas = this.replicas;
 		long timeout = this.replicaTimeoutMillis;
 		try {
@@ -384,8 +509,11 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			CompletableFuture<Void> replicated = this.redis
 				.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (connection) -> {
 					Object nativeConnection = connection.getNativeConnection();
-					CompletableFuture<Void> sent = LettuceScripts.evalAsync(nativeConnection, STORE_SHA, STORE_SCRIPT,
-							key, this.ttlBytes, json);
+					CompletableFuture<Void> sent = (reply != null)
+							? LettuceScripts.evalAsync(nativeConnection, STORE_REPLY_SHA, STORE_REPLY_SCRIPT, key,
+									this.ttlBytes, json, reply, replyHead(meta.taskId()))
+							: LettuceScripts.evalAsync(nativeConnection, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes,
+									json);
 					CompletableFuture<Long> acknowledged = LettuceScripts.waitForReplicasAsync(nativeConnection,
 							replicas, timeout);
 					if (sent == null || acknowledged == null) {
@@ -527,7 +655,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public PendingResult listenAhead(String taskId, Duration listenFor) {
-		return listen(taskId, listenFor, false);
+		return listen(taskId, listenFor, false, null);
 	}
 
 	/**
@@ -541,10 +669,66 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	@Override
 	public @Nullable PendingResult listenAfterPublish(String taskId, Duration listenFor) {
-		return listen(taskId, listenFor, true);
+		return listen(taskId, listenFor, true, null);
 	}
 
-	private @Nullable PendingResult listen(String taskId, Duration listenFor, boolean published) {
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * A result whose route is known to reply is listened for on the reply channel alone:
+	 * no {@code SUBSCRIBE} is sent. Should no reply have come a little after a caller
+	 * began to wait for it, the result's own channel is subscribed to as well, and the
+	 * result read once, so a task run by a worker that does not reply is not lost, only
+	 * late; the route then no longer counts as replying.
+	 */
+	@Override
+	public @Nullable PendingResult listenAfterPublish(String taskId, Duration listenFor, @Nullable String route) {
+		return listen(taskId, listenFor, true, route);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Once the backend has started and Redis confirmed the subscription to its reply
+	 * channel, which it makes on its own pub/sub connection as it starts.
+	 */
+	@Override
+	public @Nullable String replyChannel() {
+		LettucePubSub pubSub = this.pubSub;
+		if (pubSub == null) {
+			return null;
+		}
+		if (!this.replySubscribed) {
+			subscribeReplies(pubSub);
+			return null;
+		}
+		return new String(this.replyChannel, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Subscribe to the reply channel, unless a subscription is on its way. Lettuce
+	 * subscribes to it again by itself after a reconnect, once Redis confirmed it.
+	 */
+	private void subscribeReplies(LettucePubSub pubSub) {
+		if (this.replySubscribed || !this.replySubscribing.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			pubSub.subscribe(this.replyChannel).whenComplete((ignored, ex) -> {
+				this.replySubscribing.set(false);
+				if (ex != null) {
+					logger.debug("Could not subscribe to the reply channel; results are subscribed to one by one", ex);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			this.replySubscribing.set(false);
+			logger.debug("Could not subscribe to the reply channel; results are subscribed to one by one", ex);
+		}
+	}
+
+	private @Nullable PendingResult listen(String taskId, Duration listenFor, boolean published,
+			@Nullable String route) {
 		if (published && !this.started) {
 			// A send must not wait for Redis, which may be down: this one does not listen
 			// ahead, and its result is waited for the usual way.
@@ -553,11 +737,14 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		ensureStarted();
 		LettucePubSub pubSub = this.pubSub;
+		// The reply channel was subscribed to before the message was published: no reply
+		// can have been missed.
+		boolean replyOnly = route != null && pubSub != null && this.replySubscribed && this.replyRoutes.replying(route);
 		boolean[] created = new boolean[1];
 		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {
 			Waiter w = existing;
 			if (w == null) {
-				w = new Waiter(id, true, pubSub != null);
+				w = new Waiter(id, true, pubSub != null, (pubSub != null) ? route : null, replyOnly);
 				if (published) {
 					w.publishing();
 				}
@@ -577,7 +764,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
 		}
 		if (created[0]) {
-			if (pubSub != null) {
+			if (waiter.replyOnly) {
+				waiter.subscribed.complete(null);
+			}
+			else if (pubSub != null) {
 				subscribeAhead(pubSub, waiter, view);
 			}
 			else {
@@ -679,12 +869,22 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				it.remove();
 				each.view.completeExceptionally(new TimeoutException());
 			}
-			else if (!each.checked && now - each.checkAt >= 0) {
-				// A result stored before its subscription was in place is read once a
-				// caller waits; without one it would keep its subscription until the
-				// deadline. Read once, late, the few still listening by now.
-				each.checked = true;
-				each.waiter.checkIfMissable();
+			else {
+				if (each.waiter.replyOnly && each.waiter.repliesLate(now)) {
+					// No reply yet for a caller that waits: perhaps no taskqueue worker
+					// ran the task. Its own channel tells, and a read finds it if stored.
+					LettucePubSub pubSub = this.pubSub;
+					if (pubSub != null && each.waiter.fallBack()) {
+						subscribeAhead(pubSub, each.waiter, each.view);
+					}
+				}
+				if (!each.checked && now - each.checkAt >= 0) {
+					// A result stored before its subscription was in place is read once
+					// a caller waits; without one it would keep its subscription until
+					// the deadline. Read once, late, the few still listening by now.
+					each.checked = true;
+					each.waiter.checkIfMissable();
+				}
 			}
 		}
 		this.sweeping.set(false);
@@ -868,6 +1068,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		try {
 			LettucePubSub connected = LettucePubSub.connect(this.connectionFactory, new AheadListener());
 			this.pubSub = connected;
+			if (connected != null) {
+				subscribeReplies(connected);
+			}
 			// destroy() closes what it finds; this closes what it may not have found.
 			if (this.destroyed && connected != null) {
 				connected.close();
@@ -1108,6 +1311,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		@Override
 		public void subscribed(byte[] channel) {
+			if (Arrays.equals(channel, RedisResultBackend.this.replyChannel)) {
+				replySubscribed();
+				return;
+			}
 			Waiter waiter = waiter(channel);
 			if (waiter != null) {
 				waiter.onSubscribedAhead();
@@ -1126,9 +1333,48 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		@Override
 		public void message(byte[] channel, byte[] message) {
+			if (Arrays.equals(channel, RedisResultBackend.this.replyChannel)) {
+				reply(message);
+				return;
+			}
 			Waiter waiter = waiter(channel);
 			if (waiter != null) {
 				waiter.onMessage(message);
+			}
+		}
+
+		/**
+		 * The reply channel is subscribed to: for the first time, or again after a
+		 * reconnect, when replies may have been lost meanwhile.
+		 */
+		private void replySubscribed() {
+			if (!RedisResultBackend.this.replySubscribed) {
+				RedisResultBackend.this.replySubscribed = true;
+				return;
+			}
+			for (Waiter waiter : RedisResultBackend.this.waiters.values()) {
+				if (waiter.route != null) {
+					waiter.onReplyResubscribed();
+				}
+			}
+		}
+
+		/** A record on the reply channel, behind its task's id and the id's length. */
+		private void reply(byte[] message) {
+			int colon = 0;
+			int length = 0;
+			while (colon < message.length && colon < 4 && message[colon] >= '0' && message[colon] <= '9') {
+				length = length * 10 + (message[colon] - '0');
+				colon++;
+			}
+			if (colon == 0 || colon >= message.length || message[colon] != ':' || message.length < colon + 1 + length) {
+				logger.debug("Ignored a malformed message on the reply channel");
+				return;
+			}
+			String taskId = new String(message, colon + 1, length, StandardCharsets.UTF_8);
+			Waiter waiter = RedisResultBackend.this.waiters.get(taskId);
+			if (waiter != null && waiter.nativeAhead) {
+				waiter.onReply(Arrays.copyOfRange(message, colon + 1 + length, message.length));
 			}
 		}
 
@@ -1211,11 +1457,106 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		 */
 		private final AtomicInteger checks = new AtomicInteger();
 
+		/**
+		 * Where the task went, if its message named the reply channel: its result tells
+		 * whether that route's workers reply.
+		 */
+		private final @Nullable String route;
+
+		/**
+		 * Whether the result is listened for on the reply channel alone, without a
+		 * subscription of its own (until {@link #fallBack()}).
+		 */
+		private final boolean replyOnly;
+
+		/** Whether the record arrived on the reply channel. */
+		private volatile boolean replied;
+
+		/**
+		 * Whether what arrives tells if the route's workers reply: not once replies may
+		 * have been lost while the connection was away.
+		 */
+		private volatile boolean learning = true;
+
+		/** When a caller began to wait ({@link System#nanoTime()}), or 0. */
+		private volatile long awaitedAt;
+
+		/**
+		 * Whether the result's own channel is subscribed to as well; guarded by the
+		 * waiter.
+		 */
+		private boolean fellBack;
+
 		Waiter(String taskId, boolean ahead, boolean nativeAhead) {
+			this(taskId, ahead, nativeAhead, null, false);
+		}
+
+		Waiter(String taskId, boolean ahead, boolean nativeAhead, @Nullable String route, boolean replyOnly) {
 			this.taskId = taskId;
 			this.ahead = ahead;
 			this.nativeAhead = nativeAhead;
+			this.route = route;
+			this.replyOnly = replyOnly;
 			this.order = new AtomicInteger(ahead ? NEW : PUBLISHING);
+		}
+
+		/**
+		 * Whether a caller has waited a while for a reply that has not come.
+		 * @param now {@link System#nanoTime()}
+		 */
+		boolean repliesLate(long now) {
+			long awaited = this.awaitedAt;
+			return awaited != 0 && now - awaited >= REPLY_FALLBACK_NANOS && !this.future.isDone();
+		}
+
+		/**
+		 * Listen on the result's own channel too, from now on.
+		 * @return whether it is to be subscribed to (not already, nor released)
+		 */
+		synchronized boolean fallBack() {
+			if (this.fellBack || this.released) {
+				return false;
+			}
+			this.fellBack = true;
+			return true;
+		}
+
+		/** The record arrived on the reply channel. */
+		void onReply(byte[] body) {
+			ResultMeta meta;
+			try {
+				meta = RedisResultBackend.this.codec.decode(this.taskId, body);
+			}
+			catch (RuntimeException ex) {
+				// Not a worker's record: the result still comes on its own channel, or is
+				// read.
+				logger.debug("Ignored a record of task " + this.taskId + " on the reply channel that could not be "
+						+ "decoded", ex);
+				return;
+			}
+			this.replied = true;
+			String route = this.route;
+			if (route != null && this.learning) {
+				RedisResultBackend.this.replyRoutes.replied(route);
+			}
+			accept(meta);
+		}
+
+		/**
+		 * The reply channel was subscribed to again after a reconnect: a reply may have
+		 * been lost, so the result is read once a caller waits, as a result stored before
+		 * its subscription is.
+		 */
+		void onReplyResubscribed() {
+			this.learning = false;
+			if (!this.replyOnly) {
+				// Subscribed to its own channel too, which Lettuce subscribes to again.
+				return;
+			}
+			int previous = this.checks.getAndUpdate((bits) -> bits | MISSABLE);
+			if ((previous & AWAITED) != 0) {
+				checkOnPool();
+			}
 		}
 
 		byte[] channel() {
@@ -1259,6 +1600,10 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		void awaiting() {
 			if (!this.nativeAhead) {
 				return;
+			}
+			if (this.replyOnly && this.awaitedAt == 0) {
+				this.awaitedAt = System.nanoTime();
+				scheduleSweep();
 			}
 			int previous = this.checks.getAndUpdate((bits) -> bits | AWAITED);
 			if ((previous & AWAITED) == 0 && (previous & MISSABLE) != 0) {
@@ -1341,6 +1686,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 
 		private void accept(ResultMeta meta) {
 			if (meta.status().isReady()) {
+				String route = this.route;
+				if (route != null && !this.replied && this.learning) {
+					// Heard on the result's own channel, or read, once subscribed to it:
+					// a reply, published first, would have come before.
+					RedisResultBackend.this.replyRoutes.notReplied(route);
+				}
 				this.future.complete(meta);
 			}
 		}

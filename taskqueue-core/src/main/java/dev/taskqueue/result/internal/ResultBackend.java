@@ -37,6 +37,40 @@ public interface ResultBackend {
 	}
 
 	/**
+	 * Store a task's record as {@link #store(ResultMeta)} does, and also publish it on
+	 * the reply channel the client that sent the task asked for
+	 * ({@link #replyChannel()}), if this backend has such channels. The default ignores
+	 * the reply channel.
+	 * @param meta the record to store
+	 * @param replyTo the reply channel the task's message named, or {@code null}
+	 */
+	default void store(ResultMeta meta, @Nullable String replyTo) {
+		store(meta);
+	}
+
+	/**
+	 * Store a task's record without waiting for it, as {@link #storeAsync(ResultMeta)}
+	 * does, and also publish it on the reply channel the task's message named. The
+	 * default ignores the reply channel.
+	 * @param meta the record to store
+	 * @param replyTo the reply channel the task's message named, or {@code null}
+	 * @return a future completed when the record is stored
+	 */
+	default CompletableFuture<Void> storeAsync(ResultMeta meta, @Nullable String replyTo) {
+		return storeAsync(meta);
+	}
+
+	/**
+	 * Return the channel this client listens on for the results of the tasks it sends,
+	 * which a taskqueue worker publishes them on when a task's message names it: one
+	 * subscription for every result instead of one per result. The default has none.
+	 * @return the channel, or {@code null} if results are not listened for on one now
+	 */
+	default @Nullable String replyChannel() {
+		return null;
+	}
+
+	/**
 	 * Read a task's record.
 	 * @param taskId the task id
 	 * @return the record, or a {@link TaskState#PENDING} record if nothing is stored
@@ -91,6 +125,23 @@ public interface ResultBackend {
 	 * @return the pending result, or {@code null} if this backend does not listen ahead
 	 */
 	default @Nullable PendingResult listenAfterPublish(String taskId, Duration listenFor) {
+		return listenAfterPublish(taskId, listenFor, null);
+	}
+
+	/**
+	 * Listen for a task's result whose message was just published, as
+	 * {@link #listenAfterPublish(String, Duration)} does. When the message named this
+	 * client's {@link #replyChannel() reply channel}, {@code route} says where it went
+	 * (its exchange and routing key): once a route's workers are seen to publish results
+	 * on the reply channel, its results are listened for there alone, without a
+	 * subscription of their own.
+	 * @param taskId the task id
+	 * @param listenFor how long to listen at most
+	 * @param route where the message went, if it named the reply channel, else
+	 * {@code null}
+	 * @return the pending result, or {@code null} if this backend does not listen ahead
+	 */
+	default @Nullable PendingResult listenAfterPublish(String taskId, Duration listenFor, @Nullable String route) {
 		PendingResult pending = listenAhead(taskId, listenFor);
 		if (pending != null) {
 			pending.publishing();

@@ -9,6 +9,7 @@ import dev.taskqueue.result.internal.ResultBackend;
 import dev.taskqueue.result.internal.ResultMeta;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Acknowledges a task's message once its outcome is stored, without holding the consumer
@@ -56,14 +57,15 @@ public final class Acknowledgements {
 	 * @param followedBySteps whether anything is published after the store (callbacks,
 	 * the next chain step, a chord body), which must not run before the parent's result
 	 * is readable
+	 * @param replyTo the reply channel the task's message named, or {@code null}
 	 * @return a future completed once the record is stored
 	 */
-	CompletableFuture<Void> storeSuccess(ResultMeta meta, boolean followedBySteps) {
+	CompletableFuture<Void> storeSuccess(ResultMeta meta, boolean followedBySteps, @Nullable String replyTo) {
 		if (followedBySteps || this.stopping) {
-			this.backend.store(meta);
+			this.backend.store(meta, replyTo);
 			return DONE;
 		}
-		return this.backend.storeAsync(meta);
+		return this.backend.storeAsync(meta, replyTo);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.taskqueue.broker.internal.ConfirmedPublisher;
 import dev.taskqueue.broker.internal.DelayQueues;
+import dev.taskqueue.client.DefaultTaskClient;
 import dev.taskqueue.client.Signature;
 import dev.taskqueue.client.internal.UniqueLocks;
 import dev.taskqueue.protocol.internal.CeleryTime;
@@ -118,7 +119,7 @@ public final class TaskOutcomes {
 		if (!isIgnoreResult(task, method)) {
 			stored = this.acks.storeSuccess(
 					this.metas.success(task, method.getName(), context.getQueue(), result, children),
-					!callbacks.isEmpty() || next != null || task.embed().chord() != null);
+					!callbacks.isEmpty() || next != null || task.embed().chord() != null, replyTo(task));
 		}
 		if (task.extraHeaders().containsKey(UniqueLocks.HEADER)) {
 			// Released once the result is readable, and not at all when the store fails
@@ -153,7 +154,8 @@ public final class TaskOutcomes {
 		String traceback = (marker != null) ? marker + "\n" + stackTrace(exception) : stackTrace(exception);
 		Map<String, Object> encoded = ExceptionInfoCodec.encode(ExceptionInfo.of(exception, null));
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
-			this.backend.store(this.metas.failure(task, method.getName(), context.getQueue(), encoded, traceback));
+			this.backend.store(this.metas.failure(task, method.getName(), context.getQueue(), encoded, traceback),
+					replyTo(task));
 		}
 		releaseUnique(task.id(), task.extraHeaders());
 		this.lifecycle.failed(runtime, context, exception, start);
@@ -231,13 +233,24 @@ public final class TaskOutcomes {
 		revoke(task, method, queue, reason, false);
 	}
 
+	/**
+	 * The channel the sending client listens on for the task's result, if it named one.
+	 * @param task the task
+	 * @return the channel, or {@code null}
+	 */
+	static @Nullable String replyTo(TaskMessage task) {
+		Object replyTo = task.extraHeaders().get(DefaultTaskClient.REPLY_TO_HEADER);
+		return (replyTo instanceof CharSequence channel) ? channel.toString() : null;
+	}
+
 	private void revoke(TaskMessage task, TaskMethod method, String queue, String reason, boolean terminated) {
 		if ("revoked".equals(reason)) {
 			logger.info("Task " + task.task() + "[" + task.id() + "] revoked");
 		}
 		ExceptionInfo revoked = new ExceptionInfo("TaskRevokedError", "celery.exceptions", List.of(reason), null);
 		if (!isIgnoreResult(task, method) || this.settings.storeErrorsEvenIfIgnored()) {
-			this.backend.store(this.metas.revoked(task, method.getName(), queue, ExceptionInfoCodec.encode(revoked)));
+			this.backend.store(this.metas.revoked(task, method.getName(), queue, ExceptionInfoCodec.encode(revoked)),
+					replyTo(task));
 		}
 		releaseUnique(task.id(), task.extraHeaders());
 		this.canvas.partReturned(task, TaskState.REVOKED, ExceptionInfoCodec.encode(revoked));
