@@ -87,6 +87,12 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	public static final String REPLY_CHANNEL_PREFIX = "taskqueue-reply-";
 
+	/** How long a reply that came before its waiter is kept for it. */
+	private static final long EARLY_REPLY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** The most replies kept for waiters yet to come. */
+	private static final int MAX_EARLY_REPLIES = 10_000;
+
 	/** The longest client id a reply channel may end with. */
 	private static final int MAX_REPLY_ID = 64;
 
@@ -243,6 +249,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	/** This client's reply channel, on {@link #pubSub}. */
 	private final byte[] replyChannel;
 
+	private final String replyChannelName;
+
 	/** Whether Redis confirmed the subscription to {@link #replyChannel}. */
 	private volatile boolean replySubscribed;
 
@@ -250,6 +258,9 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	private final AtomicBoolean replySubscribing = new AtomicBoolean();
 
 	private final ReplyRoutes replyRoutes = new ReplyRoutes();
+
+	/** Replies that came before their waiter, by task id. */
+	private final Map<String, EarlyReply> earlyReplies = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a backend.
@@ -300,7 +311,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 					+ "the worker directory work there; chords are refused. " + RedisGroupStore.CHORDS_ON_CLUSTER);
 		}
 		this.groups = new RedisGroupStore(this.redis, codec, keyPrefix, this.ttlSeconds, this.cluster);
-		this.replyChannel = (keyPrefix + REPLY_CHANNEL_PREFIX + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+		this.replyChannelName = keyPrefix + REPLY_CHANNEL_PREFIX + UUID.randomUUID();
+		this.replyChannel = this.replyChannelName.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -702,7 +714,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			subscribeReplies(pubSub);
 			return null;
 		}
-		return new String(this.replyChannel, StandardCharsets.UTF_8);
+		return this.replyChannelName;
 	}
 
 	/**
@@ -762,6 +774,13 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		else {
 			view.whenCompleteAsync((meta, ex) -> release(taskId, waiter), this.notificationExecutor);
+		}
+		if (created[0] && waiter.nativeAhead) {
+			EarlyReply early = this.earlyReplies.remove(taskId);
+			if (early != null) {
+				// Completes the view, which releases the waiter: nothing to subscribe to.
+				waiter.onReply(early.record());
+			}
 		}
 		if (created[0]) {
 			if (waiter.replyOnly) {
@@ -887,8 +906,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				}
 			}
 		}
+		for (Iterator<EarlyReply> it = this.earlyReplies.values().iterator(); it.hasNext();) {
+			if (now - it.next().at() >= EARLY_REPLY_NANOS) {
+				// No send of this client's waits for it (it gave up listening, or never
+				// began).
+				it.remove();
+			}
+		}
 		this.sweeping.set(false);
-		if (!this.expiring.isEmpty() || !this.finished.isEmpty()) {
+		if (!this.expiring.isEmpty() || !this.finished.isEmpty() || !this.earlyReplies.isEmpty()) {
 			scheduleSweep();
 		}
 	}
@@ -1030,6 +1056,15 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 	 */
 	void start() {
 		ensureStarted();
+	}
+
+	/**
+	 * Whether a reply came for a task before any send of this client listened for it.
+	 * @param taskId the task
+	 * @return whether the reply is kept for a send yet to listen
+	 */
+	boolean hasEarlyReply(String taskId) {
+		return this.earlyReplies.containsKey(taskId);
 	}
 
 	/**
@@ -1372,12 +1407,30 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 				return;
 			}
 			String taskId = new String(message, colon + 1, length, StandardCharsets.UTF_8);
+			byte[] record = Arrays.copyOfRange(message, colon + 1 + length, message.length);
 			Waiter waiter = RedisResultBackend.this.waiters.get(taskId);
 			if (waiter != null && waiter.nativeAhead) {
-				waiter.onReply(Arrays.copyOfRange(message, colon + 1 + length, message.length));
+				waiter.onReply(record);
+				return;
+			}
+			// A fast worker's reply can come before the send that asked for it, which
+			// listens once its message is written, has registered its waiter: kept for
+			// it a while. Whichever of the two removes it hands it over.
+			Map<String, EarlyReply> early = RedisResultBackend.this.earlyReplies;
+			if (early.size() < MAX_EARLY_REPLIES) {
+				early.put(taskId, new EarlyReply(record, System.nanoTime()));
+				scheduleSweep();
+				waiter = RedisResultBackend.this.waiters.get(taskId);
+				if (waiter != null && waiter.nativeAhead && early.remove(taskId) != null) {
+					waiter.onReply(record);
+				}
 			}
 		}
 
+	}
+
+	/** A reply that came before its waiter, and when ({@link System#nanoTime()}). */
+	private record EarlyReply(byte[] record, long at) {
 	}
 
 	/** A view listened for ahead and when its listening ends. */

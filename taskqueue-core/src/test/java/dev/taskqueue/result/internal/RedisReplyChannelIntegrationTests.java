@@ -87,6 +87,46 @@ class RedisReplyChannelIntegrationTests {
 	}
 
 	@Test
+	void aReplyThatCameBeforeItsSendListenedIsKeptForIt() throws Exception {
+		CountingBackend backend = started();
+		String replyTo = backend.replyChannel();
+		// A fast worker: the task is run and its result published before the send that
+		// asked for the reply listens, right after its message is written.
+		ResultMeta meta = success();
+		backend.storeAsync(meta, replyTo).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.until(() -> backend.hasEarlyReply(meta.taskId()));
+		PendingResult pending = backend.listenAfterPublish(meta.taskId(), Duration.ofMinutes(1), this.route);
+		assertThat(pending.future()).isCompleted();
+		assertThat(pending.future().get().result()).isEqualTo(42);
+		assertThat(backend.reads).hasValue(0);
+		assertThat(backend.hasEarlyReply(meta.taskId())).isFalse();
+		// It counted as a reply: the route's next result is listened for on the reply
+		// channel alone.
+		List<Runnable> subscriptions = new ArrayList<>();
+		backend.setSubscriptionExecutor(subscriptions::add);
+		ResultMeta next = success();
+		PendingResult replyOnly = backend.listenAfterPublish(next.taskId(), Duration.ofMinutes(1), this.route);
+		backend.storeAsync(next, replyTo).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		assertThat(replyOnly.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+		assertThat(subscriptions).isEmpty();
+	}
+
+	@Test
+	void aReplyNoSendListensForIsDroppedAfterAWhile() throws Exception {
+		CountingBackend backend = started();
+		ResultMeta meta = success();
+		backend.storeAsync(meta, backend.replyChannel()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.until(() -> backend.hasEarlyReply(meta.taskId()));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.until(() -> !backend.hasEarlyReply(meta.taskId()));
+	}
+
+	@Test
 	void aResultStoredWithoutItsReplyIsReadOnceACallerWaitsAndTheRouteIsSubscribedToAgain() throws Exception {
 		CountingBackend backend = started();
 		String replyTo = backend.replyChannel();
