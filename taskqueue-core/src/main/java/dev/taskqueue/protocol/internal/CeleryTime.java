@@ -80,7 +80,39 @@ public final class CeleryTime {
 	}
 
 	private static String local(LocalDateTime time) {
-		return (time.getNano() == 0) ? WITHOUT_MICROS.format(time) : WITH_MICROS.format(time);
+		int year = time.getYear();
+		if (year < 1000 || year > 9999) {
+			return (time.getNano() == 0) ? WITHOUT_MICROS.format(time) : WITH_MICROS.format(time);
+		}
+		// Digit by digit: a worker writes one for every result, and the formatter's
+		// general machinery cost more than the rest of the record's encoding.
+		boolean micros = time.getNano() != 0;
+		char[] text = new char[micros ? 26 : 19];
+		digits(text, 0, year, 4);
+		text[4] = '-';
+		digits(text, 5, time.getMonthValue(), 2);
+		text[7] = '-';
+		digits(text, 8, time.getDayOfMonth(), 2);
+		text[10] = 'T';
+		digits(text, 11, time.getHour(), 2);
+		text[13] = ':';
+		digits(text, 14, time.getMinute(), 2);
+		text[16] = ':';
+		digits(text, 17, time.getSecond(), 2);
+		if (micros) {
+			text[19] = '.';
+			digits(text, 20, time.getNano() / 1000, 6);
+		}
+		return new String(text);
+	}
+
+	/** Write a number's last {@code count} digits, with leading zeros. */
+	private static void digits(char[] text, int at, int value, int count) {
+		int rest = value;
+		for (int i = at + count - 1; i >= at; i--) {
+			text[i] = (char) ('0' + rest % 10);
+			rest /= 10;
+		}
 	}
 
 	/**

@@ -142,15 +142,18 @@ public final class ResultCodec {
 		return isPlain(meta) ? writePlain(meta) : this.writer.writeValueAsBytes(toMap(meta));
 	}
 
-	/** Whether a record has none of the extended fields, which only a map keeps apart. */
+	/**
+	 * Whether a record has no stamps, whose fields only a map keeps apart from the
+	 * record's own.
+	 */
 	private static boolean isPlain(ResultMeta meta) {
-		return meta.name() == null;
+		return meta.stamps().isEmpty();
 	}
 
 	/**
-	 * Write a record without extended fields field by field, in {@link #toMap}'s order: a
-	 * worker writes one for every task it runs, and a map and its serializer's look-ups
-	 * cost more than the writing.
+	 * Write a record without stamps field by field, in {@link #toMap}'s order: a worker
+	 * writes one for every task it runs, and a map and its serializer's look-ups cost
+	 * more than the writing.
 	 */
 	private byte[] writePlain(ResultMeta meta) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -168,6 +171,17 @@ public final class ResultCodec {
 			}
 			if (meta.parentId() != null) {
 				generator.writeStringProperty("parent_id", meta.parentId());
+			}
+			if (meta.name() != null) {
+				generator.writeStringProperty("name", meta.name());
+				generator.writeName("args");
+				writeValue(generator, meta.args());
+				generator.writeName("kwargs");
+				writeValue(generator, meta.kwargs());
+				generator.writeStringProperty("worker", meta.worker());
+				generator.writeName("retries");
+				writeValue(generator, meta.retries());
+				generator.writeStringProperty("queue", meta.queue());
 			}
 			generator.writeStringProperty("task_id", meta.taskId());
 			generator.writeEndObject();
@@ -194,6 +208,10 @@ public final class ResultCodec {
 		else if (value instanceof List<?> list && list.isEmpty()) {
 			generator.writeStartArray();
 			generator.writeEndArray();
+		}
+		else if (value instanceof Map<?, ?> map && map.isEmpty()) {
+			generator.writeStartObject();
+			generator.writeEndObject();
 		}
 		else {
 			this.writer.writeValue(generator, value);

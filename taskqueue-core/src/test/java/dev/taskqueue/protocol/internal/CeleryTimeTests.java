@@ -115,4 +115,23 @@ class CeleryTimeTests {
 		assertThatExceptionOfType(DateTimeParseException.class).isThrownBy(() -> CeleryTime.parse("2026-11-28"));
 	}
 
+	@Test
+	void naiveTimesAreWrittenAsPythonsIsoformatAcrossTheYears() {
+		java.util.SplittableRandom random = new java.util.SplittableRandom(20261208);
+		java.time.format.DateTimeFormatter withMicros = java.time.format.DateTimeFormatter
+			.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+		java.time.format.DateTimeFormatter withoutMicros = java.time.format.DateTimeFormatter
+			.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+		for (int i = 0; i < 20_000; i++) {
+			Instant instant = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_402_300_799L),
+					(i % 3 == 0) ? 0 : random.nextInt(1_000_000_000));
+			java.time.LocalDateTime local = java.time.LocalDateTime
+				.ofInstant(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC);
+			String expected = (local.getNano() == 0) ? withoutMicros.format(local) : withMicros.format(local);
+			assertThat(CeleryTime.formatNaiveUtc(instant)).as("%s", instant).isEqualTo(expected);
+		}
+		assertThat(CeleryTime.formatNaiveUtc(Instant.parse("0999-01-02T03:04:05.000007Z")))
+			.isEqualTo("0999-01-02T03:04:05.000007");
+	}
+
 }

@@ -67,4 +67,44 @@ class ResultCodecPlainRecordTests {
 		}
 	}
 
+	@ParameterizedTest
+	@MethodSource("versions")
+	void extendedRecordsAreWrittenAsTheMapWouldBe(CeleryVersion version) {
+		ResultCodec codec = new ResultCodec(this.mapper, new JsonTaskSerializer(this.mapper), version);
+		ObjectWriter writer = PythonJson.writer(this.mapper, version.writesTypedJson());
+		List<@Nullable List<?>> argsList = Arrays.asList(null, List.of(), List.of(1, "two", 3.5),
+				List.of(LocalDate.of(2026, 12, 8)));
+		List<@Nullable Map<String, ?>> kwargsList = Arrays.asList(null, Map.of(), Map.of("k", List.of(1, 2)));
+		for (Object result : RESULTS) {
+			for (List<?> args : argsList) {
+				for (Map<String, ?> kwargs : kwargsList) {
+					boolean full = args != null && kwargs != null;
+					ResultMeta meta = new ResultMeta("t-1", TaskState.SUCCESS, result, null, List.of(),
+							"2026-12-07T23:00:00.123456", full ? "g-1" : null, null, "app.task", args, kwargs,
+							full ? "worker@host" : null, full ? 3 : null, full ? "q" : null, Map.of());
+					Map<String, @Nullable Object> map = new LinkedHashMap<>();
+					map.put("status", "SUCCESS");
+					map.put("result", result);
+					map.put("traceback", null);
+					map.put("children", List.of());
+					map.put("date_done", version.writesAwareDateDone() ? "2026-12-07T23:00:00.123456+00:00"
+							: "2026-12-07T23:00:00.123456");
+					if (full) {
+						map.put("group_id", "g-1");
+					}
+					map.put("name", "app.task");
+					map.put("args", args);
+					map.put("kwargs", kwargs);
+					map.put("worker", meta.worker());
+					map.put("retries", meta.retries());
+					map.put("queue", meta.queue());
+					map.put("task_id", "t-1");
+					String expected = writer.writeValueAsString(map);
+					assertThat(codec.encode(meta)).as("%s %s %s", result, args, kwargs).isEqualTo(expected);
+					assertThat(new String(codec.encodeBytes(meta), StandardCharsets.UTF_8)).isEqualTo(expected);
+				}
+			}
+		}
+	}
+
 }
