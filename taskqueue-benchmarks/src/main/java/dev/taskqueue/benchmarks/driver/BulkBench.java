@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +199,10 @@ public final class BulkBench {
 				raw(template, rawQueue, message, n);
 				record(rates, cpu, meter, cpuBefore, "raw Spring AMQP (one invoke, waitForConfirms)", warmup, n, start);
 				checkDepth(admin, rawQueue, n);
-				for (SpreadPublisher spread : spreads) {
+				// Rotated each repetition, so that none is always measured first or last.
+				List<SpreadPublisher> rotated = new ArrayList<>(spreads);
+				Collections.rotate(rotated, rep);
+				for (SpreadPublisher spread : rotated) {
 					cpuBefore = meter.snapshot();
 					start = System.nanoTime();
 					spread.publish(rawQueue, nativeProperties, message.getBody(), n);
