@@ -181,6 +181,7 @@ public final class BulkBench {
 			// What the broker stores per task, sendAll's beside the raw one's.
 			sizes.put("taskqueue sendAll", describe(template.receive(queue)));
 			sizes.put("raw", describe(template.receive(rawQueue)));
+			sizes.put("raw spread delivery mode", String.valueOf(nativeProperties.getDeliveryMode()));
 			admin.purgeQueue(queue, false);
 			admin.purgeQueue(rawQueue, false);
 			for (int rep = 0; rep <= reps; rep++) {
@@ -380,8 +381,9 @@ public final class BulkBench {
 		for (Map.Entry<String, @Nullable Object> header : properties.getHeaders().entrySet()) {
 			headerBytes += header.getKey().length() + String.valueOf(header.getValue()).length();
 		}
-		return "body " + message.getBody().length + " B, " + properties.getHeaders().size() + " headers (~"
-				+ headerBytes + " B as text: " + properties.getHeaders().keySet() + ")";
+		return "delivery mode " + properties.getReceivedDeliveryMode() + ", body " + message.getBody().length + " B, "
+				+ properties.getHeaders().size() + " headers (~" + headerBytes + " B as text: "
+				+ properties.getHeaders().keySet() + ")";
 	}
 
 	private static void checkDepth(RabbitAdmin admin, String queue, int n) {
