@@ -47,6 +47,19 @@ final class CpuMeter {
 		return meter;
 	}
 
+	/**
+	 * A meter of the driver alone and the broker when it runs here, for a benchmark that
+	 * runs in the driver's own process.
+	 * @param rabbitPort the port the broker listens on
+	 * @return the meter
+	 */
+	static CpuMeter ofDriverAndBroker(int rabbitPort) {
+		CpuMeter meter = new CpuMeter();
+		meter.add("driver", ProcessHandle.current(), false);
+		find("beam.smp", rabbitPort).ifPresent((p) -> meter.add("rabbitmq", p, false));
+		return meter;
+	}
+
 	private void add(String name, ProcessHandle process, boolean descendants) {
 		this.processes.put(name, process);
 		this.withDescendants.put(name, descendants);
