@@ -16,12 +16,18 @@ import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.client.internal.StoredTaskResult;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
+import dev.taskqueue.support.PrivateRedis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -216,15 +222,81 @@ class RedisReplyChannelIntegrationTests {
 		assertThat(pending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 	}
 
+	@Test
+	void resultsListenedForOnTheReplyChannelAcrossARedisRestartAreDelivered() throws Exception {
+		try (PrivateRedis server = new PrivateRedis()) {
+			server.start();
+			// Lettuce reconnects 3 s after the connection is lost: Redis is back before
+			// the backend's connections are.
+			ClientResources resources = DefaultClientResources.builder()
+				.reconnectDelay(Delay.constant(Duration.ofSeconds(3)))
+				.build();
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration("127.0.0.1", server.port),
+					LettuceClientConfiguration.builder()
+						.clientResources(resources)
+						.commandTimeout(Duration.ofSeconds(10))
+						.build());
+			factory.afterPropertiesSet();
+			factory.start();
+			CountingBackend backend = new CountingBackend(factory, this.codec, this.prefix);
+			try {
+				backend.start();
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+					.until(() -> backend.replyChannel() != null);
+				String replyTo = backend.replyChannel();
+				learnReplying(backend, replyTo, (channel) -> Long
+					.parseLong(server.command("PUBSUB", "NUMSUB", channel).trim().split("\n")[1].trim()));
+				ResultMeta heard = success();
+				PendingResult heardPending = backend.listenAfterPublish(heard.taskId(), Duration.ofMinutes(1),
+						this.route);
+				ResultMeta missed = success();
+				PendingResult missedPending = backend.listenAfterPublish(missed.taskId(), Duration.ofMinutes(1),
+						this.route);
+				missedPending.awaiting();
+				server.stop();
+				server.start();
+				// Stored, and replied, before the backend's connections are back: the
+				// reply goes unheard.
+				server.command("EVAL",
+						"redis.call('SET', KEYS[1], ARGV[1]); redis.call('PUBLISH', ARGV[2], ARGV[3] .. ARGV[1]); "
+								+ "return 0",
+						"1", backend.key(missed.taskId()),
+						new String(this.codec.encodeBytes(missed), StandardCharsets.UTF_8), replyTo,
+						missed.taskId().length() + ":" + missed.taskId());
+				// Once the reply channel is subscribed to again, a caller waiting is
+				// given
+				// the result read, and a reply is heard again.
+				assertThat(missedPending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+				Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).ignoreExceptions().until(() -> {
+					backend.storeAsync(heard, replyTo).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+					return true;
+				});
+				assertThat(heardPending.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
+				assertThat(server.command("PUBSUB", "NUMSUB", replyTo)).endsWith("\n1\n");
+			}
+			finally {
+				backend.destroy();
+				factory.destroy();
+				resources.shutdown();
+			}
+		}
+	}
+
 	/**
 	 * A first result of the route, subscribed to on its own channel, arrives on the reply
 	 * channel too.
 	 */
 	private void learnReplying(CountingBackend backend, String replyTo) throws Exception {
+		learnReplying(backend, replyTo, this::subscribers);
+	}
+
+	private void learnReplying(CountingBackend backend, String replyTo, Subscribers subscribers) throws Exception {
 		ResultMeta first = success();
 		PendingResult learning = backend.listenAfterPublish(first.taskId(), Duration.ofMinutes(1), this.route);
 		learning.subscribed().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		assertThat(subscribers(backend.key(first.taskId()))).isEqualTo(1);
+		assertThat(subscribers.of(backend.key(first.taskId()))).isEqualTo(1);
 		backend.storeAsync(first, replyTo).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		assertThat(learning.future().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).result()).isEqualTo(42);
 		backend.reads.set(0);
@@ -269,6 +341,14 @@ class RedisReplyChannelIntegrationTests {
 	private static ResultMeta success() {
 		return new ResultMeta(UUID.randomUUID().toString(), TaskState.SUCCESS, 42, null, List.of(),
 				"2026-12-08T03:00:00.000000", null, null, "test.answer", List.of(), Map.of(), "worker@test", 0, "q");
+	}
+
+	/** Counts the subscribers of a channel. */
+	@FunctionalInterface
+	private interface Subscribers {
+
+		long of(String channel) throws Exception;
+
 	}
 
 	/**
