@@ -749,8 +749,8 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		}
 		ensureStarted();
 		LettucePubSub pubSub = this.pubSub;
-		// The reply channel was subscribed to before the message was published: no reply
-		// can have been missed.
+		// The reply channel was subscribed to before the message was published: its reply
+		// cannot go unheard (one that came before this waiter was kept for it).
 		boolean replyOnly = route != null && pubSub != null && this.replySubscribed && this.replyRoutes.replying(route);
 		boolean[] created = new boolean[1];
 		Waiter waiter = this.waiters.compute(taskId, (id, existing) -> {

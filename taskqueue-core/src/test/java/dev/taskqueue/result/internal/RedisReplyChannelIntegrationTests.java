@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.client.internal.StoredTaskResult;
+import dev.taskqueue.result.internal.RedisResultWaitIntegrationTests.CountingBackend;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
 import dev.taskqueue.support.PrivateRedis;
@@ -25,7 +25,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -348,25 +347,6 @@ class RedisReplyChannelIntegrationTests {
 	private interface Subscribers {
 
 		long of(String channel) throws Exception;
-
-	}
-
-	/**
-	 * A backend that counts its reads of results.
-	 */
-	static final class CountingBackend extends RedisResultBackend {
-
-		final AtomicInteger reads = new AtomicInteger();
-
-		CountingBackend(RedisConnectionFactory factory, ResultCodec codec, String prefix) {
-			super(factory, codec, prefix, Duration.ofMinutes(5));
-		}
-
-		@Override
-		public ResultMeta get(String taskId) {
-			this.reads.incrementAndGet();
-			return super.get(taskId);
-		}
 
 	}
 
