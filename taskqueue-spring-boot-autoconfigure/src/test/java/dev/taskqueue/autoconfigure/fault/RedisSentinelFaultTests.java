@@ -180,15 +180,23 @@ class RedisSentinelFaultTests {
 			// follow it (at most the command timeout, 2 s, while Redis fails over): this
 			// bound, twice the timeout, only tells a hang from a wait.
 			assertThat(Duration.ofNanos(longestWait)).isLessThan(AHEAD_GET_TIMEOUT.multipliedBy(2));
-			// Listening ahead again, on the new primary: the subscription is in place
-			// while the task runs, and the result comes. The client listens ahead for a
-			// thread that waited for a result within the last second: this one, again.
+			// Listening ahead again, on the new primary: the client's reply channel,
+			// which
+			// the worker publishes results on, is subscribed to there, or the result's
+			// own
+			// channel is while the task runs; the result comes, and no subscription is
+			// left. The client listens ahead for a thread that waited for a result within
+			// the last second: this one, again.
 			assertThat(client.send("fault.noop", -1).get(TIMEOUT)).isEqualTo(-1);
+			String replyChannel = context.getBean(RedisResultBackend.class).replyChannel();
+			assertThat(replyChannel).isNotNull();
 			String tag = Infrastructure.unique("ahead");
 			TaskResult sleeping = client.send("fault.sleep", tag, 1000);
 			String channel = RedisResultBackend.TASK_KEY_PREFIX + sleeping.getId();
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(newPrimary.command("PUBSUB", "NUMSUB", channel)).endsWith("\n1\n"));
+				.untilAsserted(() -> assertThat(newPrimary.command("PUBSUB", "NUMSUB", channel)
+						+ newPrimary.command("PUBSUB", "NUMSUB", replyChannel))
+					.containsPattern("\n1\n"));
 			assertThat(sleeping.get(TIMEOUT)).isEqualTo(tag);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> assertThat(newPrimary.command("PUBSUB", "NUMSUB", channel)).endsWith("\n0\n"));
