@@ -614,6 +614,7 @@ public class WorkerContainer implements SmartLifecycle, ApplicationEventPublishe
 			control.removeListener(this.parts.control());
 		}
 		this.parts.acks().stop(ACK_DRAIN_TIMEOUT);
+		this.member.close();
 		this.containers.forEach(SimpleMessageListenerContainer::destroy);
 		// Last: held tasks finishing meanwhile may still start a method under a hard
 		// limit.

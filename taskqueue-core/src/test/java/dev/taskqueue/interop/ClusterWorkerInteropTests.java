@@ -7,12 +7,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.rabbitmq.client.AMQP;
 import dev.taskqueue.client.TaskRequest;
 import dev.taskqueue.client.TaskResult;
 import dev.taskqueue.control.ClusterControl;
+import dev.taskqueue.control.Control;
+import dev.taskqueue.control.ControlReply;
+import dev.taskqueue.control.QueueInfo;
 import dev.taskqueue.control.internal.EventDispatcher;
 import dev.taskqueue.protocol.CeleryVersion;
 import dev.taskqueue.protocol.internal.ProcessIdentity;
@@ -222,7 +227,42 @@ class ClusterWorkerInteropTests {
 		assertThat(ran).containsEntry("state", "SUCCESS").containsEntry("result", 42);
 		assertThat(controlOf(JAVA_NODE, "cancel_consumer", added)).containsEntry(JAVA_NODE,
 				Map.of("ok", "no longer consuming from " + added));
-		assertThat(Arrays.asList(worker.getListenerContainer().getQueueNames())).doesNotContain(added);
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(Arrays.asList(worker.getListenerContainer().getQueueNames()))
+				.doesNotContain(added));
+	}
+
+	@Test
+	void theJavaWorkerAnswersOtherCommandsWhileAnAddedQueueWaitsForItsRunningTasks() throws Exception {
+		String added = Infrastructure.unique("cw-added-busy");
+		stack.deleteOnClose(added);
+		InteropTasks.gate = new CountDownLatch(1);
+		try {
+			InteropTasks.gateEntered = new CountDownLatch(1);
+			TaskResult running = stack.client.send(TaskRequest.builder("interop.java.gate").queue(queue).build());
+			assertThat(InteropTasks.gateEntered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			// The container takes the queue once its consumers are free, which the
+			// running task holds; the node answers meanwhile.
+			Control java = cluster.control().destination(JAVA_NODE).timeout(Duration.ofSeconds(5));
+			assertThat(java.addConsumer(added).get(JAVA_NODE))
+				.isEqualTo(new ControlReply("add consumer " + added, null));
+			String revoked = Infrastructure.unique("revoked-while-busy");
+			assertThat(java.revoke(List.of(revoked)).get(JAVA_NODE))
+				.isEqualTo(new ControlReply("tasks " + revoked + " flagged as revoked", null));
+			assertThat(cluster.inspect().destination(JAVA_NODE).activeQueues().get(JAVA_NODE))
+				.extracting(QueueInfo::name)
+				.contains(added);
+			assertThat(java.cancelConsumer(added).get(JAVA_NODE))
+				.isEqualTo(new ControlReply("no longer consuming from " + added, null));
+			InteropTasks.gate.countDown();
+			assertThat(running.get(WAIT, Boolean.class)).isTrue();
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(Arrays.asList(worker.getListenerContainer().getQueueNames()))
+					.doesNotContain(added));
+		}
+		finally {
+			InteropTasks.gate.countDown();
+		}
 	}
 
 	@Test

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.taskqueue.worker.QueueTask;
 import dev.taskqueue.worker.TaskFailure;
@@ -114,6 +116,16 @@ class InteropTasks {
 	@QueueTask("interop.java.text")
 	Map<String, Object> text(String text) {
 		return Map.of("value", text, "codePoints", text.codePointCount(0, text.length()), "chars", text.length());
+	}
+
+	static volatile CountDownLatch gate = new CountDownLatch(0);
+
+	static volatile CountDownLatch gateEntered = new CountDownLatch(0);
+
+	@QueueTask("interop.java.gate")
+	boolean gate() throws InterruptedException {
+		gateEntered.countDown();
+		return gate.await(30, TimeUnit.SECONDS);
 	}
 
 	@QueueTask("interop.java.negate")

@@ -8,6 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import dev.taskqueue.broker.internal.QueueDeclarer;
@@ -24,6 +28,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * A worker as Celery's remote control and monitoring see it, over the worker's parts:
@@ -54,6 +59,21 @@ public final class ClusterMember implements ControlledWorker {
 	private volatile @Nullable Predicate<String> shutdown;
 
 	/**
+	 * Applies {@code add_consumer} and {@code cancel_consumer} to the listener
+	 * containers, one change at a time and in order. A container that changes its queues
+	 * first waits for its consumers to stop, which takes as long as the tasks they run
+	 * (up to the shutdown timeout): on the node's thread, that would hold every command
+	 * after it, {@code revoke} among them, and the callers' replies would time out.
+	 */
+	private final ThreadPoolExecutor consumerChanges;
+
+	/** Queues added, not yet consumed by their container. */
+	private final Set<String> adding = ConcurrentHashMap.newKeySet();
+
+	/** Queues cancelled, still consumed by their container. */
+	private final Set<String> cancelling = ConcurrentHashMap.newKeySet();
+
+	/**
 	 * Create the member for a worker.
 	 * @param parts the worker's parts
 	 * @param registry its tasks
@@ -72,6 +92,18 @@ public final class ClusterMember implements ControlledWorker {
 		this.containers = containers;
 		this.declarer = declarer;
 		this.connectionFactory = connectionFactory;
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-consumer-changes-");
+		threads.setDaemon(true);
+		this.consumerChanges = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+		this.consumerChanges.allowCoreThreadTimeOut(true);
+	}
+
+	/**
+	 * Stop applying consumer changes; those not yet applied are dropped, as the worker
+	 * stops consuming altogether.
+	 */
+	public void close() {
+		this.consumerChanges.shutdownNow();
 	}
 
 	/**
@@ -157,6 +189,9 @@ public final class ClusterMember implements ControlledWorker {
 				queues.addAll(Arrays.asList(container.getQueueNames()));
 			}
 		}
+		// As the changes asked for leave them.
+		queues.addAll(this.adding);
+		queues.removeAll(this.cancelling);
 		return queues;
 	}
 
@@ -248,34 +283,76 @@ public final class ClusterMember implements ControlledWorker {
 		return true;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The queue is declared at once, so a refused declaration is the command's error; the
+	 * container starts consuming it on a thread of its own, once its consumers have
+	 * finished the tasks they run.
+	 */
 	@Override
-	public boolean addConsumer(ConsumedQueue queue) {
-		if (consumedQueues().contains(queue.name())) {
+	public synchronized boolean addConsumer(ConsumedQueue queue) {
+		String name = queue.name();
+		if (consumedQueues().contains(name)) {
 			return false;
 		}
-		this.declarer.declareQueue(queue.name());
-		SimpleMessageListenerContainer container = this.containers.get(0);
-		container.addQueueNames(queue.name());
-		logger.info("Started consuming from " + queue.name() + " (add_consumer)");
+		this.declarer.declareQueue(name);
+		this.cancelling.remove(name);
+		this.adding.add(name);
+		change(() -> {
+			try {
+				this.containers.get(0).addQueueNames(name);
+				logger.info("Started consuming from " + name + " (add_consumer)");
+			}
+			finally {
+				this.adding.remove(name);
+			}
+		}, "start consuming from " + name);
 		return true;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The containers stop consuming the queue on a thread of their own, once their
+	 * consumers have finished the tasks they run.
+	 */
 	@Override
-	public void cancelConsumer(String queue) {
-		for (SimpleMessageListenerContainer container : this.containers) {
-			List<String> names = Arrays.asList(container.getQueueNames());
-			if (!names.contains(queue)) {
-				continue;
+	public synchronized void cancelConsumer(String queue) {
+		this.adding.remove(queue);
+		this.cancelling.add(queue);
+		change(() -> {
+			try {
+				for (SimpleMessageListenerContainer container : this.containers) {
+					List<String> names = Arrays.asList(container.getQueueNames());
+					if (!names.contains(queue)) {
+						continue;
+					}
+					if (names.size() == 1) {
+						// A container without queues cannot consume: it stops instead.
+						container.stop();
+					}
+					else {
+						container.removeQueueNames(queue);
+					}
+					logger.info("Stopped consuming from " + queue + " (cancel_consumer)");
+				}
 			}
-			if (names.size() == 1) {
-				// A container without queues cannot consume: it stops instead.
-				container.stop();
+			finally {
+				this.cancelling.remove(queue);
 			}
-			else {
-				container.removeQueueNames(queue);
+		}, "stop consuming from " + queue);
+	}
+
+	private void change(Runnable change, String description) {
+		this.consumerChanges.execute(() -> {
+			try {
+				change.run();
 			}
-			logger.info("Stopped consuming from " + queue + " (cancel_consumer)");
-		}
+			catch (RuntimeException ex) {
+				logger.warn("Could not " + description + ": " + ex.getMessage(), ex);
+			}
+		});
 	}
 
 	@Override
