@@ -256,7 +256,9 @@ class ClusterWorkerInteropTests {
 				.isEqualTo(new ControlReply("no longer consuming from " + added, null));
 			InteropTasks.gate.countDown();
 			assertThat(running.get(WAIT, Boolean.class)).isTrue();
-			await().atMost(WAIT)
+			// Each change waits for the container's consumers to stop, up to the worker's
+			// shutdown timeout when one is still starting from the change before.
+			await().atMost(WAIT.multipliedBy(3))
 				.untilAsserted(() -> assertThat(Arrays.asList(worker.getListenerContainer().getQueueNames()))
 					.doesNotContain(added));
 		}
