@@ -488,10 +488,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 						true);
 				this.sharedConnection = shared;
 			}
-			CompletableFuture<Void> sent = (reply != null)
-					? LettuceScripts.evalAsync(shared, STORE_REPLY_SHA, STORE_REPLY_SCRIPT, key, this.ttlBytes, json,
-							reply, replyHead(meta.taskId()))
-					: LettuceScripts.evalAsync(shared, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes, json);
+			CompletableFuture<Void> sent = evalStore(shared, meta.taskId(), key, json, reply);
 			if (sent == null) {
 				store(meta, replyTo);
 				return CompletableFuture.completedFuture(null);
@@ -501,6 +498,20 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+	}
+
+	/**
+	 * Send a record's store script on Lettuce's connection without waiting for its reply:
+	 * the one that also publishes it on a reply channel when there is one.
+	 * @return a future of the reply, or {@code null} if the connection is not Lettuce's
+	 * asynchronous one
+	 */
+	private @Nullable CompletableFuture<Void> evalStore(@Nullable Object nativeConnection, String taskId, byte[] key,
+			byte[] json, byte @Nullable [] reply) {
+		return (reply != null)
+				? LettuceScripts.evalAsync(nativeConnection, STORE_REPLY_SHA, STORE_REPLY_SCRIPT, key, this.ttlBytes,
+						json, reply, replyHead(taskId))
+				: LettuceScripts.evalAsync(nativeConnection, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes, json);
 	}
 
 	/**
@@ -521,11 +532,7 @@ public class RedisResultBackend implements ResultBackend, DisposableBean {
 			CompletableFuture<Void> replicated = this.redis
 				.execute((RedisCallback<@Nullable CompletableFuture<Void>>) (connection) -> {
 					Object nativeConnection = connection.getNativeConnection();
-					CompletableFuture<Void> sent = (reply != null)
-							? LettuceScripts.evalAsync(nativeConnection, STORE_REPLY_SHA, STORE_REPLY_SCRIPT, key,
-									this.ttlBytes, json, reply, replyHead(meta.taskId()))
-							: LettuceScripts.evalAsync(nativeConnection, STORE_SHA, STORE_SCRIPT, key, this.ttlBytes,
-									json);
+					CompletableFuture<Void> sent = evalStore(nativeConnection, meta.taskId(), key, json, reply);
 					CompletableFuture<Long> acknowledged = LettuceScripts.waitForReplicasAsync(nativeConnection,
 							replicas, timeout);
 					if (sent == null || acknowledged == null) {

@@ -1,6 +1,5 @@
 package dev.taskqueue.result.internal;
 
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,9 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.taskqueue.client.TaskClient;
 import dev.taskqueue.client.TaskResult;
-import dev.taskqueue.client.internal.StoredTaskResult;
 import dev.taskqueue.result.internal.RedisResultWaitIntegrationTests.CountingBackend;
 import dev.taskqueue.result.TaskState;
 import dev.taskqueue.support.Infrastructure;
@@ -140,8 +137,8 @@ class RedisReplyChannelIntegrationTests {
 		ResultMeta meta = success();
 		PendingResult pending = backend.listenAfterPublish(meta.taskId(), Duration.ofMinutes(1), this.route);
 		backend.store(meta);
-		assertThat(handle(backend, meta.taskId(), pending).get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class))
-			.isEqualTo(42);
+		assertThat(RedisResultWaitIntegrationTests.handle(backend, meta.taskId(), pending)
+			.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class)).isEqualTo(42);
 		assertThat(backend.reads).hasValue(1);
 		assertThatTheRouteIsSubscribedToAgain(backend);
 	}
@@ -153,7 +150,7 @@ class RedisReplyChannelIntegrationTests {
 		learnReplying(backend, replyTo);
 		ResultMeta meta = success();
 		PendingResult pending = backend.listenAfterPublish(meta.taskId(), Duration.ofMinutes(1), this.route);
-		TaskResult result = handle(backend, meta.taskId(), pending);
+		TaskResult result = RedisResultWaitIntegrationTests.handle(backend, meta.taskId(), pending);
 		CompletableFuture<Integer> waited = CompletableFuture
 			.supplyAsync(() -> result.get(Duration.ofSeconds(TIMEOUT_SECONDS), Integer.class));
 		// No reply comes: the waiting caller subscribes to the result's own channel.
@@ -316,14 +313,6 @@ class RedisReplyChannelIntegrationTests {
 		backend.start();
 		Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(() -> backend.replyChannel() != null);
 		return backend;
-	}
-
-	private TaskResult handle(RedisResultBackend backend, String taskId, PendingResult pending) {
-		TaskClient client = (TaskClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-				new Class<?>[] { TaskClient.class }, (proxy, method, args) -> {
-					throw new UnsupportedOperationException(method.getName());
-				});
-		return new StoredTaskResult(taskId, backend, JsonMapper.builder().build(), client, pending);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -522,8 +522,12 @@ class RedisResultWaitIntegrationTests {
 		awaitUnsubscribed(backend, taskId);
 	}
 
-	private TaskResult handle(RedisResultBackend backend, String taskId, PendingResult pending) {
-		TaskClient client = (TaskClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+	/**
+	 * A caller's handle on a result listened for ahead, as a send returns it; its client
+	 * is never called.
+	 */
+	static TaskResult handle(RedisResultBackend backend, String taskId, PendingResult pending) {
+		TaskClient client = (TaskClient) Proxy.newProxyInstance(RedisResultWaitIntegrationTests.class.getClassLoader(),
 				new Class<?>[] { TaskClient.class }, (proxy, method, args) -> {
 					throw new UnsupportedOperationException(method.getName());
 				});
